@@ -1,0 +1,217 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Error is one problem in a configuration file, located by line and key.
+type Error struct {
+	// File is the configuration file's path.
+	File string
+	// Line is the 1-based line of the offending key, or 0 when unknown.
+	Line int
+	// Key is the dotted path of the key, e.g. "sources[2].html.item".
+	Key string
+	// Msg says what is wrong.
+	Msg string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, ": %s", e.Key)
+	}
+	fmt.Fprintf(&b, ": %s", e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in one file.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// lineError is returned by custom unmarshalers so the decoder's error keeps
+// the line.
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return fmt.Sprintf("line %d: %s", e.line, e.msg) }
+
+var (
+	unknownFieldRe = regexp.MustCompile(`^line (\d+): field (\S+) not found in type ([\w.]+)`)
+	lineRe         = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+)
+
+// decodeError turns yaml.v3's decoding errors into Errors naming file, line
+// and key.
+func decodeError(file string, root *yaml.Node, err error) error {
+	var te *yaml.TypeError
+	var lines []string
+	if errors.As(err, &te) {
+		lines = te.Errors
+	} else {
+		lines = []string{err.Error()}
+	}
+	var out Errors
+	for _, l := range lines {
+		l = strings.TrimPrefix(l, "yaml: ")
+		if m := unknownFieldRe.FindStringSubmatch(l); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			section := strings.ToLower(strings.TrimPrefix(m[3], "config."))
+			key := keyAtLine(root, n).String()
+			if key == "" {
+				key = m[2]
+			}
+			out = append(out, &Error{File: file, Line: n, Key: key, Msg: fmt.Sprintf("unknown key %q in %s", m[2], section)})
+			continue
+		}
+		if m := lineRe.FindStringSubmatch(l); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			msg := m[2]
+			// yaml.v3 repeats "line N:" when a custom unmarshaler returned one.
+			if mm := lineRe.FindStringSubmatch(msg); mm != nil {
+				n, _ = strconv.Atoi(mm[1])
+				msg = mm[2]
+			}
+			out = append(out, &Error{File: file, Line: n, Key: keyAtLine(root, n).String(), Msg: msg})
+			continue
+		}
+		out = append(out, &Error{File: file, Msg: l})
+	}
+	return out
+}
+
+// path addresses a node: strings are mapping keys, ints sequence indexes.
+type path []any
+
+func (p path) String() string {
+	var b strings.Builder
+	for _, e := range p {
+		switch e := e.(type) {
+		case int:
+			fmt.Fprintf(&b, "[%d]", e)
+		default:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			fmt.Fprint(&b, e)
+		}
+	}
+	return b.String()
+}
+
+// validator collects semantic errors and finds their lines in the YAML tree.
+type validator struct {
+	file string
+	root *yaml.Node
+	errs Errors
+}
+
+func (v *validator) errorf(p path, format string, args ...any) {
+	v.errs = append(v.errs, &Error{File: v.file, Line: v.line(p), Key: p.String(), Msg: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) err() error {
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return v.errs
+}
+
+// line returns the line of the deepest node along p that exists.
+func (v *validator) line(p path) int {
+	n := v.root
+	if n == nil {
+		return 0
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, e := range p {
+		var next *yaml.Node
+		switch e := e.(type) {
+		case int:
+			if n.Kind == yaml.SequenceNode && e < len(n.Content) {
+				next = n.Content[e]
+			}
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == e {
+						line = n.Content[i].Line
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+		if _, isKey := e.(string); !isKey {
+			line = n.Line
+		}
+	}
+	return line
+}
+
+// keyAtLine finds the path of the key on the given line, if any.
+func keyAtLine(root *yaml.Node, line int) path {
+	if root == nil {
+		return nil
+	}
+	var walk func(n *yaml.Node, p path) path
+	walk = func(n *yaml.Node, p path) path {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				if r := walk(c, p); r != nil {
+					return r
+				}
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, val := n.Content[i], n.Content[i+1]
+				kp := append(append(path{}, p...), k.Value)
+				if k.Line == line || (val.Line == line && val.Kind == yaml.ScalarNode) {
+					return kp
+				}
+				if r := walk(val, kp); r != nil {
+					return r
+				}
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				ip := append(append(path{}, p...), i)
+				if c.Kind == yaml.ScalarNode && c.Line == line {
+					return ip
+				}
+				if r := walk(c, ip); r != nil {
+					return r
+				}
+			}
+		}
+		return nil
+	}
+	return walk(root, nil)
+}

@@ -1,0 +1,195 @@
+package config
+
+import (
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Source kinds.
+const (
+	KindHTML = "html"
+	KindFeed = "feed"
+	KindJSON = "json"
+)
+
+// Source is one place posts are collected from: an HTML forum or comment
+// section, an RSS/Atom/JSON feed, or a JSON API.
+type Source struct {
+	// Name identifies the source in the store, logs and the dashboard.
+	Name string `yaml:"name"`
+	// Kind is html, feed or json.
+	Kind string `yaml:"kind"`
+	// URLs are where crawling starts.
+	URLs []string `yaml:"urls"`
+	// Schedule is a cron expression for `backlash serve` (default every 15 min).
+	Schedule string `yaml:"schedule"`
+	// Topics restricts the topics this source's posts are matched against
+	// (default: all topics).
+	Topics []string `yaml:"topics"`
+	// KeepUnmatched stores posts that match no topic.
+	KeepUnmatched bool `yaml:"keep_unmatched"`
+	// AllowPrivate lets the source reach loopback and private addresses.
+	AllowPrivate bool `yaml:"allow_private"`
+	// IgnoreRobots skips robots.txt, for sites you own.
+	IgnoreRobots bool `yaml:"ignore_robots"`
+	// AllowedDomains are the hosts links may be followed to (default: the
+	// hosts of URLs).
+	AllowedDomains []string `yaml:"allowed_domains"`
+	// Delay is the pause between requests to one domain (default 1s).
+	Delay Duration `yaml:"delay"`
+	// Parallelism is how many requests run at once per domain (default 1).
+	Parallelism int `yaml:"parallelism"`
+	// MaxPages caps the pages fetched in one run (default 50).
+	MaxPages int `yaml:"max_pages"`
+	// Lookback re-fetches posts this far behind the high-water mark so
+	// edited counts are refreshed (default 1h).
+	Lookback Duration `yaml:"lookback"`
+	// Encoding forces a character set when a site declares it wrongly.
+	Encoding string `yaml:"encoding"`
+	// HTML describes how to extract posts from pages (kind html, or a
+	// feed's comment pages).
+	HTML *HTMLSource `yaml:"html"`
+	// Feed holds feed options (kind feed).
+	Feed *FeedSource `yaml:"feed"`
+	// JSON describes how to extract posts from an API (kind json).
+	JSON *JSONSource `yaml:"json"`
+}
+
+// HTMLSource holds CSS selectors. A field selector is relative to the item;
+// "sel@attr" reads an attribute, "@attr" an attribute of the item itself.
+type HTMLSource struct {
+	Item       string `yaml:"item"`
+	ID         string `yaml:"id"`
+	Text       string `yaml:"text"`
+	Title      string `yaml:"title"`
+	Author     string `yaml:"author"`
+	Time       string `yaml:"time"`
+	URL        string `yaml:"url"`
+	Likes      string `yaml:"likes"`
+	Replies    string `yaml:"replies"`
+	Shares     string `yaml:"shares"`
+	Parent     string `yaml:"parent"`
+	Follow     string `yaml:"follow"`
+	Next       string `yaml:"next"`
+	TimeFormat string `yaml:"time_format"`
+	TimeZone   string `yaml:"time_zone"`
+}
+
+// FeedSource holds options for RSS, Atom and JSON Feed sources.
+type FeedSource struct {
+	// Comments, when set, follows each item's link and extracts comments.
+	Comments *HTMLSource `yaml:"comments"`
+}
+
+// JSONSource holds gjson paths into an API's responses.
+type JSONSource struct {
+	Preset    string `yaml:"preset"`
+	Items     string `yaml:"items"`
+	ID        string `yaml:"id"`
+	Text      string `yaml:"text"`
+	Title     string `yaml:"title"`
+	Author    string `yaml:"author"`
+	Time      string `yaml:"time"`
+	URL       string `yaml:"url"`
+	Likes     string `yaml:"likes"`
+	Replies   string `yaml:"replies"`
+	Shares    string `yaml:"shares"`
+	Followers string `yaml:"followers"`
+	Parent    string `yaml:"parent"`
+	// Cursor is the path of the next-page cursor in a response; CursorParam
+	// the query parameter it is sent back in.
+	Cursor      string `yaml:"cursor"`
+	CursorParam string `yaml:"cursor_param"`
+	// PageParam is a page-number query parameter, for page pagination.
+	PageParam string `yaml:"page_param"`
+}
+
+func (s *Source) setDefaults(_ *Config) {
+	if s.Schedule == "" {
+		s.Schedule = "*/15 * * * *"
+	}
+	if s.Delay == 0 {
+		s.Delay = Duration(time.Second)
+	}
+	if s.Parallelism == 0 {
+		s.Parallelism = 1
+	}
+	if s.MaxPages == 0 {
+		s.MaxPages = 50
+	}
+	if s.Lookback == 0 {
+		s.Lookback = Duration(time.Hour)
+	}
+	if len(s.AllowedDomains) == 0 {
+		for _, u := range s.URLs {
+			if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
+				s.AllowedDomains = append(s.AllowedDomains, pu.Hostname())
+			}
+		}
+	}
+}
+
+func (s *Source) validate(v *validator, p path, c *Config) {
+	if s.Name == "" {
+		v.errorf(p, "source needs a name")
+	} else if !identRe.MatchString(s.Name) {
+		v.errorf(append(p, "name"), "source name %q must be letters, digits, _ . or -", s.Name)
+	}
+	if len(s.URLs) == 0 {
+		v.errorf(p, "source %q needs urls", s.Name)
+	}
+	for i, u := range s.URLs {
+		pu, err := url.Parse(u)
+		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+			v.errorf(path{"sources", p[1], "urls", i}, "url %q must be an absolute http(s) URL", u)
+		}
+	}
+	for i, t := range s.Topics {
+		found := false
+		for _, ct := range c.Topics {
+			found = found || ct.Name == t
+		}
+		if !found {
+			v.errorf(append(append(path{}, p...), "topics", i), "unknown topic %q", t)
+		}
+	}
+	switch s.Kind {
+	case KindHTML:
+		if s.HTML == nil {
+			v.errorf(p, "html source %q needs an html block with selectors", s.Name)
+			return
+		}
+		s.HTML.validate(v, append(append(path{}, p...), "html"))
+	case KindFeed:
+		if s.Feed != nil && s.Feed.Comments != nil {
+			s.Feed.Comments.validate(v, append(append(path{}, p...), "feed", "comments"))
+		}
+	case KindJSON:
+		if s.JSON == nil {
+			v.errorf(p, "json source %q needs a json block", s.Name)
+			return
+		}
+		if s.JSON.Preset == "" && (s.JSON.Items == "" || s.JSON.Text == "") {
+			v.errorf(append(append(path{}, p...), "json"), "json source %q needs a preset or items and text paths", s.Name)
+		}
+	case "":
+		v.errorf(p, "source %q needs a kind (html, feed or json)", s.Name)
+	default:
+		v.errorf(append(append(path{}, p...), "kind"), "unknown kind %q (want html, feed or json)", s.Kind)
+	}
+}
+
+func (h *HTMLSource) validate(v *validator, p path) {
+	if strings.TrimSpace(h.Item) == "" {
+		v.errorf(p, "missing selector: item")
+	}
+	if strings.TrimSpace(h.Text) == "" {
+		v.errorf(p, "missing selector: text")
+	}
+	if h.TimeZone != "" {
+		if _, err := time.LoadLocation(h.TimeZone); err != nil {
+			v.errorf(append(append(path{}, p...), "time_zone"), "unknown time zone %q", h.TimeZone)
+		}
+	}
+}

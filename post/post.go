@@ -1,0 +1,95 @@
+// Package post defines the unit of data that flows through backlash: one public
+// post or comment, as collected by the crawler and enriched by the analyzer.
+//
+// It holds data only. Collecting posts is the crawler's job, scoring them the
+// analyzer's, and storing them the store's.
+package post
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// Post is one post or comment from a public source.
+type Post struct {
+	// Source is the configured name of the source the post came from.
+	Source string
+	// ID identifies the post within its source: the site's own id when it has
+	// one, otherwise a stable id derived by DeriveID.
+	ID string
+	// ParentID is the id of the post this one replies to, if any.
+	ParentID string
+	// Thread identifies the thread or page the post belongs to, if known.
+	Thread string
+	// URL links to the post (or its thread) on the site.
+	URL string
+	// Author is the author's display name or handle as the site shows it.
+	Author string
+	// Title is the thread or item title, when the source has one.
+	Title string
+	// Text is the cleaned plain text of the post.
+	Text string
+	// Published is when the post was published.
+	Published time.Time
+	// TimeGuessed is true when the site gave no parseable time and Published
+	// is the fetch time instead.
+	TimeGuessed bool
+	// Fetched is when the crawler collected the post.
+	Fetched time.Time
+	// Likes, Replies and Shares are the engagement counts the site shows.
+	Likes, Replies, Shares uint32
+	// Followers is the author's follower count, when the source gives it.
+	Followers uint32
+
+	// Topics are the configured topics the post matches; set by the analyzer.
+	Topics []string
+	// Sentiment is the post's sentiment; nil until scored or when the post's
+	// language is not scored.
+	Sentiment *Sentiment
+	// Language is the detected language (ISO 639-1, or "" when unknown).
+	Language string
+	// Entities are named entities found in the text, when extracted.
+	Entities []string
+}
+
+// Sentiment is the analyzer's verdict on a post.
+type Sentiment struct {
+	// Compound is the overall score in [-1, 1].
+	Compound float64
+	// Pos, Neu and Neg are the proportions of positive, neutral and negative
+	// weight in the text; they sum to about 1.
+	Pos, Neu, Neg float64
+	// Label is "positive", "neutral" or "negative".
+	Label string
+	// Terms are the words and phrases that contributed most, strongest first.
+	Terms []string
+	// LexiconVersion identifies the lexicons the score was computed with.
+	LexiconVersion string
+}
+
+// Reach is the post's engagement: likes, replies and shares added up.
+func (p *Post) Reach() uint64 {
+	return uint64(p.Likes) + uint64(p.Replies) + uint64(p.Shares)
+}
+
+// ContentHash returns a 64-bit hash of the post's normalised text (case and
+// whitespace folded), equal for identical text cross-posted under different
+// ids or sources.
+func (p *Post) ContentHash() uint64 {
+	h := sha256.Sum256([]byte(strings.ToLower(strings.Join(strings.Fields(p.Text), " "))))
+	return binary.BigEndian.Uint64(h[:8])
+}
+
+// DeriveID returns a stable id for a post whose site gives none, from the
+// fields that identify it: its URL, author, time and text.
+func DeriveID(url, author, when, text string) string {
+	h := sha256.New()
+	for _, s := range []string{url, author, when, strings.Join(strings.Fields(text), " ")} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return "h" + hex.EncodeToString(h.Sum(nil)[:12])
+}
