@@ -1,0 +1,85 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// SourceState is what the crawler resumes from.
+type SourceState struct {
+	// HighWater is the newest publication time stored for the source.
+	HighWater time.Time
+	// Cursor is an API cursor to resume from, when the source uses one.
+	Cursor string
+}
+
+// State returns a source's crawl state; the zero state when it has none.
+func (s *Store) State(ctx context.Context, source string) (SourceState, error) {
+	var st SourceState
+	err := s.conn.QueryRow(ctx, "SELECT argMax(high_water, version), argMax(cursor, version) FROM "+
+		s.Table("source_state")+" WHERE source = ? GROUP BY source", source).Scan(&st.HighWater, &st.Cursor)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return SourceState{}, nil
+		}
+		return st, fmt.Errorf("store: state of %s: %w", source, err)
+	}
+	if st.HighWater.Unix() <= 0 {
+		st.HighWater = time.Time{}
+	}
+	return st, nil
+}
+
+// SetState records a source's crawl state. Call it only after the posts it
+// covers are stored, so a crash never leaves a gap.
+func (s *Store) SetState(ctx context.Context, source string, st SourceState) error {
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("source_state")+" (source, high_water, cursor, updated, version)")
+	if err != nil {
+		return fmt.Errorf("store: set state of %s: %w", source, err)
+	}
+	hw := st.HighWater
+	if hw.IsZero() {
+		hw = time.Unix(0, 0)
+	}
+	if err := b.Append(source, hw.UTC(), st.Cursor, time.Now().UTC(), uint64(time.Now().UnixNano())); err != nil {
+		return fmt.Errorf("store: set state of %s: %w", source, err)
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("store: set state of %s: %w", source, err)
+	}
+	return nil
+}
+
+// Run is one source's crawl run.
+type Run struct {
+	ID                           string
+	Source                       string
+	Started, Finished            time.Time
+	Pages, Posts, NewPosts, Errs int
+	LastError                    string
+	HighWater                    time.Time
+}
+
+// RecordRun stores a crawl run.
+func (s *Store) RecordRun(ctx context.Context, r Run) error {
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("crawl_runs")+
+		" (run_id, source, started, finished, pages, posts, new_posts, errors, last_error, high_water)")
+	if err != nil {
+		return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+	}
+	hw := r.HighWater
+	if hw.IsZero() {
+		hw = time.Unix(0, 0)
+	}
+	if err := b.Append(r.ID, r.Source, r.Started.UTC(), r.Finished.UTC(), uint32(r.Pages), uint32(r.Posts),
+		uint32(r.NewPosts), uint32(r.Errs), r.LastError, hw.UTC()); err != nil {
+		return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+	}
+	return nil
+}

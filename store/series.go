@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/backlash-monitor/backlash/post"
+)
+
+// Bucket is one 5-minute bucket of a topic's series.
+type Bucket struct {
+	// Start is the bucket's first second.
+	Start time.Time
+	// Posts, Scored, Negative and Positive count posts first seen in it.
+	Posts, Scored, Negative, Positive uint64
+	// SentimentSum adds up the compound scores of its scored posts.
+	SentimentSum float64
+	// Reach and NegativeReach add up likes, replies and shares.
+	Reach, NegativeReach uint64
+}
+
+// MeanSentiment is the average compound score of the bucket's scored posts.
+func (b Bucket) MeanSentiment() float64 {
+	if b.Scored == 0 {
+		return 0
+	}
+	return b.SentimentSum / float64(b.Scored)
+}
+
+// BucketSize is the rollups' resolution.
+const BucketSize = 5 * time.Minute
+
+// Series returns a topic's 5-minute buckets in [from, to), oldest first,
+// with empty buckets filled in as zeros. An empty source means all sources.
+func (s *Store) Series(ctx context.Context, topic, source string, from, to time.Time) ([]Bucket, error) {
+	from = from.UTC().Truncate(BucketSize)
+	to = to.UTC()
+	q := "SELECT bucket, sum(posts), sum(scored), sum(negative), sum(positive), sum(sentiment_sum), sum(reach), sum(negative_reach) FROM " +
+		s.Table("topic_rollup_5m") + " WHERE topic = ? AND bucket >= ? AND bucket < ?"
+	args := []any{topic, from, to}
+	if source != "" {
+		q += " AND source = ?"
+		args = append(args, source)
+	}
+	q += " GROUP BY bucket ORDER BY bucket"
+	rows, err := s.conn.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: series of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	got := map[int64]Bucket{}
+	for rows.Next() {
+		var b Bucket
+		if err := rows.Scan(&b.Start, &b.Posts, &b.Scored, &b.Negative, &b.Positive, &b.SentimentSum, &b.Reach, &b.NegativeReach); err != nil {
+			return nil, fmt.Errorf("store: series of %s: %w", topic, err)
+		}
+		got[b.Start.Unix()] = b
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: series of %s: %w", topic, err)
+	}
+	var out []Bucket
+	for t := from; t.Before(to); t = t.Add(BucketSize) {
+		b, ok := got[t.Unix()]
+		if !ok {
+			b = Bucket{}
+		}
+		b.Start = t
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// WindowStats summarises a topic's posts in [from, to).
+type WindowStats struct {
+	Posts, Negative      uint64
+	Authors, Sources     uint64
+	NegativeAuthors      uint64
+	Reach, NegativeReach uint64
+}
+
+// Window returns a topic's statistics over [from, to), counting distinct
+// authors and sources from the posts themselves.
+func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (WindowStats, error) {
+	var w WindowStats
+	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExact(source),
+    uniqExactIf(author, label = 'negative'), sum(toUInt64(likes) + replies + shares),
+    sumIf(toUInt64(likes) + replies + shares, label = 'negative')
+FROM (SELECT source, id, argMax(author, version) AS author, argMax(label, version) AS label,
+      argMax(likes, version) AS likes, argMax(replies, version) AS replies, argMax(shares, version) AS shares
+      FROM `+s.Table("posts")+` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY source, id)`,
+		topic, from.UTC(), to.UTC()).Scan(&w.Posts, &w.Negative, &w.Authors, &w.Sources, &w.NegativeAuthors, &w.Reach, &w.NegativeReach)
+	if err != nil {
+		return w, fmt.Errorf("store: window of %s: %w", topic, err)
+	}
+	return w, nil
+}
+
+// TopPosts returns a topic's posts in [from, to) with the given label
+// ("negative", "positive" or "" for any), most reached and most extreme
+// first.
+func (s *Store) TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error) {
+	order := "reach DESC, compound ASC"
+	if label == "positive" {
+		order = "reach DESC, compound DESC"
+	}
+	q := `SELECT source, id, argMax(url, version), argMax(author, version), argMax(title, version), argMax(text, version),
+    min(published), argMax(likes, version), argMax(replies, version), argMax(shares, version),
+    argMax(compound, version) AS compound, argMax(label, version) AS label, argMax(terms, version),
+    toUInt64(argMax(likes, version)) + argMax(replies, version) + argMax(shares, version) AS reach
+FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
+GROUP BY source, id`
+	args := []any{topic, from.UTC(), to.UTC()}
+	if label != "" {
+		q += " HAVING label = ?"
+		args = append(args, label)
+	}
+	q += " ORDER BY " + order + " LIMIT ?"
+	args = append(args, limit)
+	rows, err := s.conn.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: top posts of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	var out []post.Post
+	for rows.Next() {
+		var p post.Post
+		var compound *float64
+		var lbl string
+		var terms []string
+		var reach uint64
+		if err := rows.Scan(&p.Source, &p.ID, &p.URL, &p.Author, &p.Title, &p.Text, &p.Published,
+			&p.Likes, &p.Replies, &p.Shares, &compound, &lbl, &terms, &reach); err != nil {
+			return nil, fmt.Errorf("store: top posts of %s: %w", topic, err)
+		}
+		if compound != nil {
+			p.Sentiment = &post.Sentiment{Compound: *compound, Label: lbl, Terms: terms}
+		}
+		p.Topics = []string{topic}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

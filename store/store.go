@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"crypto/tls"
+	"embed"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
+)
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Options says how to reach ClickHouse.
+type Options struct {
+	// Addr lists host:port of the native protocol.
+	Addr []string
+	// Database holds backlash's tables; it is created if missing.
+	Database string
+	// Username and Password log in.
+	Username, Password string
+	// TLS connects with TLS.
+	TLS bool
+	// DialTimeout bounds connecting (default 5s).
+	DialTimeout time.Duration
+	// Logger receives the store's logs (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Store is a connection to backlash's ClickHouse database.
+type Store struct {
+	conn driver.Conn
+	db   string
+	log  *slog.Logger
+}
+
+var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+
+// Open connects to ClickHouse and creates the database if it is missing. It
+// does not apply migrations; call Migrate.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	if !dbNameRe.MatchString(o.Database) {
+		return nil, fmt.Errorf("store: bad database name %q", o.Database)
+	}
+	if o.DialTimeout == 0 {
+		o.DialTimeout = 5 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	opts := &clickhouse.Options{
+		Addr:         o.Addr,
+		Auth:         clickhouse.Auth{Username: o.Username, Password: o.Password},
+		DialTimeout:  o.DialTimeout,
+		Compression:  &clickhouse.Compression{Method: clickhouse.CompressionLZ4},
+		MaxOpenConns: 8,
+	}
+	if o.TLS {
+		opts.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	conn, err := clickhouse.Open(opts)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", strings.Join(o.Addr, ","), err)
+	}
+	if err := conn.Ping(ctx); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: connect %s: %w", strings.Join(o.Addr, ","), err)
+	}
+	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(o.Database)); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
+	}
+	return &Store{conn: conn, db: o.Database, log: o.Logger}, nil
+}
+
+// Close closes the connection.
+func (s *Store) Close() error { return s.conn.Close() }
+
+// Conn exposes the underlying connection for packages that run their own
+// queries (the dashboard's saved queries, tests).
+func (s *Store) Conn() driver.Conn { return s.conn }
+
+// Database is the database holding backlash's tables.
+func (s *Store) Database() string { return s.db }
+
+// Ping checks that the server answers.
+func (s *Store) Ping(ctx context.Context) error { return s.conn.Ping(ctx) }
+
+// Table returns a table's name qualified with the database, quoted for SQL.
+func (s *Store) Table(name string) string { return quoteIdent(s.db) + "." + quoteIdent(name) }
+
+func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "") + "`" }
+
+// Migration is one numbered schema change.
+type Migration struct {
+	// Version orders migrations; it is the file name's number.
+	Version int
+	// Name is the file name without number and extension.
+	Name string
+	// SQL is the statement, with {db} standing for the database.
+	SQL string
+}
+
+// Migrations returns the schema changes in order.
+func Migrations() ([]Migration, error) {
+	entries, err := fs.ReadDir(migrationFiles, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var ms []Migration
+	for _, e := range entries {
+		base := strings.TrimSuffix(e.Name(), ".sql")
+		num, name, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("store: migration %s: want NNNN_name.sql", e.Name())
+		}
+		b, err := migrationFiles.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, Migration{Version: v, Name: name, SQL: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].Version == ms[i-1].Version {
+			return nil, fmt.Errorf("store: two migrations numbered %d", ms[i].Version)
+		}
+	}
+	return ms, nil
+}
+
+// Migrate applies the migrations not yet recorded in schema_migrations and
+// returns the names of those it applied. Running it again applies nothing.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	if err := s.conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+s.Table("schema_migrations")+` (
+    version UInt32, name String, applied_at DateTime
+) ENGINE = MergeTree() ORDER BY version`); err != nil {
+		return nil, fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	done, err := s.appliedVersions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := Migrations()
+	if err != nil {
+		return nil, err
+	}
+	var applied []string
+	for _, m := range ms {
+		if done[m.Version] {
+			continue
+		}
+		stmt := strings.ReplaceAll(m.SQL, "{db}", quoteIdent(s.db))
+		if err := s.conn.Exec(ctx, stmt); err != nil {
+			return applied, fmt.Errorf("store: migration %04d_%s: %w", m.Version, m.Name, err)
+		}
+		b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("schema_migrations")+" (version, name, applied_at)")
+		if err != nil {
+			return applied, fmt.Errorf("store: record migration %d: %w", m.Version, err)
+		}
+		if err := b.Append(uint32(m.Version), m.Name, time.Now().UTC()); err != nil {
+			return applied, fmt.Errorf("store: record migration %d: %w", m.Version, err)
+		}
+		if err := b.Send(); err != nil {
+			return applied, fmt.Errorf("store: record migration %d: %w", m.Version, err)
+		}
+		applied = append(applied, fmt.Sprintf("%04d_%s", m.Version, m.Name))
+		s.log.Info("migration applied", "version", m.Version, "name", m.Name)
+	}
+	return applied, nil
+}
+
+// Pending returns how many migrations are not yet applied; /readyz uses it.
+func (s *Store) Pending(ctx context.Context) (int, error) {
+	done, err := s.appliedVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ms, err := Migrations()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, m := range ms {
+		if !done[m.Version] {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *Store) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	rows, err := s.conn.Query(ctx, "SELECT version FROM "+s.Table("schema_migrations"))
+	if err != nil {
+		return nil, fmt.Errorf("store: read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v uint32
+		if err := rows.Scan(&v); err != nil {
+			return nil, fmt.Errorf("store: read schema_migrations: %w", err)
+		}
+		done[int(v)] = true
+	}
+	return done, rows.Err()
+}

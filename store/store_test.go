@@ -1,0 +1,144 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/store/chtest"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+func schema(t *testing.T, s *store.Store) string {
+	t.Helper()
+	rows, err := s.Conn().Query(context.Background(),
+		"SELECT name, create_table_query FROM system.tables WHERE database = ? ORDER BY name", s.Database())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := ""
+	for rows.Next() {
+		var n, q string
+		if err := rows.Scan(&n, &q); err != nil {
+			t.Fatal(err)
+		}
+		out += n + ": " + q + "\n"
+	}
+	return out
+}
+
+func TestMigrateTwice(t *testing.T) {
+	s := chtest.Store(t) // applies every migration once
+	before := schema(t, s)
+	applied, err := s.Migrate(context.Background())
+	if err != nil {
+		t.Fatalf("second migrate: %v", err)
+	}
+	if len(applied) != 0 {
+		t.Fatalf("second migrate applied %v, want nothing", applied)
+	}
+	if after := schema(t, s); after != before {
+		t.Fatalf("schema changed on re-run:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if n, err := s.Pending(context.Background()); err != nil || n != 0 {
+		t.Fatalf("pending = %d, %v; want 0", n, err)
+	}
+	ms, _ := store.Migrations()
+	var count uint64
+	if err := s.Conn().QueryRow(context.Background(), "SELECT count() FROM "+s.Table("schema_migrations")).Scan(&count); err != nil {
+		t.Fatal(err)
+	}
+	if int(count) != len(ms) {
+		t.Fatalf("schema_migrations has %d rows, want %d", count, len(ms))
+	}
+}
+
+func mkPost(id string, at time.Time, compound float64, topics ...string) post.Post {
+	label := "neutral"
+	if compound <= -0.05 {
+		label = "negative"
+	} else if compound >= 0.05 {
+		label = "positive"
+	}
+	return post.Post{Source: "forum", ID: id, Author: "a" + id, Text: "text " + id, Published: at, Fetched: at,
+		Likes: 2, Topics: topics, Language: "en",
+		Sentiment: &post.Sentiment{Compound: compound, Label: label, Terms: []string{"bad"}}}
+}
+
+func TestSavePostsCountsOnce(t *testing.T) {
+	ctx := context.Background()
+	s := chtest.Store(t)
+	t0 := time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)
+	var batch []post.Post
+	for i := 0; i < 10; i++ {
+		c := 0.5
+		if i%2 == 0 {
+			c = -0.6
+		}
+		batch = append(batch, mkPost(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute), c, "pay"))
+	}
+	res, err := s.SavePosts(ctx, batch)
+	if err != nil || res.New != 10 || res.Updated != 0 {
+		t.Fatalf("first save = %+v, %v", res, err)
+	}
+	// Re-crawl: same posts, more likes, and a relative time that drifted.
+	for i := range batch {
+		batch[i].Likes = 100
+		batch[i].Published = batch[i].Published.Add(3 * time.Minute)
+	}
+	res, err = s.SavePosts(ctx, batch)
+	if err != nil || res.New != 0 || res.Updated != 10 {
+		t.Fatalf("second save = %+v, %v", res, err)
+	}
+	series, err := s.Series(ctx, "pay", "", t0.Add(-time.Minute), t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posts, neg uint64
+	for _, b := range series {
+		posts += b.Posts
+		neg += b.Negative
+	}
+	if posts != 10 || neg != 5 {
+		t.Fatalf("rollup counts posts=%d negative=%d, want 10 and 5", posts, neg)
+	}
+	if len(series) != 13 {
+		t.Fatalf("series has %d buckets, want 13 (gaps filled)", len(series))
+	}
+	w, err := s.Window(ctx, "pay", t0, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Posts != 10 || w.Negative != 5 || w.Authors != 10 || w.Reach != 1000 {
+		t.Fatalf("window = %+v", w)
+	}
+	top, err := s.TopPosts(ctx, "pay", "negative", t0, t0.Add(time.Hour), 3)
+	if err != nil || len(top) != 3 || top[0].Sentiment.Label != "negative" {
+		t.Fatalf("top = %+v, %v", top, err)
+	}
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := chtest.Store(t)
+	st, err := s.State(ctx, "forum")
+	if err != nil || !st.HighWater.IsZero() {
+		t.Fatalf("fresh state = %+v, %v", st, err)
+	}
+	hw := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	if err := s.SetState(ctx, "forum", store.SourceState{HighWater: hw, Cursor: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetState(ctx, "forum", store.SourceState{HighWater: hw.Add(time.Hour), Cursor: "c2"}); err != nil {
+		t.Fatal(err)
+	}
+	st, err = s.State(ctx, "forum")
+	if err != nil || !st.HighWater.Equal(hw.Add(time.Hour)) || st.Cursor != "c2" {
+		t.Fatalf("state = %+v, %v", st, err)
+	}
+}
