@@ -1,0 +1,222 @@
+package sentiment
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/jonreiter/govader"
+)
+
+// vaderVersion is the VADER lexicon release that govader ships.
+const vaderVersion = "vader-3.3.2"
+
+// Word flags stored in entry.flags.
+const (
+	fValence    uint16 = 1 << iota // has a lexicon valence
+	fBooster                       // intensifies or dampens the next sentiment word
+	fNegator                       // negates sentiment within the window
+	fContrast                      // "but": shifts weight to what follows
+	fPhrase                        // first word of at least one phrase
+	fStopEN                        // English function word (language check)
+	fStopOther                     // function word of another Latin-script language
+	fLikeSubject                   // a word after which "like" is the verb
+	fLike                          // the word "like" (verb or preposition)
+	fAdjBooster                    // "pretty", "super": booster before a sentiment word
+	fLeast                         // "least"
+	fNo                            // "no"
+)
+
+// entry is everything the scorer knows about one lower-case word.
+type entry struct {
+	valence float64
+	booster float64
+	flags   uint16
+}
+
+// phrase is a multi-word lexicon item, matched token by token.
+type phrase struct {
+	words   []string
+	valence float64
+	booster bool // the phrase acts as a booster ("kind of"), not a sentiment item
+}
+
+// lexicon is the read-only lookup structure shared by all Score calls.
+type lexicon struct {
+	words     map[string]entry
+	phrases   map[string][]phrase // keyed by first word, longest first
+	emoji     map[rune]float64    // every known emoji rune, valence may be 0
+	emoticons map[string]float64  // raw (case-kept) emoticons such as ":D"
+	maxEmot   int
+}
+
+func newBaseLexicon() *lexicon {
+	sia := govader.NewSentimentIntensityAnalyzer()
+	lx := &lexicon{
+		words:     make(map[string]entry, len(sia.Lexicon)+512),
+		phrases:   make(map[string][]phrase, 64),
+		emoji:     make(map[rune]float64, len(sia.EmojiDict)),
+		emoticons: make(map[string]float64, 256),
+	}
+	for w, v := range sia.Lexicon {
+		if isEmoticon(w) {
+			lx.emoticons[w] = float64(v)
+			if len(w) > lx.maxEmot {
+				lx.maxEmot = len(w)
+			}
+			continue
+		}
+		lx.setValence(strings.ToLower(w), float64(v))
+	}
+	for w, v := range sia.Constants.BoosterDict {
+		w = normalizeTerm(w)
+		if strings.Contains(w, " ") {
+			lx.addPhrase(w, float64(v), true)
+			continue
+		}
+		e := lx.words[w]
+		e.booster = float64(v)
+		e.flags |= fBooster
+		lx.words[w] = e
+	}
+	for _, w := range sia.Constants.NegateList {
+		lx.setFlag(w, fNegator)
+	}
+	for w, v := range sia.Constants.SpecialCaseIdioms {
+		lx.addTerm(w, float64(v))
+	}
+	for w, v := range sia.Constants.LadenIdioms {
+		lx.addTerm(w, float64(v))
+	}
+	for k, desc := range sia.EmojiDict {
+		r, ok := singleEmoji(k)
+		if !ok {
+			continue
+		}
+		var v float64
+		for _, w := range strings.Fields(desc) {
+			if e, ok := lx.words[w]; ok && e.flags&fValence != 0 {
+				v += e.valence
+			}
+		}
+		lx.emoji[r] = v
+	}
+	lx.addFunctionWords()
+	return lx
+}
+
+// addFunctionWords flags the closed-class words the rules and the language
+// check rely on.
+func (lx *lexicon) addFunctionWords() {
+	for _, w := range []string{"but", "however"} {
+		lx.setFlag(w, fContrast)
+	}
+	for _, w := range strings.Fields(stopEN) {
+		lx.setFlag(w, fStopEN)
+	}
+	for _, w := range strings.Fields(stopOther) {
+		lx.setFlag(w, fStopOther)
+	}
+	for _, w := range strings.Fields(likeSubjects) {
+		lx.setFlag(w, fLikeSubject)
+	}
+	for _, w := range []string{"pretty", "super", "real", "hella"} {
+		lx.setFlag(w, fAdjBooster)
+	}
+	lx.setFlag("like", fLike)
+	lx.setFlag("least", fLeast)
+	lx.setFlag("no", fNo)
+}
+
+func (lx *lexicon) setFlag(w string, f uint16) {
+	e := lx.words[w]
+	e.flags |= f
+	lx.words[w] = e
+}
+
+func (lx *lexicon) setValence(w string, v float64) {
+	e := lx.words[w]
+	e.valence = v
+	e.flags |= fValence
+	if v == 0 {
+		e.flags &^= fValence
+	}
+	lx.words[w] = e
+}
+
+// addTerm adds one word, phrase, emoticon or emoji with a sentiment valence.
+func (lx *lexicon) addTerm(term string, v float64) {
+	if r, ok := singleEmoji(term); ok {
+		lx.emoji[r] = v
+		return
+	}
+	if isEmoticon(term) {
+		lx.emoticons[term] = v
+		if len(term) > lx.maxEmot {
+			lx.maxEmot = len(term)
+		}
+		return
+	}
+	t := normalizeTerm(term)
+	if strings.Contains(t, " ") {
+		lx.addPhrase(t, v, false)
+		return
+	}
+	lx.setValence(t, v)
+}
+
+func (lx *lexicon) addPhrase(t string, v float64, booster bool) {
+	words := strings.Fields(t)
+	first := words[0]
+	list := lx.phrases[first]
+	for i := range list {
+		if strings.Join(list[i].words, " ") == t {
+			list[i].valence, list[i].booster = v, booster
+			return
+		}
+	}
+	list = append(list, phrase{words: words, valence: v, booster: booster})
+	// Longest first, so "never again" style phrases win over shorter ones.
+	for i := len(list) - 1; i > 0 && len(list[i].words) > len(list[i-1].words); i-- {
+		list[i], list[i-1] = list[i-1], list[i]
+	}
+	lx.phrases[first] = list
+	lx.setFlag(first, fPhrase)
+}
+
+// normalizeTerm lower-cases a lexicon term and turns hyphens and runs of
+// spaces into single spaces, matching how the tokenizer splits words.
+func normalizeTerm(t string) string {
+	t = strings.ToLower(strings.TrimSpace(t))
+	t = strings.ReplaceAll(t, "’", "'")
+	t = strings.ReplaceAll(t, "-", " ")
+	return strings.Join(strings.Fields(t), " ")
+}
+
+// isEmoticon reports whether a lexicon key is an emoticon: it has no space
+// and contains punctuation that the tokenizer would otherwise split on.
+func isEmoticon(w string) bool {
+	if w == "" || strings.ContainsRune(w, ' ') {
+		return false
+	}
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '-' {
+			return true
+		}
+	}
+	return false
+}
+
+// singleEmoji returns the emoji rune of s when s is one pictograph,
+// optionally followed by a variation selector.
+func singleEmoji(s string) (rune, bool) {
+	r, n := utf8.DecodeRuneInString(s)
+	if r < 0x2000 || r == utf8.RuneError {
+		return 0, false
+	}
+	rest := s[n:]
+	if rest != "" && rest != "\ufe0f" {
+		return 0, false
+	}
+	return r, true
+}

@@ -1,0 +1,123 @@
+package sentiment
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+)
+
+// Label is the three-way classification of a scored post.
+type Label string
+
+// Labels produced by the scorer.
+const (
+	Positive Label = "positive"
+	Neutral  Label = "neutral"
+	Negative Label = "negative"
+)
+
+// Term is a word or phrase that contributed to a post's score, with its
+// signed valence after negation, boosters, capitals and contrast were applied.
+type Term struct {
+	Text    string
+	Valence float64
+}
+
+// Result is the sentiment of one post.
+type Result struct {
+	// Compound is the normalised overall score in [-1, 1].
+	Compound float64
+	// Pos, Neu and Neg are the proportions of the post that are positive,
+	// neutral and negative; they sum to 1 for scored posts with words.
+	Pos, Neu, Neg float64
+	// Label is set from Compound and the configured cut-offs.
+	Label Label
+	// Terms holds up to MaxTerms contributors, strongest first. Texts are
+	// substrings of the scored text.
+	Terms []Term
+	// Language is an ISO 639-1 code, or "und" when the post has no letters.
+	Language string
+	// Scored is false for posts in a language the lexicon does not cover;
+	// their scores are zero and Label is empty, never neutral.
+	Scored bool
+}
+
+// MaxTerms is the number of contributing terms kept per post.
+const MaxTerms = 5
+
+// Scorer scores posts. It is built once by New and is safe for concurrent
+// use by multiple goroutines.
+type Scorer struct {
+	lx       *lexicon
+	pos, neg float64
+	version  string
+	pool     sync.Pool
+}
+
+// New builds the lexicons and lookup tables. It fails if a file in
+// opts.Lexicons cannot be read or has an invalid entry; the error names the
+// file, line and entry.
+func New(opts Options) (*Scorer, error) {
+	lx := newBaseLexicon()
+	brand, err := parseLexicon("brand.yaml", brandYAML)
+	if err != nil {
+		return nil, err
+	}
+	brand.apply(lx)
+	parts := []string{vaderVersion, "brand-" + brand.Version}
+	for _, p := range opts.Lexicons {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("lexicon %s: %w", p, err)
+		}
+		y, err := parseLexicon(p, data)
+		if err != nil {
+			return nil, err
+		}
+		y.apply(lx)
+		parts = append(parts, versionTag(p, y, data))
+	}
+	s := &Scorer{lx: lx, version: strings.Join(parts, "+")}
+	s.pos, s.neg = opts.cutoffs()
+	s.pool.New = func() any {
+		return &scratch{lower: make([]byte, 0, 512), toks: make([]token, 0, 64),
+			vals: make([]float64, 0, 64), from: make([]int32, 0, 64)}
+	}
+	return s, nil
+}
+
+// Version identifies the lexicons in use, e.g. "vader-3.3.2+brand-1"; it
+// changes whenever any lexicon changes, so stored scores can be traced.
+func (s *Scorer) Version() string { return s.version }
+
+// Score scores one post.
+func (s *Scorer) Score(text string) Result {
+	var r Result
+	s.ScoreInto(text, &r)
+	return r
+}
+
+// ScoreInto scores one post into r, reusing r.Terms' capacity. Once r.Terms
+// has room for MaxTerms it does not allocate.
+func (s *Scorer) ScoreInto(text string, r *Result) {
+	*r = Result{Terms: r.Terms[:0]}
+	sc := s.pool.Get().(*scratch)
+	s.lx.tokenize(text, sc)
+	r.Language, r.Scored = language(text, &sc.stats)
+	if r.Scored {
+		s.score(text, sc, r)
+	}
+	s.pool.Put(sc)
+}
+
+// label maps a compound score to a Label.
+func (s *Scorer) label(c float64) Label {
+	switch {
+	case c >= s.pos:
+		return Positive
+	case c <= s.neg:
+		return Negative
+	}
+	return Neutral
+}

@@ -1,0 +1,256 @@
+package sentiment
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+type tokKind uint8
+
+const (
+	tkWord tokKind = iota
+	tkEmoticon
+	tkEmoji
+)
+
+// token is one scoring unit. Offsets index the original text (start, end)
+// and the scratch lower-case buffer (ls, le); no strings are allocated.
+type token struct {
+	start, end int32
+	ls, le     int32
+	clause     int32
+	kind       tokKind
+	caps       bool // all letters upper case, at least two letters
+	elongated  bool // a letter repeated three or more times ("sooo")
+	hashtag    bool
+	e          entry
+}
+
+// textStats are counts gathered while tokenizing, used by the language
+// check, the capitals rule and punctuation emphasis.
+type textStats struct {
+	ascii, latin, han, kana, hangul, other int
+	excl, quest                            int
+	capsWords, words                       int
+	stopEN, stopOther                      int
+}
+
+// scratch is per-call working memory, pooled so scoring does not allocate.
+type scratch struct {
+	lower []byte
+	toks  []token
+	vals  []float64
+	from  []int32
+	stats textStats
+	// modStart is the first token of the span that shaped the valence
+	// being computed (a negator or booster before it).
+	modStart int32
+}
+
+func isSpaceByte(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
+}
+
+func isASCIIWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// tokenize splits text into words, emoticons and emoji, skipping URLs and
+// @mentions, splitting camel-case #hashtags, and tracking clause breaks.
+func (lx *lexicon) tokenize(text string, sc *scratch) {
+	sc.lower = sc.lower[:0]
+	sc.toks = sc.toks[:0]
+	sc.stats = textStats{}
+	var clause int32
+	chunkStart := true
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if isSpaceByte(c) {
+				if c == '\n' {
+					clause++
+				}
+				chunkStart = true
+				i++
+				continue
+			}
+			if chunkStart {
+				chunkStart = false
+				if n := skipURL(text[i:]); n > 0 {
+					i += n
+					continue
+				}
+				if n := lx.chunkEmoticon(text[i:], sc, i, clause); n > 0 {
+					i += n
+					continue
+				}
+			}
+			switch {
+			case isASCIIWordByte(c):
+				end := scanWord(text, i)
+				lx.emitWord(text, i, end, clause, false, sc)
+				i = end
+			case c == '@' && i+1 < len(text) && (isASCIIWordByte(text[i+1]) || text[i+1] == '_'):
+				i++
+				for i < len(text) && (isASCIIWordByte(text[i]) || text[i] == '_' || text[i] == '.') {
+					i++
+				}
+			case c == '#' && i+1 < len(text) && isASCIIWordByte(text[i+1]):
+				end := scanWord(text, i+1)
+				lx.emitHashtag(text, i+1, end, clause, sc)
+				i = end
+			default:
+				if n := lx.inlineEmoticon(text[i:], sc, i, clause); n > 0 {
+					i += n
+					continue
+				}
+				switch c {
+				case '!':
+					sc.stats.excl++
+					clause++
+				case '?':
+					sc.stats.quest++
+					clause++
+				case '.', ',', ';', ':':
+					clause++
+				}
+				i++
+			}
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		chunkStart = false
+		switch {
+		case unicode.IsLetter(r):
+			end := scanWord(text, i)
+			lx.emitWord(text, i, end, clause, false, sc)
+			i = end
+			continue
+		case r == '…' || r == '–' || r == '—' || r == '。' || r == '！' || r == '？':
+			clause++
+		default:
+			if _, ok := lx.emoji[r]; ok {
+				sc.toks = append(sc.toks, token{start: int32(i), end: int32(i + size), clause: clause, kind: tkEmoji,
+					e: emojiEntry(lx.emoji[r])})
+			}
+		}
+		i += size
+	}
+}
+
+func emojiEntry(v float64) entry {
+	if v == 0 {
+		return entry{}
+	}
+	return entry{valence: v, flags: fValence}
+}
+
+// skipURL returns the length of a URL chunk at the start of s, or 0.
+func skipURL(s string) int {
+	if !(strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "www.")) {
+		return 0
+	}
+	n := 0
+	for n < len(s) && !isSpaceByte(s[n]) {
+		n++
+	}
+	return n
+}
+
+// chunkEmoticon matches a whole space-delimited chunk (minus trailing
+// sentence punctuation) against the emoticons, e.g. ":-)" or "</3".
+func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) int {
+	n := 0
+	for n < len(s) && !isSpaceByte(s[n]) && n <= lx.maxEmot+4 {
+		n++
+	}
+	if n > lx.maxEmot+4 {
+		return 0
+	}
+	w := s[:n]
+	for len(w) > 1 {
+		if v, ok := lx.emoticons[w]; ok {
+			sc.toks = append(sc.toks, token{start: int32(off), end: int32(off + len(w)), clause: clause, kind: tkEmoticon,
+				e: emojiEntry(v)})
+			for _, c := range []byte(s[len(w):n]) {
+				switch c {
+				case '!':
+					sc.stats.excl++
+				case '?':
+					sc.stats.quest++
+				}
+			}
+			return n
+		}
+		last := w[len(w)-1]
+		if last != '.' && last != ',' && last != '!' && last != '?' {
+			break
+		}
+		w = w[:len(w)-1]
+	}
+	return 0
+}
+
+// inlineEmoticon matches an emoticon glued to a word, as in "thanks:)".
+func (lx *lexicon) inlineEmoticon(s string, sc *scratch, off int, clause int32) int {
+	switch s[0] {
+	case ':', ';', '=', '<', '^':
+	default:
+		return 0
+	}
+	for n := min(lx.maxEmot, len(s)); n >= 2; n-- {
+		if v, ok := lx.emoticons[s[:n]]; ok {
+			if n < len(s) && isASCIIWordByte(s[n-1]) && isASCIIWordByte(s[n]) {
+				continue // ":Do" is not ":D"
+			}
+			sc.toks = append(sc.toks, token{start: int32(off), end: int32(off + n), clause: clause, kind: tkEmoticon,
+				e: emojiEntry(v)})
+			return n
+		}
+	}
+	return 0
+}
+
+// scanWord returns the end of the word starting at i: letters, digits,
+// combining marks, and apostrophes between letters ("isn't", "don’t").
+func scanWord(text string, i int) int {
+	for i < len(text) {
+		c := text[i]
+		if c < utf8.RuneSelf {
+			if isASCIIWordByte(c) {
+				i++
+				continue
+			}
+			if c == '\'' && i+1 < len(text) && isASCIIWordByte(text[i+1]) {
+				i++
+				continue
+			}
+			return i
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if r == '’' && i+size < len(text) && isASCIIWordByte(text[i+size]) {
+			i += size
+			continue
+		}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+			return i
+		}
+		i += size
+	}
+	return i
+}
+
+// emitHashtag splits "#DeleteTheApp" at lower-to-upper changes and emits
+// each part as a word that never counts as shouting.
+func (lx *lexicon) emitHashtag(text string, start, end int, clause int32, sc *scratch) {
+	seg := start
+	for k := start + 1; k < end; k++ {
+		c, p := text[k], text[k-1]
+		if c >= 'A' && c <= 'Z' && p >= 'a' && p <= 'z' {
+			lx.emitWord(text, seg, k, clause, true, sc)
+			seg = k
+		}
+	}
+	lx.emitWord(text, seg, end, clause, true, sc)
+}

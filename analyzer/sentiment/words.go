@@ -1,0 +1,151 @@
+package sentiment
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// emitWord lower-cases text[start:end] into the scratch buffer, looks it up
+// once, and appends the token. Elongated words ("sooo", "gooood") that are
+// not in the lexicon are retried with letter runs cut to two, then one.
+func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag bool, sc *scratch) {
+	ls := len(sc.lower)
+	upper, lowerSeen, letters := 0, 0, 0
+	var prev rune
+	run, maxRun := 0, 0
+	apostrophe := false
+	for i := start; i < end; {
+		c := text[i]
+		var r rune
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper++
+				letters++
+				sc.stats.ascii++
+				c += 'a' - 'A'
+			case c >= 'a' && c <= 'z':
+				lowerSeen++
+				letters++
+				sc.stats.ascii++
+			case c == '\'':
+				apostrophe = true
+			}
+			sc.lower = append(sc.lower, c)
+			r = rune(c)
+			i++
+		} else {
+			rr, size := utf8.DecodeRuneInString(text[i:])
+			i += size
+			if rr == '’' {
+				apostrophe = true
+				sc.lower = append(sc.lower, '\'')
+				r = '\''
+			} else {
+				if unicode.IsLetter(rr) {
+					letters++
+					lx.countScript(rr, &sc.stats)
+					if unicode.IsUpper(rr) {
+						upper++
+					} else if unicode.IsLower(rr) {
+						lowerSeen++
+					}
+				}
+				r = unicode.ToLower(rr)
+				sc.lower = utf8.AppendRune(sc.lower, r)
+			}
+		}
+		if r == prev {
+			run++
+		} else {
+			run = 1
+			prev = r
+		}
+		maxRun = max(maxRun, run)
+	}
+	le := len(sc.lower)
+	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), clause: clause, hashtag: hashtag}
+	if letters >= 2 {
+		sc.stats.words++
+		if upper > 0 && lowerSeen == 0 && !hashtag {
+			t.caps = true
+			sc.stats.capsWords++
+		}
+	}
+	e, ok := lx.words[string(sc.lower[ls:le])]
+	if !ok && maxRun >= 3 && letters > 0 {
+		t.elongated = true
+		for _, keep := range [2]int{2, 1} {
+			s := len(sc.lower)
+			squeeze(&sc.lower, ls, le, keep)
+			if e, ok = lx.words[string(sc.lower[s:])]; ok {
+				t.ls, t.le = int32(s), int32(len(sc.lower))
+				break
+			}
+		}
+	}
+	if !ok && apostrophe {
+		w := sc.lower[ls:le]
+		if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
+			e, ok = lx.words[string(w[:n-2])]
+		}
+	}
+	if apostrophe && hasNT(sc.lower[t.ls:t.le]) {
+		e.flags |= fNegator
+	}
+	if e.flags&fStopEN != 0 {
+		sc.stats.stopEN++
+	}
+	if e.flags&fStopOther != 0 {
+		sc.stats.stopOther++
+	}
+	sc.toks = append(sc.toks, t)
+	sc.toks[len(sc.toks)-1].e = e
+}
+
+// squeeze appends lower[from:to] to lower with runs of one rune cut to keep.
+func squeeze(lower *[]byte, from, to, keep int) {
+	b := *lower
+	var prev rune = -1
+	run := 0
+	for i := from; i < to; {
+		r, size := utf8.DecodeRune(b[i:to])
+		if r == prev {
+			run++
+		} else {
+			run, prev = 1, r
+		}
+		if run <= keep {
+			b = append(b, b[i:i+size]...)
+		}
+		i += size
+	}
+	*lower = b
+}
+
+func hasNT(w []byte) bool {
+	for i := 0; i+2 < len(w); i++ {
+		if w[i] == 'n' && w[i+1] == '\'' && w[i+2] == 't' {
+			return true
+		}
+	}
+	return false
+}
+
+// countScript tallies a non-ASCII letter by script for the language check.
+func (lx *lexicon) countScript(r rune, st *textStats) {
+	switch {
+	case r < 0x250:
+		st.latin++
+	case r >= 0x3040 && r <= 0x30ff:
+		st.kana++
+	case r >= 0xac00 && r <= 0xd7af || r >= 0x1100 && r <= 0x11ff || r >= 0x3130 && r <= 0x318f:
+		st.hangul++
+	case r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf || r >= 0xf900 && r <= 0xfaff:
+		st.han++
+	case r >= 0x1e00 && r <= 0x1eff:
+		st.latin++
+	default:
+		st.other++
+	}
+}

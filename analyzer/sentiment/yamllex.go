@@ -1,0 +1,114 @@
+package sentiment
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed lexicon/brand.yaml
+var brandYAML []byte
+
+// yamlLexicon is the on-disk form of a project or deployment lexicon.
+type yamlLexicon struct {
+	Version string      `yaml:"version"`
+	Entries []yamlEntry `yaml:"entries"`
+}
+
+// yamlEntry is one term with its valence on VADER's -4..4 scale.
+type yamlEntry struct {
+	Term    string   `yaml:"term"`
+	Valence *float64 `yaml:"valence"`
+	Why     string   `yaml:"why"`
+}
+
+var errNoVersion = errors.New("missing top-level version")
+
+// parseLexicon decodes and validates a YAML lexicon. name is used in errors.
+func parseLexicon(name string, data []byte) (yamlLexicon, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return yamlLexicon{}, fmt.Errorf("lexicon %s: %w", name, err)
+	}
+	if len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return yamlLexicon{}, fmt.Errorf("lexicon %s line %d: expected a mapping with version and entries", name, root.Line)
+	}
+	doc := root.Content[0]
+	var lex yamlLexicon
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		key, val := doc.Content[i], doc.Content[i+1]
+		switch key.Value {
+		case "version":
+			lex.Version = strings.TrimSpace(val.Value)
+		case "entries":
+			if val.Kind != yaml.SequenceNode {
+				return yamlLexicon{}, fmt.Errorf("lexicon %s line %d: entries must be a list", name, val.Line)
+			}
+			for n, item := range val.Content {
+				e, err := decodeEntry(item)
+				if err != nil {
+					return yamlLexicon{}, fmt.Errorf("lexicon %s line %d: entry %d %q: %w", name, item.Line, n+1, e.Term, err)
+				}
+				lex.Entries = append(lex.Entries, e)
+			}
+		default:
+			return yamlLexicon{}, fmt.Errorf("lexicon %s line %d: unknown key %q", name, key.Line, key.Value)
+		}
+	}
+	if lex.Version == "" {
+		return yamlLexicon{}, fmt.Errorf("lexicon %s line %d: %w", name, doc.Line, errNoVersion)
+	}
+	return lex, nil
+}
+
+func decodeEntry(n *yaml.Node) (yamlEntry, error) {
+	var e yamlEntry
+	if n.Kind != yaml.MappingNode {
+		return e, errors.New("entry must be a mapping with term, valence and why")
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch k := n.Content[i].Value; k {
+		case "term", "valence", "why":
+		default:
+			return e, fmt.Errorf("unknown field %q", k)
+		}
+	}
+	if err := n.Decode(&e); err != nil {
+		return e, err
+	}
+	switch {
+	case strings.TrimSpace(e.Term) == "":
+		return e, errors.New("empty term")
+	case e.Valence == nil:
+		return e, errors.New("missing valence")
+	case math.IsNaN(*e.Valence) || *e.Valence < -4 || *e.Valence > 4:
+		return e, fmt.Errorf("valence %v outside -4..4", *e.Valence)
+	case strings.TrimSpace(e.Why) == "":
+		return e, errors.New("missing why")
+	}
+	return e, nil
+}
+
+// apply adds the entries to lx.
+func (y yamlLexicon) apply(lx *lexicon) {
+	for _, e := range y.Entries {
+		lx.addTerm(e.Term, float64(*e.Valence))
+	}
+}
+
+// versionTag names a user lexicon in Scorer.Version: its base name, declared
+// version and a short content hash, so edits without a version bump still
+// change the scorer version.
+func versionTag(path string, y yamlLexicon, data []byte) string {
+	h := fnv.New32a()
+	h.Write(bytes.TrimSpace(data))
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	return fmt.Sprintf("%s-%s.%06x", base, y.Version, h.Sum32()&0xffffff)
+}
