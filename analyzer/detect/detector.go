@@ -67,9 +67,9 @@ type Detector struct {
 	nonNeg   bool  // every observation so far was >= 0
 
 	aLevel, aLevelCold, aScale, aSus, aSlow float64
-	nSpans                                 int
-	aSpan, spanFactor                      [maxSpans]float64
-	bucketsPerHour                         float64
+	nSpans                                  int
+	aSpan, spanFactor                       [maxSpans]float64
+	bucketsPerHour                          float64
 
 	// Seasonal profile: per bin of the season, a ring of past bin means.
 	seasonOn  bool
@@ -91,15 +91,13 @@ type Detector struct {
 	curDay   int64
 	daySum   float64
 	dayN     int
-	slow     float64 // slow mean, the baseline before any profile exists
-	level    float64 // recent level on top of the seasonal profile
-	mad      float64 // mean absolute residual
+	slow     float64           // slow mean, the baseline before any profile exists
+	level    float64           // recent level on top of the seasonal profile
+	mad      float64           // mean absolute residual
 	sm       [maxSpans]float64 // smoothed residual per span
 	smMad    [maxSpans]float64 // mean absolute smoothed residual per span
 	prevZs   float64
-	tailU    float64 // running TailQuantile quantile of the deviation
-	tailB    float64 // mean excess of the deviation over tailU
-	tailN    float64 // exceedances seen, for the mean-excess weights
+	tails    [maxSpans]tail // per span
 	vel      float64
 	inEvent  bool
 	evStart  time.Time
@@ -111,7 +109,9 @@ type Detector struct {
 func New(cfg Config) *Detector {
 	cfg = cfg.withDefaults()
 	d := &Detector{cfg: cfg, nonNeg: true}
-	d.tailU, d.tailB = tailU0, tailB0
+	for k := range d.tails {
+		d.tails[k] = newTail()
+	}
 	if cfg.Season > 0 {
 		d.seasonOn = true
 		bin := cfg.SeasonBin
@@ -181,10 +181,7 @@ func (d *Detector) setInterval(iv time.Duration) {
 	d.aSlow = halfLifeAlpha(season, iv)
 	d.nSpans = 0
 	for _, sp := range d.cfg.Spans {
-		b := math.Round(float64(sp) / float64(iv))
-		if b < 2 {
-			continue
-		}
+		b := math.Max(1, math.Round(float64(sp)/float64(iv)))
 		a := 2 / (b + 1)
 		d.aSpan[d.nSpans] = a
 		d.spanFactor[d.nSpans] = math.Sqrt(a / (2 - a))
@@ -388,7 +385,7 @@ func (d *Detector) peek(t time.Time, v float64) Point {
 	w := d.widen()
 	sg := d.sigma()
 	p.Expected = d.inverse(e)
-	zt := d.zThreshold() * w * sg
+	zt := d.tails[0].zAt(d.cfg.Threshold) * w * sg
 	p.Lower = d.inverse(e - zt)
 	p.Upper = d.inverse(e + zt)
 	if math.IsNaN(v) || math.IsInf(v, 0) || d.n < minPoints {
@@ -399,7 +396,7 @@ func (d *Detector) peek(t time.Time, v float64) Point {
 	if !d.cfg.TwoSided && z < 0 {
 		z = 0
 	}
-	p.Score = d.tailScore(math.Abs(z) / w)
+	p.Score = d.tails[0].score(math.Abs(z) / w)
 	return p
 }
 
@@ -444,38 +441,36 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 		return math.Max(-clipSigmas*s, math.Min(clipSigmas*s, x))
 	}
 
-	z := r / sg
-	var zs float64 // shortest span's deviation, for the velocity
-	var ssg [maxSpans]float64
+	// Deviation at each scale (0 = one bucket), each scored through its
+	// own tail; the bucket's score is the best of them.
+	var zk, ssg [maxSpans]float64
 	for k := 0; k < d.nSpans; k++ {
 		d.sm[k] += d.aSpan[k] * (r - d.sm[k])
 		ssg[k] = d.spanSigma(k)
-		zk := d.sm[k] / ssg[k]
-		if k == 0 {
-			zs = zk
-		}
-		if d.cfg.TwoSided {
-			if math.Abs(zk) > math.Abs(z) {
-				z = zk
-			}
-		} else if zk > z {
-			z = zk
-		}
+		zk[k] = d.sm[k] / ssg[k]
 	}
+	zs := zk[0] // shortest span's deviation, for the velocity
 	w := d.widen()
 	if warm {
-		p.Deviation = z
-		if !d.cfg.TwoSided && z < 0 {
-			z = 0
+		best := -1.0
+		for k := 0; k < d.nSpans; k++ {
+			z := zk[k]
+			if !d.cfg.TwoSided && z < 0 {
+				z = 0
+			}
+			z = math.Abs(z)
+			if sc := d.tails[k].score(z / w); sc > best || (sc == best && math.Abs(zk[k]) > math.Abs(p.Deviation)) {
+				best, p.Deviation = sc, zk[k]
+			}
+			d.tails[k].learn(z)
 		}
-		p.Score = d.tailScore(math.Abs(z) / w)
-		d.learnTail(math.Abs(z))
+		p.Score = best
 		d.vel += d.aSpan[0] * ((zs - d.prevZs) - d.vel)
 		p.Velocity = d.vel * d.bucketsPerHour
 	}
 	d.prevZs = zs
 	p.Expected = d.inverse(e)
-	zt := d.zThreshold() * w * sg
+	zt := d.tails[0].zAt(d.cfg.Threshold) * w * sg
 	p.Lower = d.inverse(e - zt)
 	p.Upper = d.inverse(e + zt)
 	p.ColdStart = w > 1
@@ -520,38 +515,46 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 }
 
 const (
-	tailQ      = 0.02  // exceedance probability of the tail's anchor quantile
-	tailU0     = 2.054 // its prior: the Gaussian 98% quantile
-	tailB0     = 0.40  // prior mean excess: the Gaussian's over tailU0
+	tailQ      = 0.05  // exceedance probability of the tail's anchor quantile
+	tailU0     = 1.645 // its prior: the Gaussian 95% quantile
+	tailB0     = 0.42  // prior mean excess: the Gaussian's over tailU0
 	tailPrior  = 20    // weight of the prior, in exceedances
 	tailMaxN   = 500   // horizon of the mean excess, in exceedances
 	tailStep   = 0.05  // step of the quantile tracker, in standard units
 	scoreDecad = 8     // score 1 ⇔ tail probability 10^-scoreDecad
 )
 
-// tailScore maps a deviation in standard units to [0,1] through the
-// series' own tail: above the running 98% quantile u the tail probability
-// is modelled as exponential, p = 0.02·exp(−(z−u)/β) with β the mean
-// excess (peaks over threshold), and the score is −log10(p)/8.
-func (d *Detector) tailScore(z float64) float64 {
-	lp := math.Log10(tailQ) - (z-d.tailU)/d.tailB/math.Ln10
+// tail is the upper tail of one deviation statistic, learnt online by
+// peaks over threshold: above the running 95% quantile u the tail
+// probability is modelled as exponential, p = 0.05·exp(−(z−u)/β), with β the
+// mean excess over u. A heavy-tailed series (frequent harmless bursts) thus
+// needs a larger deviation for the same score than a quiet one.
+type tail struct {
+	u, b, n float64
+}
+
+func newTail() tail { return tail{u: tailU0, b: tailB0} }
+
+// score maps a deviation to [0,1]: −log10(p)/8, so 0.5 means p = 10^-4
+// per bucket and 1 means p ≤ 10^-8.
+func (t *tail) score(z float64) float64 {
+	lp := math.Log10(tailQ) - (z-t.u)/t.b/math.Ln10
 	return math.Max(0, math.Min(1, -lp/scoreDecad))
 }
 
-// zThreshold is the deviation, in standard units, at which the score
-// reaches the threshold.
-func (d *Detector) zThreshold() float64 {
-	return d.tailU + d.tailB*(d.cfg.Threshold*scoreDecad+math.Log10(tailQ))*math.Ln10
+// zAt is the deviation at which the score reaches s.
+func (t *tail) zAt(s float64) float64 {
+	return t.u + t.b*(s*scoreDecad+math.Log10(tailQ))*math.Ln10
 }
 
-// learnTail updates the anchor quantile and the mean excess with z.
-func (d *Detector) learnTail(z float64) {
-	if z > d.tailU {
-		d.tailN++
-		a := math.Max(1/(d.tailN+tailPrior), 1.0/tailMaxN)
-		d.tailB += a * ((z - d.tailU) - d.tailB)
-		d.tailU += tailStep * (1 - tailQ)
+// learn updates the anchor quantile and the mean excess with z.
+func (t *tail) learn(z float64) {
+	if z > t.u {
+		t.n++
+		a := math.Max(1/(t.n+tailPrior), 1.0/tailMaxN)
+		t.b += a * ((z - t.u) - t.b)
+		t.u += tailStep * (1 - tailQ)
 	} else {
-		d.tailU -= tailStep * tailQ
+		t.u -= tailStep * tailQ
 	}
 }
