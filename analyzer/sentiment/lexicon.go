@@ -13,18 +13,18 @@ const vaderVersion = "vader-3.3.2"
 
 // Word flags stored in entry.flags.
 const (
-	fValence    uint16 = 1 << iota // has a lexicon valence
-	fBooster                       // intensifies or dampens the next sentiment word
-	fNegator                       // negates sentiment within the window
-	fContrast                      // "but": shifts weight to what follows
-	fPhrase                        // first word of at least one phrase
-	fStopEN                        // English function word (language check)
-	fStopOther                     // function word of another Latin-script language
-	fLikeSubject                   // a word after which "like" is the verb
-	fLike                          // the word "like" (verb or preposition)
-	fAdjBooster                    // "pretty", "super": booster before a sentiment word
-	fLeast                         // "least"
-	fNo                            // "no"
+	fValence     uint16 = 1 << iota // has a lexicon valence
+	fBooster                        // intensifies or dampens the next sentiment word
+	fNegator                        // negates sentiment within the window
+	fContrast                       // "but": shifts weight to what follows
+	fPhrase                         // first word of at least one phrase
+	fStopEN                         // English function word (language check)
+	fStopOther                      // function word of another Latin-script language
+	fLikeSubject                    // a word after which "like" is the verb
+	fLike                           // the word "like" (verb or preposition)
+	fAdjBooster                     // "pretty", "super": booster before a sentiment word
+	fLeast                          // "least"
+	fNo                             // "no"
 )
 
 // entry is everything the scorer knows about one lower-case word.

@@ -165,8 +165,8 @@ func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) i
 	for n < len(s) && !isSpaceByte(s[n]) && n <= lx.maxEmot+4 {
 		n++
 	}
-	if n > lx.maxEmot+4 {
-		return 0
+	if n > lx.maxEmot+4 || !hasEmoticonByte(s[:n]) {
+		return 0 // every emoticon has punctuation; plain words go to the lexicon
 	}
 	w := s[:n]
 	for len(w) > 1 {
@@ -190,6 +190,21 @@ func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) i
 		w = w[:len(w)-1]
 	}
 	return 0
+}
+
+// hasEmoticonByte reports whether w, ignoring trailing sentence
+// punctuation, has a byte that is not a letter or digit.
+func hasEmoticonByte(w string) bool {
+	end := len(w)
+	for end > 0 && (w[end-1] == '.' || w[end-1] == ',' || w[end-1] == '!' || w[end-1] == '?') {
+		end--
+	}
+	for i := 0; i < end; i++ {
+		if !isASCIIWordByte(w[i]) && w[i] < utf8.RuneSelf {
+			return true
+		}
+	}
+	return end == 0 && len(w) > 1
 }
 
 // inlineEmoticon matches an emoticon glued to a word, as in "thanks:)".

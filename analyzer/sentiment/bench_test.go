@@ -1,0 +1,163 @@
+package sentiment
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"os"
+	"runtime"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/jonreiter/govader"
+)
+
+func devTexts(t testing.TB) ([]string, []byte) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/dev.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		var rec struct{ Text string }
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, rec.Text)
+	}
+	return texts, data
+}
+
+func BenchmarkScore(b *testing.B) {
+	s := newTestScorer(b)
+	texts, _ := devTexts(b)
+	var r Result
+	r.Terms = make([]Term, 0, MaxTerms)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s.ScoreInto(texts[i%len(texts)], &r)
+	}
+}
+
+func BenchmarkGovader(b *testing.B) {
+	sia := govader.NewSentimentIntensityAnalyzer()
+	texts, _ := devTexts(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sia.PolarityScores(texts[i%len(texts)])
+	}
+}
+
+// BenchmarkScoreStream measures the whole JSONL path; one op is one post.
+func BenchmarkScoreStream(b *testing.B) {
+	s := newTestScorer(b)
+	texts, data := devTexts(b)
+	in := bytes.Repeat(data, 20)
+	posts := 20 * len(texts)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in) / posts))
+	b.ResetTimer()
+	for i := 0; i < b.N; i += posts {
+		if err := ScoreStream(s, bytes.NewReader(in), io.Discard); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// TestSpeedRatio is the speed bar: the whole JSONL path must score at
+// least 3x as many posts per second as govader's scoring alone. Each side
+// takes the median of 5 short runs to tolerate noisy machines.
+func TestSpeedRatio(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test")
+	}
+	s := newTestScorer(t)
+	sia := govader.NewSentimentIntensityAnalyzer()
+	texts, data := devTexts(t)
+	in := bytes.Repeat(data, 10)
+	posts := 10 * len(texts)
+	run := func(f func()) float64 {
+		var rates []float64
+		for range 5 {
+			start := time.Now()
+			n := 0
+			for time.Since(start) < 200*time.Millisecond {
+				f()
+				n += posts
+			}
+			rates = append(rates, float64(n)/time.Since(start).Seconds())
+		}
+		sort.Float64s(rates)
+		return rates[2]
+	}
+	ours := run(func() {
+		if err := ScoreStream(s, bytes.NewReader(in), io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	})
+	vader := run(func() {
+		for range 10 {
+			for _, x := range texts {
+				sia.PolarityScores(x)
+			}
+		}
+	})
+	t.Logf("ScoreStream %.0f posts/s, govader %.0f posts/s, ratio %.2f", ours, vader, ours/vader)
+	if ours < 3*vader {
+		t.Errorf("ScoreStream %.0f posts/s is under 3x govader's %.0f", ours, vader)
+	}
+}
+
+// TestScoreIntoAllocs checks the hot path does not allocate per post.
+func TestScoreIntoAllocs(t *testing.T) {
+	s := newTestScorer(t)
+	texts, _ := devTexts(t)
+	var r Result
+	r.Terms = make([]Term, 0, MaxTerms)
+	for _, x := range texts {
+		s.ScoreInto(x, &r)
+	}
+	allocs := testing.AllocsPerRun(5, func() {
+		for _, x := range texts {
+			s.ScoreInto(x, &r)
+		}
+	})
+	if per := allocs / float64(len(texts)); per > 0.01 {
+		t.Errorf("ScoreInto allocates %.3f times per post", per)
+	}
+}
+
+// TestMemory is the memory bar: the scorer's heap must stay under 100 MB.
+func TestMemory(t *testing.T) {
+	var m0, m1 runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m0)
+	s := newTestScorer(t)
+	runtime.GC()
+	runtime.ReadMemStats(&m1)
+	runtime.KeepAlive(s)
+	heap := int64(m1.HeapAlloc) - int64(m0.HeapAlloc)
+	t.Logf("heap after New: %.1f MB (process heap %.1f MB)", float64(heap)/1e6, float64(m1.HeapAlloc)/1e6)
+	if m1.HeapAlloc > 100<<20 {
+		t.Errorf("heap %d bytes over 100 MB", m1.HeapAlloc)
+	}
+}
+
+func TestBenchReport(t *testing.T) {
+	texts, _ := devTexts(t)
+	rep := Bench(texts[:50], 100*time.Millisecond)
+	var buf bytes.Buffer
+	if err := rep.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	t.Log("\n" + buf.String())
+	if rep.Ours.PostsPerSec <= 0 || rep.Vader.PostsPerSec <= 0 {
+		t.Fatal("no throughput measured")
+	}
+}
