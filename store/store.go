@@ -40,6 +40,7 @@ type Options struct {
 type Store struct {
 	conn driver.Conn
 	db   string
+	addr []string
 	log  *slog.Logger
 }
 
@@ -79,7 +80,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
 	}
-	return &Store{conn: conn, db: o.Database, log: o.Logger}, nil
+	return &Store{conn: conn, db: o.Database, addr: o.Addr, log: o.Logger}, nil
 }
 
 // Close closes the connection.
@@ -88,6 +89,17 @@ func (s *Store) Close() error { return s.conn.Close() }
 // Conn exposes the underlying connection for packages that run their own
 // queries (the dashboard's saved queries, tests).
 func (s *Store) Conn() driver.Conn { return s.conn }
+
+// Addr is the first server address the store connects to.
+func (s *Store) Addr() string { return s.addr[0] }
+
+// DropDatabase deletes the store's database and everything in it.
+func (s *Store) DropDatabase(ctx context.Context) error {
+	if err := s.conn.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(s.db)); err != nil {
+		return fmt.Errorf("store: drop database %s: %w", s.db, err)
+	}
+	return nil
+}
 
 // Database is the database holding backlash's tables.
 func (s *Store) Database() string { return s.db }
