@@ -32,6 +32,7 @@ type entry struct {
 	valence float64
 	booster float64
 	flags   uint16
+	phrases uint16 // index+1 into lexicon.phraseLists when fPhrase is set
 }
 
 // phrase is a multi-word lexicon item, matched token by token.
@@ -43,11 +44,13 @@ type phrase struct {
 
 // lexicon is the read-only lookup structure shared by all Score calls.
 type lexicon struct {
-	words     map[string]entry
-	phrases   map[string][]phrase // keyed by first word, longest first
-	emoji     map[rune]float64    // every known emoji rune, valence may be 0
-	emoticons map[string]float64  // raw (case-kept) emoticons such as ":D"
-	maxEmot   int
+	words       map[string]entry    // used while building
+	table       *table              // frozen copy of words used for scoring
+	phraseLists [][]phrase          // phrases by entry.phrases, set by freeze
+	phrases     map[string][]phrase // keyed by first word, longest first
+	emoji       map[rune]float64    // every known emoji rune, valence may be 0
+	emoticons   map[string]float64  // raw (case-kept) emoticons such as ":D"
+	maxEmot     int
 }
 
 func newBaseLexicon() *lexicon {
@@ -103,6 +106,17 @@ func newBaseLexicon() *lexicon {
 	}
 	lx.addFunctionWords()
 	return lx
+}
+
+// freeze builds the lookup table once every lexicon has been applied.
+func (lx *lexicon) freeze() {
+	for w, list := range lx.phrases {
+		lx.phraseLists = append(lx.phraseLists, list)
+		e := lx.words[w]
+		e.phrases = uint16(len(lx.phraseLists))
+		lx.words[w] = e
+	}
+	lx.table = newTable(lx.words)
 }
 
 // addFunctionWords flags the closed-class words the rules and the language

@@ -31,7 +31,11 @@ func (lx *lexicon) matchPhrases(sc *scratch) {
 }
 
 func (lx *lexicon) phraseAt(sc *scratch, i int) (*phrase, bool) {
-	list := lx.phrases[string(sc.word(i))]
+	pi := sc.toks[i].e.phrases
+	if pi == 0 {
+		return nil, false
+	}
+	list := lx.phraseLists[pi-1]
 	for pi := range list {
 		p := &list[pi]
 		if i+len(p.words) > len(sc.toks) {

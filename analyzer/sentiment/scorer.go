@@ -78,6 +78,7 @@ func New(opts Options) (*Scorer, error) {
 		y.apply(lx)
 		parts = append(parts, versionTag(p, y, data))
 	}
+	lx.freeze()
 	s := &Scorer{lx: lx, version: strings.Join(parts, "+")}
 	s.pos, s.neg = opts.cutoffs()
 	s.pool.New = func() any {

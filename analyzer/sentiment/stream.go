@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // ScoreStream reads JSONL records {"id":...,"text":"..."} from r and writes
@@ -117,7 +118,12 @@ type lineDecoder struct {
 func (d *lineDecoder) decode(b []byte) (id []byte, text string, err error) {
 	id, t, ok := d.fast(b)
 	if ok {
-		return id, string(t), nil
+		if len(t) == 0 {
+			return id, "", nil
+		}
+		// The text aliases d.text: it is scored and written out before the
+		// next line is decoded, and Result.Terms do not outlive that.
+		return id, unsafe.String(&t[0], len(t)), nil
 	}
 	var rec struct {
 		ID   json.RawMessage `json:"id"`

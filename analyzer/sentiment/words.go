@@ -10,58 +10,16 @@ import (
 // not in the lexicon are retried with letter runs cut to two, then one.
 func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag bool, sc *scratch) {
 	ls := len(sc.lower)
-	upper, lowerSeen, letters := 0, 0, 0
-	var prev rune
-	run, maxRun := 0, 0
-	apostrophe := false
-	for i := start; i < end; {
-		c := text[i]
-		var r rune
-		if c < utf8.RuneSelf {
-			switch {
-			case c >= 'A' && c <= 'Z':
-				upper++
-				letters++
-				sc.stats.ascii++
-				c += 'a' - 'A'
-			case c >= 'a' && c <= 'z':
-				lowerSeen++
-				letters++
-				sc.stats.ascii++
-			case c == '\'':
-				apostrophe = true
-			}
-			sc.lower = append(sc.lower, c)
-			r = rune(c)
-			i++
-		} else {
-			rr, size := utf8.DecodeRuneInString(text[i:])
-			i += size
-			if rr == '’' {
-				apostrophe = true
-				sc.lower = append(sc.lower, '\'')
-				r = '\''
-			} else {
-				if unicode.IsLetter(rr) {
-					letters++
-					lx.countScript(rr, &sc.stats)
-					if unicode.IsUpper(rr) {
-						upper++
-					} else if unicode.IsLower(rr) {
-						lowerSeen++
-					}
-				}
-				r = unicode.ToLower(rr)
-				sc.lower = utf8.AppendRune(sc.lower, r)
-			}
-		}
-		if r == prev {
-			run++
-		} else {
-			run = 1
-			prev = r
-		}
-		maxRun = max(maxRun, run)
+	var (
+		upper, lowerSeen, letters, maxRun int
+		apostrophe                        bool
+		h                                 uint64
+	)
+	if isASCII(text[start:end]) {
+		upper, lowerSeen, maxRun, apostrophe, h = lowerASCII(text[start:end], sc)
+		letters = upper + lowerSeen
+	} else {
+		upper, lowerSeen, letters, maxRun, apostrophe, h = lx.lowerUnicode(text[start:end], sc)
 	}
 	le := len(sc.lower)
 	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), clause: clause, hashtag: hashtag}
@@ -72,13 +30,13 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 			sc.stats.capsWords++
 		}
 	}
-	e, ok := lx.words[string(sc.lower[ls:le])]
+	e, ok := lx.table.get(sc.lower[ls:le], h)
 	if !ok && maxRun >= 3 && letters > 0 {
 		t.elongated = true
 		for _, keep := range [2]int{2, 1} {
 			s := len(sc.lower)
 			squeeze(&sc.lower, ls, le, keep)
-			if e, ok = lx.words[string(sc.lower[s:])]; ok {
+			if e, ok = lx.table.get(sc.lower[s:], hashBytes(sc.lower[s:])); ok {
 				t.ls, t.le = int32(s), int32(len(sc.lower))
 				break
 			}
@@ -87,7 +45,7 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 	if !ok && apostrophe {
 		w := sc.lower[ls:le]
 		if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
-			e, ok = lx.words[string(w[:n-2])]
+			e, ok = lx.table.get(w[:n-2], hashBytes(w[:n-2]))
 		}
 	}
 	if apostrophe && hasNT(sc.lower[t.ls:t.le]) {
@@ -148,4 +106,106 @@ func (lx *lexicon) countScript(r rune, st *textStats) {
 	default:
 		st.other++
 	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCII appends w lower-cased to sc.lower and returns its letter case
+// counts, longest run of one byte, whether it has an apostrophe, and its
+// FNV-1a hash.
+func lowerASCII(w string, sc *scratch) (upper, lower, maxRun int, apostrophe bool, h uint64) {
+	ls := len(sc.lower)
+	sc.lower = append(sc.lower, w...)
+	dst := sc.lower[ls:]
+	h = fnvOffset
+	var prev byte
+	run := 0
+	for k := 0; k < len(dst); k++ {
+		c := dst[k]
+		switch {
+		case c-'A' < 26:
+			c += 'a' - 'A'
+			dst[k] = c
+			upper++
+		case c-'a' < 26:
+			lower++
+		case c == '\'':
+			apostrophe = true
+		}
+		h = (h ^ uint64(c)) * fnvPrime
+		if c == prev {
+			run++
+		} else {
+			run, prev = 1, c
+		}
+		maxRun = max(maxRun, run)
+	}
+	sc.stats.ascii += upper + lower
+	return upper, lower, maxRun, apostrophe, h
+}
+
+// lowerUnicode is lowerASCII for words with non-ASCII letters; it also
+// tallies scripts for the language check and maps ’ to '.
+func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letters, maxRun int, apostrophe bool, h uint64) {
+	h = fnvOffset
+	var prev rune
+	run := 0
+	for i := 0; i < len(w); {
+		c := w[i]
+		var r rune
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'A' && c <= 'Z':
+				upper++
+				letters++
+				sc.stats.ascii++
+				c += 'a' - 'A'
+			case c >= 'a' && c <= 'z':
+				lowerSeen++
+				letters++
+				sc.stats.ascii++
+			case c == '\'':
+				apostrophe = true
+			}
+			sc.lower = append(sc.lower, c)
+			h = (h ^ uint64(c)) * fnvPrime
+			r = rune(c)
+			i++
+		} else {
+			rr, size := utf8.DecodeRuneInString(w[i:])
+			i += size
+			if rr == '’' {
+				rr = '\''
+				apostrophe = true
+			} else if unicode.IsLetter(rr) {
+				letters++
+				lx.countScript(rr, &sc.stats)
+				if unicode.IsUpper(rr) {
+					upper++
+				} else if unicode.IsLower(rr) {
+					lowerSeen++
+				}
+			}
+			r = unicode.ToLower(rr)
+			n := len(sc.lower)
+			sc.lower = utf8.AppendRune(sc.lower, r)
+			for _, b := range sc.lower[n:] {
+				h = (h ^ uint64(b)) * fnvPrime
+			}
+		}
+		if r == prev {
+			run++
+		} else {
+			run, prev = 1, r
+		}
+		maxRun = max(maxRun, run)
+	}
+	return upper, lowerSeen, letters, maxRun, apostrophe, h
 }

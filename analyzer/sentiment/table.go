@@ -1,0 +1,57 @@
+package sentiment
+
+// table is an open-addressing hash table from lower-case word to entry,
+// frozen from lexicon.words once all lexicons are applied. The tokenizer
+// computes the FNV-1a hash while lower-casing, so a lookup costs one probe
+// sequence and one byte comparison, with no string conversion.
+type table struct {
+	slots []uint32 // 0 = empty, else index+1 into keys and ents
+	keys  []string
+	ents  []entry
+	mask  uint64
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func hashBytes(b []byte) uint64 {
+	h := uint64(fnvOffset)
+	for _, c := range b {
+		h = (h ^ uint64(c)) * fnvPrime
+	}
+	return h
+}
+
+func newTable(words map[string]entry) *table {
+	size := 16
+	for size < 2*len(words) {
+		size <<= 1
+	}
+	t := &table{slots: make([]uint32, size), mask: uint64(size - 1),
+		keys: make([]string, 0, len(words)), ents: make([]entry, 0, len(words))}
+	for k, e := range words {
+		t.keys = append(t.keys, k)
+		t.ents = append(t.ents, e)
+		i := hashBytes([]byte(k)) & t.mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = uint32(len(t.keys))
+	}
+	return t
+}
+
+// get looks up the word b whose hashBytes is h.
+func (t *table) get(b []byte, h uint64) (entry, bool) {
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			return entry{}, false
+		}
+		if k := t.keys[s-1]; len(k) == len(b) && k == string(b) {
+			return t.ents[s-1], true
+		}
+	}
+}
