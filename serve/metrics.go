@@ -1,0 +1,129 @@
+package serve
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the counters and histograms the pipeline reports through
+// /metrics. Build one with NewMetrics and pass it to the crawler, store
+// writer and notifiers; every method is safe for concurrent use and a nil
+// *Metrics records nothing, so code under test can pass nil.
+type Metrics struct {
+	pages, posts, crawlErrors *prometheus.CounterVec
+	crawlDuration             *prometheus.HistogramVec
+	lastCrawl                 *prometheus.GaugeVec
+	jobRuns, jobSkipped       *prometheus.CounterVec
+	jobDuration               *prometheus.HistogramVec
+	insertedRows              prometheus.Counter
+	insertDuration            prometheus.Histogram
+	alerts                    *prometheus.CounterVec
+	alertDuration             *prometheus.HistogramVec
+}
+
+// NewMetrics creates the metrics and registers them with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backlash_crawl_pages_total", Help: "Pages fetched, per source.",
+		}, []string{"source"}),
+		posts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backlash_crawl_posts_total", Help: "Posts collected, per source.",
+		}, []string{"source"}),
+		crawlErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backlash_crawl_errors_total", Help: "Errors met while crawling (pages failed, items not parsed), per source.",
+		}, []string{"source"}),
+		crawlDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "backlash_crawl_duration_seconds", Help: "Time one crawl of a source took.",
+			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1800},
+		}, []string{"source"}),
+		lastCrawl: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "backlash_crawl_last_success_timestamp_seconds", Help: "When a crawl of the source last finished without errors (Unix time).",
+		}, []string{"source"}),
+		jobRuns: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backlash_job_runs_total", Help: "Scheduled jobs finished, per source and result (ok, error, cancelled).",
+		}, []string{"source", "result"}),
+		jobSkipped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backlash_job_skipped_total", Help: "Scheduled jobs not started because the previous run of the source was still going.",
+		}, []string{"source"}),
+		jobDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "backlash_job_duration_seconds", Help: "Time one scheduled job (crawl, analyse, alert) took.",
+			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1800},
+		}, []string{"source"}),
+		insertedRows: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "backlash_store_inserted_rows_total", Help: "Rows inserted into ClickHouse.",
+		}),
+		insertDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "backlash_store_insert_duration_seconds", Help: "Time one insert batch took.",
+			Buckets: prometheus.DefBuckets,
+		}),
+		alerts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "backlash_alerts_total", Help: "Alert notifications attempted, per channel and result (sent, failed).",
+		}, []string{"channel", "result"}),
+		alertDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "backlash_alert_delivery_duration_seconds", Help: "Time one notification took to deliver (e.g. the Slack API call).",
+			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"channel"}),
+	}
+	reg.MustRegister(m.pages, m.posts, m.crawlErrors, m.crawlDuration, m.lastCrawl,
+		m.jobRuns, m.jobSkipped, m.jobDuration, m.insertedRows, m.insertDuration,
+		m.alerts, m.alertDuration)
+	return m
+}
+
+// CrawlDone records one finished crawl of a source: pages fetched, posts
+// collected, errors met and how long it took.
+func (m *Metrics) CrawlDone(source string, pages, posts, errors int, dur time.Duration) {
+	if m == nil {
+		return
+	}
+	m.pages.WithLabelValues(source).Add(float64(pages))
+	m.posts.WithLabelValues(source).Add(float64(posts))
+	m.crawlErrors.WithLabelValues(source).Add(float64(errors))
+	m.crawlDuration.WithLabelValues(source).Observe(dur.Seconds())
+	if errors == 0 {
+		m.lastCrawl.WithLabelValues(source).SetToCurrentTime()
+	}
+}
+
+// Inserted records one insert batch of rows into ClickHouse and its
+// latency.
+func (m *Metrics) Inserted(rows int, dur time.Duration) {
+	if m == nil {
+		return
+	}
+	m.insertedRows.Add(float64(rows))
+	m.insertDuration.Observe(dur.Seconds())
+}
+
+// AlertSent records one notification attempt on a channel (e.g. "slack"),
+// whether it was delivered and how long delivery took.
+func (m *Metrics) AlertSent(channel string, ok bool, dur time.Duration) {
+	if m == nil {
+		return
+	}
+	result := "sent"
+	if !ok {
+		result = "failed"
+	}
+	m.alerts.WithLabelValues(channel, result).Inc()
+	m.alertDuration.WithLabelValues(channel).Observe(dur.Seconds())
+}
+
+// jobDone records one scheduled job's result: "ok", "error" or "cancelled".
+func (m *Metrics) jobDone(source, result string, dur time.Duration) {
+	if m == nil {
+		return
+	}
+	m.jobRuns.WithLabelValues(source, result).Inc()
+	m.jobDuration.WithLabelValues(source).Observe(dur.Seconds())
+}
+
+// jobSkip records a scheduled job not started because the last one runs.
+func (m *Metrics) jobSkip(source string) {
+	if m == nil {
+		return
+	}
+	m.jobSkipped.WithLabelValues(source).Inc()
+}
