@@ -70,8 +70,9 @@ type Config struct {
 	// seasonal profile; the baseline is then the recent level alone.
 	Season time.Duration
 	// Week is the length of the long cycle (7 × 24h), modelled as a
-	// per-day-of-week correction on top of the daily profile. Negative
-	// disables it.
+	// per-day-of-week factor on the daily profile: the median, over the
+	// last Weeks weeks, of that day's total relative to its profile.
+	// Negative disables it.
 	Week time.Duration
 	// SeasonBin is the resolution of the seasonal profile (1h). Each bin
 	// holds the bin means of the last SeasonDays cycles; the baseline is
@@ -107,8 +108,8 @@ type Config struct {
 	TwoSided bool
 	// Gap is the policy for missing buckets (GapZero).
 	Gap GapPolicy
-	// MaxGapFill bounds zero-filling under GapZero (24h); longer gaps are
-	// skipped.
+	// MaxGapFill bounds zero-filling under GapZero (24h, and never more
+	// than 65536 buckets); longer gaps are skipped.
 	MaxGapFill time.Duration
 	// Threshold is the score at which an event starts (0.5).
 	Threshold float64

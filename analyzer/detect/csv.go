@@ -114,10 +114,10 @@ func RunCSV(r io.Reader, w io.Writer, cfg Config) error {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return fmt.Errorf("read CSV: %w", err)
+			return fmt.Errorf("read CSV: %w", err) // a csv.ParseError names the line
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}

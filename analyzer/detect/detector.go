@@ -47,10 +47,11 @@ type Point struct {
 }
 
 const (
-	madToSigma = 1.2533 // mean absolute deviation → standard deviation (Gaussian)
-	clipSigmas = 4.0    // residuals beyond this many σ are clipped when learning
-	minPoints  = 12     // buckets needed before any score is given
-	maxSpans   = 4      // most smoothing spans a Detector keeps
+	madToSigma     = 1.2533  // mean absolute deviation → standard deviation (Gaussian)
+	clipSigmas     = 4.0     // residuals beyond this many σ are clipped when learning
+	minPoints      = 12      // buckets needed before any score is given
+	maxSpans       = 4       // most smoothing spans a Detector keeps
+	maxFillBuckets = 1 << 16 // longest gap zero-filled, in buckets, whatever MaxGapFill says
 )
 
 // Detector is a causal, streaming spike detector for one regular-interval
@@ -89,7 +90,8 @@ type Detector struct {
 	dows     ring2
 	dowMed   []float64
 	curDay   int64
-	daySum   float64
+	daySum   float64 // sum of observations this day (with a profile)
+	dayProf  float64 // sum of the profile over the same buckets
 	dayN     int
 	slow     float64           // slow mean, the baseline before any profile exists
 	level    float64           // recent level on top of the seasonal profile
@@ -215,7 +217,7 @@ func (d *Detector) Update(t time.Time, v float64) Point {
 	if idx <= d.lastIdx || math.IsNaN(v) || math.IsInf(v, 0) {
 		return d.peek(t, v)
 	}
-	if gap := idx - d.lastIdx - 1; gap > 0 && d.cfg.Gap == GapZero &&
+	if gap := idx - d.lastIdx - 1; gap > 0 && gap <= maxFillBuckets && d.cfg.Gap == GapZero &&
 		time.Duration(gap)*d.interval <= d.cfg.MaxGapFill {
 		for j := d.lastIdx + 1; j < idx; j++ {
 			d.step(d.t0.Add(time.Duration(j)*d.interval), 0, false)
@@ -324,12 +326,13 @@ func (d *Detector) roll(ls int64) {
 		return
 	}
 	if day := floorDiv(ls, d.seasonSec); day != d.curDay {
-		if d.dayN > 0 {
+		// A day counts when it has a profile over at least half of it.
+		if d.dayN > 0 && int64(d.dayN)*2*int64(d.interval/time.Second) >= d.seasonSec && d.dayProf > 0 {
 			i := int(floorMod(d.curDay, d.perWeek))
-			d.dows.push(i, d.daySum/float64(d.dayN))
+			d.dows.push(i, d.daySum/d.dayProf)
 			d.dowMed[i] = d.dows.median(i)
 		}
-		d.curDay, d.daySum, d.dayN = day, 0, 0
+		d.curDay, d.daySum, d.dayProf, d.dayN = day, 0, 0, 0
 	}
 }
 
@@ -343,7 +346,7 @@ func (d *Detector) baseline(ls int64) (exp, daily float64, ok bool) {
 	s := daily
 	if d.weekOn {
 		if i := floorMod(floorDiv(ls, d.seasonSec), d.perWeek); d.dows.n[i] >= 2 {
-			s += d.dowMed[i]
+			s *= d.dowMed[i]
 		}
 	}
 	return s + d.level, daily, true
@@ -490,7 +493,8 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 	d.binSum += y
 	d.binN++
 	if ok && d.weekOn {
-		d.daySum += y - daily
+		d.daySum += y
+		d.dayProf += daily
 		d.dayN++
 	}
 
