@@ -2,8 +2,12 @@ package config
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/andybalholm/cascadia"
+	htmlcharset "golang.org/x/net/html/charset"
 )
 
 // Source kinds.
@@ -103,7 +107,19 @@ type JSONSource struct {
 	CursorParam string `yaml:"cursor_param"`
 	// PageParam is a page-number query parameter, for page pagination.
 	PageParam string `yaml:"page_param"`
+	// PageStart is the number of the first page when the URL does not
+	// carry page_param (default 1; 0 for zero-based APIs).
+	PageStart *int `yaml:"page_start"`
+	// LinkHeader follows the response's Link rel="next" header, as
+	// Mastodon and GitHub paginate.
+	LinkHeader bool `yaml:"link_header"`
+	// TextHTML says the text path holds HTML, to be reduced to plain text.
+	TextHTML bool `yaml:"text_html"`
 }
+
+// JSONPresets are the names json.preset accepts; the crawler documents
+// what each one fills in.
+var JSONPresets = []string{"reddit", "hackernews", "mastodon", "bluesky"}
 
 func (s *Source) setDefaults(_ *Config) {
 	if s.Schedule == "" {
@@ -145,6 +161,20 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 			v.errorf(path{"sources", p[1], "urls", i}, "url %q must be an absolute http(s) URL", u)
 		}
 	}
+	if s.Delay < 0 {
+		v.errorf(append(append(path{}, p...), "delay"), "delay must not be negative")
+	}
+	if s.Parallelism < 0 {
+		v.errorf(append(append(path{}, p...), "parallelism"), "parallelism must not be negative")
+	}
+	if s.MaxPages < 0 {
+		v.errorf(append(append(path{}, p...), "max_pages"), "max_pages must not be negative")
+	}
+	if s.Encoding != "" {
+		if e, _ := htmlcharset.Lookup(s.Encoding); e == nil {
+			v.errorf(append(append(path{}, p...), "encoding"), "unknown encoding %q (try gbk, gb18030, big5, shift_jis, euc-kr, windows-1251)", s.Encoding)
+		}
+	}
 	for i, t := range s.Topics {
 		found := false
 		for _, ct := range c.Topics {
@@ -170,9 +200,7 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 			v.errorf(p, "json source %q needs a json block", s.Name)
 			return
 		}
-		if s.JSON.Preset == "" && (s.JSON.Items == "" || s.JSON.Text == "") {
-			v.errorf(append(append(path{}, p...), "json"), "json source %q needs a preset or items and text paths", s.Name)
-		}
+		s.JSON.validate(v, append(append(path{}, p...), "json"), s.Name)
 	case "":
 		v.errorf(p, "source %q needs a kind (html, feed or json)", s.Name)
 	default:
@@ -180,12 +208,48 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 	}
 }
 
+func (j *JSONSource) validate(v *validator, p path, name string) {
+	if j.Preset != "" && !slices.Contains(JSONPresets, j.Preset) {
+		v.errorf(append(append(path{}, p...), "preset"), "unknown preset %q (want one of %s)", j.Preset, strings.Join(JSONPresets, ", "))
+	}
+	if j.Preset == "" && j.Text == "" {
+		v.errorf(p, "json source %q needs a preset or a text path", name)
+	}
+	if (j.Cursor == "") != (j.CursorParam == "") {
+		v.errorf(append(append(path{}, p...), "cursor"), "cursor and cursor_param go together")
+	}
+	if j.PageParam != "" && j.Cursor != "" {
+		v.errorf(append(append(path{}, p...), "page_param"), "use either cursor or page_param pagination, not both")
+	}
+	if j.PageStart != nil && *j.PageStart < 0 {
+		v.errorf(append(append(path{}, p...), "page_start"), "page_start must not be negative")
+	}
+}
+
 func (h *HTMLSource) validate(v *validator, p path) {
 	if strings.TrimSpace(h.Item) == "" {
 		v.errorf(p, "missing selector: item")
+	} else if _, err := cascadia.ParseGroup(h.Item); err != nil {
+		v.errorf(append(append(path{}, p...), "item"), "bad CSS selector %q: %v", h.Item, err)
 	}
 	if strings.TrimSpace(h.Text) == "" {
 		v.errorf(p, "missing selector: text")
+	}
+	for _, f := range []struct{ key, val string }{
+		{"id", h.ID}, {"text", h.Text}, {"title", h.Title}, {"author", h.Author},
+		{"time", h.Time}, {"url", h.URL}, {"likes", h.Likes}, {"replies", h.Replies},
+		{"shares", h.Shares}, {"parent", h.Parent}, {"follow", h.Follow}, {"next", h.Next},
+	} {
+		sel := strings.TrimSpace(f.val)
+		if i := strings.LastIndexByte(sel, '@'); i >= 0 && !strings.Contains(sel[i:], "]") {
+			sel = strings.TrimSpace(sel[:i])
+		}
+		if sel == "" {
+			continue
+		}
+		if _, err := cascadia.ParseGroup(sel); err != nil {
+			v.errorf(append(append(path{}, p...), f.key), "bad CSS selector %q: %v", sel, err)
+		}
 	}
 	if h.TimeZone != "" {
 		if _, err := time.LoadLocation(h.TimeZone); err != nil {

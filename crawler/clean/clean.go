@@ -1,0 +1,154 @@
+package clean
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// skipped are elements whose content is never post text.
+var skipped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Nav: true, atom.Noscript: true,
+	atom.Template: true, atom.Svg: true, atom.Iframe: true, atom.Object: true,
+	atom.Head: true, atom.Button: true, atom.Select: true, atom.Form: true,
+}
+
+// blocks are elements that start a new line of text.
+var blocks = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Br: true, atom.Li: true, atom.Ul: true,
+	atom.Ol: true, atom.Blockquote: true, atom.Pre: true, atom.H1: true,
+	atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Tr: true, atom.Table: true, atom.Section: true, atom.Article: true,
+	atom.Header: true, atom.Footer: true, atom.Hr: true, atom.Dd: true,
+	atom.Dt: true, atom.Figcaption: true,
+}
+
+// NodeText returns the readable text under n. skip, when not nil, drops a
+// subtree (for example a nested reply inside its parent comment).
+func NodeText(n *html.Node, skip func(*html.Node) bool) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+			return
+		case html.ElementNode:
+			if skipped[n.DataAtom] || (skip != nil && skip(n)) {
+				return
+			}
+			if blocks[n.DataAtom] {
+				b.WriteByte('\n')
+				defer b.WriteByte('\n')
+			}
+		case html.CommentNode, html.DoctypeNode:
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return Text(b.String())
+}
+
+// HTML returns the readable text of an HTML fragment, as feeds and APIs
+// send post bodies. Plain text passes through with whitespace normalised.
+func HTML(fragment string) string {
+	if !strings.ContainsAny(fragment, "<&") {
+		return Text(fragment)
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(fragment), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	if err != nil {
+		return Text(html.UnescapeString(fragment))
+	}
+	root := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	for _, n := range nodes {
+		root.AppendChild(n)
+	}
+	return NodeText(root, nil)
+}
+
+// Text normalises whitespace: runs of spaces and tabs become one space,
+// lines are trimmed, blank lines dropped, and invisible characters removed.
+func Text(s string) string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		line = strings.Join(strings.FieldsFunc(line, isSpace), " ")
+		if line != "" {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func isSpace(r rune) bool {
+	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' || r == '\u00ad' || r == '\u200e' || r == '\u200f'
+}
+
+// OneLine joins text onto one line, for titles and tables.
+func OneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
+}
+
+var countRe = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)*)\s*(k|m|b|mil|mio|bn|千|万|萬|亿|億)?`)
+
+// Count reads an engagement count: "1.2k" is 1200, "3,456" 3456,
+// "2.5M" 2500000, "1,2 万" 12000, "12 likes" 12. Text without a number is 0;
+// counts beyond uint32 saturate.
+func Count(s string) uint32 {
+	m := countRe.FindStringSubmatch(s)
+	if m == nil {
+		return 0
+	}
+	num, suffix := m[1], strings.ToLower(m[2])
+	mult := 1.0
+	switch suffix {
+	case "k", "千":
+		mult = 1e3
+	case "m", "mil", "mio":
+		mult = 1e6
+	case "b", "bn":
+		mult = 1e9
+	case "万", "萬":
+		mult = 1e4
+	case "亿", "億":
+		mult = 1e8
+	}
+	num = normaliseNumber(num, mult > 1)
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0
+	}
+	f = math.Round(f * mult)
+	if f >= math.MaxUint32 {
+		return math.MaxUint32
+	}
+	return uint32(f)
+}
+
+// normaliseNumber removes thousands separators and turns a decimal comma
+// into a point. With a suffix ("1,2k") a lone separator is a decimal mark;
+// without one ("3,456") a separator followed by three digits groups
+// thousands.
+func normaliseNumber(s string, suffixed bool) string {
+	seps := strings.Count(s, ",") + strings.Count(s, ".")
+	if seps == 0 {
+		return s
+	}
+	last := strings.LastIndexAny(s, ",.")
+	intPart, frac := s[:last], s[last+1:]
+	intPart = strings.NewReplacer(",", "", ".", "").Replace(intPart)
+	if seps == 1 && (suffixed || len(frac) != 3) {
+		return intPart + "." + frac
+	}
+	if seps > 1 && strings.Count(s, string(s[last])) == 1 && len(frac) != 3 {
+		return intPart + "." + frac // "1.234,5"
+	}
+	return intPart + frac
+}

@@ -1,0 +1,229 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/feed"
+	"github.com/backlash-monitor/backlash/crawler/fetch"
+	"github.com/backlash-monitor/backlash/crawler/html"
+	"github.com/backlash-monitor/backlash/crawler/jsonapi"
+	"github.com/backlash-monitor/backlash/crawler/kind"
+	"github.com/backlash-monitor/backlash/post"
+)
+
+// kinds maps a source's kind to the code that crawls it. Adding a kind
+// means adding its package and one line here.
+var kinds = map[string]kind.Func{
+	config.KindHTML: html.Crawl,
+	config.KindFeed: feed.Crawl,
+	config.KindJSON: jsonapi.Crawl,
+}
+
+// Options are the crawler-wide settings.
+type Options struct {
+	// UserAgent is sent with every request (default
+	// "backlash/1 (public opinion monitor)").
+	UserAgent string
+	// Timeout bounds each request (default 20s).
+	Timeout time.Duration
+	// MaxBodyBytes caps a response body (default 10 MiB).
+	MaxBodyBytes int
+	// Retries is how many times a timeout, 429 or 5xx is retried (default
+	// 0: none).
+	Retries int
+	// Backoff is the wait before the first retry, doubled for each further
+	// one, with jitter (default 1s). Retry-After overrides it.
+	Backoff time.Duration
+	// Logger receives the crawl's logs (default: discarded).
+	Logger *slog.Logger
+	// Now is the fetch clock (default time.Now).
+	Now func() time.Time
+	// Progress, when set (a terminal), gets a live progress line per
+	// source; leave it nil for logs and cron.
+	Progress io.Writer
+
+	// allowAddrs are exact dial addresses allowed despite the private
+	// address guard; only tests set it.
+	allowAddrs []string
+}
+
+// Crawler crawls sources. It is safe to call Crawl from several
+// goroutines, each for its own source.
+type Crawler struct {
+	opts Options
+}
+
+// New returns a Crawler with opts, defaults filled in.
+func New(opts Options) *Crawler {
+	if opts.UserAgent == "" {
+		opts.UserAgent = "backlash/1 (public opinion monitor)"
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 20 * time.Second
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 10 << 20
+	}
+	if opts.Backoff <= 0 {
+		opts.Backoff = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	return &Crawler{opts: opts}
+}
+
+// FromConfig returns a Crawler for the configuration's crawler section.
+// The contact URL, when set, is added to the User-Agent so site owners can
+// reach the operator.
+func FromConfig(c config.Crawler, logger *slog.Logger) *Crawler {
+	ua := c.UserAgent
+	if c.ContactURL != "" {
+		ua += " (+" + c.ContactURL + ")"
+	}
+	return New(Options{
+		UserAgent:    ua,
+		Timeout:      c.Timeout.D(),
+		MaxBodyBytes: c.MaxBodyBytes,
+		Retries:      c.Retries,
+		Logger:       logger,
+	})
+}
+
+// State is what the store remembers per source between runs.
+type State struct {
+	// HighWater is the newest Published stored so far; zero on a first run.
+	HighWater time.Time
+	// Cursor is the pagination cursor the last run ended with, if any.
+	Cursor string
+}
+
+// Stats describe one crawl.
+type Stats struct {
+	// Pages is how many pages were requested.
+	Pages int
+	// Posts is how many posts were emitted.
+	Posts int
+	// Errors is how many pages failed to fetch or read.
+	Errors int
+	// Duration is how long the crawl took.
+	Duration time.Duration
+	// NewHighWater is the newest Published among the emitted posts whose
+	// time was read from the site, or the old high-water mark if later.
+	// Store it only once the posts are saved.
+	NewHighWater time.Time
+	// Cursor is the last pagination cursor seen (json sources).
+	Cursor string
+	// LastError describes the last page error, if any.
+	LastError string
+}
+
+// Crawl collects one source. emit is called for every extracted post, from
+// one goroutine at a time; if it returns an error the crawl stops and
+// returns it. Cancelling ctx stops the crawl at a page boundary and
+// returns the Stats so far with ctx.Err(). Page errors are counted in Stats
+// and logged, and do not fail the crawl.
+func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit func(post.Post) error) (Stats, error) {
+	start := c.opts.Now()
+	stats := Stats{NewHighWater: st.HighWater, Cursor: st.Cursor}
+	log := c.opts.Logger.With("source", src.Name)
+	crawl, ok := kinds[src.Kind]
+	if !ok {
+		return stats, fmt.Errorf("crawl %s: unknown kind %q", src.Name, src.Kind)
+	}
+	for _, u := range src.URLs {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "http" && pu.Scheme != "https") {
+			return stats, fmt.Errorf("crawl %s: url %q must be an absolute http(s) URL", src.Name, u)
+		}
+	}
+	f, err := fetch.New(src, fetch.Config{
+		UserAgent:    c.opts.UserAgent,
+		Timeout:      c.opts.Timeout,
+		MaxBodyBytes: c.opts.MaxBodyBytes,
+		Retries:      c.opts.Retries,
+		Backoff:      c.opts.Backoff,
+		Logger:       log,
+		AllowAddrs:   c.opts.allowAddrs,
+	})
+	if err != nil {
+		return stats, fmt.Errorf("crawl %s: %w", src.Name, err)
+	}
+	var cutoff time.Time
+	if !st.HighWater.IsZero() {
+		cutoff = st.HighWater.Add(-src.Lookback.D())
+	}
+	maxPages := src.MaxPages
+	if maxPages <= 0 {
+		maxPages = 50
+	}
+	prog := newProgress(c.opts.Progress, src.Name, start, c.opts.Now)
+	seen := map[string]bool{}
+	run := &kind.Run{
+		Source:  src,
+		Fetcher: f,
+		Cutoff:  cutoff,
+		Cursor:  st.Cursor,
+		Now:     c.opts.Now,
+		Logger:  log,
+		EmitFunc: func(p post.Post) (bool, error) {
+			if !cutoff.IsZero() && p.Published.Before(cutoff) {
+				return false, nil
+			}
+			if seen[p.ID] {
+				return true, nil
+			}
+			seen[p.ID] = true
+			p.Source = src.Name
+			if p.Fetched.IsZero() {
+				p.Fetched = c.opts.Now()
+			}
+			if err := emit(p); err != nil {
+				return true, err
+			}
+			stats.Posts++
+			if !p.TimeGuessed && p.Published.After(stats.NewHighWater) {
+				stats.NewHighWater = p.Published
+			}
+			prog.update(stats)
+			return true, nil
+		},
+		PageFunc: func(u string) error {
+			if stats.Pages >= maxPages {
+				log.Info("page limit reached", "max_pages", maxPages)
+				return kind.ErrPageLimit
+			}
+			stats.Pages++
+			prog.update(stats)
+			return nil
+		},
+		ErrorFunc: func(u string, err error) {
+			stats.Errors++
+			stats.LastError = fmt.Sprintf("%s: %v", u, err)
+			log.Warn("page failed", "url", u, "err", err)
+			prog.update(stats)
+		},
+		CursorFunc: func(cur string) { stats.Cursor = cur },
+	}
+	err = crawl(ctx, run)
+	stats.Duration = c.opts.Now().Sub(start)
+	prog.done(stats)
+	if err != nil {
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			log.Info("crawl interrupted", "pages", stats.Pages, "posts", stats.Posts, "errors", stats.Errors)
+			return stats, ctx.Err()
+		}
+		return stats, fmt.Errorf("crawl %s: %w", src.Name, err)
+	}
+	log.Info("crawl done", "pages", stats.Pages, "posts", stats.Posts, "errors", stats.Errors, "took", stats.Duration.Round(time.Millisecond))
+	return stats, nil
+}

@@ -1,0 +1,64 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/clean"
+	"github.com/backlash-monitor/backlash/post"
+)
+
+var errEnough = errors.New("enough posts")
+
+// DryRun crawls src without storing anything and prints its first n posts
+// as an aligned table, for checking a source's selectors or paths. Page
+// errors are listed after the table.
+func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Writer) error {
+	if n <= 0 {
+		n = 20
+	}
+	var posts []post.Post
+	stats, err := c.Crawl(ctx, src, State{}, func(p post.Post) error {
+		posts = append(posts, p)
+		if len(posts) >= n {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errEnough) {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PUBLISHED\tAUTHOR\tID\tPARENT\tLIKES\tREPLIES\tTEXT")
+	for _, p := range posts {
+		when := p.Published.UTC().Format(time.DateTime)
+		if p.TimeGuessed {
+			when += "?"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, cut(p.Author, 20), cut(p.ID, 24), cut(p.ParentID, 24),
+			strconv.Itoa(int(p.Likes)), strconv.Itoa(int(p.Replies)), cut(clean.OneLine(p.Text), 70))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\n%d posts shown from %d pages, %d page errors (? = time not given by the site)\n", len(posts), stats.Pages, stats.Errors)
+	if stats.LastError != "" {
+		fmt.Fprintf(w, "last error: %s\n", stats.LastError)
+	}
+	return nil
+}
+
+// cut shortens s to n runes, marking the cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,337 @@
+package fetch
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gocolly/colly/v2"
+	"golang.org/x/net/html/charset"
+
+	"github.com/backlash-monitor/backlash/config"
+)
+
+// Config holds the crawler-wide settings a Fetcher needs.
+type Config struct {
+	// UserAgent is sent with every request, robots.txt included.
+	UserAgent string
+	// Timeout bounds one request, body included.
+	Timeout time.Duration
+	// MaxBodyBytes caps a response body; larger declared bodies are refused
+	// and undeclared ones truncated.
+	MaxBodyBytes int
+	// Retries is how many times a timeout, 429 or 5xx is retried.
+	Retries int
+	// Backoff is the wait before the first retry; it doubles each time.
+	Backoff time.Duration
+	// MaxRetryAfter is the longest Retry-After the fetcher will wait for
+	// (default 5 minutes); a longer one fails the request.
+	MaxRetryAfter time.Duration
+	// Logger receives one debug line per request.
+	Logger *slog.Logger
+	// AllowAddrs are exact host:port dial addresses allowed even though
+	// they are private. Tests name their own listener with it.
+	AllowAddrs []string
+}
+
+// Page is one fetched response, its body decoded to UTF-8.
+type Page struct {
+	// URL is the final URL, after redirects.
+	URL *url.URL
+	// Status is the HTTP status code.
+	Status int
+	// Header holds the response headers.
+	Header http.Header
+	// Body is the response body in UTF-8.
+	Body []byte
+	// Truncated is true when the body hit MaxBodyBytes.
+	Truncated bool
+}
+
+// HTTPError is a response with an error status that was not retried or
+// failed every retry.
+type HTTPError struct {
+	// Status is the HTTP status code.
+	Status int
+}
+
+func (e *HTTPError) Error() string {
+	return fmt.Sprintf("HTTP %d %s", e.Status, http.StatusText(e.Status))
+}
+
+// ErrTooLarge is returned when a response declares a body larger than
+// MaxBodyBytes.
+var ErrTooLarge = errors.New("response body exceeds max_body_bytes")
+
+// Fetcher downloads pages for one source. It is not safe for concurrent
+// use; a crawl fetches from one goroutine.
+type Fetcher struct {
+	c   *colly.Collector
+	cfg Config
+	src *config.Source
+
+	resp     *colly.Response
+	tooLarge int64
+}
+
+// New returns a Fetcher configured for src.
+func New(src *config.Source, cfg Config) (*Fetcher, error) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 10 << 20
+	}
+	if cfg.Backoff <= 0 {
+		cfg.Backoff = time.Second
+	}
+	if cfg.MaxRetryAfter <= 0 {
+		cfg.MaxRetryAfter = 5 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	domains := src.AllowedDomains
+	if len(domains) == 0 {
+		for _, u := range src.URLs {
+			if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
+				domains = append(domains, pu.Hostname())
+			}
+		}
+	}
+	c := colly.NewCollector(
+		colly.UserAgent(cfg.UserAgent),
+		colly.AllowedDomains(domains...),
+		colly.MaxBodySize(cfg.MaxBodyBytes),
+		colly.AllowURLRevisit(),
+		colly.ParseHTTPErrorResponse(),
+	)
+	c.IgnoreRobotsTxt = src.IgnoreRobots
+	exact := map[string]bool{}
+	for _, a := range cfg.AllowAddrs {
+		exact[a] = true
+	}
+	dialer := &net.Dialer{
+		Timeout:   cfg.Timeout,
+		KeepAlive: 30 * time.Second,
+		Control:   guard(src.AllowPrivate, exact),
+	}
+	c.WithTransport(&http.Transport{
+		Proxy:                 nil, // a proxy would dial on our behalf and bypass the guard
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ResponseHeaderTimeout: cfg.Timeout,
+		ExpectContinueTimeout: time.Second,
+	})
+	c.SetRequestTimeout(cfg.Timeout)
+	delay := src.Delay.D()
+	if err := c.Limit(&colly.LimitRule{
+		DomainGlob:  "*",
+		Delay:       delay,
+		RandomDelay: delay / 4,
+		Parallelism: max(src.Parallelism, 1),
+	}); err != nil {
+		return nil, err
+	}
+	f := &Fetcher{c: c, cfg: cfg, src: src}
+	c.OnRequest(func(r *colly.Request) {
+		if src.Encoding != "" {
+			r.ResponseCharacterEncoding = src.Encoding
+		}
+	})
+	c.OnResponseHeaders(func(r *colly.Response) {
+		if n, err := strconv.ParseInt(r.Headers.Get("Content-Length"), 10, 64); err == nil && n > int64(cfg.MaxBodyBytes) {
+			f.tooLarge = n
+			r.Request.Abort()
+		}
+	})
+	c.OnResponse(func(r *colly.Response) { f.resp = r })
+	return f, nil
+}
+
+// Get fetches rawURL. accept is sent as the Accept header. Timeouts, 429
+// and 5xx responses are retried; other error statuses return *HTTPError.
+func (f *Fetcher) Get(ctx context.Context, rawURL, accept string) (*Page, error) {
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		page, err := f.once(ctx, rawURL, accept)
+		status := 0
+		if page != nil {
+			status = page.Status
+		}
+		f.cfg.Logger.Debug("fetch", "url", rawURL, "status", status, "attempt", attempt+1, "took", time.Since(start).Round(time.Millisecond), "err", err)
+		if err == nil && status < 400 {
+			return page, nil
+		}
+		if err == nil {
+			err = &HTTPError{Status: status}
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		wait, retry := f.retryWait(page, err, attempt)
+		if !retry || attempt >= f.cfg.Retries {
+			return nil, err
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return nil, fmt.Errorf("%w (retry in %s would pass the deadline)", err, wait.Round(time.Millisecond))
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// once makes one request through colly.
+func (f *Fetcher) once(ctx context.Context, rawURL, accept string) (*Page, error) {
+	f.resp, f.tooLarge = nil, 0
+	f.c.Context = ctx
+	hdr := http.Header{}
+	hdr.Set("User-Agent", f.cfg.UserAgent)
+	if accept != "" {
+		hdr.Set("Accept", accept)
+	}
+	err := f.c.Request(http.MethodGet, rawURL, nil, nil, hdr)
+	if f.tooLarge > 0 {
+		return nil, fmt.Errorf("%w (%d > %d bytes)", ErrTooLarge, f.tooLarge, f.cfg.MaxBodyBytes)
+	}
+	if err != nil {
+		return nil, unwrapColly(err)
+	}
+	r := f.resp
+	if r == nil {
+		return nil, errors.New("no response")
+	}
+	p := &Page{URL: r.Request.URL, Status: r.StatusCode, Header: *r.Headers, Body: r.Body}
+	p.Truncated = len(r.Body) >= f.cfg.MaxBodyBytes
+	if p.Truncated {
+		f.cfg.Logger.Warn("response truncated at max_body_bytes", "url", rawURL, "max_body_bytes", f.cfg.MaxBodyBytes)
+	}
+	p.Body = decode(p.Body, p.Header.Get("Content-Type"), f.src.Encoding != "")
+	return p, nil
+}
+
+// unwrapColly turns colly's sentinel errors into clearer ones.
+func unwrapColly(err error) error {
+	switch {
+	case errors.Is(err, colly.ErrRobotsTxtBlocked):
+		return fmt.Errorf("disallowed by robots.txt (set ignore_robots: true only for sites you own): %w", err)
+	case errors.Is(err, colly.ErrForbiddenDomain):
+		return fmt.Errorf("host not in allowed_domains: %w", err)
+	}
+	return err
+}
+
+// retryWait decides whether a failure is worth retrying and how long to
+// wait first.
+func (f *Fetcher) retryWait(p *Page, err error, attempt int) (time.Duration, bool) {
+	backoff := f.cfg.Backoff << min(attempt, 10)
+	backoff = backoff/2 + time.Duration(rand.Int64N(int64(backoff)+1)) // jitter: 0.5x to 1.5x
+	backoff = min(backoff, time.Minute)
+	var he *HTTPError
+	if errors.As(err, &he) {
+		if he.Status != http.StatusTooManyRequests && (he.Status < 500 || he.Status == http.StatusNotImplemented) {
+			return 0, false
+		}
+		if p != nil {
+			if ra, ok := retryAfter(p.Header.Get("Retry-After")); ok {
+				if ra > f.cfg.MaxRetryAfter {
+					return 0, false
+				}
+				return max(ra, 0), true
+			}
+		}
+		return backoff, true
+	}
+	if errors.Is(err, ErrBlockedAddress) || errors.Is(err, ErrTooLarge) ||
+		errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, colly.ErrForbiddenDomain) ||
+		errors.Is(err, context.Canceled) {
+		return 0, false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return backoff, true
+	}
+	return 0, false
+}
+
+// retryAfter reads a Retry-After header: delay seconds or an HTTP date.
+func retryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.Atoi(v); err == nil {
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t), true
+	}
+	return 0, false
+}
+
+var xmlDeclEncRe = regexp.MustCompile(`^(\s*<\?xml[^>]*?encoding=)["'][^"']*["']`)
+
+// decode converts a body to UTF-8. colly has already converted bodies
+// whose Content-Type names a charset, and those of sources with a forced
+// encoding; this handles a charset declared only in the page (meta tag,
+// XML declaration or BOM). Converted XML gets its declaration fixed so feed
+// parsers do not convert it twice.
+func decode(body []byte, contentType string, forced bool) []byte {
+	_, params, _ := mime.ParseMediaType(contentType)
+	cs := strings.ToLower(params["charset"])
+	if forced || (cs != "" && cs != "utf-8" && cs != "utf8") {
+		return fixXMLDecl(body)
+	}
+	if cs != "" || strings.Contains(contentType, "json") {
+		return body
+	}
+	head := body[:min(len(body), 1024)]
+	name := ""
+	if m := xmlEncRe.FindSubmatch(head); m != nil {
+		name = string(m[1])
+	} else {
+		_, name, _ = charset.DetermineEncoding(body, "text/html")
+	}
+	name = strings.ToLower(name)
+	if name == "" || name == "utf-8" || name == "utf8" || (name == "windows-1252" && utf8.Valid(body)) {
+		return body
+	}
+	r, err := charset.NewReaderLabel(name, bytes.NewReader(body))
+	if err != nil {
+		return body
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return body
+	}
+	return fixXMLDecl(out)
+}
+
+var xmlEncRe = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding=["']([^"']+)["']`)
+
+func fixXMLDecl(body []byte) []byte {
+	return xmlDeclEncRe.ReplaceAll(body, []byte(`${1}"UTF-8"`))
+}

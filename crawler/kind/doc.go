@@ -1,0 +1,8 @@
+// Package kind is the contract between the crawler and its source kinds
+// (html, feed, jsonapi): a kind is a Func that walks a source's pages with
+// the Run it is given, emitting posts and reporting page errors.
+//
+// The crawler owns everything shared: deduplication, the incremental
+// cutoff, page limits, statistics and logs. A kind owns only how its pages
+// are walked and read.
+package kind

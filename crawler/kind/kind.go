@@ -1,0 +1,78 @@
+package kind
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/fetch"
+	"github.com/backlash-monitor/backlash/post"
+)
+
+// Func crawls one source. It returns a non-nil error only when the crawl
+// must stop: the context was cancelled, Emit failed, or ErrPageLimit; a bad
+// page is reported with PageError and the walk goes on.
+type Func func(ctx context.Context, r *Run) error
+
+// ErrPageLimit is returned by Run.Page when the source's max_pages is
+// reached; kinds stop walking and return nil.
+var ErrPageLimit = errors.New("max_pages reached")
+
+// Run is one crawl of one source, as a kind sees it.
+type Run struct {
+	// Source is the source being crawled.
+	Source *config.Source
+	// Fetcher downloads pages for the source.
+	Fetcher *fetch.Fetcher
+	// Cutoff is the incremental boundary: posts published before it were
+	// stored by an earlier run. Zero on a first run.
+	Cutoff time.Time
+	// Cursor is the cursor a previous run left, if any.
+	Cursor string
+	// Now returns the fetch time.
+	Now func() time.Time
+	// Logger carries the source attribute.
+	Logger *slog.Logger
+
+	// EmitFunc receives each post; fresh is false when the post is older
+	// than Cutoff (and was not passed on). It is set by the crawler.
+	EmitFunc func(p post.Post) (fresh bool, err error)
+	// PageFunc is called before each page is fetched; it returns
+	// ErrPageLimit when no more pages may be fetched.
+	PageFunc func(url string) error
+	// ErrorFunc records a page that could not be fetched or read.
+	ErrorFunc func(url string, err error)
+	// CursorFunc records the newest pagination cursor.
+	CursorFunc func(cursor string)
+}
+
+// Emit passes a post on; fresh is false when it is older than the cutoff.
+func (r *Run) Emit(p post.Post) (fresh bool, err error) { return r.EmitFunc(p) }
+
+// Page counts a page about to be fetched; see PageFunc.
+func (r *Run) Page(url string) error {
+	if r.PageFunc == nil {
+		return nil
+	}
+	return r.PageFunc(url)
+}
+
+// PageError records a failed page; the crawl continues.
+func (r *Run) PageError(url string, err error) {
+	if r.ErrorFunc != nil {
+		r.ErrorFunc(url, err)
+	}
+}
+
+// SetCursor records a pagination cursor for the crawl's Stats.
+func (r *Run) SetCursor(c string) {
+	if r.CursorFunc != nil {
+		r.CursorFunc(c)
+	}
+}
+
+// Stale reports whether a page whose items were all checked should end its
+// pagination: it had items and none was fresh.
+func Stale(items, fresh int) bool { return items > 0 && fresh == 0 }

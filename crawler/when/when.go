@@ -1,0 +1,229 @@
+package when
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options say how to read times that carry no zone and what "now" is.
+type Options struct {
+	// Now is the fetch time that relative times are measured from.
+	Now time.Time
+	// Location is the zone of times that name none (default UTC).
+	Location *time.Location
+	// Layout is a source's own time.Parse layout, tried first.
+	Layout string
+}
+
+// layouts are tried in order after the source's own layout.
+var layouts = []string{
+	time.RFC3339Nano,
+	time.RFC3339,
+	"2006-01-02T15:04:05Z0700",
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04",
+	time.RFC1123Z,
+	time.RFC1123,
+	"Mon, 2 Jan 2006 15:04:05 -0700",
+	"Mon, 2 Jan 2006 15:04:05 MST",
+	"Mon, 2 Jan 2006 15:04 -0700",
+	"2 Jan 2006 15:04:05 -0700",
+	time.RFC850,
+	time.ANSIC,
+	time.UnixDate,
+	"2006-01-02 15:04:05 -0700",
+	"2006-01-02 15:04:05 MST",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006/01/02 15:04:05",
+	"2006/01/02 15:04",
+	"2006.01.02 15:04",
+	"02.01.2006 15:04:05",
+	"02.01.2006 15:04",
+	"2006-01-02",
+	"2006/01/02",
+	"02.01.2006",
+	"Jan 2, 2006 3:04:05 PM",
+	"Jan 2, 2006 3:04 PM",
+	"Jan 2, 2006 at 3:04 PM",
+	"January 2, 2006 3:04 PM",
+	"January 2, 2006 at 3:04 PM",
+	"Jan 2, 2006 15:04",
+	"January 2, 2006 15:04",
+	"Jan 2, 2006",
+	"January 2, 2006",
+	"2 Jan 2006 15:04",
+	"2 January 2006 15:04",
+	"2 Jan 2006",
+	"2 January 2006",
+	"Mon Jan 2, 2006 3:04 pm",
+	"01/02/2006 3:04 PM",
+	"01/02/2006 15:04",
+	"01/02/2006",
+	"2006年1月2日 15:04:05",
+	"2006年1月2日 15:04",
+	"2006年1月2日",
+	"2006-1-2 15:04",
+	"2006-1-2",
+}
+
+var (
+	unitRe    = regexp.MustCompile(`(?i)^(an?|one|\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mo|years?|yrs?|y)\s*ago$`)
+	cjkUnitRe = regexp.MustCompile(`^(\d+)\s*(秒|分钟|分鐘|分|小时|小時|天|日|周|週|星期|个月|個月|月|年)\s*前$`)
+	jaUnitRe  = regexp.MustCompile(`^(\d+)\s*(秒|分|時間|日|週間|か月|ヶ月|年)\s*前$`)
+	dayTimeRe = regexp.MustCompile(`(?i)^(today|yesterday|今天|昨天|前天|今日|昨日)\s*(?:at\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?$`)
+	digitsRe  = regexp.MustCompile(`^\d{9,13}(\.\d+)?$`)
+	spaceRe   = regexp.MustCompile(`\s+`)
+)
+
+// Parse reads s as an absolute or relative time. ok is false when s is not
+// a time it understands; t is then the zero time and the caller should fall
+// back to the fetch time and mark it guessed.
+func Parse(s string, o Options) (t time.Time, ok bool) {
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	s = strings.TrimSpace(spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " "))
+	if s == "" || len(s) > 100 {
+		return time.Time{}, false
+	}
+	if o.Layout != "" {
+		if t, err := time.ParseInLocation(o.Layout, s, loc); err == nil {
+			return sane(t)
+		}
+	}
+	if digitsRe.MatchString(s) {
+		return unix(s)
+	}
+	if t, ok := relative(s, now.In(loc)); ok {
+		return t, true
+	}
+	for _, l := range layouts {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return sane(t)
+		}
+	}
+	// Some sites write "Jan 2, 2006, 3:04 PM" or lowercase am/pm.
+	alt := strings.NewReplacer(", ", " ", " am", " AM", " pm", " PM").Replace(s)
+	if alt != s {
+		for _, l := range layouts {
+			if t, err := time.ParseInLocation(strings.ReplaceAll(l, ", ", " "), alt, loc); err == nil {
+				return sane(t)
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// sane rejects times outside the years a post can have been written in.
+func sane(t time.Time) (time.Time, bool) {
+	if t.Year() < 1990 || t.Year() > 2200 {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// unix reads seconds or milliseconds since the epoch.
+func unix(s string) (time.Time, bool) {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if f >= 1e12 { // milliseconds
+		return sane(time.UnixMilli(int64(f)).UTC())
+	}
+	sec := int64(f)
+	return sane(time.Unix(sec, int64((f-float64(sec))*1e9)).UTC())
+}
+
+// relative reads "5 min ago", "just now", "yesterday 14:02", "3小时前".
+func relative(s string, now time.Time) (time.Time, bool) {
+	l := strings.ToLower(s)
+	switch l {
+	case "now", "just now", "moments ago", "a moment ago", "刚刚", "剛剛", "刚才", "たった今", "今":
+		return now, true
+	case "today", "今天", "今日":
+		return now, true
+	case "yesterday", "昨天", "昨日":
+		return now.AddDate(0, 0, -1), true
+	}
+	if m := unitRe.FindStringSubmatch(l); m != nil {
+		n := 1
+		if d, err := strconv.Atoi(m[1]); err == nil {
+			n = d
+		}
+		return back(now, n, m[2]), true
+	}
+	if m := cjkUnitRe.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return back(now, n, map[string]string{
+			"秒": "s", "分钟": "m", "分鐘": "m", "分": "m", "小时": "h", "小時": "h",
+			"天": "d", "日": "d", "周": "w", "週": "w", "星期": "w",
+			"个月": "mo", "個月": "mo", "月": "mo", "年": "y",
+		}[m[2]]), true
+	}
+	if m := jaUnitRe.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return back(now, n, map[string]string{
+			"秒": "s", "分": "m", "時間": "h", "日": "d", "週間": "w", "か月": "mo", "ヶ月": "mo", "年": "y",
+		}[m[2]]), true
+	}
+	if m := dayTimeRe.FindStringSubmatch(l); m != nil {
+		day := now
+		switch m[1] {
+		case "yesterday", "昨天", "昨日":
+			day = now.AddDate(0, 0, -1)
+		case "前天":
+			day = now.AddDate(0, 0, -2)
+		}
+		h, _ := strconv.Atoi(m[2])
+		mi, _ := strconv.Atoi(m[3])
+		sec, _ := strconv.Atoi(m[4])
+		switch m[5] {
+		case "pm":
+			if h < 12 {
+				h += 12
+			}
+		case "am":
+			if h == 12 {
+				h = 0
+			}
+		}
+		if h > 23 || mi > 59 || sec > 59 {
+			return time.Time{}, false
+		}
+		return time.Date(day.Year(), day.Month(), day.Day(), h, mi, sec, 0, now.Location()), true
+	}
+	return time.Time{}, false
+}
+
+// back subtracts n units from now.
+func back(now time.Time, n int, unit string) time.Time {
+	if n > 100000 {
+		n = 100000
+	}
+	switch unit {
+	case "s", "sec", "secs", "second", "seconds":
+		return now.Add(-time.Duration(n) * time.Second)
+	case "m", "min", "mins", "minute", "minutes":
+		return now.Add(-time.Duration(n) * time.Minute)
+	case "h", "hr", "hrs", "hour", "hours":
+		return now.Add(-time.Duration(n) * time.Hour)
+	case "d", "day", "days":
+		return now.AddDate(0, 0, -n)
+	case "w", "wk", "wks", "week", "weeks":
+		return now.AddDate(0, 0, -7*n)
+	case "mo", "month", "months":
+		return now.AddDate(0, -n, 0)
+	case "y", "yr", "yrs", "year", "years":
+		return now.AddDate(-n, 0, 0)
+	}
+	return now
+}
