@@ -1,0 +1,198 @@
+package demo
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The hand-written texts the scenario samples from. They are read-only.
+//
+//go:embed texts/*.yaml
+var textFiles embed.FS
+
+// Pools of post texts. Each pool is one stance in one phase; its name is what
+// Item.Stance reports.
+const (
+	StanceLaunchCurious  = "launch_curious"
+	StanceLaunchPositive = "launch_positive"
+	StanceLaunchNegative = "launch_negative"
+	StanceOutrage        = "outrage"
+	StancePrivacy        = "privacy"
+	StanceBoycott        = "boycott"
+	StanceSarcastic      = "sarcastic"
+	StanceMediaShare     = "media_share"
+	StanceDefence        = "defence"
+	StanceApologyAccept  = "apology_accept"
+	StanceApologyReject  = "apology_reject"
+	StanceDecayNegative  = "decay_negative"
+	StanceDecayNeutral   = "decay_neutral"
+	StanceCalmPositive   = "calm_positive"
+	StanceCalmNeutral    = "calm_neutral"
+	StanceCalmNegative   = "calm_negative"
+	StanceOffTopic       = "offtopic"
+	// StanceCompany marks the company's own launch, apology and removal
+	// statements.
+	StanceCompany = "company"
+	// StanceArticle marks news and blog pieces, in the feed and as the
+	// outlets' own microblog posts.
+	StanceArticle = "article"
+)
+
+// topicKind says which of the scenario's topics a pool belongs to.
+type topicKind int
+
+const (
+	kindNone topicKind = iota
+	kindBacklash
+	kindCalm
+)
+
+// poolMeta describes a text pool: the topic its texts are about and the
+// sentiment their authors mean (which sarcasm hides from naive scorers).
+type poolMeta struct {
+	kind      topicKind
+	sentiment string
+}
+
+// postPools lists the post pools and what they mean.
+func postPools() map[string]poolMeta {
+	return map[string]poolMeta{
+		StanceLaunchCurious:  {kindBacklash, "neutral"},
+		StanceLaunchPositive: {kindBacklash, "positive"},
+		StanceLaunchNegative: {kindBacklash, "negative"},
+		StanceOutrage:        {kindBacklash, "negative"},
+		StancePrivacy:        {kindBacklash, "negative"},
+		StanceBoycott:        {kindBacklash, "negative"},
+		StanceSarcastic:      {kindBacklash, "negative"},
+		StanceMediaShare:     {kindBacklash, "negative"},
+		StanceDefence:        {kindBacklash, "positive"},
+		StanceApologyAccept:  {kindBacklash, "positive"},
+		StanceApologyReject:  {kindBacklash, "negative"},
+		StanceDecayNegative:  {kindBacklash, "negative"},
+		StanceDecayNeutral:   {kindBacklash, "neutral"},
+		StanceCalmPositive:   {kindCalm, "positive"},
+		StanceCalmNeutral:    {kindCalm, "neutral"},
+		StanceCalmNegative:   {kindCalm, "negative"},
+		StanceOffTopic:       {kindNone, ""},
+	}
+}
+
+// article is a news or blog piece for the feed.
+type article struct {
+	Outlet string `yaml:"outlet"`
+	Title  string `yaml:"title"`
+	Text   string `yaml:"text"`
+}
+
+// articlePools maps each article pool to its topic.
+func articlePools() map[string]topicKind {
+	return map[string]topicKind{
+		"article_launch":     kindBacklash,
+		"article_outrage":    kindBacklash,
+		"article_statemedia": kindBacklash,
+		"article_apology":    kindBacklash,
+		"article_removal":    kindBacklash,
+		"article_calm":       kindCalm,
+		"article_offtopic":   kindNone,
+	}
+}
+
+// titlePools lists the forum thread title pools.
+func titlePools() []string {
+	return []string{"title_launch", "title_outrage", "title_after", "title_calm", "title_offtopic"}
+}
+
+// library is every embedded text, parsed.
+type library struct {
+	posts    map[string][]string
+	titles   map[string][]string
+	articles map[string][]article
+	company  map[string]string
+}
+
+// loadLibrary parses the embedded text files. Each file is a YAML mapping
+// from pool name to its texts; articles.yaml holds articles and company.yaml
+// the company's statements.
+func loadLibrary() (*library, error) {
+	lib := &library{
+		posts:    map[string][]string{},
+		titles:   map[string][]string{},
+		articles: map[string][]article{},
+		company:  map[string]string{},
+	}
+	names, err := fs.Glob(textFiles, "texts/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	posts, arts := postPools(), articlePools()
+	titles := map[string]bool{}
+	for _, t := range titlePools() {
+		titles[t] = true
+	}
+	for _, name := range names {
+		data, err := textFiles.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		switch path.Base(name) {
+		case "company.yaml":
+			if err := yaml.Unmarshal(data, &lib.company); err != nil {
+				return nil, fmt.Errorf("demo: %s: %w", name, err)
+			}
+		case "articles.yaml":
+			m := map[string][]article{}
+			if err := yaml.Unmarshal(data, &m); err != nil {
+				return nil, fmt.Errorf("demo: %s: %w", name, err)
+			}
+			for k, v := range m {
+				if _, ok := arts[k]; !ok {
+					return nil, fmt.Errorf("demo: %s: unknown article pool %q", name, k)
+				}
+				lib.articles[k] = append(lib.articles[k], v...)
+			}
+		default:
+			m := map[string][]string{}
+			if err := yaml.Unmarshal(data, &m); err != nil {
+				return nil, fmt.Errorf("demo: %s: %w", name, err)
+			}
+			for k, v := range m {
+				switch {
+				case titles[k]:
+					lib.titles[k] = append(lib.titles[k], v...)
+				default:
+					if _, ok := posts[k]; !ok {
+						return nil, fmt.Errorf("demo: %s: unknown pool %q", name, k)
+					}
+					lib.posts[k] = append(lib.posts[k], v...)
+				}
+			}
+		}
+	}
+	for k := range posts {
+		if len(lib.posts[k]) == 0 {
+			return nil, fmt.Errorf("demo: pool %q has no texts", k)
+		}
+	}
+	for k := range arts {
+		if len(lib.articles[k]) == 0 {
+			return nil, fmt.Errorf("demo: article pool %q is empty", k)
+		}
+	}
+	for _, k := range titlePools() {
+		if len(lib.titles[k]) == 0 {
+			return nil, fmt.Errorf("demo: title pool %q is empty", k)
+		}
+	}
+	for _, k := range []string{"launch", "apology", "removal"} {
+		if lib.company[k] == "" {
+			return nil, fmt.Errorf("demo: company statement %q is missing", k)
+		}
+	}
+	return lib, nil
+}
