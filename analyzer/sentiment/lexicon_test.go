@@ -1,0 +1,95 @@
+package sentiment
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBrandLexiconIsValid(t *testing.T) {
+	y, err := parseLexicon("brand.yaml", brandYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if y.Version == "" || len(y.Entries) < 50 {
+		t.Fatalf("brand lexicon version %q with %d entries", y.Version, len(y.Entries))
+	}
+	s := newTestScorer(t)
+	if want := "vader-3.3.2+brand-" + y.Version; s.Version() != want {
+		t.Errorf("Version() = %q, want %q", s.Version(), want)
+	}
+}
+
+func TestUserLexicon(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "acme.yaml")
+	body := "version: 7\nentries:\n  - term: acme pay\n    valence: -2\n    why: test phrase\n  - term: zorp\n    valence: 2.5\n    why: test word\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Lexicons: []string{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(s.Version(), "+acme-7.") {
+		t.Errorf("version %q does not name the user lexicon", s.Version())
+	}
+	if r := s.Score("zorp"); r.Label != Positive {
+		t.Errorf("zorp: %+v", r)
+	}
+	if r := s.Score("tried Acme Pay today"); r.Label != Negative || r.Terms[0].Text != "Acme Pay" {
+		t.Errorf("acme pay: %+v", r)
+	}
+	// Editing the file without bumping its version still changes Version.
+	if err := os.WriteFile(p, []byte(strings.Replace(body, "2.5", "3", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := New(Options{Lexicons: []string{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.Version() == s.Version() {
+		t.Errorf("version unchanged after edit: %q", s.Version())
+	}
+}
+
+func TestBadLexiconErrors(t *testing.T) {
+	cases := []struct {
+		name, body string
+		want       []string
+	}{
+		{"valence", "version: 1\nentries:\n  - term: good\n    valence: 2\n    why: ok\n  - term: awful\n    valence: 9\n    why: too strong\n",
+			[]string{"bad.yaml", "line 6", `"awful"`, "outside -4..4"}},
+		{"why", "version: 1\nentries:\n  - {term: meh, valence: -1}\n",
+			[]string{"bad.yaml", "line 3", `"meh"`, "missing why"}},
+		{"field", "version: 1\nentries:\n  - {term: x, valence: 1, why: y, weight: 2}\n",
+			[]string{"bad.yaml", "line 3", "unknown field"}},
+		{"type", "version: 1\nentries:\n  - {term: x, valence: lots, why: y}\n",
+			[]string{"bad.yaml", "line 3", `"x"`}},
+		{"syntax", "version: 1\nentries:\n  - term: [unclosed\n",
+			[]string{"bad.yaml", "line"}},
+		{"version", "entries:\n  - {term: x, valence: 1, why: y}\n",
+			[]string{"bad.yaml", "version"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "bad.yaml")
+			if err := os.WriteFile(p, []byte(c.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := New(Options{Lexicons: []string{p}})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+	if _, err := New(Options{Lexicons: []string{"/nonexistent/x.yaml"}}); err == nil || !strings.Contains(err.Error(), "x.yaml") {
+		t.Errorf("missing file error: %v", err)
+	}
+}
