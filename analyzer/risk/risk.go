@@ -1,0 +1,163 @@
+package risk
+
+import "math"
+
+// Inputs are the facts about one topic in one window.
+type Inputs struct {
+	// NegAnomaly is the detector's score of the negative-volume series for
+	// the window, in [0,1].
+	NegAnomaly float64
+	// NegShare is the share of negative posts in the window, in [0,1];
+	// BaselineNegShare is its usual value for the topic.
+	NegShare, BaselineNegShare float64
+	// Posts is the number of posts in the window (it weighs NegShare);
+	// Negative is how many of them are negative.
+	Posts, Negative int
+	// Reach is the summed PostReach of the window's negative posts;
+	// BaselineReach is its usual value for a window (0 if unknown).
+	Reach, BaselineReach float64
+	// Authors and Sources count the distinct authors and sources (sites,
+	// forums, feeds) of the negative posts.
+	Authors, Sources int
+	// Threads counts the distinct threads or conversations they belong to
+	// (0 if unknown).
+	Threads int
+	// Velocity is the growth ratio of negative volume against the previous
+	// windows (2 means it doubled).
+	Velocity float64
+}
+
+// Weights are the relative weights of the components. They are normalised
+// to sum to 1; all zero means DefaultWeights.
+type Weights struct {
+	Anomaly, Share, Reach, Spread, Velocity float64
+}
+
+// DefaultWeights returns the weights documented in the package comment.
+func DefaultWeights() Weights {
+	return Weights{Anomaly: 0.35, Share: 0.20, Reach: 0.20, Spread: 0.10, Velocity: 0.15}
+}
+
+// Score is a brand-risk score with its parts.
+type Score struct {
+	// Total is the brand-risk score in [0,100]: Gate times the sum of the
+	// components.
+	Total float64
+	// Anomaly, Share, Reach, Spread and Velocity are the components'
+	// contributions in points before the gate (100·weight·severity); they
+	// sum to at most 100.
+	Anomaly, Share, Reach, Spread, Velocity float64
+	// Gate in [0,1] scales the sum down when too few authors, venues or
+	// negative posts carry it.
+	Gate float64
+}
+
+// Constants of the formula; see the package comment.
+const (
+	sharePrior   = 20  // posts' worth of baseline share mixed into NegShare
+	reachFull    = 10  // reach ratio at which Reach is full
+	reachNoBase  = 6   // decades of reach at which Reach is full without a baseline
+	authorsFull  = 50  // authors at which the author part of Spread is full
+	sourcesFull  = 10  // sources at which the source part of Spread is full
+	velocityFull = 8   // growth ratio at which Velocity is full
+	minAuthors   = 5   // authors needed to open the author gate fully
+	minVenues    = 3   // sources or threads needed to open the venue gate fully
+	venueFloor   = 0.4 // venue gate with a single source or thread
+	minNegative  = 5   // negative posts needed to open the volume gate fully
+	authorsShare = 0.7 // part of Spread given to authors (the rest to sources)
+)
+
+// clamp01 limits x to [0,1], mapping NaN to 0.
+func clamp01(x float64) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}
+
+// pos maps NaN, infinities below zero and negatives to 0.
+func pos(x float64) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	return x
+}
+
+// Compute returns the brand-risk score of in under weights w.
+func Compute(in Inputs, w Weights) Score {
+	w = w.normalised()
+	var s Score
+	s.Anomaly = 100 * w.Anomaly * clamp01(in.NegAnomaly)
+	s.Share = 100 * w.Share * shareSeverity(in)
+	s.Reach = 100 * w.Reach * reachSeverity(in.Reach, in.BaselineReach)
+	s.Spread = 100 * w.Spread * spreadSeverity(in.Authors, in.Sources)
+	s.Velocity = 100 * w.Velocity * clamp01(math.Log2(pos(in.Velocity))/math.Log2(velocityFull))
+	s.Gate = gate(in)
+	s.Total = s.Gate * (s.Anomaly + s.Share + s.Reach + s.Spread + s.Velocity)
+	s.Total = math.Min(100, math.Max(0, s.Total))
+	return s
+}
+
+func (w Weights) normalised() Weights {
+	w = Weights{pos(w.Anomaly), pos(w.Share), pos(w.Reach), pos(w.Spread), pos(w.Velocity)}
+	sum := w.Anomaly + w.Share + w.Reach + w.Spread + w.Velocity
+	if !(sum > 0) || math.IsInf(sum, 0) {
+		return DefaultWeights()
+	}
+	return Weights{w.Anomaly / sum, w.Share / sum, w.Reach / sum, w.Spread / sum, w.Velocity / sum}
+}
+
+func shareSeverity(in Inputs) float64 {
+	if in.Posts <= 0 {
+		return 0
+	}
+	b := clamp01(in.BaselineNegShare)
+	n := float64(in.Posts)
+	est := (clamp01(in.NegShare)*n + sharePrior*b) / (n + sharePrior)
+	room := 1 - b
+	if room <= 0 {
+		return 0
+	}
+	return clamp01((est - b) / (0.5 * room))
+}
+
+func reachSeverity(reach, base float64) float64 {
+	reach, base = pos(reach), pos(base)
+	if math.IsInf(reach, 0) {
+		return 1
+	}
+	if base > 0 && !math.IsInf(base, 0) {
+		if reach == 0 {
+			return 0
+		}
+		return clamp01(math.Log2(reach/base) / math.Log2(reachFull))
+	}
+	return clamp01(math.Log10(1+reach) / reachNoBase)
+}
+
+func spreadSeverity(authors, sources int) float64 {
+	a := clamp01(math.Log(float64(max(authors, 1))) / math.Log(authorsFull))
+	src := clamp01(math.Log(float64(max(sources, 1))) / math.Log(sourcesFull))
+	return authorsShare*a + (1-authorsShare)*src
+}
+
+func gate(in Inputs) float64 {
+	authors := clamp01(float64(in.Authors-1) / (minAuthors - 1))
+	venues := float64(max(in.Sources, in.Threads))
+	vg := math.Min(1, math.Max(venueFloor, venueFloor+(1-venueFloor)*(venues-1)/(minVenues-1)))
+	volume := clamp01(float64(in.Negative) / minNegative)
+	return authors * vg * volume
+}
+
+// PostReach is the reach of one post: 1 for the post itself, plus its
+// likes and replies, plus twice its shares (a share puts it in front of a
+// new audience), plus the square root of its author's followers (an
+// audience that may see it, with diminishing returns: a 1M-follower
+// account counts 1000, not a million). Negative counts count as 0.
+func PostReach(likes, shares, replies, followers int64) float64 {
+	p := func(x int64) float64 { return float64(max(x, 0)) }
+	return 1 + p(likes) + 2*p(shares) + p(replies) + math.Sqrt(p(followers))
+}
