@@ -312,9 +312,11 @@ func (s *Scenario) components() []component {
 		wave("removal", s.removal, 20, time.Hour, 12*time.Hour, []weighted{
 			{StanceApologyAccept, 30}, {StanceApologyReject, 25}, {StanceDecayNegative, 20}, {StanceDecayNeutral, 20}, {StanceSarcastic, 5}}),
 		{
-			name:     "travel-card",
-			rate:     func(t time.Time) float64 { return rateCalm * diurnal(t) },
-			mix:      func(time.Time) []weighted { return []weighted{{StanceCalmPositive, 40}, {StanceCalmNeutral, 35}, {StanceCalmNegative, 25}} },
+			name: "travel-card",
+			rate: func(t time.Time) float64 { return rateCalm * diurnal(t) },
+			mix: func(time.Time) []weighted {
+				return []weighted{{StanceCalmPositive, 40}, {StanceCalmNeutral, 35}, {StanceCalmNegative, 25}}
+			},
 			apiShare: 0.45,
 		},
 		{
