@@ -63,6 +63,10 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 				return err
 			}
 			if comments != nil && fresh && p.URL != "" {
+				if !r.Fetcher.Allowed(p.URL) {
+					r.Logger.Debug("not following item link off the allowed domains", "url", p.URL)
+					continue
+				}
 				jobs = append(jobs, html.Job{URL: p.URL, Thread: p.URL, ParentID: p.ID, Title: p.Title})
 			}
 		}

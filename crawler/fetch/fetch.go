@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -84,8 +85,20 @@ type Fetcher struct {
 	cfg Config
 	src *config.Source
 
+	domains  []string
 	resp     *colly.Response
 	tooLarge int64
+}
+
+// Allowed reports whether rawURL is on one of the source's allowed
+// domains, so kinds can skip off-site links quietly instead of failing on
+// them.
+func (f *Fetcher) Allowed(rawURL string) bool {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return false
+	}
+	return len(f.domains) == 0 || slices.Contains(f.domains, u.Hostname())
 }
 
 // New returns a Fetcher configured for src.
@@ -150,7 +163,7 @@ func New(src *config.Source, cfg Config) (*Fetcher, error) {
 	}); err != nil {
 		return nil, err
 	}
-	f := &Fetcher{c: c, cfg: cfg, src: src}
+	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains}
 	c.OnRequest(func(r *colly.Request) {
 		if src.Encoding != "" {
 			r.ResponseCharacterEncoding = src.Encoding

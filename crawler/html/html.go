@@ -105,6 +105,10 @@ func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
 			}
 		}
 		for _, u := range res.Follow {
+			if !r.Fetcher.Allowed(u) {
+				r.Logger.Debug("not following link off the allowed domains", "url", u)
+				continue
+			}
 			jobs = append(jobs, Job{URL: u, ParentID: j.ParentID, Title: j.Title})
 		}
 		if res.Next != "" {

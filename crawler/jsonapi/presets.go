@@ -35,6 +35,7 @@ func presets() map[string]preset {
 			Parent:      "data.parent_id",
 			Cursor:      "data.after",
 			CursorParam: "after",
+			TextHTML:    true, // Reddit escapes &, < and > in its JSON
 		}},
 		"hackernews": {cfg: config.JSONSource{
 			Items:     "hits",
