@@ -1,0 +1,47 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// dryMessage is one message a dry run would send.
+type dryMessage struct {
+	Key      string          `json:"key"`
+	Kind     string          `json:"kind"`
+	Mode     string          `json:"mode"`
+	Channel  string          `json:"channel"`
+	ThreadOf string          `json:"thread_of,omitempty"`
+	Silenced bool            `json:"silenced,omitempty"`
+	Text     string          `json:"text"`
+	Blocks   json.RawMessage `json:"blocks"`
+}
+
+// DryRun evaluates the signals like Evaluate, reading but never writing the
+// store and sending nothing, and writes the messages it would send as a JSON
+// array of {key, kind, mode, channel, thread_of, silenced, text, blocks},
+// blocks being Slack's Block Kit JSON.
+func (e *Engine) DryRun(ctx context.Context, sigs []Signal, w io.Writer) error {
+	st, err := e.load(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := e.decide(ctx, st, sigs, e.now())
+	if err != nil {
+		return err
+	}
+	out := make([]dryMessage, 0, len(p.items))
+	for _, it := range p.items {
+		out = append(out, dryMessage{Key: it.Key, Kind: it.Kind, Mode: it.Mode, Channel: it.Channel,
+			ThreadOf: it.ParentKey, Silenced: it.Status != "pending", Text: it.Text, Blocks: json.RawMessage(it.Blocks)})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return fmt.Errorf("alerts: dry run: %w", err)
+	}
+	return nil
+}

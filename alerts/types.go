@@ -1,0 +1,123 @@
+package alerts
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/backlash-monitor/backlash/alerts/notify"
+	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/store"
+)
+
+// Signal is the analyzer's verdict on one topic at one evaluation.
+type Signal struct {
+	// Topic is the topic evaluated.
+	Topic string
+	// At is the evaluation time, the end of the window.
+	At time.Time
+	// Window is the span evaluated, ending at At.
+	Window time.Duration
+	// Risk is the brand-risk score, 0-100.
+	Risk float64
+	// Components are the risk's parts (anomaly, share, reach, spread,
+	// velocity), each a 0-100 contribution.
+	Components map[string]float64
+	// Observed is the number of negative posts in the window; Expected what
+	// the baseline predicts.
+	Observed, Expected float64
+	// NegativeRatio is Observed over Expected, at least 0.
+	NegativeRatio float64
+	// Deviation is the robust z-score of Observed.
+	Deviation float64
+	// Posts, Negative, Authors, NegativeAuthors and Sources count the
+	// window's posts, negative posts, distinct authors, distinct negative
+	// authors and distinct sources.
+	Posts, Negative, Authors, NegativeAuthors, Sources int
+	// Reach is the window's total engagement.
+	Reach uint64
+	// ColdStart is true while the baseline is still being learnt.
+	ColdStart bool
+	// Baseline is the history the expectation comes from.
+	Baseline time.Duration
+}
+
+// Evidence reads the posts a message quotes. *store.Store satisfies it.
+type Evidence interface {
+	TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error)
+}
+
+// IncidentStore keeps incidents, rule conditions, the outbox, silences and
+// the alerts table. *store.Store satisfies it.
+type IncidentStore interface {
+	SilenceStore
+	LatestIncidents(ctx context.Context) ([]store.Incident, error)
+	SaveIncidents(ctx context.Context, incs []store.Incident) error
+	Conditions(ctx context.Context) ([]store.Condition, error)
+	SaveConditions(ctx context.Context, cs []store.Condition) error
+	PutOutbox(ctx context.Context, items []store.OutboxItem) error
+	OutboxItems(ctx context.Context, keys []string) (map[string]store.OutboxItem, error)
+	PendingOutbox(ctx context.Context) ([]store.OutboxItem, error)
+	RecordAlerts(ctx context.Context, rows []store.AlertRow) error
+}
+
+// SilenceStore keeps silences. *store.Store satisfies it.
+type SilenceStore interface {
+	SaveSilence(ctx context.Context, s store.Silence) error
+	Silences(ctx context.Context) ([]store.Silence, error)
+}
+
+// Notifier delivers a message; see package notify.
+type Notifier = notify.Notifier
+
+// Options tune an Engine.
+type Options struct {
+	// Logger receives the engine's logs (default slog.Default()).
+	Logger *slog.Logger
+	// DashboardURL is the dashboard's base URL; messages link to it.
+	DashboardURL string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Entities, when set, names the entities in the quoted posts.
+	Entities func(texts []string) []string
+	// Sleep waits between delivery attempts (default a real timer); tests
+	// inject a fake clock.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Event kinds.
+const (
+	KindOpen     = "open"
+	KindReopen   = "reopen"
+	KindEscalate = "escalate"
+	KindUpdate   = "update"
+	KindResolve  = "resolve"
+	KindRoute    = "route"
+	KindParent   = "parent"
+	KindDigest   = "digest"
+)
+
+// Event is one thing that happened to an incident in an evaluation.
+type Event struct {
+	// Kind is open, reopen, escalate, update or resolve.
+	Kind string
+	// Topic and IncidentID say which incident.
+	Topic, IncidentID string
+	// Rule, Severity, Value and Threshold describe the firing rule.
+	Rule, Severity   string
+	Value, Threshold float64
+	// Silenced is true when a silence kept the notification back.
+	Silenced bool
+}
+
+// Report says what an evaluation did.
+type Report struct {
+	// Events are the incidents' changes, in order.
+	Events []Event
+	// Sent are the dedup keys of notifications delivered in this run.
+	Sent []string
+	// Pending counts notifications left in the outbox for the next run.
+	Pending int
+	// Failed are the dedup keys of notifications the receiver refused.
+	Failed []string
+}

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+)
+
+// Outbox statuses.
+const (
+	// OutboxPending is a notification not yet delivered.
+	OutboxPending = "pending"
+	// OutboxSent is a notification delivered.
+	OutboxSent = "sent"
+	// OutboxFailed is a notification the receiver refused for good.
+	OutboxFailed = "failed"
+	// OutboxSilenced is a notification kept back by a silence.
+	OutboxSilenced = "silenced"
+)
+
+// OutboxItem is one notification in the outbox: written before it is sent,
+// marked sent after.
+type OutboxItem struct {
+	// Key deduplicates: incident id + kind + sequence number.
+	Key string
+	// IncidentID is the incident the notification is about ("" for digests).
+	IncidentID string
+	// Kind is open, reopen, escalate, update, resolve, route, parent or digest.
+	Kind string
+	// Seq orders an incident's notifications.
+	Seq uint32
+	// Topic, Rule and Severity describe the alert.
+	Topic, Rule, Severity string
+	// AlertState is the state written to the alerts table when sent; empty
+	// for notifications that are not alerts (parent updates, digests).
+	AlertState string
+	// Mode is "post" for a new message or "update" to edit the message of
+	// ParentKey.
+	Mode string
+	// Channel is where to post.
+	Channel string
+	// ParentKey is the notification whose message this one replies to (or
+	// updates); empty for a top-level message.
+	ParentKey string
+	// Text is the plain-text fallback; Blocks the Block Kit JSON.
+	Text, Blocks string
+	// Value, Threshold, Observed and Expected are the numbers that crossed.
+	Value, Threshold, Observed, Expected float64
+	// WindowStart and WindowEnd bound the evaluated window.
+	WindowStart, WindowEnd time.Time
+	// Summary is a one-line description.
+	Summary string
+	// Status is pending, sent, failed or silenced.
+	Status string
+	// Attempts counts delivery attempts; LastError is the latest failure.
+	Attempts  uint32
+	LastError string
+	// Created and Updated are when the item was queued and last changed.
+	Created, Updated time.Time
+	// SentChannel and SentTS identify the delivered message.
+	SentChannel, SentTS string
+}
+
+const outboxColumns = `dedup_key, incident_id, kind, seq, topic, rule, severity, alert_state, mode, channel,
+ parent_key, text, blocks, value, threshold, observed, expected, window_start, window_end, summary, status,
+ attempts, last_error, created, updated, sent_channel, sent_ts, version`
+
+const outboxSelect = `dedup_key, incident_id, kind, seq, topic, rule, severity, alert_state, mode, channel,
+ parent_key, text, blocks, value, threshold, observed, expected, window_start, window_end, summary, status,
+ attempts, last_error, created, updated, sent_channel, sent_ts`
+
+// PutOutbox stores a new version of each item. Items keep their Created
+// time across versions so they stay in one partition.
+func (s *Store) PutOutbox(ctx context.Context, items []OutboxItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("alert_outbox")+" ("+outboxColumns+")")
+	if err != nil {
+		return fmt.Errorf("store: write outbox: %w", err)
+	}
+	version := uint64(time.Now().UnixNano())
+	for i, it := range items {
+		if err := b.Append(it.Key, it.IncidentID, it.Kind, it.Seq, it.Topic, it.Rule, it.Severity, it.AlertState,
+			it.Mode, it.Channel, it.ParentKey, it.Text, it.Blocks, it.Value, it.Threshold, it.Observed, it.Expected,
+			dbTime(it.WindowStart), dbTime(it.WindowEnd), it.Summary, it.Status, it.Attempts, it.LastError,
+			dbTime(it.Created), dbTime(it.Updated), it.SentChannel, it.SentTS, version+uint64(i)); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("store: write outbox item %s: %w", it.Key, err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("store: write %d outbox items: %w", len(items), err)
+	}
+	return nil
+}
+
+// OutboxItems returns the latest version of the items with the given keys.
+func (s *Store) OutboxItems(ctx context.Context, keys []string) (map[string]OutboxItem, error) {
+	out := map[string]OutboxItem{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	ks := make([]any, len(keys))
+	for i, k := range keys {
+		ks[i] = k
+	}
+	items, err := s.outbox(ctx, "dedup_key IN ?", clickhouse.GroupSet{Value: ks})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		out[it.Key] = it
+	}
+	return out, nil
+}
+
+// PendingOutbox returns the items not yet delivered, oldest first.
+func (s *Store) PendingOutbox(ctx context.Context) ([]OutboxItem, error) {
+	items, err := s.outbox(ctx, "1")
+	if err != nil {
+		return nil, err
+	}
+	var out []OutboxItem
+	for _, it := range items {
+		if it.Status == OutboxPending {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// outbox reads the latest version of the items matching where.
+func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]OutboxItem, error) {
+	t := s.Table("alert_outbox")
+	q := "SELECT " + outboxSelect + " FROM " + t + " WHERE (dedup_key, version) IN (SELECT dedup_key, max(version) FROM " +
+		t + " WHERE " + where + " GROUP BY dedup_key) ORDER BY created, incident_id, seq, dedup_key"
+	rows, err := s.conn.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []OutboxItem
+	for rows.Next() {
+		var it OutboxItem
+		if err := rows.Scan(&it.Key, &it.IncidentID, &it.Kind, &it.Seq, &it.Topic, &it.Rule, &it.Severity,
+			&it.AlertState, &it.Mode, &it.Channel, &it.ParentKey, &it.Text, &it.Blocks, &it.Value, &it.Threshold,
+			&it.Observed, &it.Expected, &it.WindowStart, &it.WindowEnd, &it.Summary, &it.Status, &it.Attempts,
+			&it.LastError, &it.Created, &it.Updated, &it.SentChannel, &it.SentTS); err != nil {
+			return nil, fmt.Errorf("store: read outbox: %w", err)
+		}
+		it.WindowStart, it.WindowEnd = goTime(it.WindowStart), goTime(it.WindowEnd)
+		it.Created, it.Updated = goTime(it.Created), goTime(it.Updated)
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: read outbox: %w", err)
+	}
+	return out, nil
+}
