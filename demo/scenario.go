@@ -305,7 +305,7 @@ func (s *Scenario) components() []component {
 		},
 		wave("screenshots", s.onset, 50, peakAfterOnset, 8*time.Hour, []weighted{
 			{StanceOutrage, 40}, {StancePrivacy, 15}, {StanceBoycott, 17}, {StanceSarcastic, 10}, {StanceDefence, 10}, {StanceMediaShare, 8}}),
-		wave("state-media", s.stateMedia, 35, 2*time.Hour, 6*time.Hour, []weighted{
+		wave("state-media", s.stateMedia, 30, 2*time.Hour, 6*time.Hour, []weighted{
 			{StanceMediaShare, 35}, {StanceOutrage, 25}, {StanceBoycott, 20}, {StanceSarcastic, 10}, {StanceDefence, 10}}),
 		wave("apology", s.apology, 30, time.Hour, 5*time.Hour, []weighted{
 			{StanceApologyAccept, 30}, {StanceApologyReject, 45}, {StanceBoycott, 10}, {StanceSarcastic, 10}, {StanceDefence, 5}}),
