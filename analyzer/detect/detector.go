@@ -15,20 +15,23 @@ type Point struct {
 	Observed float64
 	// Expected is the baseline: seasonal profile plus recent level.
 	Expected float64
-	// Lower and Upper bound the values whose score stays below the
-	// detector's Threshold. They are wider during cold start.
+	// Lower and Upper bound the values this bucket could take without its
+	// one-bucket score reaching the detector's Threshold (a sustained rise
+	// can fire inside them). They are wider during cold start.
 	Lower, Upper float64
-	// Deviation is the larger of the one-bucket and the sustained
-	// deviation, in robust standard units of the transformed series
-	// (positive means above the baseline). It is not widened for cold start.
+	// Deviation is the deviation, in robust standard units of the
+	// transformed series, at the time scale (Config.Spans) that gave the
+	// score; positive means above the baseline. It is not widened for cold
+	// start.
 	Deviation float64
-	// Velocity is how fast the sustained deviation is rising, in robust
-	// standard units per hour.
+	// Velocity is how fast the deviation at the shortest span is rising,
+	// in robust standard units per hour (smoothed over that span).
 	Velocity float64
 	// Score is the calibrated anomaly score in [0,1]: a score s means a
-	// deviation this large has a one-sided Gaussian tail probability of
-	// about 2·10^(−12s) under the baseline model, after cold-start widening.
-	// The same threshold therefore means the same thing on every series.
+	// deviation this large has a probability of about 10^(−8s) per bucket
+	// under the series' own learnt tail (0.5: one in ten thousand), after
+	// cold-start widening. The same threshold therefore means the same
+	// thing on every series.
 	Score float64
 	// ColdStart is set while the history is shorter than Config.Warmup;
 	// bounds are then widened and the score damped accordingly.

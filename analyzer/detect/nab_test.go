@@ -116,18 +116,37 @@ func TestNAB(t *testing.T) {
 	root := findNAB(t)
 	cfg := detect.DefaultConfig()
 	series, labels := runNAB(t, root, cfg)
+	pf, err := os.Open(filepath.Join(root, "profiles.json"))
+	if err != nil {
+		t.Fatalf("open profiles: %v", err)
+	}
+	defer pf.Close()
+	profiles, err := nab.ReadProfiles(pf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, ok := profiles["standard"]
+	if !ok {
+		t.Fatal("profiles.json has no standard profile")
+	}
 	thr := cfg.Threshold
-	per, total := scoreAt(series, labels, thr, nab.Standard)
+	per, total := scoreAt(series, labels, thr, std)
 	for _, s := range series {
 		r := per[s.name]
 		t.Logf("%-40s %6.1f  (TP %d, FN %d, FP %d)", s.name, r.Normalized(), r.TP, r.FN, r.FP)
 	}
 	t.Logf("%-40s %6.1f  (TP %d, FN %d, FP %d) at threshold %.2f", "overall (standard profile)", total.Normalized(), total.TP, total.FN, total.FP, thr)
+	for _, name := range []string{"reward_low_FP_rate", "reward_low_FN_rate"} {
+		if p, ok := profiles[name]; ok {
+			_, tot := scoreAt(series, labels, thr, p)
+			t.Logf("%-40s %6.1f", "overall ("+name+")", tot.Normalized())
+		}
+	}
 	if testing.Verbose() {
 		// For information only: how sensitive the figure is to the threshold.
 		var line string
 		for _, th := range []float64{0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9} {
-			_, tot := scoreAt(series, labels, th, nab.Standard)
+			_, tot := scoreAt(series, labels, th, std)
 			line += fmt.Sprintf(" %.2f:%.1f", th, tot.Normalized())
 		}
 		t.Logf("threshold sensitivity:%s", line)
