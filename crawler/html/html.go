@@ -112,7 +112,7 @@ func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
 			jobs = append(jobs, Job{URL: u, ParentID: j.ParentID, Title: j.Title})
 		}
 		if res.Next != "" {
-			if kind.Stale(len(res.Posts), fresh) {
+			if kind.Stale(res.Posts, fresh) {
 				r.Logger.Debug("stopping pagination: page holds only posts already stored", "url", j.URL)
 				continue
 			}

@@ -61,7 +61,7 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 			if res.Cursor != "" {
 				r.SetCursor(res.Cursor)
 			}
-			if kind.Stale(len(res.Posts), fresh) {
+			if kind.Stale(res.Posts, fresh) {
 				r.Logger.Debug("stopping pagination: page holds only posts already stored", "url", u)
 				break
 			}

@@ -73,6 +73,14 @@ func (r *Run) SetCursor(c string) {
 	}
 }
 
-// Stale reports whether a page whose items were all checked should end its
-// pagination: it had items and none was fresh.
-func Stale(items, fresh int) bool { return items > 0 && fresh == 0 }
+// Stale reports whether a page whose posts were all passed to Emit should
+// end its pagination: it had posts, none was fresh, and they run newest
+// first, so later pages can only be older. A thread listed oldest first
+// (a forum thread whose new replies are on its last page) keeps paging.
+func Stale(posts []post.Post, fresh int) bool {
+	if len(posts) == 0 || fresh > 0 {
+		return false
+	}
+	first, last := posts[0].Published, posts[len(posts)-1].Published
+	return !first.Before(last)
+}
