@@ -87,11 +87,11 @@ type Config struct {
 	LevelHalfLife time.Duration
 	// ScaleHalfLife is the half-life of the robust noise scale (24h).
 	ScaleHalfLife time.Duration
-	// Spans are the time scales, besides the single bucket, at which the
-	// residual is smoothed (an EWMA of that span) and scored, so that a
-	// sustained rise fires before any single bucket is extreme (30m, 3h; at
-	// most 4). The deviation is the largest over the scales, each measured
-	// against its own robust scale.
+	// Spans are the time scales at which the residual is smoothed (an EWMA
+	// of that span) and scored: 0 (or anything up to the interval) is the
+	// single bucket, and longer spans let a sustained rise fire before any
+	// single bucket is extreme (0, 30m, 3h; at most 4). Each scale has its
+	// own robust scale and learnt tail; the score is the best of them.
 	Spans []time.Duration
 	// Warmup is the history below which the detector reports ColdStart and
 	// widens its bounds (2 × Season, or 24h without a season).
@@ -143,6 +143,51 @@ func DefaultConfig() Config {
 	}
 }
 
+// Validate reports the first field that New would not use as given:
+// negative durations or counts (other than Season and Week, where negative
+// disables), a Threshold outside (0,1], a ColdWiden below 1, too many
+// Spans, or an unknown Transform or Gap. Zero fields are valid: they take
+// their defaults.
+func (c Config) Validate() error {
+	durs := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"Interval", c.Interval}, {"SeasonBin", c.SeasonBin}, {"LevelHalfLife", c.LevelHalfLife},
+		{"ScaleHalfLife", c.ScaleHalfLife}, {"Warmup", c.Warmup}, {"MaxGapFill", c.MaxGapFill},
+		{"Refractory", c.Refractory},
+	}
+	for _, f := range durs {
+		if f.d < 0 {
+			return fmt.Errorf("detect config: %s is negative (%v)", f.name, f.d)
+		}
+	}
+	for i, sp := range c.Spans {
+		if sp < 0 {
+			return fmt.Errorf("detect config: Spans[%d] is negative (%v)", i, sp)
+		}
+	}
+	switch {
+	case len(c.Spans) > maxSpans:
+		return fmt.Errorf("detect config: %d Spans, at most %d", len(c.Spans), maxSpans)
+	case c.SeasonDays < 0:
+		return fmt.Errorf("detect config: SeasonDays is negative (%d)", c.SeasonDays)
+	case c.Weeks < 0:
+		return fmt.Errorf("detect config: Weeks is negative (%d)", c.Weeks)
+	case c.Threshold < 0 || c.Threshold > 1 || c.Threshold != c.Threshold:
+		return fmt.Errorf("detect config: Threshold %v is outside (0,1]", c.Threshold)
+	case c.ColdWiden != 0 && !(c.ColdWiden >= 1):
+		return fmt.Errorf("detect config: ColdWiden %v is below 1", c.ColdWiden)
+	case c.MinScale < 0 || c.MinScale != c.MinScale:
+		return fmt.Errorf("detect config: MinScale %v is negative", c.MinScale)
+	case c.Transform < TransformSqrt || c.Transform > TransformLog:
+		return fmt.Errorf("detect config: unknown Transform %v", c.Transform)
+	case c.Gap < GapZero || c.Gap > GapSkip:
+		return fmt.Errorf("detect config: unknown Gap %v", c.Gap)
+	}
+	return nil
+}
+
 // withDefaults fills zero fields from DefaultConfig.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
@@ -180,16 +225,16 @@ func (c Config) withDefaults() Config {
 			c.Warmup = 24 * time.Hour
 		}
 	}
-	if c.ColdWiden < 1 {
+	if !(c.ColdWiden >= 1) {
 		c.ColdWiden = d.ColdWiden
 	}
-	if c.MinScale <= 0 {
+	if !(c.MinScale > 0) {
 		c.MinScale = d.MinScale
 	}
 	if c.MaxGapFill <= 0 {
 		c.MaxGapFill = d.MaxGapFill
 	}
-	if c.Threshold <= 0 || c.Threshold > 1 {
+	if !(c.Threshold > 0 && c.Threshold <= 1) {
 		c.Threshold = d.Threshold
 	}
 	if c.Refractory <= 0 {

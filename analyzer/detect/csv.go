@@ -58,8 +58,12 @@ type csvRow struct {
 // timestamp,value,anomaly_score to w, one row per input row, timestamps and
 // values echoed as given. An empty value is a missing observation (score
 // 0). When cfg.Interval is 0 the interval is the median spacing of the
-// first rows. Errors name the CSV line.
+// first rows. An invalid cfg is an error (see Config.Validate); errors about
+// the input name the CSV line.
 func RunCSV(r io.Reader, w io.Writer, cfg Config) error {
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"math"
+	"slices"
 	"time"
 )
 
@@ -185,8 +186,13 @@ func (d *Detector) setInterval(iv time.Duration) {
 	}
 	d.aSlow = halfLifeAlpha(season, iv)
 	d.nSpans = 0
+	var seen [maxSpans]float64
 	for _, sp := range d.cfg.Spans {
 		b := math.Max(1, math.Round(float64(sp)/float64(iv)))
+		if slices.Contains(seen[:d.nSpans], b) {
+			continue // two spans round to the same number of buckets
+		}
+		seen[d.nSpans] = b
 		a := 2 / (b + 1)
 		d.aSpan[d.nSpans] = a
 		d.spanFactor[d.nSpans] = math.Sqrt(a / (2 - a))

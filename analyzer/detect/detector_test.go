@@ -3,6 +3,7 @@ package detect_test
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -304,4 +305,40 @@ func BenchmarkDetect(b *testing.B) {
 		d.Update(s.times[j].Add(time.Duration(i/n)*28*24*time.Hour), s.values[j])
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+func TestConfigValidate(t *testing.T) {
+	if err := detect.DefaultConfig().Validate(); err != nil {
+		t.Errorf("default config: %v", err)
+	}
+	if err := (detect.Config{}).Validate(); err != nil {
+		t.Errorf("zero config: %v", err)
+	}
+	bad := map[string]detect.Config{
+		"Threshold":  {Threshold: 1.5},
+		"Refractory": {Refractory: -time.Hour},
+		"ColdWiden":  {ColdWiden: 0.5},
+		"Transform":  {Transform: 9},
+		"Spans":      {Spans: make([]time.Duration, 5)},
+	}
+	for field, c := range bad {
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("%s: error %v, want one naming the field", field, err)
+		}
+	}
+	// An hourly series: the 0 and 30m spans both round to one bucket.
+	hourly := detect.DefaultConfig()
+	hourly.Interval = time.Hour
+	full := synth(2, 21, 40, nil) // for its timestamps
+	rng := rand.New(rand.NewPCG(2, 2))
+	var s series
+	for i := 0; i < len(full.times); i += 12 {
+		s.times = append(s.times, full.times[i])
+		s.values = append(s.values, poisson(rng, 12*rate(40, full.times[i])))
+	}
+	for _, p := range run(hourly, s) {
+		if p.Onset && p.Time.After(at(3, 0, 0)) {
+			t.Errorf("hourly series: false alarm at %v", p.Time)
+		}
+	}
 }
