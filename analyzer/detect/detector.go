@@ -17,8 +17,9 @@ type Point struct {
 	// Expected is the baseline: seasonal profile plus recent level.
 	Expected float64
 	// Lower and Upper bound the values this bucket could take without its
-	// one-bucket score reaching the detector's Threshold (a sustained rise
-	// can fire inside them). They are wider during cold start.
+	// score at the first span (the single bucket by default) reaching the
+	// detector's Threshold; a sustained rise can fire inside them. They are
+	// wider during cold start.
 	Lower, Upper float64
 	// Deviation is the deviation, in robust standard units of the
 	// transformed series, at the time scale (Config.Spans) that gave the
@@ -71,10 +72,10 @@ type Detector struct {
 	n        int64 // buckets processed, gap-filled ones included
 	nonNeg   bool  // every observation so far was >= 0
 
-	aLevel, aLevelCold, aScale, aSus, aSlow float64
-	nSpans                                  int
-	aSpan, spanFactor                       [maxSpans]float64
-	bucketsPerHour                          float64
+	aLevel, aLevelCold, aScale, aSlow float64
+	nSpans                            int
+	aSpan, spanFactor                 [maxSpans]float64
+	bucketsPerHour                    float64
 
 	// Seasonal profile: per bin of the season, a ring of past bin means.
 	seasonOn  bool
@@ -83,7 +84,8 @@ type Detector struct {
 	nBins     int
 	days      ring2
 	med       []float64
-	curBin    int64
+	curBin    int64 // open bin: season index × nBins + position
+	curBinPos int   // position of the open bin in the season
 	binSum    float64
 	binN      int
 
@@ -204,8 +206,9 @@ func (d *Detector) setInterval(iv time.Duration) {
 
 // Update feeds the value of the bucket at t and returns the verdict on it.
 // Timestamps must increase; a timestamp at or before the previous bucket is
-// scored against the current baseline but does not change it. A NaN value
-// is a missing observation: it is reported with score 0 and skipped.
+// scored against the current baseline but does not change it. A NaN or
+// infinite value is a missing observation: it is reported with score 0 and
+// not learnt from.
 // Missing buckets between two updates are handled per Config.Gap.
 func (d *Detector) Update(t time.Time, v float64) Point {
 	if d.n == 0 {
@@ -323,20 +326,21 @@ func (d *Detector) roll(ls int64) {
 	if !d.seasonOn {
 		return
 	}
-	if b := floorDiv(ls, d.binSec); b != d.curBin {
+	pos := floorMod(ls, d.seasonSec) / d.binSec
+	if b := floorDiv(ls, d.seasonSec)*int64(d.nBins) + pos; b != d.curBin {
 		if d.binN > 0 {
-			i := int(floorMod(d.curBin, int64(d.nBins)))
+			i := d.curBinPos
 			d.days.push(i, d.binSum/float64(d.binN))
 			d.med[i] = d.days.median(i)
 		}
-		d.curBin, d.binSum, d.binN = b, 0, 0
+		d.curBin, d.curBinPos, d.binSum, d.binN = b, int(pos), 0, 0
 	}
 	if !d.weekOn {
 		return
 	}
 	if day := floorDiv(ls, d.seasonSec); day != d.curDay {
 		// A day counts when it has a profile over at least half of it.
-		if d.dayN > 0 && int64(d.dayN)*2*int64(d.interval/time.Second) >= d.seasonSec && d.dayProf > 0 {
+		if d.dayN > 0 && 2*float64(d.dayN)*d.interval.Seconds() >= float64(d.seasonSec) && d.dayProf > 0 {
 			i := int(floorMod(d.curDay, d.perWeek))
 			d.dows.push(i, d.daySum/d.dayProf)
 			d.dowMed[i] = d.dows.median(i)
