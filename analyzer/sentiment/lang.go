@@ -22,7 +22,7 @@ import "github.com/abadojack/whatlanggo"
 const stopEN = `the a an and or of to in on at for with is are was were be been it its it's
 this that these those i you he she we they me my your our their not no do does did don't
 doesn't didn't have has had will would can can't just so what why how when who if from
-by about as but all get got im i'm u ur app`
+by about as but all get got im i'm u ur app again ever`
 
 // stopOther holds function words of other Latin-script languages that are
 // not also common English words.

@@ -39,8 +39,18 @@ type entry struct {
 type phrase struct {
 	words   []string
 	valence float64
-	booster bool // the phrase acts as a booster ("kind of"), not a sentiment item
+	role    role
 }
+
+// role is what a lexicon term does: carry sentiment, or modify the
+// sentiment words after it.
+type role uint8
+
+const (
+	roleSentiment role = iota
+	roleBooster        // valence is added to the next sentiment word ("kind of" -0.293)
+	roleNegator        // flips the next sentiment words ("used to be", "nobody")
+)
 
 // lexicon is the read-only lookup structure shared by all Score calls.
 type lexicon struct {
@@ -73,23 +83,16 @@ func newBaseLexicon() *lexicon {
 	}
 	for w, v := range sia.Constants.BoosterDict {
 		w = normalizeTerm(w)
-		if strings.Contains(w, " ") {
-			lx.addPhrase(w, float64(v), true)
-			continue
-		}
-		e := lx.words[w]
-		e.booster = float64(v)
-		e.flags |= fBooster
-		lx.words[w] = e
+		lx.addTerm(w, v, roleBooster)
 	}
 	for _, w := range sia.Constants.NegateList {
 		lx.setFlag(w, fNegator)
 	}
 	for w, v := range sia.Constants.SpecialCaseIdioms {
-		lx.addTerm(w, float64(v))
+		lx.addTerm(w, v, roleSentiment)
 	}
 	for w, v := range sia.Constants.LadenIdioms {
-		lx.addTerm(w, float64(v))
+		lx.addTerm(w, v, roleSentiment)
 	}
 	for k, desc := range sia.EmojiDict {
 		r, ok := singleEmoji(k)
@@ -107,6 +110,10 @@ func newBaseLexicon() *lexicon {
 	lx.addFunctionWords()
 	return lx
 }
+
+// adjBoosters are adjectives and adverbs that intensify when they directly
+// precede a sentiment word ("pretty bad", "crazy good", "scary accurate").
+const adjBoosters = "pretty super real hella crazy scary insanely stupidly ridiculously wicked dead mad"
 
 // freeze builds the lookup table once every lexicon has been applied.
 func (lx *lexicon) freeze() {
@@ -134,7 +141,10 @@ func (lx *lexicon) addFunctionWords() {
 	for _, w := range strings.Fields(likeSubjects) {
 		lx.setFlag(w, fLikeSubject)
 	}
-	for _, w := range []string{"pretty", "super", "real", "hella"} {
+	for _, w := range strings.Fields("nobody noone nor") {
+		lx.setFlag(w, fNegator)
+	}
+	for _, w := range strings.Fields(adjBoosters) {
 		lx.setFlag(w, fAdjBooster)
 	}
 	lx.setFlag("like", fLike)
@@ -158,8 +168,10 @@ func (lx *lexicon) setValence(w string, v float64) {
 	lx.words[w] = e
 }
 
-// addTerm adds one word, phrase, emoticon or emoji with a sentiment valence.
-func (lx *lexicon) addTerm(term string, v float64) {
+// addTerm adds one word, phrase, emoticon or emoji. For roleSentiment v is
+// its valence, for roleBooster the amount it adds, and for roleNegator it is
+// ignored.
+func (lx *lexicon) addTerm(term string, v float64, r role) {
 	if r, ok := singleEmoji(term); ok {
 		lx.emoji[r] = v
 		return
@@ -173,23 +185,33 @@ func (lx *lexicon) addTerm(term string, v float64) {
 	}
 	t := normalizeTerm(term)
 	if strings.Contains(t, " ") {
-		lx.addPhrase(t, v, false)
+		lx.addPhrase(t, v, r)
 		return
 	}
-	lx.setValence(t, v)
+	switch r {
+	case roleBooster:
+		e := lx.words[t]
+		e.booster = v
+		e.flags |= fBooster
+		lx.words[t] = e
+	case roleNegator:
+		lx.setFlag(t, fNegator)
+	default:
+		lx.setValence(t, v)
+	}
 }
 
-func (lx *lexicon) addPhrase(t string, v float64, booster bool) {
+func (lx *lexicon) addPhrase(t string, v float64, r role) {
 	words := strings.Fields(t)
 	first := words[0]
 	list := lx.phrases[first]
 	for i := range list {
 		if strings.Join(list[i].words, " ") == t {
-			list[i].valence, list[i].booster = v, booster
+			list[i].valence, list[i].role = v, r
 			return
 		}
 	}
-	list = append(list, phrase{words: words, valence: v, booster: booster})
+	list = append(list, phrase{words: words, valence: v, role: r})
 	// Longest first, so "never again" style phrases win over shorter ones.
 	for i := len(list) - 1; i > 0 && len(list[i].words) > len(list[i-1].words); i-- {
 		list[i], list[i-1] = list[i-1], list[i]

@@ -16,8 +16,10 @@ func (lx *lexicon) matchPhrases(sc *scratch) {
 				t.elongated = false
 				t.e = entry{}
 				switch {
-				case p.booster:
+				case p.role == roleBooster:
 					t.e = entry{booster: p.valence, flags: fBooster}
+				case p.role == roleNegator:
+					t.e = entry{flags: fNegator}
 				case p.valence != 0:
 					t.e = entry{valence: p.valence, flags: fValence}
 				}

@@ -58,6 +58,7 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 			from[i] = sc.modStart
 		}
 	}
+	sarcasm(toks, vals)
 	if contrast >= 0 {
 		for i := range vals {
 			switch {
@@ -69,6 +70,23 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 		}
 	}
 	s.finish(text, sc, vals, from, r)
+}
+
+// sarcasm flips a lone positive word that closes an otherwise negative
+// post in its own clause: "Third outage this month. Great." The rule needs
+// a clause break before the word, so "works great" is never touched.
+func sarcasm(toks []token, vals []float64) {
+	last := len(toks) - 1
+	if last < 2 || vals[last] <= 0 || toks[last-1].clause == toks[last].clause || toks[last].kind != tkWord {
+		return
+	}
+	rest := 0.0
+	for _, v := range vals[:last] {
+		rest += v
+	}
+	if rest < 0 {
+		vals[last] *= nScalar
+	}
 }
 
 // valence is VADER's sentimentValence for token i, limited to its clause,
@@ -89,6 +107,8 @@ func valence(sc *scratch, i int, capDiff bool) float64 {
 		v = 0 // "no" before a sentiment word is a negator, not a sentiment
 	}
 	switch {
+	case t.e.flags&fNo != 0:
+		// "no no no" repeats a refusal; it does not negate itself.
 	case isNo(i - 1):
 		v, sc.modStart = base*nScalar, int32(i-1)
 	case isNo(i - 2):

@@ -16,10 +16,10 @@ const (
 	fnvPrime  = 1099511628211
 )
 
-func hashBytes(b []byte) uint64 {
+func hashBytes[T ~string | ~[]byte](b T) uint64 {
 	h := uint64(fnvOffset)
-	for _, c := range b {
-		h = (h ^ uint64(c)) * fnvPrime
+	for i := 0; i < len(b); i++ {
+		h = (h ^ uint64(b[i])) * fnvPrime
 	}
 	return h
 }
@@ -34,7 +34,7 @@ func newTable(words map[string]entry) *table {
 	for k, e := range words {
 		t.keys = append(t.keys, k)
 		t.ents = append(t.ents, e)
-		i := hashBytes([]byte(k)) & t.mask
+		i := hashBytes(k) & t.mask
 		for t.slots[i] != 0 {
 			i = (i + 1) & t.mask
 		}
@@ -51,6 +51,19 @@ func (t *table) get(b []byte, h uint64) (entry, bool) {
 			return entry{}, false
 		}
 		if k := t.keys[s-1]; len(k) == len(b) && k == string(b) {
+			return t.ents[s-1], true
+		}
+	}
+}
+
+// getString is get for a string key.
+func (t *table) getString(w string) (entry, bool) {
+	for i := hashBytes(w) & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			return entry{}, false
+		}
+		if t.keys[s-1] == w {
 			return t.ents[s-1], true
 		}
 	}

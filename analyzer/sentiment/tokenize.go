@@ -267,5 +267,57 @@ func (lx *lexicon) emitHashtag(text string, start, end int, clause int32, sc *sc
 			seg = k
 		}
 	}
+	if seg == start && lx.segment(text, start, end, clause, sc) {
+		return
+	}
 	lx.emitWord(text, seg, end, clause, true, sc)
+}
+
+// segment splits an all-lower-case hashtag that is not itself a word, such
+// as "#loveit" or "#boycottacme", into known words by greedy longest
+// prefix. It emits the words and reports true only if they cover at least
+// half the hashtag and one of them matters for scoring.
+func (lx *lexicon) segment(text string, start, end int, clause int32, sc *scratch) bool {
+	w := text[start:end]
+	if len(w) < 5 || len(w) > 30 || !isLowerASCII(w) {
+		return false
+	}
+	if _, ok := lx.table.getString(w); ok {
+		return false
+	}
+	var spans [8][2]int
+	n, covered, useful := 0, 0, false
+	for p := 0; p < len(w) && n < len(spans); {
+		k := len(w)
+		for ; k >= p+3; k-- {
+			if e, ok := lx.table.getString(w[p:k]); ok {
+				useful = useful || e.flags&(fValence|fNegator|fPhrase) != 0
+				break
+			}
+		}
+		if k < p+3 {
+			p++
+			continue
+		}
+		spans[n] = [2]int{start + p, start + k}
+		n++
+		covered += k - p
+		p = k
+	}
+	if !useful || 2*covered < len(w) {
+		return false
+	}
+	for _, s := range spans[:n] {
+		lx.emitWord(text, s[0], s[1], clause, true, sc)
+	}
+	return true
+}
+
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -51,11 +51,13 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 	if apostrophe && hasNT(sc.lower[t.ls:t.le]) {
 		e.flags |= fNegator
 	}
-	if e.flags&fStopEN != 0 {
-		sc.stats.stopEN++
-	}
-	if e.flags&fStopOther != 0 {
-		sc.stats.stopOther++
+	if !hashtag { // hashtags are tags, not sentences: no language evidence
+		if e.flags&fStopEN != 0 {
+			sc.stats.stopEN++
+		}
+		if e.flags&fStopOther != 0 {
+			sc.stats.stopOther++
+		}
 	}
 	sc.toks = append(sc.toks, t)
 	sc.toks[len(sc.toks)-1].e = e

@@ -27,6 +27,20 @@ type yamlEntry struct {
 	Term    string   `yaml:"term"`
 	Valence *float64 `yaml:"valence"`
 	Why     string   `yaml:"why"`
+	// Role is "sentiment" (the default), "booster" (valence is added to
+	// the next sentiment word, e.g. 0.293) or "negator" (flips the
+	// sentiment words after it; valence is not needed).
+	Role string `yaml:"role"`
+}
+
+func (e yamlEntry) role() role {
+	switch e.Role {
+	case "booster":
+		return roleBooster
+	case "negator":
+		return roleNegator
+	}
+	return roleSentiment
 }
 
 var errNoVersion = errors.New("missing top-level version")
@@ -75,7 +89,7 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch k := n.Content[i].Value; k {
-		case "term", "valence", "why":
+		case "term", "valence", "why", "role":
 		default:
 			return e, fmt.Errorf("unknown field %q", k)
 		}
@@ -86,6 +100,10 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	switch {
 	case strings.TrimSpace(e.Term) == "":
 		return e, errors.New("empty term")
+	case e.Role != "" && e.Role != "sentiment" && e.Role != "booster" && e.Role != "negator":
+		return e, fmt.Errorf("role %q is not sentiment, booster or negator", e.Role)
+	case e.Valence == nil && e.Role == "negator":
+		e.Valence = new(float64)
 	case e.Valence == nil:
 		return e, errors.New("missing valence")
 	case math.IsNaN(*e.Valence) || *e.Valence < -4 || *e.Valence > 4:
@@ -99,7 +117,7 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 // apply adds the entries to lx.
 func (y yamlLexicon) apply(lx *lexicon) {
 	for _, e := range y.Entries {
-		lx.addTerm(e.Term, float64(*e.Valence))
+		lx.addTerm(e.Term, *e.Valence, e.role())
 	}
 }
 
