@@ -57,7 +57,7 @@ func TestRunCSVGolden(t *testing.T) {
 	}
 }
 
-// writeStepCSV regenerates testdata/step.csv (five days, a threefold step
+// TestWriteStepCSV regenerates testdata/step.csv (six days, a threefold step
 // at noon on day five). Kept so the input can be rebuilt with -update.
 func TestWriteStepCSV(t *testing.T) {
 	if !*update {
