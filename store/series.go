@@ -74,9 +74,14 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 
 // WindowStats summarises a topic's posts in [from, to).
 type WindowStats struct {
-	Posts, Negative      uint64
-	Authors, Sources     uint64
-	NegativeAuthors      uint64
+	// Posts and Negative count the window's posts and negative posts.
+	Posts, Negative uint64
+	// Authors and Sources count distinct authors and sources.
+	Authors, Sources uint64
+	// NegativeAuthors, NegativeSources and NegativeThreads count distinct
+	// authors, sources and threads among negative posts: the spread.
+	NegativeAuthors, NegativeSources, NegativeThreads uint64
+	// Reach and NegativeReach add up likes, replies and shares.
 	Reach, NegativeReach uint64
 }
 
@@ -85,12 +90,15 @@ type WindowStats struct {
 func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (WindowStats, error) {
 	var w WindowStats
 	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExact(source),
-    uniqExactIf(author, label = 'negative'), sum(toUInt64(likes) + replies + shares),
-    sumIf(toUInt64(likes) + replies + shares, label = 'negative')
+    uniqExactIf(author, label = 'negative'), uniqExactIf(source, label = 'negative'),
+    uniqExactIf(concat(source, '/', if(thread = '', id, thread)), label = 'negative'),
+    sum(toUInt64(likes) + replies + shares), sumIf(toUInt64(likes) + replies + shares, label = 'negative')
 FROM (SELECT source, id, argMax(author, version) AS author, argMax(label, version) AS label,
+      argMax(thread, version) AS thread,
       argMax(likes, version) AS likes, argMax(replies, version) AS replies, argMax(shares, version) AS shares
       FROM `+s.Table("posts")+` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY source, id)`,
-		topic, from.UTC(), to.UTC()).Scan(&w.Posts, &w.Negative, &w.Authors, &w.Sources, &w.NegativeAuthors, &w.Reach, &w.NegativeReach)
+		topic, from.UTC(), to.UTC()).Scan(&w.Posts, &w.Negative, &w.Authors, &w.Sources, &w.NegativeAuthors,
+		&w.NegativeSources, &w.NegativeThreads, &w.Reach, &w.NegativeReach)
 	if err != nil {
 		return w, fmt.Errorf("store: window of %s: %w", topic, err)
 	}

@@ -1,0 +1,171 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/backlash-monitor/backlash/analyzer/detect"
+	"github.com/backlash-monitor/backlash/analyzer/risk"
+	"github.com/backlash-monitor/backlash/store"
+)
+
+// SeriesReader reads a topic's rollups and window statistics; *store.Store
+// is one.
+type SeriesReader interface {
+	Series(ctx context.Context, topic, source string, from, to time.Time) ([]store.Bucket, error)
+	Window(ctx context.Context, topic string, from, to time.Time) (store.WindowStats, error)
+}
+
+// AssessOptions sets the windows an assessment looks at.
+type AssessOptions struct {
+	// Window is the recent period assessed (default 1h).
+	Window time.Duration
+	// History is how much past the detector learns from (default 14d).
+	History time.Duration
+	// Detector configures spike detection (default detect.DefaultConfig()).
+	Detector *detect.Config
+	// Weights combine the risk components (default risk.DefaultWeights()).
+	Weights *risk.Weights
+}
+
+func (o AssessOptions) withDefaults() AssessOptions {
+	if o.Window <= 0 {
+		o.Window = time.Hour
+	}
+	if o.History <= 0 {
+		o.History = 14 * 24 * time.Hour
+	}
+	if o.Detector == nil {
+		c := detect.DefaultConfig()
+		c.Interval = store.BucketSize
+		o.Detector = &c
+	}
+	if o.Weights == nil {
+		w := risk.DefaultWeights()
+		o.Weights = &w
+	}
+	return o
+}
+
+// Assessment is one topic's state at one time: how its negative volume in
+// the recent window compares with what its history predicts, and the
+// brand-risk score that follows.
+type Assessment struct {
+	Topic  string
+	At     time.Time
+	Window time.Duration
+	// Last is the detector's verdict on the newest bucket of negative volume.
+	Last detect.Point
+	// Peak is the most anomalous bucket in the window.
+	Peak detect.Point
+	// Observed and Expected are negative posts in the window and the
+	// baseline's prediction for them.
+	Observed, Expected float64
+	// Risk is the brand-risk score and its components.
+	Risk risk.Score
+	// Stats counts the window's posts, authors and sources.
+	Stats store.WindowStats
+	// BaselineShare is the negative share of posts before the window.
+	BaselineShare float64
+	// ColdStart is set when the topic has too little history for a full
+	// baseline; bounds are wider then.
+	ColdStart bool
+	// Points are the detector's verdicts on the window's buckets.
+	Points []detect.Point
+}
+
+// NegativeRatio is observed over expected negative posts in the window.
+func (a Assessment) NegativeRatio() float64 {
+	return a.Observed / math.Max(a.Expected, 1)
+}
+
+// Assess computes a topic's assessment at time at. It reads History of
+// 5-minute buckets and replays them through a fresh detector, which is
+// causal: nothing after at is read.
+func Assess(ctx context.Context, r SeriesReader, topic string, at time.Time, o AssessOptions) (Assessment, error) {
+	o = o.withDefaults()
+	a := Assessment{Topic: topic, At: at, Window: o.Window}
+	buckets, err := r.Series(ctx, topic, "", at.Add(-o.History), at)
+	if err != nil {
+		return a, fmt.Errorf("assess %s: %w", topic, err)
+	}
+	stats, err := r.Window(ctx, topic, at.Add(-o.Window), at)
+	if err != nil {
+		return a, fmt.Errorf("assess %s: %w", topic, err)
+	}
+	a.Stats = stats
+	return assessBuckets(a, buckets, o), nil
+}
+
+// started returns the index of the first non-empty bucket, so a new topic's
+// empty past does not count as calm history.
+func started(buckets []store.Bucket) int {
+	for i, b := range buckets {
+		if b.Posts > 0 {
+			return i
+		}
+	}
+	return len(buckets)
+}
+
+func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assessment {
+	d := detect.New(*o.Detector)
+	windowStart := a.At.Add(-o.Window)
+	var basePosts, baseNeg, baseReach float64
+	var baseBuckets int
+	var recentNeg, earlierNeg float64
+	half := windowStart.Add(o.Window / 2)
+	for _, b := range buckets[started(buckets):] {
+		p := d.Update(b.Start, float64(b.Negative))
+		if b.Start.Before(windowStart) {
+			basePosts += float64(b.Posts)
+			baseNeg += float64(b.Negative)
+			baseReach += float64(b.Reach)
+			baseBuckets++
+			continue
+		}
+		a.Points = append(a.Points, p)
+		a.Observed += float64(b.Negative)
+		if !math.IsNaN(p.Expected) {
+			a.Expected += p.Expected
+		}
+		if p.Score >= a.Peak.Score || a.Peak.Time.IsZero() {
+			a.Peak = p
+		}
+		if b.Start.Before(half) {
+			earlierNeg += float64(b.Negative)
+		} else {
+			recentNeg += float64(b.Negative)
+		}
+		a.Last = p
+	}
+	a.ColdStart = a.Last.ColdStart || a.Last.Time.IsZero()
+	if basePosts > 0 {
+		a.BaselineShare = baseNeg / basePosts
+	}
+	share := 0.0
+	if a.Stats.Posts > 0 {
+		share = float64(a.Stats.Negative) / float64(a.Stats.Posts)
+	}
+	var baselineReach float64
+	if baseBuckets > 0 {
+		perBucket := baseReach / float64(baseBuckets)
+		baselineReach = perBucket * float64(o.Window/store.BucketSize)
+	}
+	a.Risk = risk.Compute(risk.Inputs{
+		NegAnomaly:       a.Peak.Score,
+		NegShare:         share,
+		BaselineNegShare: a.BaselineShare,
+		Posts:            int(a.Stats.Posts),
+		Negative:         int(a.Stats.Negative),
+		Reach:            float64(a.Stats.NegativeReach),
+		BaselineReach:    baselineReach,
+		Authors:          int(a.Stats.NegativeAuthors),
+		Sources:          int(a.Stats.NegativeSources),
+		Threads:          int(a.Stats.NegativeThreads),
+		Velocity:         (recentNeg + 1) / (earlierNeg + 1),
+	}, *o.Weights)
+	return a
+}

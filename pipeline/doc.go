@@ -1,0 +1,10 @@
+// Package pipeline runs backlash's job: crawl each source, tag and score
+// what was collected, store it, then assess every topic and hand the result
+// to the alert engine. `backlash run` (the cron job), `backlash serve` and
+// the demo all drive it.
+//
+// It owns the ordering that keeps data safe: posts are stored in batches as
+// they arrive, and a source's high-water mark moves only after its posts are
+// stored, so a run killed half-way leaves no gap and nothing the next run
+// counts twice.
+package pipeline
