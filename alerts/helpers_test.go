@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/alerts/notify"
 	"github.com/backlash-monitor/backlash/alerts/slackserver"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/post"
@@ -195,4 +196,12 @@ type testWriter struct{ t *testing.T }
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// notifyCounter counts what it is asked to deliver.
+func notifyCounter(n *int) notify.NotifierFunc {
+	return func(context.Context, *notify.Message) (bool, error) {
+		*n++
+		return false, nil
+	}
 }
