@@ -7,17 +7,24 @@ import (
 
 // TestDevSetBeatsVader is the accuracy bar: on the hand-rated development
 // set this scorer must beat govader's VADER on Pearson r and macro-F1.
-func TestDevSetBeatsVader(t *testing.T) {
+func TestDevSetBeatsVader(t *testing.T) { beatsVader(t, "testdata/dev.jsonl", 300) }
+
+// TestHoldoutBeatsVader checks the same on posts written and rated after
+// the rules were tuned on the development set, and never tuned on, so it
+// estimates how the rules generalise.
+func TestHoldoutBeatsVader(t *testing.T) { beatsVader(t, "testdata/holdout.jsonl", 100) }
+
+func beatsVader(t *testing.T, path string, minN int) {
 	s := newTestScorer(t)
-	rep, err := Evaluate("testdata/dev.jsonl", s)
+	rep, err := Evaluate(path, s)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := rep.Write(os.Stdout); err != nil {
 		t.Fatal(err)
 	}
-	if rep.N < 300 {
-		t.Errorf("dev set has %d posts, want at least 300", rep.N)
+	if rep.N < minN {
+		t.Errorf("%s has %d posts, want at least %d", path, rep.N, minN)
 	}
 	if rep.Ours.Pearson <= rep.Vader.Pearson {
 		t.Errorf("pearson r %.3f not above vader %.3f", rep.Ours.Pearson, rep.Vader.Pearson)
