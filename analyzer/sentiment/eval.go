@@ -38,7 +38,8 @@ type evalRecord struct {
 
 // Evaluate scores every {"id","text","rating"} line of the JSONL file at
 // path with s and with govader, and compares both with the ratings. The
-// rating scale is detected from the largest |rating| (see detectScale); a human label is positive
+// rating scale is the smallest of ±1, 2, 3, 4, 5, 10 or 100 that holds the
+// largest |rating|; a human label is positive
 // above 0.125 of it and negative below -0.125 of it (±0.5 on -4..4), the
 // scorers' labels use the compound cut-offs ±0.05. Posts s leaves unscored
 // count as compound 0, neutral.
