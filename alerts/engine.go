@@ -175,6 +175,11 @@ func (e *Engine) decide(ctx context.Context, st *state, sigs []Signal, now time.
 				anyHold = anyHold || holds
 				k := condKey(sig.Topic, r.Name, l.Severity)
 				c, had := st.conditions[k]
+				if had && sig.Window > 0 && now.Sub(c.Seen) > sig.Window {
+					// Evaluations more than a window apart are not
+					// consecutive: the condition starts over.
+					c.Since = time.Time{}
+				}
 				c.Topic, c.Rule, c.Severity, c.Seen = sig.Topic, r.Name, l.Severity, now
 				if holds && enough {
 					if c.Since.IsZero() {
