@@ -129,6 +129,8 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			continue
 		case r == '…' || r == '–' || r == '—' || r == '。' || r == '！' || r == '？':
 			clause++
+		case r >= 0x1f3fb && r <= 0x1f3ff:
+			// skin-tone modifiers belong to the emoji before them
 		default:
 			if _, ok := lx.emoji[r]; ok {
 				sc.toks = append(sc.toks, token{start: int32(i), end: int32(i + size), clause: clause, kind: tkEmoji,
