@@ -1,0 +1,207 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/backlash-monitor/backlash/store"
+)
+
+// data runs the dashboard's queries. Every value from a request reaches
+// ClickHouse as a bound parameter, after validation in params.go; table
+// names come from the store.
+type data struct {
+	st *store.Store
+}
+
+// num is a float64 that encodes NaN and ±Inf as JSON null.
+type num float64
+
+// MarshalJSON writes the number, or null when it is not finite.
+func (n num) MarshalJSON() ([]byte, error) {
+	f := float64(n)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return []byte("null"), nil
+	}
+	return []byte(fmt.Sprintf("%g", f)), nil
+}
+
+// spark is an evenly spaced series: values[i] covers start + i*step.
+type spark struct {
+	Start  time.Time `json:"start"`
+	Step   int64     `json:"step"`
+	Values []num     `json:"values"`
+}
+
+// topicOverview is one topic's row on the overview.
+type topicOverview struct {
+	Topic         string     `json:"topic"`
+	Score         *num       `json:"score"`
+	ScoreAt       *time.Time `json:"score_at"`
+	OpenIncidents int        `json:"open_incidents"`
+	Posts24h      uint64     `json:"posts_24h"`
+	Negative24h   uint64     `json:"negative_24h"`
+	Risk24h       spark      `json:"risk_24h"`
+	Volume24h     spark      `json:"volume_24h"`
+	NegShare24h   spark      `json:"negative_share_24h"`
+	Volume7d      spark      `json:"volume_7d"`
+	NegShare7d    spark      `json:"negative_share_7d"`
+}
+
+// fill makes an evenly spaced series over [from, to) from values keyed by
+// Unix time, using missing where there is none.
+func fill(from, to time.Time, step time.Duration, got map[int64]float64, missing float64) spark {
+	sp := spark{Start: from, Step: int64(step / time.Second), Values: []num{}}
+	for t := from; t.Before(to); t = t.Add(step) {
+		v, ok := got[t.Unix()]
+		if !ok {
+			v = missing
+		}
+		sp.Values = append(sp.Values, num(v))
+	}
+	return sp
+}
+
+// overview returns every topic's current risk and its recent volume and
+// negative share, topics with open incidents first, then by risk.
+func (d data) overview(ctx context.Context, topics []string, now time.Time) ([]topicOverview, error) {
+	hour := now.UTC().Truncate(time.Hour)
+	to := hour.Add(time.Hour)
+	from7d := to.Add(-7 * 24 * time.Hour)
+	from24h := to.Add(-24 * time.Hour)
+	set := clickhouse.GroupSet{Value: toAny(topics)}
+
+	vol := map[string]*hourCounts{}
+	for _, t := range topics {
+		vol[t] = &hourCounts{posts: map[int64]float64{}, neg: map[int64]float64{}}
+	}
+	rows, err := d.st.Conn().Query(ctx, `SELECT topic, toStartOfHour(bucket) AS h, sum(posts), sum(negative)
+FROM `+d.st.Table("topic_rollup_5m")+`
+WHERE topic IN ? AND bucket >= ? AND bucket < ?
+GROUP BY topic, h ORDER BY topic, h`, set, from7d, to)
+	if err != nil {
+		return nil, fmt.Errorf("overview volume: %w", err)
+	}
+	for rows.Next() {
+		var topic string
+		var h time.Time
+		var posts, neg uint64
+		if err := rows.Scan(&topic, &h, &posts, &neg); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("overview volume: %w", err)
+		}
+		if p := vol[topic]; p != nil {
+			p.posts[h.Unix()] = float64(posts)
+			p.neg[h.Unix()] = float64(neg)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("overview volume: %w", err)
+	}
+
+	// Risk per 5-minute bucket over the last day; the newest is "current".
+	risk := map[string]map[int64]float64{}
+	latest := map[string]time.Time{}
+	current := map[string]float64{}
+	rows, err = d.st.Conn().Query(ctx, `SELECT topic, bucket, argMax(score, version)
+FROM `+d.st.Table("topic_risk")+`
+WHERE topic IN ? AND bucket >= ? AND bucket < ?
+GROUP BY topic, bucket ORDER BY topic, bucket`, set, from24h, to)
+	if err != nil {
+		return nil, fmt.Errorf("overview risk: %w", err)
+	}
+	for rows.Next() {
+		var topic string
+		var b time.Time
+		var score float64
+		if err := rows.Scan(&topic, &b, &score); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("overview risk: %w", err)
+		}
+		h := b.Truncate(time.Hour).Unix()
+		if risk[topic] == nil {
+			risk[topic] = map[int64]float64{}
+		}
+		if v, ok := risk[topic][h]; !ok || score > v {
+			risk[topic][h] = score // the hour's peak
+		}
+		latest[topic], current[topic] = b, score
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("overview risk: %w", err)
+	}
+
+	open, err := d.openIncidentCounts(ctx, topics)
+	if err != nil {
+		return nil, err
+	}
+
+	out := make([]topicOverview, 0, len(topics))
+	for _, t := range topics {
+		o := topicOverview{Topic: t, OpenIncidents: open[t]}
+		p := vol[t]
+		o.Volume7d = fill(from7d, to, time.Hour, p.posts, 0)
+		o.Volume24h = fill(from24h, to, time.Hour, p.posts, 0)
+		o.NegShare7d = share(from7d, to, p)
+		o.NegShare24h = share(from24h, to, p)
+		for u, v := range p.posts {
+			if u >= from24h.Unix() {
+				o.Posts24h += uint64(v)
+				o.Negative24h += uint64(p.neg[u])
+			}
+		}
+		if r := risk[t]; r != nil {
+			cur, at := num(current[t]), latest[t]
+			o.Score, o.ScoreAt = &cur, &at
+			o.Risk24h = fill(from24h, to, time.Hour, r, math.NaN())
+		} else {
+			o.Risk24h = fill(from24h, to, time.Hour, nil, math.NaN())
+		}
+		out = append(out, o)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if (out[i].OpenIncidents > 0) != (out[j].OpenIncidents > 0) {
+			return out[i].OpenIncidents > 0
+		}
+		return scoreOf(out[i]) > scoreOf(out[j])
+	})
+	return out, nil
+}
+
+func scoreOf(o topicOverview) float64 {
+	if o.Score == nil || math.IsNaN(float64(*o.Score)) {
+		return -1
+	}
+	return float64(*o.Score)
+}
+
+// hourCounts are a topic's posts and negative posts per hour, keyed by
+// the hour's Unix time.
+type hourCounts struct{ posts, neg map[int64]float64 }
+
+// share is the hourly negative share (negative / posts); hours without
+// posts are null.
+func share(from, to time.Time, p *hourCounts) spark {
+	got := map[int64]float64{}
+	for u, n := range p.posts {
+		if n > 0 {
+			got[u] = p.neg[u] / n
+		}
+	}
+	return fill(from, to, time.Hour, got, math.NaN())
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}

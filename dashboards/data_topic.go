@@ -1,0 +1,366 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/url"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+)
+
+// closedStates are the alert states that end an incident.
+var closedStates = []any{"resolved", "closed"}
+
+// point is one step of a topic's series.
+type point struct {
+	T        time.Time `json:"t"`
+	Posts    uint64    `json:"posts"`
+	Negative uint64    `json:"negative"`
+	Positive uint64    `json:"positive"`
+	Mean     *num      `json:"mean_sentiment"`
+	Score    *num      `json:"score"`
+	Expected *num      `json:"expected"`
+	Lower    *num      `json:"lower"`
+	Upper    *num      `json:"upper"`
+}
+
+// marker is an alert drawn on a topic's chart.
+type marker struct {
+	At         time.Time `json:"at"`
+	IncidentID string    `json:"incident_id"`
+	Rule       string    `json:"rule"`
+	Severity   string    `json:"severity"`
+	State      string    `json:"state"`
+	Summary    string    `json:"summary"`
+}
+
+// series is a topic's chart data.
+type series struct {
+	Topic  string    `json:"topic"`
+	Source string    `json:"source,omitempty"`
+	From   time.Time `json:"from"`
+	To     time.Time `json:"to"`
+	Step   int64     `json:"step"`
+	Points []point   `json:"points"`
+	Alerts []marker  `json:"alerts"`
+}
+
+// stepFor picks a chart resolution that keeps a range to a few hundred
+// points.
+func stepFor(r time.Duration) time.Duration {
+	switch {
+	case r <= 2*24*time.Hour:
+		return 5 * time.Minute
+	case r <= 7*24*time.Hour:
+		return 30 * time.Minute
+	case r <= 30*24*time.Hour:
+		return 2 * time.Hour
+	default:
+		return 6 * time.Hour
+	}
+}
+
+// series returns a topic's volume, negative volume, mean sentiment, risk
+// score and expected band in [from, to), and the alerts raised in it.
+func (d data) series(ctx context.Context, topic, source string, from, to time.Time) (series, error) {
+	step := stepFor(to.Sub(from))
+	stepS := int64(step / time.Second)
+	from = from.UTC().Truncate(step)
+	to = to.UTC()
+	out := series{Topic: topic, Source: source, From: from, To: to, Step: stepS, Points: []point{}, Alerts: []marker{}}
+
+	q := `SELECT toDateTime(intDiv(toUInt32(bucket), ?) * ?) AS t, sum(posts), sum(negative), sum(positive), sum(scored), sum(sentiment_sum)
+FROM ` + d.st.Table("topic_rollup_5m") + ` WHERE topic = ? AND bucket >= ? AND bucket < ?`
+	args := []any{stepS, stepS, topic, from, to}
+	if source != "" {
+		q += " AND source = ?"
+		args = append(args, source)
+	}
+	q += " GROUP BY t ORDER BY t"
+	byT := map[int64]*point{}
+	for t := from; t.Before(to); t = t.Add(step) {
+		out.Points = append(out.Points, point{T: t})
+	}
+	for i := range out.Points {
+		byT[out.Points[i].T.Unix()] = &out.Points[i]
+	}
+	rows, err := d.st.Conn().Query(ctx, q, args...)
+	if err != nil {
+		return out, fmt.Errorf("series of %s: %w", topic, err)
+	}
+	for rows.Next() {
+		var t time.Time
+		var posts, neg, pos, scored uint64
+		var sum float64
+		if err := rows.Scan(&t, &posts, &neg, &pos, &scored, &sum); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("series of %s: %w", topic, err)
+		}
+		if p := byT[t.Unix()]; p != nil {
+			p.Posts, p.Negative, p.Positive = posts, neg, pos
+			if scored > 0 {
+				m := num(sum / float64(scored))
+				p.Mean = &m
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("series of %s: %w", topic, err)
+	}
+
+	// The risk model's expectation is per window of window_s seconds; scale
+	// it to the chart's step. Cold-start windows have no expectation yet.
+	rows, err = d.st.Conn().Query(ctx, `SELECT toDateTime(intDiv(toUInt32(b), ?) * ?) AS t, max(sc),
+    avgIf(ex / if(ws = 0, 300, ws), cs = 0 AND isFinite(ex)), countIf(cs = 0 AND isFinite(ex))
+FROM (SELECT bucket AS b, argMax(score, version) AS sc, argMax(expected, version) AS ex,
+             argMax(window_s, version) AS ws, argMax(cold_start, version) AS cs
+      FROM `+d.st.Table("topic_risk")+` WHERE topic = ? AND bucket >= ? AND bucket < ? GROUP BY bucket)
+GROUP BY t ORDER BY t`, stepS, stepS, topic, from, to)
+	if err != nil {
+		return out, fmt.Errorf("risk of %s: %w", topic, err)
+	}
+	for rows.Next() {
+		var t time.Time
+		var score, perSecond float64
+		var n uint64
+		if err := rows.Scan(&t, &score, &perSecond, &n); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("risk of %s: %w", topic, err)
+		}
+		p := byT[t.Unix()]
+		if p == nil {
+			continue
+		}
+		sc := num(score)
+		p.Score = &sc
+		if n > 0 && !math.IsNaN(perSecond) {
+			e := perSecond * float64(stepS)
+			lo, hi := poissonBand(e)
+			ne, nl, nh := num(e), num(lo), num(hi)
+			p.Expected, p.Lower, p.Upper = &ne, &nl, &nh
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("risk of %s: %w", topic, err)
+	}
+
+	rows, err = d.st.Conn().Query(ctx, `SELECT at, incident_id, rule, severity, state, summary
+FROM `+d.st.Table("alerts")+` WHERE topic = ? AND at >= ? AND at < ? ORDER BY at LIMIT 500`, topic, from, to)
+	if err != nil {
+		return out, fmt.Errorf("alerts of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m marker
+		if err := rows.Scan(&m.At, &m.IncidentID, &m.Rule, &m.Severity, &m.State, &m.Summary); err != nil {
+			return out, fmt.Errorf("alerts of %s: %w", topic, err)
+		}
+		out.Alerts = append(out.Alerts, m)
+	}
+	return out, rows.Err()
+}
+
+// poissonBand is the range within three standard deviations of an expected
+// count, computed on the square-root scale where counts have constant
+// noise (the same transform the risk model uses).
+func poissonBand(e float64) (lo, hi float64) {
+	if e < 0 {
+		e = 0
+	}
+	y := 2 * math.Sqrt(e+0.375)
+	const k = 1.5 // three standard deviations of 0.5
+	back := func(y float64) float64 { return math.Max(0, y*y/4-0.375) }
+	if y > k {
+		lo = back(y - k)
+	}
+	return lo, back(y + k)
+}
+
+// breakdown is what a topic's posts in a range are made of.
+type breakdown struct {
+	Labels    map[string]uint64 `json:"labels"`
+	Histogram []histBin         `json:"histogram"`
+	Terms     []termCount       `json:"terms"`
+	Entities  []termCount       `json:"entities"`
+	Sources   []sourceCount     `json:"sources"`
+}
+
+// histBin counts posts whose compound score falls in [From, From+0.1),
+// split by label.
+type histBin struct {
+	From     float64 `json:"from"`
+	Negative uint64  `json:"negative"`
+	Neutral  uint64  `json:"neutral"`
+	Positive uint64  `json:"positive"`
+}
+
+// termCount is how often a term or entity occurs, and how often in
+// negative posts.
+type termCount struct {
+	Term     string `json:"term"`
+	Count    uint64 `json:"count"`
+	Negative uint64 `json:"negative"`
+}
+
+// sourceCount is one source's share of a topic.
+type sourceCount struct {
+	Source   string `json:"source"`
+	Posts    uint64 `json:"posts"`
+	Negative uint64 `json:"negative"`
+	Positive uint64 `json:"positive"`
+}
+
+// latestPosts is the newest version of each post of a topic in a range.
+func (d data) latestPosts() string {
+	return `(SELECT argMax(label, version) AS lbl, argMax(compound, version) AS c,
+        argMax(terms, version) AS tms, argMax(entities, version) AS ents
+    FROM ` + d.st.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
+    GROUP BY source, id)`
+}
+
+// breakdown returns a topic's sentiment distribution, top terms and
+// entities, and per-source counts in [from, to).
+func (d data) breakdown(ctx context.Context, topic string, from, to time.Time) (breakdown, error) {
+	from, to = from.UTC(), to.UTC()
+	out := breakdown{Labels: map[string]uint64{}, Histogram: make([]histBin, 20), Terms: []termCount{}, Entities: []termCount{}, Sources: []sourceCount{}}
+	for i := range out.Histogram {
+		out.Histogram[i].From = math.Round((-1+float64(i)/10)*10) / 10
+	}
+	rows, err := d.st.Conn().Query(ctx, `SELECT lbl, toInt32(floor(round((ifNull(c, -2) + 1) * 10, 6))) AS bin, count()
+FROM `+d.latestPosts()+` GROUP BY lbl, bin`, topic, from, to)
+	if err != nil {
+		return out, fmt.Errorf("sentiment of %s: %w", topic, err)
+	}
+	for rows.Next() {
+		var lbl string
+		var bin int32
+		var n uint64
+		if err := rows.Scan(&lbl, &bin, &n); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("sentiment of %s: %w", topic, err)
+		}
+		if bin < 0 || lbl == "" {
+			out.Labels["unscored"] += n
+			continue
+		}
+		out.Labels[lbl] += n
+		b := &out.Histogram[min(int(bin), 19)]
+		switch lbl {
+		case "negative":
+			b.Negative += n
+		case "positive":
+			b.Positive += n
+		default:
+			b.Neutral += n
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("sentiment of %s: %w", topic, err)
+	}
+
+	for _, c := range []struct {
+		col  string
+		dest *[]termCount
+	}{{"tms", &out.Terms}, {"ents", &out.Entities}} {
+		rows, err := d.st.Conn().Query(ctx, `SELECT term, count() AS n, countIf(lbl = 'negative') AS neg
+FROM `+d.latestPosts()+` ARRAY JOIN `+c.col+` AS term
+WHERE term != '' GROUP BY term ORDER BY neg DESC, n DESC, term LIMIT 20`, topic, from, to)
+		if err != nil {
+			return out, fmt.Errorf("terms of %s: %w", topic, err)
+		}
+		for rows.Next() {
+			var t termCount
+			if err := rows.Scan(&t.Term, &t.Count, &t.Negative); err != nil {
+				rows.Close()
+				return out, fmt.Errorf("terms of %s: %w", topic, err)
+			}
+			*c.dest = append(*c.dest, t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, fmt.Errorf("terms of %s: %w", topic, err)
+		}
+	}
+
+	rows, err = d.st.Conn().Query(ctx, `SELECT source, sum(posts) AS n, sum(negative), sum(positive)
+FROM `+d.st.Table("topic_rollup_5m")+` WHERE topic = ? AND bucket >= ? AND bucket < ?
+GROUP BY source ORDER BY n DESC, source`, topic, from.Truncate(5*time.Minute), to)
+	if err != nil {
+		return out, fmt.Errorf("sources of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s sourceCount
+		if err := rows.Scan(&s.Source, &s.Posts, &s.Negative, &s.Positive); err != nil {
+			return out, fmt.Errorf("sources of %s: %w", topic, err)
+		}
+		out.Sources = append(out.Sources, s)
+	}
+	return out, rows.Err()
+}
+
+// postView is a post as the dashboard shows it.
+type postView struct {
+	Source    string    `json:"source"`
+	ID        string    `json:"id"`
+	URL       string    `json:"url"`
+	Author    string    `json:"author"`
+	Title     string    `json:"title"`
+	Text      string    `json:"text"`
+	Published time.Time `json:"published"`
+	Reach     uint64    `json:"reach"`
+	Compound  *num      `json:"compound"`
+	Label     string    `json:"label"`
+	Terms     []string  `json:"terms"`
+}
+
+// maxTextRunes bounds the post text sent to the browser.
+const maxTextRunes = 600
+
+// posts returns a topic's most reached posts with a label in [from, to).
+func (d data) posts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]postView, error) {
+	ps, err := d.st.TopPosts(ctx, topic, label, from, to, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]postView, 0, len(ps))
+	for _, p := range ps {
+		v := postView{Source: p.Source, ID: p.ID, URL: safeURL(p.URL), Author: p.Author, Title: p.Title,
+			Text: truncate(p.Text, maxTextRunes), Published: p.Published, Reach: p.Reach(), Terms: []string{}}
+		if p.Sentiment != nil {
+			c := num(p.Sentiment.Compound)
+			v.Compound, v.Label = &c, p.Sentiment.Label
+			if p.Sentiment.Terms != nil {
+				v.Terms = p.Sentiment.Terms
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// safeURL keeps only http and https links, so a crawled javascript: or
+// data: URL never becomes a link.
+func safeURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	return u.String()
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}
+
+// topicSet binds a list of topics for IN.
+func topicSet(topics []string) clickhouse.GroupSet { return clickhouse.GroupSet{Value: toAny(topics)} }

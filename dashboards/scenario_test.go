@@ -1,0 +1,223 @@
+package dashboards_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/backlash-monitor/backlash/dashboards"
+	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/store/chtest"
+)
+
+func TestMain(m *testing.M) { chtest.Main(m) }
+
+// The known scenario every test reads: "payments-social" turns negative in
+// the last three hours and has an open incident; "checkout" is calm with a
+// resolved incident; "broken-forum" found nothing on its last run and
+// "reviews" hit errors.
+var (
+	topics  = []string{"payments-social", "checkout"}
+	sources = []string{"forum", "reviews", "broken-forum"}
+)
+
+const (
+	spikeTopic   = "payments-social"
+	calmTopic    = "checkout"
+	openIncident = "inc-payments-1"
+	pastIncident = "inc-checkout-0"
+	slackTS      = "1763900000.123456"
+	slackChannel = "C0BACKLASH"
+	hostileText  = `<script>alert("x")</script> <img src=x onerror=alert(1)> the fees are a scam`
+	hostileURL   = "javascript:alert(document.cookie)"
+)
+
+// scenario holds what was stored, for assertions.
+type scenario struct {
+	now          time.Time
+	spikePosts   int // payments-social posts in the last 24 h
+	spikeNeg     int // of which negative
+	calmPosts    int // checkout posts in the last 24 h
+	topNegReach  uint64
+	topNegID     string
+	hostilePosts int
+}
+
+// fillScenario stores the scenario relative to now.
+func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
+	t.Helper()
+	ctx := context.Background()
+	sc := scenario{now: now}
+	var posts []post.Post
+	add := func(topic, source string, at time.Time, label string, compound float64, reach uint32, text string, terms ...string) {
+		id := fmt.Sprintf("%s-%d", source, len(posts))
+		p := post.Post{Source: source, ID: id, URL: "https://" + source + ".example/p/" + id, Author: "user" + id[len(id)-1:],
+			Text: text, Published: at, Fetched: now, Likes: reach, Topics: []string{topic},
+			Sentiment: &post.Sentiment{Compound: compound, Label: label, Terms: terms}, Language: "en",
+			Entities: []string{"Acme Pay"}}
+		posts = append(posts, p)
+		if at.After(now.Add(-24 * time.Hour)) {
+			switch topic {
+			case spikeTopic:
+				sc.spikePosts++
+				if label == "negative" {
+					sc.spikeNeg++
+					if uint64(reach) > sc.topNegReach {
+						sc.topNegReach, sc.topNegID = uint64(reach), id
+					}
+				}
+			case calmTopic:
+				sc.calmPosts++
+			}
+		}
+	}
+	// Seven days of ordinary chatter: two posts an hour per topic.
+	for h := 7 * 24; h >= 1; h-- {
+		at := now.Add(-time.Duration(h) * time.Hour).Add(7 * time.Minute)
+		add(spikeTopic, "forum", at, "positive", 0.6, 3, "Paying with the app is quick", "quick")
+		add(spikeTopic, "reviews", at.Add(20*time.Minute), "neutral", 0.0, 1, "Used it for rent")
+		add(calmTopic, "forum", at.Add(10*time.Minute), "positive", 0.5, 2, "Checkout went fine", "fine")
+		if h%6 == 0 {
+			add(calmTopic, "reviews", at.Add(30*time.Minute), "negative", -0.4, 1, "Checkout slow today", "slow")
+		}
+	}
+	// The last three hours: a wave of complaints about fees.
+	for i := 0; i < 36; i++ {
+		at := now.Add(-3 * time.Hour).Add(time.Duration(i) * 5 * time.Minute)
+		add(spikeTopic, "forum", at, "negative", -0.8, uint32(10+i), "The new fee on transfers is outrageous", "fee", "outrageous")
+		add(spikeTopic, "reviews", at.Add(time.Minute), "negative", -0.6, uint32(i), "Hidden fees again, cancelling", "fee", "cancel")
+	}
+	hostile := post.Post{Source: "forum", ID: "hostile", URL: hostileURL, Author: `<b>mallory</b>`, Text: hostileText,
+		Published: now.Add(-time.Hour), Fetched: now, Likes: 1000, Topics: []string{spikeTopic},
+		Sentiment: &post.Sentiment{Compound: -0.9, Label: "negative", Terms: []string{"scam"}}}
+	posts = append(posts, hostile)
+	sc.spikePosts++
+	sc.spikeNeg++
+	sc.topNegReach, sc.topNegID = 1000, "hostile"
+	sc.hostilePosts = 1
+	if _, err := s.SavePosts(ctx, posts); err != nil {
+		t.Fatalf("save posts: %v", err)
+	}
+
+	// Risk every 5 minutes over the last day: calm, then rising.
+	b, err := s.Conn().PrepareBatch(ctx, "INSERT INTO "+s.Table("topic_risk")+
+		" (topic, bucket, window_s, score, anomaly, share, reach, spread, velocity, observed, expected, deviation, posts, negative, authors, sources, cold_start, computed, version)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := now.Add(-24 * time.Hour).Truncate(5 * time.Minute)
+	for at := start; at.Before(now); at = at.Add(5 * time.Minute) {
+		score, observed := 0.05, 0.0
+		if at.After(now.Add(-3 * time.Hour)) {
+			frac := float64(at.Sub(now.Add(-3*time.Hour))) / float64(3*time.Hour)
+			score, observed = 0.3+0.55*frac, 2
+		}
+		for _, tp := range topics {
+			sc := score
+			if tp == calmTopic {
+				sc, observed = 0.08, 0
+			}
+			if err := b.Append(tp, at.UTC(), uint32(300), sc, sc, 0.1, 0.1, 0.1, 0.0, observed, 0.2, 1.0,
+				uint64(2), uint64(0), uint64(2), uint64(2), uint8(0), now.UTC(), uint64(1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := b.Send(); err != nil {
+		t.Fatalf("insert risk: %v", err)
+	}
+
+	b, err = s.Conn().PrepareBatch(ctx, "INSERT INTO "+s.Table("alerts")+
+		" (alert_id, incident_id, rule, topic, severity, state, at, window_start, window_end, value, threshold, observed, expected, summary, channel, message_ts)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type alert struct {
+		id, inc, topic, sev, state string
+		at                         time.Time
+		value                      float64
+		summary, channel, ts       string
+	}
+	for _, a := range []alert{
+		{"a1", openIncident, spikeTopic, "warning", "firing", now.Add(-2 * time.Hour), 0.62,
+			"Negative posts about payments-social are 9x the usual for a Tuesday afternoon; top complaint: fee", slackChannel, slackTS},
+		{"a2", openIncident, spikeTopic, "critical", "escalated", now.Add(-time.Hour), 0.81,
+			"Still rising: 72 negative posts in 3 h across 2 sources", slackChannel, "1763903600.000100"},
+		{"a3", pastIncident, calmTopic, "warning", "firing", now.Add(-72 * time.Hour), 0.55,
+			"Checkout complaints about slowness", slackChannel, "1763600000.000200"},
+		{"a4", pastIncident, calmTopic, "warning", "resolved", now.Add(-60 * time.Hour), 0.12,
+			"Back to normal", slackChannel, "1763643200.000300"},
+	} {
+		if err := b.Append(a.id, a.inc, "negative_spike", a.topic, a.sev, a.state, a.at.UTC(), a.at.Add(-time.Hour).UTC(), a.at.UTC(),
+			a.value, 0.5, 40.0, 4.0, a.summary, a.channel, a.ts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		t.Fatalf("insert alerts: %v", err)
+	}
+
+	for i := 6; i >= 1; i-- {
+		at := now.Add(-time.Duration(i) * 30 * time.Minute)
+		runs := []store.Run{
+			{ID: fmt.Sprintf("r%d-forum", i), Source: "forum", Started: at, Finished: at.Add(40 * time.Second), Pages: 4, Posts: 40 + i, NewPosts: 20, HighWater: now.Add(-10 * time.Minute)},
+			{ID: fmt.Sprintf("r%d-reviews", i), Source: "reviews", Started: at, Finished: at.Add(20 * time.Second), Pages: 2, Posts: 12, NewPosts: 6},
+			{ID: fmt.Sprintf("r%d-broken", i), Source: "broken-forum", Started: at, Finished: at.Add(5 * time.Second), Pages: 3, Posts: 25, NewPosts: 10},
+		}
+		if i == 1 {
+			runs[1].Errs, runs[1].LastError = 2, "GET https://reviews.example/p/2: 503 Service Unavailable"
+			runs[2].Posts, runs[2].NewPosts = 0, 0
+		}
+		for _, r := range runs {
+			if err := s.RecordRun(ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := s.SetState(ctx, "forum", store.SourceState{HighWater: now.Add(-10 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetState(ctx, "broken-forum", store.SourceState{HighWater: now.Add(-26 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+// newServer fills a fresh store with the scenario and serves the dashboard.
+func newServer(t *testing.T) (*httptest.Server, scenario) {
+	t.Helper()
+	s := chtest.Store(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	sc := fillScenario(t, s, now)
+	h, err := dashboards.New(s, dashboards.Options{Topics: topics, Sources: sources, Loopback: true,
+		Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, sc
+}
+
+// getJSON fetches path and decodes the body into v, returning the status.
+func getJSON(t *testing.T, srv *httptest.Server, path string, v any) int {
+	t.Helper()
+	resp, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if ct := resp.Header.Get("Content-Type"); ct != "application/json; charset=utf-8" {
+		t.Errorf("%s: Content-Type %q", path, ct)
+	}
+	if err := decode(resp.Body, v); err != nil {
+		t.Fatalf("%s: decode: %v", path, err)
+	}
+	return resp.StatusCode
+}
