@@ -10,7 +10,8 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 )
 
-// incident is one incident: the alerts sharing an incident_id.
+// incident is one incident: the alerts sharing an incident_id. Summary is
+// the newest notification's, Evidence the first's (why it was opened).
 type incident struct {
 	ID        string     `json:"id"`
 	Topic     string     `json:"topic"`
@@ -24,6 +25,7 @@ type incident struct {
 	Observed  num        `json:"observed"`
 	Expected  num        `json:"expected"`
 	Summary   string     `json:"summary"`
+	Evidence  string     `json:"evidence"`
 	Channel   string     `json:"channel"`
 	MessageTS string     `json:"message_ts"`
 	SlackURL  string     `json:"slack_url,omitempty"`
@@ -59,7 +61,7 @@ type incidentFilter struct {
 func (d data) incidents(ctx context.Context, f incidentFilter, slackBase string) ([]incident, error) {
 	q := `SELECT incident_id, argMin(topic, at), argMin(rule, at), argMax(severity, at), argMax(state, at) AS st,
     min(at), max(at) AS last, max(value), argMax(observed, at), argMax(expected, at), argMax(summary, at),
-    argMinIf(channel, at, message_ts != ''), minIf(message_ts, message_ts != '')
+    argMin(summary, at), argMinIf(channel, at, message_ts != ''), minIf(message_ts, message_ts != '')
 FROM ` + d.st.Table("alerts") + ` WHERE `
 	var args []any
 	if f.Topic != "" {
@@ -87,7 +89,7 @@ FROM ` + d.st.Table("alerts") + ` WHERE `
 		var in incident
 		var peak, obs, exp float64
 		if err := rows.Scan(&in.ID, &in.Topic, &in.Rule, &in.Severity, &in.State, &in.Opened, &in.Updated,
-			&peak, &obs, &exp, &in.Summary, &in.Channel, &in.MessageTS); err != nil {
+			&peak, &obs, &exp, &in.Summary, &in.Evidence, &in.Channel, &in.MessageTS); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("incidents: %w", err)
 		}

@@ -97,7 +97,8 @@
     head.appendChild(badge(inc.severity));
     head.appendChild(badge(inc.open ? "open" : inc.state, inc.open ? "open" : "resolved"));
     card.appendChild(head);
-    if (inc.summary) card.appendChild(h("p", "summary", inc.summary));
+    var said = inc.open ? inc.summary : (inc.evidence || inc.summary);
+    if (said) card.appendChild(h("p", "summary", said));
     var facts = h("div", "facts");
     facts.appendChild(h("span", null, "Opened " + C.fmtFull(ms(inc.opened)) + " (" + ago(inc.opened) + ")"));
     if (!compact) {

@@ -52,12 +52,31 @@
   function fmtTime(ms, spanMs) {
     var d = new Date(ms);
     if (spanMs <= 36 * 3600e3) return pad(d.getHours()) + ":" + pad(d.getMinutes());
-    if (spanMs <= 8 * 86400e3) return DAYS[d.getDay()] + " " + pad(d.getHours()) + ":00";
+    if (spanMs <= 8 * 86400e3) {
+      return d.getHours() === 0 ? DAYS[d.getDay()] + " " + d.getDate() : pad(d.getHours()) + ":00";
+    }
     return d.toLocaleDateString(undefined, { month: "short", day: "numeric" });
   }
   function fmtFull(ms) {
     var d = new Date(ms);
     return d.toLocaleDateString(undefined, { month: "short", day: "numeric" }) + " " + pad(d.getHours()) + ":" + pad(d.getMinutes());
+  }
+
+  // timeTicks returns round times in [t0, t1]: every 5, 15 or 30 minutes,
+  // 1 to 12 hours, or days, as many as fit in room.
+  var STEPS = [5, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map(function (m) { return m * 60e3; });
+  function timeTicks(t0, t1, room) {
+    var step = STEPS[STEPS.length - 1];
+    for (var i = 0; i < STEPS.length; i++) {
+      if ((t1 - t0) / STEPS[i] <= room) { step = STEPS[i]; break; }
+    }
+    // Align to local midnight so hours and days land on round values.
+    var d = new Date(t0);
+    var midnight = new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+    var first = midnight + Math.ceil((t0 - midnight) / step) * step;
+    var out = [];
+    for (var t = first; t <= t1; t += step) out.push(t);
+    return out;
   }
 
   // pathFor draws values as a line, breaking it at missing values; it
@@ -125,17 +144,18 @@
     var svg = el("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "class": "line-chart" });
     if (spec.label) el("title", {}, svg).textContent = spec.label;
 
-    var ticks = 4;
+    var ticks = H < 150 ? 2 : 4;
     for (var i = 0; i <= ticks; i++) {
       var v = max * i / ticks, yy = y(v);
       el("line", { x1: m.l, x2: W - m.r, y1: yy, y2: yy, "class": i ? "gridline" : "axis" }, svg);
       text(svg, m.l - 6, yy + 4, (spec.format || fmtTick)(v), "end");
     }
-    var span = t1 - t0, nx = Math.max(2, Math.min(7, Math.floor((W - m.l - m.r) / 110)));
-    for (var j = 0; j <= nx; j++) {
-      var tt = t0 + span * j / nx;
-      text(svg, x(tt), H - 6, fmtTime(tt, span), j === 0 ? "start" : j === nx ? "end" : "middle");
-    }
+    var span = t1 - t0, room = Math.max(2, Math.floor((W - m.l - m.r) / 90));
+    timeTicks(t0, t1, room).forEach(function (tt) {
+      var tx = x(tt);
+      el("line", { x1: tx, x2: tx, y1: H - m.b, y2: H - m.b + 4, "class": "axis" }, svg);
+      text(svg, tx, H - 6, fmtTime(tt, span), "middle");
+    });
 
     if (spec.band) {
       var a = areaFor(xs, spec.band.lo, spec.band.hi, x, y);
