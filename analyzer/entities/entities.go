@@ -22,8 +22,9 @@ type Extractor struct {
 	model *prose.Model
 }
 
-// kept are the entity labels reported; prose may emit others.
-var kept = map[string]bool{"PERSON": true, "ORG": true, "GPE": true}
+// kept reports whether an entity label is one Extract returns; prose may
+// emit others.
+func kept(label string) bool { return label == "PERSON" || label == "ORG" || label == "GPE" }
 
 // NewExtractor loads prose's built-in English tagger and NER model.
 // It takes on the order of a second and tens of megabytes; build one per
@@ -48,7 +49,7 @@ func (x *Extractor) Extract(texts []string, limit int) []Entity {
 			continue // prose reports no errors today; a bad post must not sink the alert
 		}
 		for _, e := range ents {
-			if !kept[e.Label] {
+			if !kept(e.Label) {
 				continue
 			}
 			text := strings.TrimSpace(e.Text)

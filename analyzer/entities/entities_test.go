@@ -27,7 +27,7 @@ func TestExtract(t *testing.T) {
 		}
 	}
 	for _, e := range got {
-		if !kept[e.Label] {
+		if !kept(e.Label) {
 			t.Errorf("unexpected label %q", e.Label)
 		}
 	}

@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"math"
 	"strconv"
 	"unicode/utf8"
 )
@@ -42,15 +43,13 @@ func appendResult(b, id []byte, res *Result) []byte {
 	return append(b, "]}\n"...)
 }
 
-var pow10 = [...]float64{1, 10, 100, 1000, 10000}
-
 // appendFixed appends x, a score in [-1, 1], rounded to digits decimals
 // (at most 4), without trailing zeros beyond the first decimal.
 func appendFixed(b []byte, x float64, digits int) []byte {
 	if x != x || x > 1e6 || x < -1e6 {
 		return strconv.AppendFloat(b, x, 'f', digits, 64)
 	}
-	p := pow10[digits]
+	p := math.Pow10(digits)
 	n := int64(x*p + 0.5)
 	if x < 0 {
 		n = int64(x*p - 0.5) // rounds half away from zero; -0.00001 gives 0

@@ -22,7 +22,7 @@ import "github.com/abadojack/whatlanggo"
 const stopEN = `the a an and or of to in on at for with is are was were be been it its it's
 this that these those i you he she we they me my your our their not no do does did don't
 doesn't didn't have has had will would can can't just so what why how when who if from
-by about as but all get got im i'm u ur app again ever`
+by about as but all get got im i'm u ur again ever`
 
 // stopOther holds function words of other Latin-script languages that are
 // not also common English words.
@@ -39,7 +39,7 @@ dont didn't didnt doesn't doesnt still actually totally also genuinely honestly 
 both`
 
 // language returns the post's language and whether it is scored.
-func language(text string, st *textStats) (string, bool) {
+func (lx *lexicon) language(text string, st *textStats) (string, bool) {
 	cjk := st.han + st.kana + st.hangul
 	latin := st.ascii + st.latin
 	switch {
@@ -57,15 +57,32 @@ func language(text string, st *textStats) (string, bool) {
 	case latin == 0:
 		return "und", true
 	case st.stopOther > st.stopEN:
-		return detectSlow(text)
+		return code(whatlanggo.DetectLangWithOptions(text, lx.latinLangs))
 	case st.latin > 0 && st.stopEN == 0:
-		return detectSlow(text)
+		return code(whatlanggo.DetectLangWithOptions(text, lx.latinLangs))
 	}
 	return "en", true
 }
 
+// latinLanguages limits whatlanggo on Latin-script text to languages
+// common in social posts; on short posts the full set picks Esperanto or
+// Estonian for Spanish and French.
+func latinLanguages() whatlanggo.Options {
+	return whatlanggo.Options{Whitelist: map[whatlanggo.Lang]bool{
+		whatlanggo.Eng: true, whatlanggo.Spa: true, whatlanggo.Fra: true, whatlanggo.Deu: true,
+		whatlanggo.Por: true, whatlanggo.Ita: true, whatlanggo.Nld: true, whatlanggo.Swe: true,
+		whatlanggo.Dan: true, whatlanggo.Nob: true, whatlanggo.Pol: true, whatlanggo.Tur: true,
+		whatlanggo.Ind: true, whatlanggo.Ron: true, whatlanggo.Ces: true, whatlanggo.Fin: true,
+		whatlanggo.Hun: true, whatlanggo.Vie: true, whatlanggo.Tgl: true,
+	}}
+}
+
 func detectSlow(text string) (string, bool) {
-	code := whatlanggo.DetectLang(text).Iso6391()
+	return code(whatlanggo.DetectLang(text))
+}
+
+func code(l whatlanggo.Lang) (string, bool) {
+	code := l.Iso6391()
 	if code == "" {
 		code = "und"
 	}

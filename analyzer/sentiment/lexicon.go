@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/abadojack/whatlanggo"
 	"github.com/jonreiter/govader"
 )
 
@@ -57,6 +58,7 @@ type lexicon struct {
 	words       map[string]entry    // used while building
 	table       *table              // frozen copy of words used for scoring
 	phraseLists [][]phrase          // phrases by entry.phrases, set by freeze
+	latinLangs  whatlanggo.Options  // whitelist for ambiguous Latin-script posts
 	phrases     map[string][]phrase // keyed by first word, longest first
 	emoji       map[rune]float64    // every known emoji rune, valence may be 0
 	emoticons   map[string]float64  // raw (case-kept) emoticons such as ":D"
@@ -66,10 +68,11 @@ type lexicon struct {
 func newBaseLexicon() *lexicon {
 	sia := govader.NewSentimentIntensityAnalyzer()
 	lx := &lexicon{
-		words:     make(map[string]entry, len(sia.Lexicon)+512),
-		phrases:   make(map[string][]phrase, 64),
-		emoji:     make(map[rune]float64, len(sia.EmojiDict)),
-		emoticons: make(map[string]float64, 256),
+		words:      make(map[string]entry, len(sia.Lexicon)+512),
+		phrases:    make(map[string][]phrase, 64),
+		emoji:      make(map[rune]float64, len(sia.EmojiDict)),
+		emoticons:  make(map[string]float64, 256),
+		latinLangs: latinLanguages(),
 	}
 	for w, v := range sia.Lexicon {
 		if isEmoticon(w) {

@@ -17,8 +17,17 @@ const (
 	maxQM        = 0.96
 )
 
-// windowScale weights boosters one, two and three words before the item.
-var windowScale = [3]float64{1, 0.95, 0.9}
+// windowScale weights a booster one, two or three words (j = 0, 1, 2)
+// before the item.
+func windowScale(j int) float64 {
+	switch j {
+	case 0:
+		return 1
+	case 1:
+		return 0.95
+	}
+	return 0.9
+}
 
 // word returns token i's lower-case form, valid until the next tokenize.
 func (sc *scratch) word(i int) []byte {
@@ -139,7 +148,7 @@ func valence(sc *scratch, i int, capDiff bool) float64 {
 			if toks[k].caps && capDiff {
 				b += math.Copysign(cIncr, v)
 			}
-			v += b * windowScale[j]
+			v += b * windowScale(j)
 			sc.modStart = int32(k)
 		}
 		v = negation(sc, i, j, v)

@@ -105,7 +105,7 @@ func (s *Scorer) ScoreInto(text string, r *Result) {
 	*r = Result{Terms: r.Terms[:0]}
 	sc := s.pool.Get().(*scratch)
 	s.lx.tokenize(text, sc)
-	r.Language, r.Scored = language(text, &sc.stats)
+	r.Language, r.Scored = s.lx.language(text, &sc.stats)
 	if r.Scored {
 		s.score(text, sc, r)
 	}

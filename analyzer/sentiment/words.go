@@ -42,6 +42,13 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 			}
 		}
 	}
+	if !ok && letters >= 5 {
+		if s, found := britishToAmerican(sc, int(t.ls), int(t.le)); found {
+			if e, ok = lx.table.get(sc.lower[s:], hashBytes(sc.lower[s:])); ok {
+				t.ls, t.le = int32(s), int32(len(sc.lower))
+			}
+		}
+	}
 	if !ok && apostrophe {
 		w := sc.lower[ls:le]
 		if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
@@ -210,4 +217,29 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 		maxRun = max(maxRun, run)
 	}
 	return upper, lowerSeen, letters, maxRun, apostrophe, h
+}
+
+// britishToAmerican appends an American spelling of the word at
+// sc.lower[ls:le] ("favourite" to "favorite", "criticise" to "criticize")
+// and returns its start, or false when no rule applies. VADER's lexicon
+// uses American spellings.
+func britishToAmerican(sc *scratch, ls, le int) (int, bool) {
+	w := sc.lower[ls:le]
+	for i := 1; i+2 < len(w); i++ {
+		if w[i] == 'o' && w[i+1] == 'u' && w[i+2] == 'r' {
+			s := len(sc.lower)
+			sc.lower = append(sc.lower, sc.lower[ls:ls+i+1]...)
+			sc.lower = append(sc.lower, sc.lower[ls+i+2:le]...)
+			return s, true
+		}
+	}
+	for i := 1; i+2 < len(w); i++ {
+		if w[i] == 'i' && w[i+1] == 's' && (w[i+2] == 'e' || w[i+2] == 'i') {
+			s := len(sc.lower)
+			sc.lower = append(sc.lower, sc.lower[ls:le]...)
+			sc.lower[s+i+1] = 'z'
+			return s, true
+		}
+	}
+	return 0, false
 }
