@@ -75,7 +75,7 @@ func BenchmarkScoreStream(b *testing.B) {
 // core. Rates use the thread's CPU time and the median of 5 interleaved
 // pairs of short runs, to tolerate machines shared with other work.
 func TestSpeedRatio(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		t.Skip("timing test")
 	}
 	s := newTestScorer(t)
@@ -123,6 +123,9 @@ func TestSpeedRatio(t *testing.T) {
 
 // TestScoreIntoAllocs checks the hot path does not allocate per post.
 func TestScoreIntoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
 	s := newTestScorer(t)
 	texts, _ := devTexts(t)
 	var r Result
