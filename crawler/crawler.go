@@ -146,7 +146,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 			return stats, fmt.Errorf("crawl %s: url %q must be an absolute http(s) URL", src.Name, u)
 		}
 	}
-	f, err := fetch.New(src, fetch.Config{
+	f, err := fetch.New(ctx, src, fetch.Config{
 		UserAgent:    c.opts.UserAgent,
 		Timeout:      c.opts.Timeout,
 		MaxBodyBytes: c.opts.MaxBodyBytes,

@@ -236,3 +236,40 @@ func TestMaxBodySize(t *testing.T) {
 		t.Errorf("5 MB page under the default cap: posts %d stats %+v", len(posts), stats)
 	}
 }
+
+func TestParallelismBoundsRequestsInFlight(t *testing.T) {
+	var inFlight, peak atomic.Int32
+	routes := map[string]route{}
+	index := `<html><body>`
+	for i := 0; i < 8; i++ {
+		index += fmt.Sprintf(`<a class="t" href="/t/%d">thread %d</a>`, i, i)
+		routes[fmt.Sprintf("/t/%d", i)] = route{handler: func(w http.ResponseWriter, r *http.Request) {
+			n := inFlight.Add(1)
+			defer inFlight.Add(-1)
+			for {
+				p := peak.Load()
+				if n <= p || peak.CompareAndSwap(p, n) {
+					break
+				}
+			}
+			time.Sleep(80 * time.Millisecond)
+			fmt.Fprintf(w, `<div class="post" data-id="%s"><div class="body">post on %s</div></div>`, r.URL.Path, r.URL.Path)
+		}}
+	}
+	routes["/"] = route{body: index + `</body></html>`}
+	s := newSite(t, routes)
+	src := onePostSource("parallel", s.URL+"/")
+	src.HTML.Follow = "a.t"
+	src.Parallelism = 3
+	start := time.Now()
+	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
+	if err != nil || len(posts) != 8 || stats.Pages != 9 {
+		t.Fatalf("posts %d stats %+v err %v", len(posts), stats, err)
+	}
+	if p := peak.Load(); p < 2 || p > 3 {
+		t.Errorf("peak requests in flight = %d, want 2..3", p)
+	}
+	if el := time.Since(start); el > 8*80*time.Millisecond {
+		t.Errorf("took %v, no faster than one at a time", el)
+	}
+}

@@ -78,17 +78,21 @@ func (e *HTTPError) Error() string {
 // MaxBodyBytes.
 var ErrTooLarge = errors.New("response body exceeds max_body_bytes")
 
-// Fetcher downloads pages for one source. It is not safe for concurrent
-// use; a crawl fetches from one goroutine.
+// Fetcher downloads pages for one source during one crawl. Get may be
+// called from several goroutines; the source's parallelism bounds how many
+// requests are in flight per domain.
 type Fetcher struct {
-	c   *colly.Collector
-	cfg Config
-	src *config.Source
-
-	domains  []string
-	resp     *colly.Response
-	tooLarge int64
+	c       *colly.Collector
+	cfg     Config
+	src     *config.Source
+	domains []string
 }
+
+// Keys of the per-request colly context.
+const (
+	ctxResponse = "backlash.response"
+	ctxTooLarge = "backlash.too_large"
+)
 
 // Allowed reports whether rawURL is on one of the source's allowed
 // domains, so kinds can skip off-site links quietly instead of failing on
@@ -101,8 +105,9 @@ func (f *Fetcher) Allowed(rawURL string) bool {
 	return len(f.domains) == 0 || slices.Contains(f.domains, u.Hostname())
 }
 
-// New returns a Fetcher configured for src.
-func New(src *config.Source, cfg Config) (*Fetcher, error) {
+// New returns a Fetcher configured for src. Cancelling ctx aborts its
+// requests.
+func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 20 * time.Second
 	}
@@ -154,13 +159,21 @@ func New(src *config.Source, cfg Config) (*Fetcher, error) {
 		ExpectContinueTimeout: time.Second,
 	})
 	c.SetRequestTimeout(cfg.Timeout)
+	c.Context = ctx
+	// One rule per domain, so each domain gets its own delay and
+	// parallelism; the catch-all covers hosts reached by redirects.
 	delay := src.Delay.D()
-	if err := c.Limit(&colly.LimitRule{
-		DomainGlob:  "*",
-		Delay:       delay,
-		RandomDelay: delay / 4,
-		Parallelism: max(src.Parallelism, 1),
-	}); err != nil {
+	var rules []*colly.LimitRule
+	for _, d := range domains {
+		rules = append(rules, &colly.LimitRule{
+			DomainRegexp: `^` + regexp.QuoteMeta(d) + `(:\d+)?$`,
+			Delay:        delay,
+			RandomDelay:  delay / 4,
+			Parallelism:  max(src.Parallelism, 1),
+		})
+	}
+	rules = append(rules, &colly.LimitRule{DomainGlob: "*", Delay: delay, RandomDelay: delay / 4, Parallelism: max(src.Parallelism, 1)})
+	if err := c.Limits(rules); err != nil {
 		return nil, err
 	}
 	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains}
@@ -171,11 +184,11 @@ func New(src *config.Source, cfg Config) (*Fetcher, error) {
 	})
 	c.OnResponseHeaders(func(r *colly.Response) {
 		if n, err := strconv.ParseInt(r.Headers.Get("Content-Length"), 10, 64); err == nil && n > int64(cfg.MaxBodyBytes) {
-			f.tooLarge = n
+			r.Ctx.Put(ctxTooLarge, n)
 			r.Request.Abort()
 		}
 	})
-	c.OnResponse(func(r *colly.Response) { f.resp = r })
+	c.OnResponse(func(r *colly.Response) { r.Ctx.Put(ctxResponse, r) })
 	return f, nil
 }
 
@@ -218,22 +231,24 @@ func (f *Fetcher) Get(ctx context.Context, rawURL, accept string) (*Page, error)
 
 // once makes one request through colly.
 func (f *Fetcher) once(ctx context.Context, rawURL, accept string) (*Page, error) {
-	f.resp, f.tooLarge = nil, 0
-	f.c.Context = ctx
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	hdr := http.Header{}
 	hdr.Set("User-Agent", f.cfg.UserAgent)
 	if accept != "" {
 		hdr.Set("Accept", accept)
 	}
-	err := f.c.Request(http.MethodGet, rawURL, nil, nil, hdr)
-	if f.tooLarge > 0 {
-		return nil, fmt.Errorf("%w (%d > %d bytes)", ErrTooLarge, f.tooLarge, f.cfg.MaxBodyBytes)
+	cctx := colly.NewContext()
+	err := f.c.Request(http.MethodGet, rawURL, nil, cctx, hdr)
+	if n, ok := cctx.GetAny(ctxTooLarge).(int64); ok {
+		return nil, fmt.Errorf("%w (%d > %d bytes)", ErrTooLarge, n, f.cfg.MaxBodyBytes)
 	}
 	if err != nil {
 		return nil, unwrapColly(err)
 	}
-	r := f.resp
-	if r == nil {
+	r, ok := cctx.GetAny(ctxResponse).(*colly.Response)
+	if !ok {
 		return nil, errors.New("no response")
 	}
 	p := &Page{URL: r.Request.URL, Status: r.StatusCode, Header: *r.Headers, Body: r.Body}

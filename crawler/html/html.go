@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -44,82 +45,127 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 }
 
 // Walk fetches jobs breadth-first, emitting their posts and queueing their
-// follow and next links. A thread's next page is skipped once a page of it
-// holds only posts older than the run's cutoff.
+// follow and next links. Up to the source's parallelism pages are fetched
+// and parsed at once; posts are emitted from the calling goroutine only. A
+// listing's next page is skipped once a page of it holds only posts older
+// than the run's cutoff and runs newest first.
 func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
+	workers := max(r.Source.Parallelism, 1)
+	results := make(chan pageResult, workers)
 	visited := map[string]bool{}
-	for len(jobs) > 0 {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		j := jobs[0]
-		jobs = jobs[1:]
-		key := stripFragment(j.URL)
-		if visited[key] {
-			continue
-		}
-		visited[key] = true
-		if err := r.Page(j.URL); err != nil {
-			if errors.Is(err, kind.ErrPageLimit) {
-				return nil
+	inflight := 0
+	var stop error
+	full := false // max_pages reached
+	for {
+		for stop == nil && !full && inflight < workers && len(jobs) > 0 {
+			if err := ctx.Err(); err != nil {
+				stop = err
+				break
 			}
-			return err
-		}
-		page, err := r.Fetcher.Get(ctx, j.URL, Accept)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			r.PageError(j.URL, err)
-			continue
-		}
-		if ct := page.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") && !strings.Contains(ct, "text/plain") {
-			r.PageError(j.URL, fmt.Errorf("not an HTML page (Content-Type %q)", ct))
-			continue
-		}
-		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Body))
-		if err != nil {
-			r.PageError(j.URL, fmt.Errorf("parse HTML: %w", err))
-			continue
-		}
-		thread := j.Thread
-		if thread == "" {
-			thread = stripFragment(page.URL.String())
-		}
-		res := Extract(doc, Page{URL: page.URL, Thread: thread, ParentID: j.ParentID, Fetched: r.Now()}, spec)
-		if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" {
-			r.PageError(j.URL, fmt.Errorf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item))
-			continue
-		}
-		fresh := 0
-		for _, p := range res.Posts {
-			if p.Title == "" {
-				p.Title = j.Title
-			}
-			f, err := r.Emit(p)
-			if err != nil {
-				return err
-			}
-			if f {
-				fresh++
-			}
-		}
-		for _, u := range res.Follow {
-			if !r.Fetcher.Allowed(u) {
-				r.Logger.Debug("not following link off the allowed domains", "url", u)
+			j := jobs[0]
+			jobs = jobs[1:]
+			key := stripFragment(j.URL)
+			if visited[key] {
 				continue
 			}
-			jobs = append(jobs, Job{URL: u, ParentID: j.ParentID, Title: j.Title})
-		}
-		if res.Next != "" {
-			if kind.Stale(res.Posts, fresh) {
-				r.Logger.Debug("stopping pagination: page holds only posts already stored", "url", j.URL)
-				continue
+			visited[key] = true
+			if err := r.Page(j.URL); err != nil {
+				if errors.Is(err, kind.ErrPageLimit) {
+					full = true
+					break
+				}
+				stop = err
+				break
 			}
-			jobs = append(jobs, Job{URL: res.Next, Thread: thread, ParentID: j.ParentID, Title: j.Title})
+			inflight++
+			go func(j Job, now time.Time) { results <- fetchPage(ctx, r, spec, j, now) }(j, r.Now())
+		}
+		if inflight == 0 {
+			return stop
+		}
+		res := <-results
+		inflight--
+		if stop != nil {
+			continue // drain the workers still running
+		}
+		next, err := emitPage(ctx, r, spec, res)
+		if err != nil {
+			stop = err
+			continue
+		}
+		jobs = append(jobs, next...)
+	}
+}
+
+// pageResult is one page's outcome, from a worker.
+type pageResult struct {
+	job Job
+	res Result
+	err error
+}
+
+// fetchPage fetches, parses and extracts one page.
+func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Time) pageResult {
+	page, err := r.Fetcher.Get(ctx, j.URL, Accept)
+	if err != nil {
+		return pageResult{job: j, err: err}
+	}
+	if ct := page.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") && !strings.Contains(ct, "text/plain") {
+		return pageResult{job: j, err: fmt.Errorf("not an HTML page (Content-Type %q)", ct)}
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Body))
+	if err != nil {
+		return pageResult{job: j, err: fmt.Errorf("parse HTML: %w", err)}
+	}
+	if j.Thread == "" {
+		j.Thread = stripFragment(page.URL.String())
+	}
+	res := Extract(doc, Page{URL: page.URL, Thread: j.Thread, ParentID: j.ParentID, Fetched: now}, spec)
+	if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" {
+		return pageResult{job: j, err: fmt.Errorf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item)}
+	}
+	return pageResult{job: j, res: res}
+}
+
+// emitPage passes a page's posts on and returns the pages it leads to.
+func emitPage(ctx context.Context, r *kind.Run, spec *Spec, f pageResult) ([]Job, error) {
+	j := f.job
+	if f.err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		r.PageError(j.URL, f.err)
+		return nil, nil
+	}
+	fresh := 0
+	for _, p := range f.res.Posts {
+		if p.Title == "" {
+			p.Title = j.Title
+		}
+		ok, err := r.Emit(p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			fresh++
 		}
 	}
-	return nil
+	var next []Job
+	for _, u := range f.res.Follow {
+		if !r.Fetcher.Allowed(u) {
+			r.Logger.Debug("not following link off the allowed domains", "url", u)
+			continue
+		}
+		next = append(next, Job{URL: u, ParentID: j.ParentID, Title: j.Title})
+	}
+	if f.res.Next != "" {
+		if kind.Stale(f.res.Posts, fresh) {
+			r.Logger.Debug("stopping pagination: page holds only posts already stored", "url", j.URL)
+		} else {
+			next = append(next, Job{URL: f.res.Next, Thread: j.Thread, ParentID: j.ParentID, Title: j.Title})
+		}
+	}
+	return next, nil
 }
 
 func stripFragment(u string) string {
