@@ -132,7 +132,7 @@ func (e *Engine) message(it store.OutboxItem, known map[string]store.OutboxItem)
 	}
 	if sent {
 		m.ThreadTS = parent.SentTS
-		if parent.SentChannel != "" && parent.SentChannel != "webhook" {
+		if parent.SentChannel != "" && parent.SentChannel != "webhook" && parent.SentChannel != "console" {
 			m.Channel = parent.SentChannel
 		}
 	}

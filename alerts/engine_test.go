@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/store"
 )
 
@@ -259,5 +260,34 @@ func TestDigestOncePerDay(t *testing.T) {
 		if !strings.Contains(msgs[0].Text, w) {
 			t.Errorf("digest lacks %q:\n%s", w, msgs[0].Text)
 		}
+	}
+}
+
+func TestConsoleOnlyPrintsTheThread(t *testing.T) {
+	r := newRig(t, t0)
+	r.cfg.Rules[0].For = 0
+	r.cfg.Slack = config.Slack{Channel: "#comms"}
+	on := true
+	r.cfg.Console = &on
+	var out strings.Builder
+	n, err := alerts.BuildNotifier(r.cfg, &out, quietLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := func() *alerts.Engine {
+		return alerts.NewEngine(r.cfg, r.st, r.ev, n, alerts.Options{Logger: quietLogger(t), Now: r.clock.Now, Sleep: r.clock.Sleep})
+	}
+	r.run(mk(), 65)
+	r.clock.Advance(5 * time.Minute)
+	r.run(mk(), 90)
+	text := out.String()
+	for _, w := range []string{"── #comms ──", "WARN · checkout", "(thread console.000001)", "Escalated to PAGE", "── update of console.000001 ──", "dana"} {
+		if !strings.Contains(text, w) {
+			t.Errorf("console output lacks %q:\n%s", w, text)
+		}
+	}
+	rows, err := r.st.(*store.Store).Alerts(context.Background(), "checkout", t0, t0.Add(time.Hour))
+	if err != nil || len(rows) != 2 || rows[0].Channel != "console" {
+		t.Fatalf("alerts rows %+v (%v)", rows, err)
 	}
 }

@@ -173,11 +173,15 @@ func numbers(v view) string {
 }
 
 func status(v view) string {
+	s := fmt.Sprintf("Open since %s · current severity *%s* · updated %s", clock(v.inc.Opened),
+		strings.ToUpper(v.inc.Severity), clock(v.now))
 	if v.inc.State == "resolved" {
-		return fmt.Sprintf("Resolved at %s after %s · %s", clock(v.inc.Resolved), span(v.inc.Resolved.Sub(v.inc.Opened)), dashLink(v))
+		s = fmt.Sprintf("Resolved at %s after %s", clock(v.inc.Resolved), span(v.inc.Resolved.Sub(v.inc.Opened)))
 	}
-	return fmt.Sprintf("Open since %s · current severity *%s* · updated %s · %s", clock(v.inc.Opened),
-		strings.ToUpper(v.inc.Severity), clock(v.now), dashLink(v))
+	if l := dashLink(v); l != "" {
+		s += " · " + l
+	}
+	return s
 }
 
 // evidence quotes the top negative posts, terms and entities.

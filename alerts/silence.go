@@ -14,6 +14,12 @@ import (
 // Silence mutes a topic's notifications ("*" for every topic) from now for
 // dur, and returns the silence's id. Incidents are still recorded.
 func Silence(ctx context.Context, st SilenceStore, topic string, dur time.Duration, reason, by string) (string, error) {
+	return SilenceFrom(ctx, st, topic, time.Now(), dur, reason, by)
+}
+
+// SilenceFrom is Silence starting at start instead of now, for simulated
+// clocks (the demo, backtests).
+func SilenceFrom(ctx context.Context, st SilenceStore, topic string, start time.Time, dur time.Duration, reason, by string) (string, error) {
 	topic = strings.TrimSpace(topic)
 	if topic == "" {
 		return "", fmt.Errorf("alerts: silence needs a topic (or *)")
@@ -25,7 +31,7 @@ func Silence(ctx context.Context, st SilenceStore, topic string, dur time.Durati
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("alerts: silence id: %w", err)
 	}
-	now := time.Now().UTC().Truncate(time.Second)
+	now := start.UTC().Truncate(time.Second)
 	sl := store.Silence{ID: "sil-" + hex.EncodeToString(b[:]), Topic: topic, Reason: reason, CreatedBy: by,
 		Starts: now, Ends: now.Add(dur), Created: now}
 	if err := st.SaveSilence(ctx, sl); err != nil {

@@ -119,7 +119,7 @@ func (s *Store) OutboxItems(ctx context.Context, keys []string) (map[string]Outb
 
 // PendingOutbox returns the items not yet delivered, oldest first.
 func (s *Store) PendingOutbox(ctx context.Context) ([]OutboxItem, error) {
-	items, err := s.outbox(ctx, "1")
+	items, err := s.outbox(ctx, "dedup_key IN (SELECT dedup_key FROM "+s.Table("alert_outbox")+" WHERE status = ?)", OutboxPending)
 	if err != nil {
 		return nil, err
 	}

@@ -29,13 +29,17 @@ func (c *Console) Notify(_ context.Context, m *notify.Message) (bool, error) {
 	defer c.mu.Unlock()
 	c.n++
 	var b strings.Builder
+	ch := m.Channel
+	if ch == "" {
+		ch = "alerts"
+	}
 	switch {
 	case m.Mode == notify.ModeUpdate:
 		fmt.Fprintf(&b, "── update of %s ──\n", m.UpdateTS)
 	case m.ThreadTS != "":
-		fmt.Fprintf(&b, "── %s (thread %s) ──\n", m.Channel, m.ThreadTS)
+		fmt.Fprintf(&b, "── %s (thread %s) ──\n", ch, m.ThreadTS)
 	default:
-		fmt.Fprintf(&b, "── %s ──\n", m.Channel)
+		fmt.Fprintf(&b, "── %s ──\n", ch)
 	}
 	b.WriteString(clean(unescape.Replace(m.Text)))
 	b.WriteString("\n\n")
@@ -43,7 +47,7 @@ func (c *Console) Notify(_ context.Context, m *notify.Message) (bool, error) {
 		return false, fmt.Errorf("console: %w", err)
 	}
 	if m.SentTS == "" {
-		m.SentChannel, m.SentTS = m.Channel, fmt.Sprintf("console.%06d", c.n)
+		m.SentChannel, m.SentTS = "console", fmt.Sprintf("console.%06d", c.n)
 	}
 	return false, nil
 }
