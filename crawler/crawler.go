@@ -158,6 +158,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 	if err != nil {
 		return stats, fmt.Errorf("crawl %s: %w", src.Name, err)
 	}
+	defer f.Close()
 	var cutoff time.Time
 	if !st.HighWater.IsZero() {
 		cutoff = st.HighWater.Add(-src.Lookback.D())
@@ -208,7 +209,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 		},
 		ErrorFunc: func(u string, err error) {
 			stats.Errors++
-			stats.LastError = fmt.Sprintf("%s: %v", u, err)
+			stats.LastError = fmt.Sprintf("crawl %s: %s: %v", src.Name, u, err)
 			log.Warn("page failed", "url", u, "err", err)
 			prog.update(stats)
 		},

@@ -86,7 +86,12 @@ type Fetcher struct {
 	cfg     Config
 	src     *config.Source
 	domains []string
+
+	transport *http.Transport
 }
+
+// Close releases the fetcher's idle connections.
+func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 
 // Keys of the per-request colly context.
 const (
@@ -148,7 +153,7 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 		KeepAlive: 30 * time.Second,
 		Control:   guard(src.AllowPrivate, exact),
 	}
-	c.WithTransport(&http.Transport{
+	tr := &http.Transport{
 		Proxy:                 nil, // a proxy would dial on our behalf and bypass the guard
 		DialContext:           dialer.DialContext,
 		ForceAttemptHTTP2:     true,
@@ -157,7 +162,8 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 		TLSHandshakeTimeout:   10 * time.Second,
 		ResponseHeaderTimeout: cfg.Timeout,
 		ExpectContinueTimeout: time.Second,
-	})
+	}
+	c.WithTransport(tr)
 	c.SetRequestTimeout(cfg.Timeout)
 	c.Context = ctx
 	// One rule per domain, so each domain gets its own delay and
@@ -176,7 +182,7 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 	if err := c.Limits(rules); err != nil {
 		return nil, err
 	}
-	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains}
+	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains, transport: tr}
 	c.OnRequest(func(r *colly.Request) {
 		if src.Encoding != "" {
 			r.ResponseCharacterEncoding = src.Encoding

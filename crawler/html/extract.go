@@ -35,13 +35,12 @@ type Result struct {
 	Next string
 }
 
-// Extract reads posts and links from a parsed page.
+// Extract reads posts and links from a parsed page. Its cost grows
+// linearly with the page for each field: every selector runs once over the
+// whole document and each match is assigned to the item that owns it.
 func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	var res Result
-	items := doc.Find(s.Item)
-	isItem := make(map[*html.Node]bool, items.Length())
-	items.Each(func(_ int, it *goquery.Selection) { isItem[it.Nodes[0]] = true })
-	ids := make(map[*html.Node]string, items.Length())
+	x := newIndex(doc, s.Item)
 	pageURL := ""
 	if pg.URL != nil {
 		pageURL = pg.URL.String()
@@ -51,44 +50,51 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		thread = pageURL
 	}
 	docTitle := ""
-	if !s.Title.IsZero() {
-		docTitle = clean.OneLine(value(doc.Selection, s.Title, nil))
-	}
-
-	items.Each(func(_ int, it *goquery.Selection) {
-		node := it.Nodes[0]
-		// owned keeps matches that belong to this item, not a nested one.
-		owned := func(m *goquery.Selection) *goquery.Selection {
-			return m.FilterFunction(func(_ int, m *goquery.Selection) bool {
-				for n := m.Nodes[0]; n != nil; n = n.Parent {
-					if isItem[n] {
-						return n == node
-					}
-				}
-				return false
-			})
+	if s.Title.Sel != "" {
+		if m := doc.Find(s.Title.Sel).Nodes; len(m) > 0 {
+			docTitle = clean.OneLine(value(m[0], s.Title))
 		}
-		get := func(f Field) string { return value(it, f, owned) }
-		skipNested := func(n *html.Node) bool { return n != node && isItem[n] }
+	}
+	ids := make(map[*html.Node]string, len(x.items))
+	texts := x.all(doc, s.Text.Sel)
+	fields := map[string]map[*html.Node]*html.Node{}
+	for _, f := range []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent} {
+		if f.Sel != "" && fields[f.Sel] == nil {
+			fields[f.Sel] = x.first(doc, f.Sel)
+		}
+	}
+	for _, node := range x.items {
+		get := func(f Field) string {
+			if f.IsZero() {
+				return ""
+			}
+			m := node
+			if f.Sel != "" {
+				if m = fields[f.Sel][node]; m == nil {
+					return ""
+				}
+			}
+			return value(m, f)
+		}
+		skipNested := func(n *html.Node) bool { return n != node && x.isItem[n] }
 
 		var text string
-		if s.Text.Attr == "" {
-			m := it
-			if s.Text.Sel != "" {
-				m = owned(it.Find(s.Text.Sel))
-			}
+		switch {
+		case s.Text.Attr != "":
+			text = clean.HTML(get(Field{Sel: s.Text.Sel, Attr: s.Text.Attr}))
+		case s.Text.Sel == "":
+			text = clean.NodeText(node, skipNested)
+		default:
 			var parts []string
-			m.Each(func(_ int, t *goquery.Selection) {
-				if x := clean.NodeText(t.Nodes[0], skipNested); x != "" {
-					parts = append(parts, x)
+			for _, t := range texts[node] {
+				if p := clean.NodeText(t, skipNested); p != "" {
+					parts = append(parts, p)
 				}
-			})
+			}
 			text = strings.Join(parts, "\n")
-		} else {
-			text = clean.HTML(get(s.Text))
 		}
 		if text == "" {
-			return
+			continue
 		}
 		p := post.Post{
 			Thread:  thread,
@@ -103,7 +109,15 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		if p.Title == "" {
 			p.Title = docTitle
 		}
-		rawTime := timeValue(it, s.Time, owned)
+		var rawTime string
+		if s.Time.Attr != "" || s.Time.IsZero() {
+			rawTime = get(s.Time)
+		} else if m := node; s.Time.Sel == "" || fields[s.Time.Sel][node] != nil {
+			if s.Time.Sel != "" {
+				m = fields[s.Time.Sel][node]
+			}
+			rawTime = timeValue(m)
+		}
 		if t, ok := when.Parse(rawTime, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
 			p.Published = t
 		} else {
@@ -113,30 +127,33 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		if p.URL == "" {
 			p.URL = pageURL
 		}
-		p.ID = clean.OneLine(get(s.ID))
-		if p.ID == "" {
-			p.ID = post.DeriveID(p.URL, p.Author, rawTime, p.Text)
-		}
-		ids[node] = p.ID
 		if !s.Parent.IsZero() {
 			p.ParentID = refID(clean.OneLine(get(s.Parent)))
 		}
-		if p.ParentID == "" {
-			for n := node.Parent; n != nil; n = n.Parent {
-				if isItem[n] {
-					p.ParentID = ids[n]
-					break
-				}
+		if p.ParentID == "" && node.Parent != nil {
+			if up := x.owner[node.Parent]; up != nil {
+				p.ParentID = ids[up]
 			}
 		}
 		if p.ParentID == "" {
 			p.ParentID = pg.ParentID
 		}
+		p.ID = clean.OneLine(get(s.ID))
+		if p.ID == "" {
+			// The parent is part of a derived id, so the same short reply
+			// ("+1") under two comments stays two posts.
+			where := p.URL
+			if p.ParentID != "" {
+				where += "#reply-to-" + p.ParentID
+			}
+			p.ID = post.DeriveID(where, p.Author, rawTime, p.Text)
+		}
+		ids[node] = p.ID
 		if p.ParentID == p.ID {
 			p.ParentID = ""
 		}
 		res.Posts = append(res.Posts, p)
-	})
+	}
 
 	if !s.Follow.IsZero() {
 		seen := map[string]bool{}
@@ -159,6 +176,64 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	return res
 }
 
+// index knows which item owns each node of a page.
+type index struct {
+	items  []*html.Node
+	isItem map[*html.Node]bool
+	// owner is the nearest item at or above a node.
+	owner map[*html.Node]*html.Node
+}
+
+func newIndex(doc *goquery.Document, itemSel string) *index {
+	x := &index{isItem: map[*html.Node]bool{}, owner: map[*html.Node]*html.Node{}}
+	x.items = doc.Find(itemSel).Nodes
+	for _, n := range x.items {
+		x.isItem[n] = true
+	}
+	var walk func(n, owner *html.Node)
+	walk = func(n, owner *html.Node) {
+		if x.isItem[n] {
+			owner = n
+		}
+		if owner != nil {
+			x.owner[n] = owner
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, owner)
+		}
+	}
+	for _, n := range doc.Nodes {
+		walk(n, nil)
+	}
+	return x
+}
+
+// all returns, per item, the matches of sel inside it and not inside a
+// nested item, in document order.
+func (x *index) all(doc *goquery.Document, sel string) map[*html.Node][]*html.Node {
+	out := map[*html.Node][]*html.Node{}
+	if sel == "" {
+		return out
+	}
+	for _, m := range doc.Find(sel).Nodes {
+		if o := x.owner[m]; o != nil && !x.isItem[m] {
+			out[o] = append(out[o], m)
+		}
+	}
+	return out
+}
+
+// first returns, per item, the first match of sel that it owns.
+func (x *index) first(doc *goquery.Document, sel string) map[*html.Node]*html.Node {
+	out := map[*html.Node]*html.Node{}
+	for _, m := range doc.Find(sel).Nodes {
+		if o := x.owner[m]; o != nil && !x.isItem[m] && out[o] == nil {
+			out[o] = m
+		}
+	}
+	return out
+}
+
 func orAll(sel string) string {
 	if sel == "" {
 		return "*"
@@ -175,48 +250,31 @@ func link(a *goquery.Selection, attr string) string {
 	return strings.TrimSpace(v)
 }
 
-// value reads a field from the first owned match under sel.
-func value(sel *goquery.Selection, f Field, owned func(*goquery.Selection) *goquery.Selection) string {
-	if f.IsZero() {
-		return ""
-	}
-	m := sel
-	if f.Sel != "" {
-		m = sel.Find(f.Sel)
-		if owned != nil {
-			m = owned(m)
-		}
-		m = m.First()
-	}
-	if m.Length() == 0 {
-		return ""
-	}
+// value reads a field from node m: an attribute, or its text.
+func value(m *html.Node, f Field) string {
 	if f.Attr != "" {
-		v, _ := m.Attr(f.Attr)
-		return v
+		return attr(m, f.Attr)
 	}
-	return clean.NodeText(m.Nodes[0], nil)
+	return clean.NodeText(m, nil)
 }
 
-// timeValue prefers a <time datetime> or title attribute when the field
-// names no attribute.
-func timeValue(it *goquery.Selection, f Field, owned func(*goquery.Selection) *goquery.Selection) string {
-	if f.IsZero() || f.Attr != "" {
-		return value(it, f, owned)
+func attr(n *html.Node, name string) string {
+	for _, a := range n.Attr {
+		if a.Key == name {
+			return a.Val
+		}
 	}
-	m := it
-	if f.Sel != "" {
-		m = owned(it.Find(f.Sel)).First()
-	}
-	if m.Length() == 0 {
-		return ""
-	}
+	return ""
+}
+
+// timeValue prefers a <time datetime> or title attribute to the text.
+func timeValue(m *html.Node) string {
 	for _, a := range []string{"datetime", "data-time", "data-timestamp", "title"} {
-		if v, ok := m.Attr(a); ok && strings.TrimSpace(v) != "" {
+		if v := strings.TrimSpace(attr(m, a)); v != "" {
 			return v
 		}
 	}
-	return clean.OneLine(clean.NodeText(m.Nodes[0], nil))
+	return clean.OneLine(clean.NodeText(m, nil))
 }
 
 func countOf(s string) uint32 {
