@@ -96,7 +96,7 @@ func TestAPIReturnsScenario(t *testing.T) {
 		if top.Posts24h < sc.spikeNeg || top.Negative24h < sc.spikeNeg-1 {
 			t.Errorf("spike topic 24h posts=%d negative=%d, want at least the %d negative posts", top.Posts24h, top.Negative24h, sc.spikeNeg)
 		}
-		last := top.NegShare24h.Values[len(top.NegShare24h.Values)-2]
+		last := top.NegShare24h.Values[len(top.NegShare24h.Values)-1]
 		if last == nil || *last < 0.5 {
 			t.Errorf("negative share in the last whole hour = %v, want above half", last)
 		}
@@ -107,8 +107,9 @@ func TestAPIReturnsScenario(t *testing.T) {
 
 	t.Run("series", func(t *testing.T) {
 		var got struct {
-			Step   int64
-			Points []struct {
+			Step     int64
+			From, To time.Time
+			Points   []struct {
 				T               time.Time
 				Posts, Negative int
 				Score           *float64
@@ -125,8 +126,8 @@ func TestAPIReturnsScenario(t *testing.T) {
 		if code := getJSON(t, srv, "/api/topics/payments-social/series?from=24h", &got); code != 200 {
 			t.Fatalf("status %d", code)
 		}
-		if got.Step != 300 || len(got.Points) < 288 {
-			t.Fatalf("step %d with %d points, want 5-minute steps over a day", got.Step, len(got.Points))
+		if got.Step != 900 || len(got.Points) < 96 {
+			t.Fatalf("step %d with %d points, want 15-minute steps over a day", got.Step, len(got.Points))
 		}
 		posts, neg, band := 0, 0, 0
 		for _, p := range got.Points {
@@ -136,10 +137,10 @@ func TestAPIReturnsScenario(t *testing.T) {
 				band++
 			}
 		}
-		if posts != sc.spikePosts || neg != sc.spikeNeg {
-			t.Errorf("series sums to %d posts, %d negative; stored %d and %d", posts, neg, sc.spikePosts, sc.spikeNeg)
+		if wantPosts, wantNeg := sc.count(spikeTopic, got.From, got.To); posts != wantPosts || neg != wantNeg {
+			t.Errorf("series sums to %d posts, %d negative; stored %d and %d", posts, neg, wantPosts, wantNeg)
 		}
-		if band < 280 {
+		if band < 95 {
 			t.Errorf("expected band on %d points, want nearly all", band)
 		}
 		if len(got.Alerts) != 2 || got.Alerts[0].IncidentID != openIncident {
@@ -147,8 +148,8 @@ func TestAPIReturnsScenario(t *testing.T) {
 		}
 		var week struct{ Step int64 }
 		getJSON(t, srv, "/api/topics/payments-social/series?from=7d&source=forum", &week)
-		if week.Step != 1800 {
-			t.Errorf("7-day step = %d, want 1800", week.Step)
+		if week.Step != 3600 {
+			t.Errorf("7-day step = %d, want 3600", week.Step)
 		}
 	})
 

@@ -94,7 +94,11 @@ func New(st *store.Store, o Options) (http.Handler, error) {
 	mux.HandleFunc("GET /topics/{topic}", d.topicPage)
 	mux.HandleFunc("GET /incidents", d.incidentsPage)
 	mux.HandleFunc("GET /sources", d.sourcesPage)
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	mux.HandleFunc("GET /static/{file}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
 	mux.HandleFunc("GET /api/overview", d.apiOverview)
 	mux.HandleFunc("GET /api/topics/{topic}/series", d.apiSeries)
 	mux.HandleFunc("GET /api/topics/{topic}/breakdown", d.apiBreakdown)

@@ -7,8 +7,6 @@ import (
 	"sort"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/backlash-monitor/backlash/store"
 )
 
@@ -71,10 +69,13 @@ func fill(from, to time.Time, step time.Duration, got map[int64]float64, missing
 // negative share, topics with open incidents first, then by risk.
 func (d data) overview(ctx context.Context, topics []string, now time.Time) ([]topicOverview, error) {
 	hour := now.UTC().Truncate(time.Hour)
-	to := hour.Add(time.Hour)
-	from7d := to.Add(-7 * 24 * time.Hour)
-	from24h := to.Add(-24 * time.Hour)
-	set := clickhouse.GroupSet{Value: toAny(topics)}
+	to := hour.Add(time.Hour)                                       // queries run to the end of this hour
+	from24h := to.Add(-24 * time.Hour)                              // risk and the 24-hour totals
+	day, week := hour.Add(-24*time.Hour), hour.Add(-7*24*time.Hour) // volume sparklines
+	if len(topics) == 0 {
+		return []topicOverview{}, nil
+	}
+	set := topicSet(topics)
 
 	vol := map[string]*hourCounts{}
 	for _, t := range topics {
@@ -83,7 +84,7 @@ func (d data) overview(ctx context.Context, topics []string, now time.Time) ([]t
 	rows, err := d.st.Conn().Query(ctx, `SELECT topic, toStartOfHour(bucket) AS h, sum(posts), sum(negative)
 FROM `+d.st.Table("topic_rollup_5m")+`
 WHERE topic IN ? AND bucket >= ? AND bucket < ?
-GROUP BY topic, h ORDER BY topic, h`, set, from7d, to)
+GROUP BY topic, h ORDER BY topic, h`, set, week, to)
 	if err != nil {
 		return nil, fmt.Errorf("overview volume: %w", err)
 	}
@@ -147,10 +148,12 @@ GROUP BY topic, bucket ORDER BY topic, bucket`, set, from24h, to)
 	for _, t := range topics {
 		o := topicOverview{Topic: t, OpenIncidents: open[t]}
 		p := vol[t]
-		o.Volume7d = fill(from7d, to, time.Hour, p.posts, 0)
-		o.Volume24h = fill(from24h, to, time.Hour, p.posts, 0)
-		o.NegShare7d = share(from7d, to, p)
-		o.NegShare24h = share(from24h, to, p)
+		// Volume sparklines end with the last whole hour: the current one
+		// would always look like a drop. Risk is a rate, so it runs to now.
+		o.Volume7d = fill(week, hour, time.Hour, p.posts, 0)
+		o.Volume24h = fill(day, hour, time.Hour, p.posts, 0)
+		o.NegShare7d = share(week, hour, p)
+		o.NegShare24h = share(day, hour, p)
 		for u, v := range p.posts {
 			if u >= from24h.Unix() {
 				o.Posts24h += uint64(v)

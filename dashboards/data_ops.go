@@ -59,6 +59,9 @@ type incidentFilter struct {
 // incidents returns incidents active in [From, To), open ones first, then
 // newest first, each with its timeline.
 func (d data) incidents(ctx context.Context, f incidentFilter, slackBase string) ([]incident, error) {
+	if f.Topic == "" && len(f.Topics) == 0 {
+		return []incident{}, nil
+	}
 	q := `SELECT incident_id, argMin(topic, at), argMin(rule, at), argMax(severity, at), argMax(state, at) AS st,
     min(at), max(at) AS last, max(value), argMax(observed, at), argMax(expected, at), argMax(summary, at),
     argMin(summary, at), argMinIf(channel, at, message_ts != ''), minIf(message_ts, message_ts != '')
@@ -148,6 +151,9 @@ func isClosed(state string) bool {
 
 // openIncidentCounts returns the number of open incidents per topic.
 func (d data) openIncidentCounts(ctx context.Context, topics []string) (map[string]int, error) {
+	if len(topics) == 0 {
+		return map[string]int{}, nil
+	}
 	rows, err := d.st.Conn().Query(ctx, `SELECT t, count() FROM (
     SELECT incident_id, argMin(topic, at) AS t, argMax(state, at) AS st
     FROM `+d.st.Table("alerts")+` WHERE topic IN ? GROUP BY incident_id)

@@ -51,12 +51,14 @@ type series struct {
 // points.
 func stepFor(r time.Duration) time.Duration {
 	switch {
-	case r <= 2*24*time.Hour:
+	case r <= 8*time.Hour:
 		return 5 * time.Minute
+	case r <= 2*24*time.Hour:
+		return 15 * time.Minute
 	case r <= 7*24*time.Hour:
-		return 30 * time.Minute
+		return time.Hour
 	case r <= 30*24*time.Hour:
-		return 2 * time.Hour
+		return 3 * time.Hour
 	default:
 		return 6 * time.Hour
 	}

@@ -76,12 +76,9 @@ func (d *dashboard) topicPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	from, to := v.Get("from"), v.Get("to")
-	if from == "" {
-		from = "24h"
-	}
 	p := page{Title: topic, Page: "topic", Topic: topic, From: from, To: to}
 	for _, pr := range presets {
-		pr.Current = pr.From == from && to == ""
+		pr.Current = to == "" && (pr.From == from || (from == "" && pr.From == "24h"))
 		p.Presets = append(p.Presets, pr)
 	}
 	d.render(w, http.StatusOK, "topic.html", p)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -47,6 +48,27 @@ type scenario struct {
 	topNegReach  uint64
 	topNegID     string
 	hostilePosts int
+	stored       []storedPost
+}
+
+// storedPost is what the tests need to recount a stored post.
+type storedPost struct {
+	topic, label string
+	at           time.Time
+}
+
+// count returns how many posts, and negative posts, about topic were
+// published in [from, to).
+func (sc scenario) count(topic string, from, to time.Time) (posts, negative int) {
+	for _, p := range sc.stored {
+		if p.topic == topic && !p.at.Before(from) && p.at.Before(to) {
+			posts++
+			if p.label == "negative" {
+				negative++
+			}
+		}
+	}
+	return posts, negative
 }
 
 // fillScenario stores the scenario relative to now.
@@ -62,6 +84,7 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 			Sentiment: &post.Sentiment{Compound: compound, Label: label, Terms: terms}, Language: "en",
 			Entities: []string{"Acme Pay"}}
 		posts = append(posts, p)
+		sc.stored = append(sc.stored, storedPost{topic, label, at})
 		if at.After(now.Add(-24 * time.Hour)) {
 			switch topic {
 			case spikeTopic:
@@ -77,14 +100,33 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 			}
 		}
 	}
-	// Seven days of ordinary chatter: two posts an hour per topic.
+	// Seven days of ordinary chatter that follows the day: busy afternoons,
+	// quiet nights, one complaint in eight.
+	k := 0
 	for h := 7 * 24; h >= 1; h-- {
-		at := now.Add(-time.Duration(h) * time.Hour).Add(7 * time.Minute)
-		add(spikeTopic, "forum", at, "positive", 0.6, 3, "Paying with the app is quick", "quick")
-		add(spikeTopic, "reviews", at.Add(20*time.Minute), "neutral", 0.0, 1, "Used it for rent")
-		add(calmTopic, "forum", at.Add(10*time.Minute), "positive", 0.5, 2, "Checkout went fine", "fine")
+		hour := now.Add(-time.Duration(h) * time.Hour).Truncate(time.Hour)
+		perHour := 2 + int(4*(1+math.Sin(2*math.Pi*float64(hour.Hour()-9)/24)))
+		for i := 0; i < perHour; i++ {
+			at := hour.Add(time.Duration(i*60/perHour)*time.Minute + 2*time.Minute)
+			src := "forum"
+			if k%3 == 2 {
+				src = "reviews"
+			}
+			switch {
+			case k%8 == 7:
+				add(spikeTopic, src, at, "negative", -0.4, uint32(k%5), "Transfer took ages to arrive", "ages")
+			case k%2 == 0:
+				add(spikeTopic, src, at, "positive", 0.6, uint32(k%7), "Paying with the app is quick", "quick")
+			default:
+				add(spikeTopic, src, at, "neutral", 0.0, uint32(k%3), "Used it for rent")
+			}
+			if i%2 == 0 {
+				add(calmTopic, src, at.Add(3*time.Minute), "positive", 0.5, 2, "Checkout went fine", "fine")
+			}
+			k++
+		}
 		if h%6 == 0 {
-			add(calmTopic, "reviews", at.Add(30*time.Minute), "negative", -0.4, 1, "Checkout slow today", "slow")
+			add(calmTopic, "reviews", hour.Add(30*time.Minute), "negative", -0.4, 1, "Checkout slow today", "slow")
 		}
 	}
 	// The last three hours: a wave of complaints about fees.
@@ -97,6 +139,7 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 		Published: now.Add(-time.Hour), Fetched: now, Likes: 1000, Topics: []string{spikeTopic},
 		Sentiment: &post.Sentiment{Compound: -0.9, Label: "negative", Terms: []string{"scam"}}}
 	posts = append(posts, hostile)
+	sc.stored = append(sc.stored, storedPost{spikeTopic, "negative", hostile.Published})
 	sc.spikePosts++
 	sc.spikeNeg++
 	sc.topNegReach, sc.topNegID = 1000, "hostile"
@@ -123,7 +166,7 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 			if tp == calmTopic {
 				sc, observed = 0.08, 0
 			}
-			if err := b.Append(tp, at.UTC(), uint32(300), sc, sc, 0.1, 0.1, 0.1, 0.0, observed, 0.2, 1.0,
+			if err := b.Append(tp, at.UTC(), uint32(300), sc, sc, 0.1, 0.1, 0.1, 0.0, observed, 0.05, 1.0,
 				uint64(2), uint64(0), uint64(2), uint64(2), uint8(0), now.UTC(), uint64(1)); err != nil {
 				t.Fatal(err)
 			}

@@ -16,6 +16,9 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
+// DefaultListen is where Run serves when Options.Listen is empty.
+const DefaultListen = "127.0.0.1:8080"
+
 // Job crawls, analyses and alerts for one source. It must return soon after
 // ctx is cancelled, having stored what it collected so far.
 type Job func(ctx context.Context, source string) error
@@ -31,8 +34,8 @@ type Schedule struct {
 
 // Options configures Run.
 type Options struct {
-	// Listen is the HTTP address, e.g. "127.0.0.1:8080". Ignored when
-	// Listener is set.
+	// Listen is the HTTP address (default "127.0.0.1:8080", loopback only).
+	// Ignored when Listener is set.
 	Listen string
 	// Listener, when set, is served instead of listening on Listen (tests,
 	// socket activation). Run closes it.
@@ -117,6 +120,9 @@ func Run(ctx context.Context, o Options) error {
 
 	ln := o.Listener
 	if ln == nil {
+		if o.Listen == "" {
+			o.Listen = DefaultListen
+		}
 		var err error
 		ln, err = net.Listen("tcp", o.Listen)
 		if err != nil {

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/backlash-monitor/backlash/store"
 )
 
 func quietLogger(t *testing.T) *slog.Logger {
@@ -264,3 +266,27 @@ func TestShutdownCancelsAndAwaitsRunningJob(t *testing.T) {
 		t.Errorf("job context ended with %v, want context.Canceled", err)
 	}
 }
+
+type fakeDB struct {
+	pingErr error
+	pending int
+}
+
+func (f fakeDB) Ping(context.Context) error           { return f.pingErr }
+func (f fakeDB) Pending(context.Context) (int, error) { return f.pending, nil }
+
+func TestStoreReady(t *testing.T) {
+	ctx := context.Background()
+	if err := StoreReady(fakeDB{})(ctx); err != nil {
+		t.Errorf("ready store: %v", err)
+	}
+	if err := StoreReady(fakeDB{pingErr: errors.New("refused")})(ctx); err == nil || !strings.Contains(err.Error(), "unreachable") {
+		t.Errorf("unreachable store: %v", err)
+	}
+	if err := StoreReady(fakeDB{pending: 2})(ctx); err == nil || !strings.Contains(err.Error(), "2 schema migrations") {
+		t.Errorf("store with pending migrations: %v", err)
+	}
+}
+
+// The store is what the daemon checks in production.
+var _ Database = (*store.Store)(nil)

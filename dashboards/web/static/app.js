@@ -156,13 +156,13 @@
         g.appendChild(h("span"));
         g.appendChild(h("span", "hd", "24 hours"));
         g.appendChild(h("span", "hd", "7 days"));
-        [["Volume", "volume", "all"], ["Negative", "negative_share", "neg"]].forEach(function (row) {
+        [["Volume", "volume", "all"], ["Negative %", "negative_share", "neg"]].forEach(function (row) {
           g.appendChild(h("span", null, row[0]));
           [["24h", 24], ["7d", 7]].forEach(function (w) {
             var cell = h("span", "spark-cell");
             var s = t[row[1] + "_" + w[0]];
             C.spark(cell, s.values, { cls: row[2], area: true, max: row[1] === "negative_share" ? 1 : 0,
-              label: row[0] + " per hour, last " + w[0] });
+              label: (row[1] === "volume" ? "Posts" : "Negative share") + " per hour, last " + w[0] + " (whole hours)" });
             g.appendChild(cell);
           });
         });
@@ -231,9 +231,14 @@
 
   function topic() {
     var name = app.getAttribute("data-topic");
-    var q = "?from=" + encodeURIComponent(app.getAttribute("data-from") || "24h");
-    var to = app.getAttribute("data-to");
-    if (to) q += "&to=" + encodeURIComponent(to);
+    // The page checked the range; pass it on as given, so a relative range
+    // moves with each refresh.
+    var params = [];
+    ["from", "to"].forEach(function (k) {
+      var v = app.getAttribute("data-" + k);
+      if (v) params.push(k + "=" + encodeURIComponent(v));
+    });
+    var q = "?" + params.join("&");
     var base = "/api/topics/" + encodeURIComponent(name);
 
     var series = get(base + "/series" + q).then(function (s) {
@@ -292,9 +297,9 @@
       hbars($("entities"), b.entities.map(function (t) { return { name: t.term, total: t.count, negative: t.negative }; }), { empty: "No entities extracted in this range." });
     }).catch(function (e) { showError($("sentiment-chart"), e); });
 
-    var negs = get(base + "/posts" + q + "&label=negative&limit=5").then(function (r) { postList($("posts-negative"), r.posts, "negative"); })
+    var negs = get(base + "/posts" + q + (params.length ? "&" : "") + "label=negative&limit=5").then(function (r) { postList($("posts-negative"), r.posts, "negative"); })
       .catch(function (e) { showError($("posts-negative"), e); });
-    var poss = get(base + "/posts" + q + "&label=positive&limit=5").then(function (r) { postList($("posts-positive"), r.posts, "positive"); })
+    var poss = get(base + "/posts" + q + (params.length ? "&" : "") + "label=positive&limit=5").then(function (r) { postList($("posts-positive"), r.posts, "positive"); })
       .catch(function (e) { showError($("posts-positive"), e); });
     return Promise.all([series, breakdown, negs, poss]);
   }
