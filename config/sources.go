@@ -63,21 +63,39 @@ type Source struct {
 // HTMLSource holds CSS selectors. A field selector is relative to the item;
 // "sel@attr" reads an attribute, "@attr" an attribute of the item itself.
 type HTMLSource struct {
-	Item       string `yaml:"item"`
-	ID         string `yaml:"id"`
-	Text       string `yaml:"text"`
-	Title      string `yaml:"title"`
-	Author     string `yaml:"author"`
-	Time       string `yaml:"time"`
-	URL        string `yaml:"url"`
-	Likes      string `yaml:"likes"`
-	Replies    string `yaml:"replies"`
-	Shares     string `yaml:"shares"`
-	Parent     string `yaml:"parent"`
-	Follow     string `yaml:"follow"`
-	Next       string `yaml:"next"`
+	// Item selects one post or comment; the other selectors are relative
+	// to it.
+	Item string `yaml:"item"`
+	// ID reads the site's id for the post (default: derived from URL,
+	// author, time and text).
+	ID string `yaml:"id"`
+	// Text selects the post's body.
+	Text string `yaml:"text"`
+	// Title reads the post's or thread's title; it falls back to the first
+	// match on the page.
+	Title string `yaml:"title"`
+	// Author reads the author's name or handle.
+	Author string `yaml:"author"`
+	// Time reads when the post was published, absolute or relative.
+	Time string `yaml:"time"`
+	// URL reads the post's permalink.
+	URL string `yaml:"url"`
+	// Likes, Replies and Shares read engagement counts ("1.2k", "3,456").
+	Likes   string `yaml:"likes"`
+	Replies string `yaml:"replies"`
+	Shares  string `yaml:"shares"`
+	// Parent reads the id of the post this one replies to (default: the
+	// enclosing item's id, for nested replies).
+	Parent string `yaml:"parent"`
+	// Follow selects links to pages with more posts, e.g. thread pages from
+	// an index.
+	Follow string `yaml:"follow"`
+	// Next selects the link to the next page of the same listing.
+	Next string `yaml:"next"`
+	// TimeFormat is a Go time layout tried before the built-in ones.
 	TimeFormat string `yaml:"time_format"`
-	TimeZone   string `yaml:"time_zone"`
+	// TimeZone is the IANA zone of times that carry none (default UTC).
+	TimeZone string `yaml:"time_zone"`
 }
 
 // FeedSource holds options for RSS, Atom and JSON Feed sources.
@@ -88,8 +106,14 @@ type FeedSource struct {
 
 // JSONSource holds gjson paths into an API's responses.
 type JSONSource struct {
-	Preset    string `yaml:"preset"`
-	Items     string `yaml:"items"`
+	// Preset fills in paths and pagination for a known API: reddit,
+	// hackernews, mastodon or bluesky. Paths set alongside override it.
+	Preset string `yaml:"preset"`
+	// Items is the path of the array of items (default "@this").
+	Items string `yaml:"items"`
+	// ID, Text, Title, Author, Time, URL, Likes, Replies, Shares,
+	// Followers and Parent are paths relative to an item; " || " separates
+	// alternatives.
 	ID        string `yaml:"id"`
 	Text      string `yaml:"text"`
 	Title     string `yaml:"title"`
@@ -101,9 +125,9 @@ type JSONSource struct {
 	Shares    string `yaml:"shares"`
 	Followers string `yaml:"followers"`
 	Parent    string `yaml:"parent"`
-	// Cursor is the path of the next-page cursor in a response; CursorParam
-	// the query parameter it is sent back in.
-	Cursor      string `yaml:"cursor"`
+	// Cursor is the path of the next-page cursor in a response.
+	Cursor string `yaml:"cursor"`
+	// CursorParam is the query parameter the cursor is sent back in.
 	CursorParam string `yaml:"cursor_param"`
 	// PageParam is a page-number query parameter, for page pagination.
 	PageParam string `yaml:"page_param"`

@@ -1,6 +1,7 @@
 package crawler
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/post"
 )
 
 const onePost = `<html><body><div class="post" data-id="p1"><div class="body">It works.</div></div></body></html>`
@@ -271,5 +273,19 @@ func TestParallelismBoundsRequestsInFlight(t *testing.T) {
 	}
 	if el := time.Since(start); el > 8*80*time.Millisecond {
 		t.Errorf("took %v, no faster than one at a time", el)
+	}
+}
+
+func TestRetryAfterBeyondDeadlineGivesUp(t *testing.T) {
+	s := newSite(t, map[string]route{"/busy": {body: "later", status: http.StatusTooManyRequests, header: map[string]string{"Retry-After": "120"}}})
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	start := time.Now()
+	stats, err := testCrawler(Options{Retries: 3}).Crawl(ctx, onePostSource("busy", s.URL+"/busy"), State{}, func(post.Post) error { return nil })
+	if err != nil || stats.Errors != 1 || !strings.Contains(stats.LastError, "HTTP 429") || !strings.Contains(stats.LastError, "deadline") {
+		t.Errorf("stats %+v err %v", stats, err)
+	}
+	if el := time.Since(start); el > time.Second || s.hit("/busy") != 1 {
+		t.Errorf("waited %v over %d requests; a Retry-After past the deadline should fail at once", el, s.hit("/busy"))
 	}
 }

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -87,6 +88,11 @@ func Parse(body []byte, feedURL string, fetched time.Time) ([]post.Post, error) 
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(body))
 	if err != nil {
 		msg := err.Error()
+		var se *json.SyntaxError
+		if bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) && errors.As(json.Unmarshal(body, new(any)), &se) {
+			off := min(int(se.Offset), len(body))
+			return nil, fmt.Errorf("malformed JSON feed at line %d: %w", 1+bytes.Count(body[:off], []byte("\n")), err)
+		}
 		if m := lineRe.FindStringSubmatch(msg); m != nil {
 			if n, _ := strconv.Atoi(m[1]); n > 0 {
 				return nil, fmt.Errorf("malformed feed at line %d: %w", n, err)

@@ -86,6 +86,13 @@ func TestParseMalformed(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "malformed feed") {
 		t.Fatalf("err = %v, want a malformed feed error", err)
 	}
+	if !strings.Contains(err.Error(), "line 9") {
+		t.Errorf("err = %v, want the line", err)
+	}
+	_, err = Parse([]byte("{\"version\": \"https://jsonfeed.org/version/1.1\",\n\"items\": [{\"id\": 1,}]}"), "https://news.example/feed.json", fetched)
+	if err == nil || !strings.Contains(err.Error(), "malformed JSON feed at line 2") {
+		t.Errorf("err = %v, want a JSON feed error with its line", err)
+	}
 	_, err = Parse([]byte("this is not a feed"), "https://news.example/feed", fetched)
 	if err == nil {
 		t.Fatal("plain text parsed as a feed")

@@ -70,6 +70,7 @@ type HTTPError struct {
 	Status int
 }
 
+// Error says which status was returned.
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("HTTP %d %s", e.Status, http.StatusText(e.Status))
 }

@@ -20,6 +20,7 @@ type BlockedError struct {
 	Reason string
 }
 
+// Error names the address and how to allow it.
 func (e *BlockedError) Error() string {
 	return fmt.Sprintf("refusing to connect to %s (%s address; set allow_private: true on the source to permit it)", e.Addr, e.Reason)
 }

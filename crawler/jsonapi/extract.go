@@ -64,11 +64,13 @@ type Spec struct {
 	Items Path
 	// ID, Text, ... are paths relative to an item.
 	ID, Text, Title, Author, Time, URL, Likes, Replies, Shares, Followers, Parent Path
-	// Cursor is the path of the next-page cursor; CursorParam carries it.
-	Cursor      Path
+	// Cursor is the path of the next-page cursor.
+	Cursor Path
+	// CursorParam is the query parameter the cursor is sent back in.
 	CursorParam string
-	// PageParam and PageStart drive page-number pagination.
+	// PageParam is the page-number query parameter.
 	PageParam string
+	// PageStart is the number of the first page.
 	PageStart int
 	// LinkHeader follows Link rel="next".
 	LinkHeader bool
@@ -121,6 +123,7 @@ type SyntaxError struct {
 	Err error
 }
 
+// Error locates the syntax error.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("malformed JSON at line %d, column %d: %v", e.Line, e.Column, e.Err)
 }
