@@ -48,8 +48,8 @@ func get(t *testing.T, u string, want int) ([]byte, *http.Response) {
 // scraped is a post as the demo configuration's selectors read it.
 type scraped struct {
 	id, parent, text, author, url string
-	published                    time.Time
-	likes                        int
+	published                     time.Time
+	likes                         int
 }
 
 // scrapePosts applies the demo configuration's HTML selectors to a page and
