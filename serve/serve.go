@@ -72,7 +72,16 @@ type Options struct {
 // cancelled and are awaited, HTTP requests drain. It returns nil after a
 // clean shutdown, or the error that stopped it (bad schedule, lock held,
 // address in use, server failure).
-func Run(ctx context.Context, o Options) error {
+func Run(ctx context.Context, o Options) (err error) {
+	if o.Listener != nil {
+		// Close a given listener on every early return too; once serving,
+		// Shutdown closes it.
+		defer func() {
+			if err != nil {
+				o.Listener.Close()
+			}
+		}()
+	}
 	log := o.Logger
 	if log == nil {
 		log = slog.Default()
@@ -123,7 +132,6 @@ func Run(ctx context.Context, o Options) error {
 		if o.Listen == "" {
 			o.Listen = DefaultListen
 		}
-		var err error
 		ln, err = net.Listen("tcp", o.Listen)
 		if err != nil {
 			return fmt.Errorf("serve: listen: %w", err)
@@ -142,7 +150,6 @@ func Run(ctx context.Context, o Options) error {
 	sched.Start()
 	log.Info("serving", "addr", ln.Addr().String(), "sources", len(o.Sources))
 
-	var err error
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
@@ -151,8 +158,9 @@ func Run(ctx context.Context, o Options) error {
 		log.Error("http server stopped", "err", err)
 	}
 
-	// Stop scheduling, cancel running jobs and drain HTTP at the same time;
-	// health and metrics stay answerable while jobs finish.
+	// Stop scheduling, cancel running jobs and drain HTTP at the same time:
+	// the listener closes at once, requests in flight finish, and jobs get
+	// as long as they need to store what they collected.
 	stopped := sched.Stop()
 	cancelJobs()
 	shutCtx, cancel := context.WithTimeout(context.Background(), o.ShutdownTimeout)

@@ -142,7 +142,7 @@
         head.appendChild(left);
         var sc = h("div", "score " + scoreClass(t.score));
         sc.appendChild(h("b", null, t.score === null ? "–" : t.score.toFixed(2)));
-        sc.appendChild(h("small", null, t.score_at ? "risk · " + ago(t.score_at) : "risk · no score yet"));
+        sc.appendChild(h("small", null, t.score_at ? "risk · " + ago(t.score_at) : "risk · none in 24 h"));
         head.appendChild(sc);
         card.appendChild(head);
 
