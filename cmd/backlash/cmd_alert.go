@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/user"
+	"text/tabwriter"
+	"time"
+
+	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/pipeline"
+)
+
+func cmdAlert(ctx context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "alert", "alert [--config FILE] [--dry-run] [--at TIME] [--digest]")
+	dry := fs.Bool("dry-run", false, "print the Slack blocks as JSON; send and store nothing")
+	at := fs.String("at", "", "evaluate as of this time (RFC3339; default now)")
+	digest := fs.Bool("digest", false, "send the daily digest for the day of --at")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	when := time.Now()
+	if *at != "" {
+		if when, err = time.Parse(time.RFC3339, *at); err != nil {
+			return usagef("--at: %v", err)
+		}
+	}
+	sys, err := wire(ctx, cfg, g.logger(e), e.stdout, wireOptions{now: func() time.Time { return when }})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	assessments, err := sys.job.AssessAll(ctx, when)
+	if err != nil {
+		return err
+	}
+	sigs := pipeline.Signals(assessments)
+	switch {
+	case *dry:
+		return sys.engine.DryRun(ctx, sigs, e.stdout)
+	case *digest:
+		return sys.engine.Digest(ctx, sigs, when)
+	}
+	if err := sys.engine.Flush(ctx); err != nil {
+		return err
+	}
+	rep, err := sys.engine.Evaluate(ctx, sigs)
+	printRun(e.stdout, pipeline.RunResult{Assessments: assessments, Alerts: rep})
+	return err
+}
+
+func cmdSilence(ctx context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "silence", "silence TOPIC --for 2h --reason TEXT | silence list [--all] | silence expire ID")
+	dur := fs.String("for", "2h", "how long to silence (e.g. 30m, 2h, 1d)")
+	reason := fs.String("reason", "", "why, for the people reading the list")
+	all := fs.Bool("all", false, "with list: include ended silences")
+	// Flags may follow the topic: move them first.
+	if err := parse(fs, reorder(args)); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return usagef("want a topic, list or expire")
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	log := g.logger(e)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	switch fs.Arg(0) {
+	case "list":
+		sls, err := alerts.ListSilences(ctx, st, *all)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tTOPIC\tENDS\tBY\tREASON")
+		for _, s := range sls {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Topic, s.Ends.Format(time.RFC3339), s.CreatedBy, s.Reason)
+		}
+		return tw.Flush()
+	case "expire":
+		if fs.NArg() != 2 {
+			return usagef("want: silence expire ID")
+		}
+		if err := alerts.ExpireSilence(ctx, st, fs.Arg(1)); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "silence %s expired\n", fs.Arg(1))
+		return nil
+	}
+	topic := fs.Arg(0)
+	if topic != "*" && !hasTopic(cfg, topic) {
+		return usagef("no topic named %q in %s", topic, cfg.File)
+	}
+	d, err := config.ParseDuration(*dur)
+	if err != nil || d <= 0 {
+		return usagef("--for %q: want a positive duration like 2h", *dur)
+	}
+	by := "unknown"
+	if u, err := user.Current(); err == nil {
+		by = u.Username
+	}
+	if h, err := os.Hostname(); err == nil {
+		by += "@" + h
+	}
+	id, err := alerts.Silence(ctx, st, topic, d, *reason, by)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "silenced %s until %s (%s); incidents are still recorded\n", topic,
+		time.Now().Add(d).Format(time.RFC3339), id)
+	return nil
+}
+
+func hasTopic(cfg *config.Config, name string) bool {
+	for _, t := range cfg.Topics {
+		if t.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// reorder moves flags before positional arguments so "silence TOPIC --for
+// 2h" parses like "silence --for 2h TOPIC".
+func reorder(args []string) []string {
+	var flags, pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) > 1 && a[0] == '-' {
+			flags = append(flags, a)
+			if !containsEq(a) && i+1 < len(args) && !isBoolFlag(a) {
+				flags = append(flags, args[i+1])
+				i++
+			}
+			continue
+		}
+		pos = append(pos, a)
+	}
+	return append(flags, pos...)
+}
+
+func containsEq(s string) bool {
+	for _, c := range s {
+		if c == '=' {
+			return true
+		}
+	}
+	return false
+}
+
+func isBoolFlag(a string) bool {
+	switch a {
+	case "-all", "--all", "-h", "--help", "-help", "-log-json", "--log-json":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/backlash-monitor/backlash/analyzer/detect"
+	"github.com/backlash-monitor/backlash/analyzer/sentiment"
+	"github.com/backlash-monitor/backlash/config"
+)
+
+// scorerFromFlags builds the scorer from the configuration when one is
+// given or found, else with the built-in lexicons only.
+func scorerFromFlags(g *globalFlags) (*sentiment.Scorer, error) {
+	opts := sentiment.Options{}
+	path := config.Path(g.config)
+	if _, err := os.Stat(path); err == nil || g.config != "" {
+		cfg, err := g.load()
+		if err != nil {
+			return nil, err
+		}
+		opts = sentiment.Options{Lexicons: cfg.Analyzer.Lexicons, PositiveCutoff: cfg.Analyzer.PositiveCutoff,
+			NegativeCutoff: cfg.Analyzer.NegativeCutoff}
+	}
+	s, err := sentiment.New(opts)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return s, nil
+}
+
+func cmdScore(_ context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "score", "score [TEXT...]   (no TEXT: JSONL {\"id\",\"text\"} on stdin)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	s, err := scorerFromFlags(g)
+	if err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return sentiment.ScoreArgs(s, fs.Args(), e.stdout)
+	}
+	return sentiment.ScoreStream(s, e.stdin, e.stdout)
+}
+
+func cmdEval(_ context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "eval", "eval sentiment FILE.jsonl   (lines {\"id\",\"text\",\"rating\"})")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 || fs.Arg(0) != "sentiment" {
+		fs.Usage()
+		return usagef("want: eval sentiment FILE")
+	}
+	s, err := scorerFromFlags(g)
+	if err != nil {
+		return err
+	}
+	rep, err := sentiment.Evaluate(fs.Arg(1), s)
+	if err != nil {
+		return err
+	}
+	return rep.Write(e.stdout)
+}
+
+func cmdDetect(_ context.Context, e *env, args []string) error {
+	fs, _ := flagSet(e, "detect", "detect --input series.csv   (timestamp,value; writes timestamp,value,anomaly_score)")
+	input := fs.String("input", "", "CSV of timestamp,value at a regular interval (- for stdin)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *input == "" {
+		fs.Usage()
+		return usagef("--input is required")
+	}
+	in := e.stdin
+	if *input != "-" {
+		f, err := os.Open(*input)
+		if err != nil {
+			return usageError{err}
+		}
+		defer f.Close()
+		in = f
+	}
+	if err := detect.RunCSV(in, e.stdout, detect.DefaultConfig()); err != nil {
+		return fmt.Errorf("%s: %w", *input, err)
+	}
+	return nil
+}

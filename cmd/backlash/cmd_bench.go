@@ -1,0 +1,175 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"math/rand"
+	"net"
+	"net/http"
+	"sort"
+	"time"
+
+	"github.com/backlash-monitor/backlash/analyzer/detect"
+	"github.com/backlash-monitor/backlash/analyzer/sentiment"
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler"
+	"github.com/backlash-monitor/backlash/demo"
+	"github.com/backlash-monitor/backlash/post"
+)
+
+// benchRuns is how many times each measurement repeats; figures are medians.
+const benchRuns = 5
+
+func cmdBench(ctx context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "bench", "bench [score|detect|crawl|e2e ...]   (default: all)")
+	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
+	if err := parse(fs, reorder(args)); err != nil {
+		return err
+	}
+	which := fs.Args()
+	if len(which) == 0 {
+		which = []string{"score", "detect", "crawl", "e2e"}
+	}
+	for _, w := range which {
+		var err error
+		switch w {
+		case "score":
+			err = benchScore(e.stdout, *dur)
+		case "detect":
+			err = benchDetect(e.stdout, *dur)
+		case "crawl":
+			err = benchCrawl(ctx, e.stdout, g.logger(e))
+		default:
+			return usagef("unknown benchmark %q (want score, detect, crawl or e2e)", w)
+		}
+		if err != nil {
+			return fmt.Errorf("bench %s: %w", w, err)
+		}
+	}
+	return nil
+}
+
+func median(xs []float64) float64 {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+// demoTexts returns the built-in demo scenario's posts: realistic short
+// social posts, so benchmarks measure what production sees.
+func demoTexts() []string {
+	items := demo.NewScenario(demo.Options{}).Items()
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.Text
+	}
+	return texts
+}
+
+func benchScore(w io.Writer, d time.Duration) error {
+	texts := demoTexts()
+	var ours, vader, ratio, oursAllocs, vaderAllocs []float64
+	for i := 0; i < benchRuns; i++ {
+		r := sentiment.Bench(texts, d)
+		ours = append(ours, r.Ours.PostsPerSec)
+		vader = append(vader, r.Vader.PostsPerSec)
+		ratio = append(ratio, r.Speedup)
+		oursAllocs = append(oursAllocs, r.Ours.AllocsPerPost)
+		vaderAllocs = append(vaderAllocs, r.Vader.AllocsPerPost)
+	}
+	fmt.Fprintf(w, "score   %d demo posts, one goroutine, median of %d runs\n", len(texts), benchRuns)
+	fmt.Fprintf(w, "  backlash  %10.0f posts/s  %6.2f allocs/post\n", median(ours), median(oursAllocs))
+	fmt.Fprintf(w, "  govader   %10.0f posts/s  %6.2f allocs/post\n", median(vader), median(vaderAllocs))
+	fmt.Fprintf(w, "  ratio     %10.2fx\n", median(ratio))
+	return nil
+}
+
+// syntheticSeries is n 5-minute buckets of a daily cycle with Poisson-like
+// noise and a few bursts.
+func syntheticSeries(n int) ([]time.Time, []float64) {
+	rng := rand.New(rand.NewSource(1))
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	ts := make([]time.Time, n)
+	vs := make([]float64, n)
+	for i := range ts {
+		ts[i] = start.Add(time.Duration(i) * 5 * time.Minute)
+		h := float64(ts[i].Hour()) + float64(ts[i].Minute())/60
+		mean := 20 + 15*math.Sin((h-8)/24*2*math.Pi)
+		v := mean + rng.NormFloat64()*math.Sqrt(mean)
+		if rng.Intn(5000) == 0 {
+			v *= 6
+		}
+		vs[i] = math.Max(0, math.Round(v))
+	}
+	return ts, vs
+}
+
+func benchDetect(w io.Writer, d time.Duration) error {
+	ts, vs := syntheticSeries(200_000)
+	var rates []float64
+	for i := 0; i < benchRuns; i++ {
+		points := 0
+		start := time.Now()
+		for time.Since(start) < d {
+			det := detect.New(detect.DefaultConfig())
+			for j := range ts {
+				det.Update(ts[j], vs[j])
+			}
+			points += len(ts)
+		}
+		rates = append(rates, float64(points)/time.Since(start).Seconds())
+	}
+	fmt.Fprintf(w, "detect  %d-point 5-minute series, one goroutine, median of %d runs\n", len(ts), benchRuns)
+	fmt.Fprintf(w, "  %10.0f points/s\n", median(rates))
+	return nil
+}
+
+// benchCrawl crawls the demo site's forum, feed and API with every post
+// visible, without storing, and reports pages and posts per second.
+func benchCrawl(ctx context.Context, w io.Writer, log *slog.Logger) error {
+	sc := demo.NewScenario(demo.Options{})
+	site := demo.NewSite(sc)
+	site.SetNow(sc.End())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: site, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	cfg, err := config.Parse("built-in demo configuration", demo.Config("http://"+ln.Addr().String(), sc))
+	if err != nil {
+		return err
+	}
+	c := newCrawler(cfg, slog.New(slog.DiscardHandler), nil, nil)
+	for _, src := range cfg.Sources {
+		src := src
+		src.MaxPages = 1000
+		var pps, ips []float64
+		pages, posts := 0, 0
+		for i := 0; i < benchRuns; i++ {
+			n := 0
+			start := time.Now()
+			st, err := c.Crawl(ctx, &src, crawler.State{}, func(post.Post) error { n++; return nil })
+			if err != nil {
+				return err
+			}
+			el := time.Since(start).Seconds()
+			pps = append(pps, float64(st.Pages)/el)
+			ips = append(ips, float64(n)/el)
+			pages, posts = st.Pages, n
+		}
+		fmt.Fprintf(w, "crawl   %-9s %-4s %4d pages %6d posts: %8.0f pages/s %9.0f posts/s (median of %d)\n",
+			src.Name, src.Kind, pages, posts, median(pps), median(ips), benchRuns)
+	}
+	return nil
+}

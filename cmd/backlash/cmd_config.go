@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/backlash-monitor/backlash/config"
+)
+
+func cmdConfig(ctx context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "config", "config check [--config FILE]")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "check" {
+		fs.Usage()
+		return usagef("want: config check")
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	writeSummary(e, cfg)
+	return nil
+}
+
+// writeSummary prints what the configuration sets up, without secrets.
+func writeSummary(e *env, cfg *config.Config) {
+	w := e.stdout
+	fmt.Fprintf(w, "%s: ok\n", cfg.File)
+	ch := cfg.ClickHouse
+	if ch.Embedded {
+		fmt.Fprintf(w, "clickhouse: embedded server in %s, database %s\n", cfg.StateDir, ch.Database)
+	} else {
+		pw := "no password"
+		if ch.PasswordEnv != "" {
+			pw = "password from $" + string(ch.PasswordEnv) + secretState(ch.PasswordEnv)
+		}
+		fmt.Fprintf(w, "clickhouse: %s, database %s, user %s, %s, tls %v\n", strings.Join(ch.Addr, ","), ch.Database, ch.Username, pw, ch.TLS)
+	}
+	fmt.Fprintf(w, "topics (%d):\n", len(cfg.Topics))
+	for _, t := range cfg.Topics {
+		fmt.Fprintf(w, "  %-20s %d keywords, %d regex, %d excludes\n", t.Name, len(t.Keywords), len(t.Regex), len(t.Exclude))
+	}
+	fmt.Fprintf(w, "sources (%d):\n", len(cfg.Sources))
+	for _, s := range cfg.Sources {
+		fmt.Fprintf(w, "  %-20s %-5s %-16s %s\n", s.Name, s.Kind, s.Schedule, strings.Join(s.URLs, " "))
+	}
+	fmt.Fprintf(w, "alert rules (%d):\n", len(cfg.Alerts.Rules))
+	for _, r := range cfg.Alerts.Rules {
+		fmt.Fprintf(w, "  %-20s topic %s\n", r.Name, r.Topic)
+	}
+	if cfg.Alerts.Slack.TokenEnv != "" {
+		fmt.Fprintf(w, "slack: token from $%s%s\n", cfg.Alerts.Slack.TokenEnv, secretState(cfg.Alerts.Slack.TokenEnv))
+	}
+	if cfg.Alerts.ConsoleEnabled() {
+		fmt.Fprintln(w, "console: notifications printed to stdout")
+	}
+}
+
+func secretState(env config.SecretEnv) string {
+	if env.Value() == "" {
+		return " (not set)"
+	}
+	return " (set)"
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/store/chserver"
+)
+
+func cmdVersion(_ context.Context, e *env, args []string) error {
+	fs, _ := flagSet(e, "version", "version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		v = bi.Main.Version
+	}
+	fmt.Fprintf(e.stdout, "backlash %s\n", v)
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "migrate", "migrate [--config FILE]")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	log := g.logger(e)
+	st, err := store.OpenConfig(ctx, cfg.ClickHouse, cfg.StateDir, log)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(e.stdout, "schema of %s is current\n", st.Database())
+	}
+	for _, m := range applied {
+		fmt.Fprintf(e.stdout, "applied %s\n", m)
+	}
+	return nil
+}
+
+func cmdClickHouse(_ context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "clickhouse", "clickhouse stop [--config FILE]")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || fs.Arg(0) != "stop" {
+		fs.Usage()
+		return usagef("want: clickhouse stop")
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	stopped, err := chserver.StopDir(store.EmbeddedDir(cfg.StateDir))
+	if err != nil {
+		return err
+	}
+	if stopped {
+		fmt.Fprintln(e.stdout, "embedded ClickHouse stopped")
+	} else {
+		fmt.Fprintln(e.stdout, "no embedded ClickHouse was running")
+	}
+	return nil
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/dashboards"
+	"github.com/backlash-monitor/backlash/pipeline"
+	"github.com/backlash-monitor/backlash/serve"
+)
+
+func cmdServe(ctx context.Context, e *env, args []string) error {
+	fs, g := flagSet(e, "serve", "serve [--config FILE] [--listen ADDR]")
+	listen := fs.String("listen", "", "dashboard and metrics address (default serve.listen)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg, err := g.load()
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Serve.Listen = *listen
+	}
+	log := g.logger(e)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := serve.NewMetrics(reg)
+	sys, err := wire(ctx, cfg, log, e.stdout, wireOptions{metrics: metrics})
+	if err != nil {
+		return err
+	}
+	defer sys.Close()
+	dash, err := newDashboard(sys, cfg, time.Now)
+	if err != nil {
+		return usageError{err}
+	}
+	var scheds []serve.Schedule
+	for _, s := range cfg.Sources {
+		scheds = append(scheds, serve.Schedule{Name: s.Name, Cron: s.Schedule})
+	}
+	// Sources crawl in parallel, but assessing and alerting run one at a
+	// time so incidents see a consistent order.
+	var alertMu sync.Mutex
+	job := func(ctx context.Context, name string) error {
+		src, ok := cfg.Source(name)
+		if !ok {
+			return fmt.Errorf("no source %q", name)
+		}
+		runID := newRunID()
+		res := sys.job.Collector.Collect(ctx, runID, src)
+		alertMu.Lock()
+		defer alertMu.Unlock()
+		out, err := sys.job.Run(ctx, runID, nil, time.Now())
+		out.Sources = []pipeline.SourceResult{res}
+		printRun(e.stdout, out)
+		if res.Err != nil {
+			return res.Err
+		}
+		return err
+	}
+	ready := func(ctx context.Context) error {
+		if err := sys.store.Ping(ctx); err != nil {
+			return fmt.Errorf("clickhouse: %w", err)
+		}
+		n, err := sys.store.Pending(ctx)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			return fmt.Errorf("%d migrations not applied", n)
+		}
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled\n",
+		cfg.Serve.Listen, len(scheds))
+	return serve.Run(ctx, serve.Options{Listen: cfg.Serve.Listen, Sources: scheds, Job: job, Handler: dash,
+		Ready: ready, Logger: log, Registry: reg, Metrics: metrics,
+		LockPath: filepath.Join(cfg.StateDir, "backlash.lock")})
+}
+
+// newDashboard builds the dashboard handler for the configuration.
+func newDashboard(sys *system, cfg *config.Config, now func() time.Time) (http.Handler, error) {
+	var sources []string
+	for _, s := range cfg.Sources {
+		sources = append(sources, s.Name)
+	}
+	return dashboards.New(sys.store, dashboards.Options{Topics: cfg.TopicNames(), Sources: sources,
+		Token: cfg.Serve.TokenEnv.Value().Reveal(), Loopback: isLoopback(cfg.Serve.Listen), Now: now, Logger: sys.log})
+}
+
+// isLoopback reports whether addr listens on loopback only.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// startDashboard serves the dashboard on a free loopback port.
+func startDashboard(_ context.Context, sys *system, cfg *config.Config, now func() time.Time) (*http.Server, string, error) {
+	h, err := newDashboard(sys, cfg, now)
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return srv, "http://" + ln.Addr().String() + "/", nil
+}
