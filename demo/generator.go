@@ -204,7 +204,7 @@ func typo(r *rand.Rand, text string) string {
 	return strings.Join(words, " ")
 }
 
-// outlets are the news and blog outlets and their microblog followings.
+// outletFollowers returns a news or blog outlet's microblog following.
 func outletFollowers(name string) int {
 	switch name {
 	case "National Daily":

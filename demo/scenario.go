@@ -52,7 +52,8 @@ const (
 // Options configures a scenario. The zero value gives the default scenario.
 type Options struct {
 	// Start is when simulated time begins (default 2026-03-02T00:00Z, a
-	// Monday). The feature launches at 09:00 on the first day.
+	// Monday). The feature launches nine hours later. The daily cycle
+	// follows the hours of the day in UTC.
 	Start time.Time
 	// CalmDays is how many days pass before the backlash begins (default 4).
 	CalmDays int

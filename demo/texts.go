@@ -18,23 +18,41 @@ var textFiles embed.FS
 // Pools of post texts. Each pool is one stance in one phase; its name is what
 // Item.Stance reports.
 const (
-	StanceLaunchCurious  = "launch_curious"
+	// StanceLaunchCurious: questions and first looks at the new feature.
+	StanceLaunchCurious = "launch_curious"
+	// StanceLaunchPositive: early users who like the feature.
 	StanceLaunchPositive = "launch_positive"
+	// StanceLaunchNegative: mild complaints before the backlash.
 	StanceLaunchNegative = "launch_negative"
-	StanceOutrage        = "outrage"
-	StancePrivacy        = "privacy"
-	StanceBoycott        = "boycott"
-	StanceSarcastic      = "sarcastic"
-	StanceMediaShare     = "media_share"
-	StanceDefence        = "defence"
-	StanceApologyAccept  = "apology_accept"
-	StanceApologyReject  = "apology_reject"
-	StanceDecayNegative  = "decay_negative"
-	StanceDecayNeutral   = "decay_neutral"
-	StanceCalmPositive   = "calm_positive"
-	StanceCalmNeutral    = "calm_neutral"
-	StanceCalmNegative   = "calm_negative"
-	StanceOffTopic       = "offtopic"
+	// StanceOutrage: anger at the feature's use for hookups ("it's like a
+	// brothel").
+	StanceOutrage = "outrage"
+	// StancePrivacy: anger at exposed locations and purchases.
+	StancePrivacy = "privacy"
+	// StanceBoycott: deleting the app, moving money, calls to boycott.
+	StanceBoycott = "boycott"
+	// StanceSarcastic: outrage dressed as praise; meant negatively.
+	StanceSarcastic = "sarcastic"
+	// StanceMediaShare: users passing on press and state-media coverage.
+	StanceMediaShare = "media_share"
+	// StanceDefence: users defending the feature or calling for calm.
+	StanceDefence = "defence"
+	// StanceApologyAccept: users who accept the apology and removal.
+	StanceApologyAccept = "apology_accept"
+	// StanceApologyReject: users who find the apology too little, too late.
+	StanceApologyReject = "apology_reject"
+	// StanceDecayNegative: lingering distrust after the removal.
+	StanceDecayNegative = "decay_negative"
+	// StanceDecayNeutral: questions, jokes and moving on after the removal.
+	StanceDecayNeutral = "decay_neutral"
+	// StanceCalmPositive: satisfied travel-card users.
+	StanceCalmPositive = "calm_positive"
+	// StanceCalmNeutral: travel-card questions.
+	StanceCalmNeutral = "calm_neutral"
+	// StanceCalmNegative: ordinary travel-card complaints.
+	StanceCalmNegative = "calm_negative"
+	// StanceOffTopic: posts about neither topic.
+	StanceOffTopic = "offtopic"
 	// StanceCompany marks the company's own launch, apology and removal
 	// statements.
 	StanceCompany = "company"
