@@ -153,6 +153,7 @@ func TestPagesInBrowser(t *testing.T) {
 		{"topic-full.png", "/topics/" + spikeTopic + "?from=24h", "1280,2000"},
 		{"incidents.png", "/incidents", "1280,900"},
 		{"sources.png", "/sources", "1280,900"},
+		{"topic-narrow.png", "/topics/" + spikeTopic + "?from=7d", "430,1600"},
 	} {
 		abs, _ := filepath.Abs(filepath.Join(dir, s.file))
 		chromium(t, "--window-size="+s.size, "--screenshot="+abs, srv.URL+s.path)

@@ -50,6 +50,7 @@ type series struct {
 // stepFor picks a chart resolution that keeps a range to a few hundred
 // points.
 func stepFor(r time.Duration) time.Duration {
+	r -= 5 * time.Minute // a range's start is rounded down by up to this
 	switch {
 	case r <= 8*time.Hour:
 		return 5 * time.Minute
@@ -69,8 +70,9 @@ func stepFor(r time.Duration) time.Duration {
 func (d data) series(ctx context.Context, topic, source string, from, to time.Time) (series, error) {
 	step := stepFor(to.Sub(from))
 	stepS := int64(step / time.Second)
-	from = from.UTC().Truncate(step)
-	to = to.UTC()
+	// Data starts at the rollups' resolution, so totals match the other
+	// panels; the first step may be partly empty.
+	from, to = from.UTC().Truncate(5*time.Minute), to.UTC()
 	out := series{Topic: topic, Source: source, From: from, To: to, Step: stepS, Points: []point{}, Alerts: []marker{}}
 
 	q := `SELECT toDateTime(intDiv(toUInt32(bucket), ?) * ?) AS t, sum(posts), sum(negative), sum(positive), sum(scored), sum(sentiment_sum)
@@ -82,7 +84,7 @@ FROM ` + d.st.Table("topic_rollup_5m") + ` WHERE topic = ? AND bucket >= ? AND b
 	}
 	q += " GROUP BY t ORDER BY t"
 	byT := map[int64]*point{}
-	for t := from; t.Before(to); t = t.Add(step) {
+	for t := from.Truncate(step); t.Before(to); t = t.Add(step) {
 		out.Points = append(out.Points, point{T: t})
 	}
 	for i := range out.Points {

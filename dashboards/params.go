@@ -89,7 +89,8 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 	return time.Time{}, badf("bad time %s: want RFC 3339 (2025-06-01T12:00:00Z), a date, \"now\" or a relative time like 24h or 7d", quoteInput(s))
 }
 
-// timeRange reads from and to: to defaults to now, from to def before to.
+// timeRange reads from and to: to defaults to now, from to def before to,
+// rounded down to five minutes.
 // The range must be positive, at most 90 days, and end no later than an
 // hour from now.
 func timeRange(v url.Values, now time.Time, def time.Duration) (from, to time.Time, err error) {
@@ -115,6 +116,9 @@ func timeRange(v url.Values, now time.Time, def time.Duration) (from, to time.Ti
 	case from.Year() < 2000:
 		err = badf("from is before 2000")
 	}
+	// Start on the rollups' 5-minute grid so every panel counts the same
+	// posts.
+	from = from.Truncate(5 * time.Minute)
 	return
 }
 
