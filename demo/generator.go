@@ -19,6 +19,9 @@ type generator struct {
 	decks   map[string]*deck
 	authors *authorPool
 	drafts  []draft
+	// early holds the media_share texts that do not yet mention the
+	// state-media condemnation, for use before it is published.
+	early []string
 }
 
 // draft is an item before ids, threads and engagement are assigned.
@@ -40,7 +43,7 @@ type deck struct {
 func newGenerator(s *Scenario, lib *library) *generator {
 	seed := uint64(s.opts.Seed)
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	return &generator{
+	g := &generator{
 		s:       s,
 		lib:     lib,
 		rng:     rng,
@@ -48,6 +51,19 @@ func newGenerator(s *Scenario, lib *library) *generator {
 		decks:   map[string]*deck{},
 		authors: newAuthorPool(rng, 700, 9000),
 	}
+	for _, x := range lib.posts[StanceMediaShare] {
+		if !mentionsStateMedia(x) {
+			g.early = append(g.early, x)
+		}
+	}
+	return g
+}
+
+// mentionsStateMedia reports whether text refers to the state-media
+// condemnation, which no one can mention before it is published.
+func mentionsStateMedia(text string) bool {
+	t := strings.ToLower(text)
+	return strings.Contains(t, "national daily") || strings.Contains(t, "state media")
 }
 
 // deal returns the next index into a pool of n texts and how many times the
@@ -105,8 +121,11 @@ func (g *generator) run() []Item {
 // post drafts one user post of the given stance at t.
 func (g *generator) post(c component, at time.Time, stance string) {
 	meta := g.pools[stance]
-	texts := g.lib.posts[stance]
-	i, _ := g.deal(stance, len(texts))
+	pool, texts := stance, g.lib.posts[stance]
+	if stance == StanceMediaShare && at.Before(g.s.stateMedia) {
+		pool, texts = stance+"/early", g.early
+	}
+	i, _ := g.deal(pool, len(texts))
 	ch := ChannelForum
 	if g.rng.Float64() < c.apiShare {
 		ch = ChannelAPI
