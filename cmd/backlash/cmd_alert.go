@@ -36,21 +36,21 @@ func cmdAlert(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
-	assessments, err := sys.job.AssessAll(ctx, when)
+	assessments, err := sys.Job.AssessAll(ctx, when)
 	if err != nil {
 		return err
 	}
 	sigs := pipeline.Signals(assessments)
 	switch {
 	case *dry:
-		return sys.engine.DryRun(ctx, sigs, e.stdout)
+		return sys.Engine.DryRun(ctx, sigs, e.stdout)
 	case *digest:
-		return sys.engine.Digest(ctx, sigs, when)
+		return sys.Engine.Digest(ctx, sigs, when)
 	}
-	if err := sys.engine.Flush(ctx); err != nil {
+	if err := sys.Engine.Flush(ctx); err != nil {
 		return err
 	}
-	rep, err := sys.engine.Evaluate(ctx, sigs)
+	rep, err := sys.Engine.Evaluate(ctx, sigs)
 	printRun(e.stdout, pipeline.RunResult{Assessments: assessments, Alerts: rep})
 	return err
 }

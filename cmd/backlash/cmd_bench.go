@@ -17,6 +17,7 @@ import (
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler"
 	"github.com/backlash-monitor/backlash/demo"
+	"github.com/backlash-monitor/backlash/pipeline"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -150,7 +151,7 @@ func benchCrawl(ctx context.Context, w io.Writer, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	c := newCrawler(cfg, slog.New(slog.DiscardHandler), nil, nil)
+	c := pipeline.NewCrawler(cfg, slog.New(slog.DiscardHandler), nil, nil)
 	for _, src := range cfg.Sources {
 		src := src
 		src.MaxPages = 1000

@@ -57,7 +57,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
-	dash, dashURL, err := startDashboard(ctx, sys, cfg, clock)
+	dash, dashURL, err := startDashboard(sys, cfg, clock, log)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 			break
 		}
 		site.SetNow(sim)
-		res, err := sys.job.Run(ctx, newRunID(), cfg.Sources, sim)
+		res, err := sys.Job.Run(ctx, newRunID(), cfg.Sources, sim)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("demo run", "at", sim, "err", err)
 		}
@@ -91,7 +91,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	}
 	sum.write(e.stdout, time.Since(started))
 	fmt.Fprintf(e.stdout, "\nquery the data:\n  clickhouse-client --port %s -d %s -q \"SELECT topic, sum(posts), sum(negative) FROM topic_rollup_5m GROUP BY topic\"\n",
-		sys.port(), cfg.ClickHouse.Database)
+		storePort(sys), cfg.ClickHouse.Database)
 	fmt.Fprintf(e.stdout, "stop the embedded ClickHouse with: backlash clickhouse stop --state-dir? (or: kill the pid in %s/clickhouse/server.pid)\n", cfg.StateDir)
 	if *keep {
 		fmt.Fprintf(e.stdout, "dashboard: %s  (Ctrl-C to stop)\n", dashURL)
@@ -168,8 +168,8 @@ func resetDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) er
 	return st.DropDatabase(ctx)
 }
 
-// port is the ClickHouse native port the system talks to.
-func (s *system) port() string {
-	_, p, _ := net.SplitHostPort(s.store.Addr())
+// storePort is the ClickHouse native port the system talks to.
+func storePort(s *pipeline.System) string {
+	_, p, _ := net.SplitHostPort(s.Store.Addr())
 	return p
 }

@@ -39,7 +39,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer sys.Close()
 	runID := newRunID()
-	res, err := sys.job.Run(ctx, runID, srcs, time.Now())
+	res, err := sys.Job.Run(ctx, runID, srcs, time.Now())
 	printRun(e.stdout, res)
 	return err
 }
@@ -66,7 +66,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		if len(srcs) != 1 {
 			return usagef("--dry-run needs exactly one --source")
 		}
-		c := newCrawler(cfg, log, nil, nil)
+		c := pipeline.NewCrawler(cfg, log, nil, nil)
 		return crawler.DryRun(ctx, c, &srcs[0], *n, e.stdout)
 	}
 	release, err := lock(cfg)
@@ -79,7 +79,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
-	results, err := sys.job.Collector.CollectAll(ctx, newRunID(), srcs)
+	results, err := sys.Job.Collector.CollectAll(ctx, newRunID(), srcs)
 	printRun(e.stdout, pipeline.RunResult{Sources: results})
 	return err
 }
@@ -105,7 +105,7 @@ func cmdAnalyze(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
-	as, err := sys.job.AssessAll(ctx, when)
+	as, err := sys.Job.AssessAll(ctx, when)
 	printRun(e.stdout, pipeline.RunResult{Assessments: as})
 	return err
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"path/filepath"
@@ -40,7 +41,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
-	dash, err := newDashboard(sys, cfg, time.Now)
+	dash, err := newDashboard(sys, cfg, time.Now, log)
 	if err != nil {
 		return usageError{err}
 	}
@@ -57,10 +58,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("no source %q", name)
 		}
 		runID := newRunID()
-		res := sys.job.Collector.Collect(ctx, runID, src)
+		res := sys.Job.Collector.Collect(ctx, runID, src)
 		alertMu.Lock()
 		defer alertMu.Unlock()
-		out, err := sys.job.Run(ctx, runID, nil, time.Now())
+		out, err := sys.Job.Run(ctx, runID, nil, time.Now())
 		out.Sources = []pipeline.SourceResult{res}
 		printRun(e.stdout, out)
 		if res.Err != nil {
@@ -69,10 +70,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	ready := func(ctx context.Context) error {
-		if err := sys.store.Ping(ctx); err != nil {
+		if err := sys.Store.Ping(ctx); err != nil {
 			return fmt.Errorf("clickhouse: %w", err)
 		}
-		n, err := sys.store.Pending(ctx)
+		n, err := sys.Store.Pending(ctx)
 		if err != nil {
 			return err
 		}
@@ -89,13 +90,13 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 }
 
 // newDashboard builds the dashboard handler for the configuration.
-func newDashboard(sys *system, cfg *config.Config, now func() time.Time) (http.Handler, error) {
+func newDashboard(sys *pipeline.System, cfg *config.Config, now func() time.Time, log *slog.Logger) (http.Handler, error) {
 	var sources []string
 	for _, s := range cfg.Sources {
 		sources = append(sources, s.Name)
 	}
-	return dashboards.New(sys.store, dashboards.Options{Topics: cfg.TopicNames(), Sources: sources,
-		Token: cfg.Serve.TokenEnv.Value().Reveal(), Loopback: isLoopback(cfg.Serve.Listen), Now: now, Logger: sys.log})
+	return dashboards.New(sys.Store, dashboards.Options{Topics: cfg.TopicNames(), Sources: sources,
+		Token: cfg.Serve.TokenEnv.Value().Reveal(), Loopback: isLoopback(cfg.Serve.Listen), Now: now, Logger: log})
 }
 
 // isLoopback reports whether addr listens on loopback only.
@@ -112,8 +113,8 @@ func isLoopback(addr string) bool {
 }
 
 // startDashboard serves the dashboard on a free loopback port.
-func startDashboard(_ context.Context, sys *system, cfg *config.Config, now func() time.Time) (*http.Server, string, error) {
-	h, err := newDashboard(sys, cfg, now)
+func startDashboard(sys *pipeline.System, cfg *config.Config, now func() time.Time, log *slog.Logger) (*http.Server, string, error) {
+	h, err := newDashboard(sys, cfg, now, log)
 	if err != nil {
 		return nil, "", err
 	}

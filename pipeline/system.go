@@ -1,0 +1,143 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/analyzer"
+	"github.com/backlash-monitor/backlash/analyzer/entities"
+	"github.com/backlash-monitor/backlash/analyzer/sentiment"
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler"
+	"github.com/backlash-monitor/backlash/store"
+)
+
+// ErrConfig marks failures caused by the configuration (a lexicon file, a
+// topic's pattern, a missing Slack token) rather than by the world.
+var ErrConfig = errors.New("configuration")
+
+// SystemOptions adjusts how a System is built.
+type SystemOptions struct {
+	// Logger receives every part's logs (default slog.Default()).
+	Logger *slog.Logger
+	// Stdout receives console notifications.
+	Stdout io.Writer
+	// Progress receives live crawl progress lines (nil for none).
+	Progress io.Writer
+	// Now is the clock for crawling and alerting (default time.Now).
+	Now func() time.Time
+	// NoAlerts leaves the alert engine out.
+	NoAlerts bool
+	// Notifier replaces the notifier the configuration describes.
+	Notifier alerts.Notifier
+	// Metrics receives crawl and insert figures.
+	Metrics Metrics
+	// SpoolDir is where unstored posts wait (default StateDir/spool).
+	SpoolDir string
+	// Entities names the people, organisations and places in alert
+	// evidence; nil extracts them with the built-in model.
+	Entities func(texts []string) []string
+}
+
+// System is every part of backlash wired from one configuration.
+type System struct {
+	Config  *config.Config
+	Store   *store.Store
+	Scorer  *sentiment.Scorer
+	Crawler *crawler.Crawler
+	// Engine is nil with SystemOptions.NoAlerts.
+	Engine *alerts.Engine
+	Job    *Job
+}
+
+// Open builds the system: the store (opened and migrated; an embedded
+// server is started when configured), the scorer, the crawler, the
+// analyzer, the alert engine and the job that runs them in order.
+func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Stdout == nil {
+		o.Stdout = io.Discard
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.SpoolDir == "" {
+		o.SpoolDir = filepath.Join(cfg.StateDir, "spool")
+	}
+	log := o.Logger
+	scorer, err := sentiment.New(sentiment.Options{Lexicons: cfg.Analyzer.Lexicons,
+		PositiveCutoff: cfg.Analyzer.PositiveCutoff, NegativeCutoff: cfg.Analyzer.NegativeCutoff})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	matcher, err := analyzer.NewMatcher(cfg.Topics)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	var notifier alerts.Notifier
+	if !o.NoAlerts {
+		notifier = o.Notifier
+		if notifier == nil {
+			if notifier, err = alerts.BuildNotifier(cfg.Alerts, o.Stdout, log); err != nil {
+				return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+			}
+		}
+	}
+	st, err := store.OpenConfig(ctx, cfg.ClickHouse, cfg.StateDir, log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	sys := &System{Config: cfg, Store: st, Scorer: scorer, Crawler: NewCrawler(cfg, log, o.Progress, o.Now)}
+	spool := NewSpool(o.SpoolDir)
+	collector := NewCollector(sys.Crawler, analyzer.New(matcher, scorer), st,
+		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
+	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool}
+	if !o.NoAlerts {
+		ents := o.Entities
+		if ents == nil {
+			ents = entityNames(entities.NewExtractor())
+		}
+		sys.Engine = alerts.NewEngine(cfg.Alerts, st, st, notifier, alerts.Options{Logger: log,
+			DashboardURL: cfg.Serve.PublicURL, Now: o.Now, Entities: ents})
+		sys.Job.Alerter = sys.Engine
+	}
+	return sys, nil
+}
+
+// Close closes the store.
+func (s *System) Close() error { return s.Store.Close() }
+
+// NewCrawler builds the crawler the configuration describes.
+func NewCrawler(cfg *config.Config, log *slog.Logger, progress io.Writer, now func() time.Time) *crawler.Crawler {
+	ua := cfg.Crawler.UserAgent
+	if cfg.Crawler.ContactURL != "" {
+		ua += " (+" + cfg.Crawler.ContactURL + ")"
+	}
+	return crawler.New(crawler.Options{UserAgent: ua, Timeout: cfg.Crawler.Timeout.D(),
+		MaxBodyBytes: cfg.Crawler.MaxBodyBytes, Retries: cfg.Crawler.Retries, Logger: log,
+		Progress: progress, Now: now})
+}
+
+// entityNames adapts the extractor to the alert engine: the names of the
+// most mentioned entities across the evidence.
+func entityNames(x *entities.Extractor) func([]string) []string {
+	return func(texts []string) []string {
+		var out []string
+		for _, e := range x.Extract(texts, 8) {
+			out = append(out, e.Text)
+		}
+		return out
+	}
+}
