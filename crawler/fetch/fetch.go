@@ -137,14 +137,21 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 			}
 		}
 	}
-	c := colly.NewCollector(
-		colly.UserAgent(cfg.UserAgent),
-		colly.AllowedDomains(domains...),
-		colly.MaxBodySize(cfg.MaxBodyBytes),
-		colly.AllowURLRevisit(),
-		colly.ParseHTTPErrorResponse(),
-	)
+	c := colly.NewCollector()
+	// Set after construction: colly reads COLLY_* environment variables
+	// over its options, and the source's settings must win.
+	c.UserAgent = cfg.UserAgent
+	c.AllowedDomains = domains
+	c.DisallowedDomains = nil
+	c.MaxBodySize = cfg.MaxBodyBytes
+	c.AllowURLRevisit = true // kinds track visited pages; retries refetch
+	c.ParseHTTPErrorResponse = true
 	c.IgnoreRobotsTxt = src.IgnoreRobots
+	c.CacheDir = ""
+	c.DetectCharset = false
+	c.MaxDepth, c.MaxRequests = 0, 0
+	c.TraceHTTP = false
+	c.SetRedirectHandler(nil)
 	exact := map[string]bool{}
 	for _, a := range cfg.AllowAddrs {
 		exact[a] = true
