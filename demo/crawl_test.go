@@ -27,7 +27,7 @@ func TestCrawlerCollectsTheScenario(t *testing.T) {
 	states := map[string]crawler.State{}
 	got := map[string]map[string]post.Post{}
 	last := s.Start()
-	for now := s.Start().Add(6 * time.Hour); now.Before(s.End()); now = now.Add(6 * time.Hour) {
+	for now := s.Start(); now.Before(s.End()); now = now.Add(6 * time.Hour) {
 		site.SetNow(now)
 		last = now
 		for i := range cfg.Sources {

@@ -263,7 +263,7 @@ func (g *generator) articles() {
 		{"article_apology", s.apology.Add(20 * time.Minute), s.removal.Add(6 * time.Hour), time.Time{}},
 		{"article_removal", s.removal.Add(2 * time.Hour), s.end.Add(-12 * time.Hour), s.removal.Add(30 * time.Minute)},
 		{"article_calm", s.opts.Start, s.end, time.Time{}},
-		{"article_offtopic", s.opts.Start, s.end, time.Time{}},
+		{"article_offtopic", s.opts.Start.Add(6 * time.Hour), s.end, s.opts.Start},
 	}
 	kinds := articlePools()
 	for _, w := range windows {
@@ -310,9 +310,21 @@ func (g *generator) daytime(from time.Time, span time.Duration) time.Time {
 	return t
 }
 
-// company drafts the company's statements on the microblog and the forum.
+// company drafts the company's statements on the microblog and the forum,
+// and the standing posts that are there from the start: the forum's pinned
+// welcome and the support account's pinned post.
 func (g *generator) company() {
 	s := g.s
+	start := s.opts.Start
+	g.drafts = append(g.drafts,
+		draft{Item: Item{
+			Channel: ChannelForum, Author: "Moderator", Text: g.lib.company["welcome_forum"],
+			Published: start, Stance: StanceCompany, Phase: s.PhaseAt(start),
+		}, newThread: "Welcome to the Paywise Watch forum - please read"},
+		draft{Item: Item{
+			Channel: ChannelAPI, Author: "PaywiseHelp", Text: g.lib.company["welcome_api"],
+			Published: start, Stance: StanceCompany, Phase: s.PhaseAt(start), Followers: 86_000,
+		}})
 	for _, e := range []struct {
 		key, title string
 		at         time.Time
@@ -476,7 +488,7 @@ func (g *generator) chooseThread(ths []*thread, d draft, at time.Time) *thread {
 		if age > 36*time.Hour {
 			continue
 		}
-		ws[i] = math.Exp(-age.Hours()/6) * (1 + math.Log1p(float64(len(th.posts))))
+		ws[i] = math.Exp(-age.Hours()/6) * math.Sqrt(float64(1+len(th.posts)))
 		total += ws[i]
 	}
 	if total == 0 {

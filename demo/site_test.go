@@ -376,6 +376,27 @@ func TestSearchAPIPaginatesWithCursor(t *testing.T) {
 	get(t, srv.URL+r.Posts[0].URL[len(srv.URL):], http.StatusOK)
 }
 
+// At the very start every channel already has something to show, so a
+// crawler's first run finds the selectors matching.
+func TestNoChannelIsEverEmpty(t *testing.T) {
+	s, site, srv := testSite(t)
+	site.SetNow(s.Start())
+	body, _ := get(t, srv.URL+"/forum/latest", http.StatusOK)
+	if posts, _ := scrapePosts(t, body); len(posts) == 0 {
+		t.Error("forum is empty at the start")
+	}
+	body, _ = get(t, srv.URL+"/news/rss.xml", http.StatusOK)
+	var f rssFeed
+	if err := xml.Unmarshal(body, &f); err != nil || len(f.Channel.Items) == 0 {
+		t.Errorf("feed is empty at the start (%v)", err)
+	}
+	body, _ = get(t, srv.URL+"/api/search?q="+url.QueryEscape(SearchQuery), http.StatusOK)
+	var r apiResponse
+	if err := json.Unmarshal(body, &r); err != nil || len(r.Posts) == 0 {
+		t.Errorf("search finds nothing at the start (%v)", err)
+	}
+}
+
 func TestRobotsAndErrors(t *testing.T) {
 	_, _, srv := testSite(t)
 	body, _ := get(t, srv.URL+"/robots.txt", http.StatusOK)

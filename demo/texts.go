@@ -54,7 +54,8 @@ const (
 	// StanceOffTopic: posts about neither topic.
 	StanceOffTopic = "offtopic"
 	// StanceCompany marks the company's own launch, apology and removal
-	// statements.
+	// statements, and the standing posts present from the start (the
+	// forum's welcome, the support account's pinned post).
 	StanceCompany = "company"
 	// StanceArticle marks news and blog pieces, in the feed and as the
 	// outlets' own microblog posts.
@@ -207,7 +208,7 @@ func loadLibrary() (*library, error) {
 			return nil, fmt.Errorf("demo: title pool %q is empty", k)
 		}
 	}
-	for _, k := range []string{"launch", "apology", "removal"} {
+	for _, k := range []string{"launch", "apology", "removal", "welcome_forum", "welcome_api"} {
 		if lib.company[k] == "" {
 			return nil, fmt.Errorf("demo: company statement %q is missing", k)
 		}

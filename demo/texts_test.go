@@ -130,6 +130,10 @@ func TestTextsMatchTheirTopic(t *testing.T) {
 		}
 	}
 	for k, x := range lib.company {
-		check("company "+k, x, kindBacklash)
+		kind := kindBacklash
+		if strings.HasPrefix(k, "welcome") {
+			kind = kindNone
+		}
+		check("company "+k, x, kind)
 	}
 }
