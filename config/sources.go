@@ -125,6 +125,10 @@ type JSONSource struct {
 	Shares    string `yaml:"shares"`
 	Followers string `yaml:"followers"`
 	Parent    string `yaml:"parent"`
+	// Children is the path from an item to its nested replies, read
+	// recursively as items of the same shape (Reddit's
+	// data.replies.data.children).
+	Children string `yaml:"children"`
 	// Cursor is the path of the next-page cursor in a response.
 	Cursor string `yaml:"cursor"`
 	// CursorParam is the query parameter the cursor is sent back in.

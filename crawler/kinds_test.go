@@ -90,7 +90,7 @@ func TestCrawlJSONPresets(t *testing.T) {
 		wantErrors   int
 	}{
 		{"reddit", "/r/AcmeNotes/search.json?q=sync&restrict_sr=1", "t3_1bqa1x2,t3_1bq9zzc,t3_1bp0aaa", 2, 0},
-		{"reddit", "/r/AcmeNotes/comments/1bqa1x2.json", "t3_1bqa1x2,t1_kx01,t1_kx02", 1, 0},
+		{"reddit", "/r/AcmeNotes/comments/1bqa1x2.json", "t3_1bqa1x2,t1_kx01,t1_kx05,t1_kx06,t1_kx02", 1, 0},
 		{"hackernews", "/api/v1/search_by_date?query=acme", "39812399,39812345,39800001", 3, 0},
 		{"mastodon", "/api/v1/timelines/tag/acmenotes?limit=2", "112233445566778899,112233445566770001,112233445566700000", 2, 0},
 		{"bluesky", "/xrpc/app.bsky.feed.searchPosts?q=acme", "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kxyzabc123,at://did:plc:abcd1234efgh5678ijkl9012/app.bsky.feed.post/3kxyzdef456,at://did:plc:qqq/app.bsky.feed.post/3kold", 2, 0},

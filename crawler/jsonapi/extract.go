@@ -64,6 +64,8 @@ type Spec struct {
 	Items Path
 	// ID, Text, ... are paths relative to an item.
 	ID, Text, Title, Author, Time, URL, Likes, Replies, Shares, Followers, Parent Path
+	// Children leads from an item to its nested replies.
+	Children Path
 	// Cursor is the path of the next-page cursor.
 	Cursor Path
 	// CursorParam is the query parameter the cursor is sent back in.
@@ -106,6 +108,7 @@ func Compile(j *config.JSONSource) (*Spec, error) {
 		Title: ParsePath(cfg.Title), Author: ParsePath(cfg.Author), Time: ParsePath(cfg.Time),
 		URL: ParsePath(cfg.URL), Likes: ParsePath(cfg.Likes), Replies: ParsePath(cfg.Replies),
 		Shares: ParsePath(cfg.Shares), Followers: ParsePath(cfg.Followers), Parent: ParsePath(cfg.Parent),
+		Children: ParsePath(cfg.Children),
 		Cursor: ParsePath(cfg.Cursor), CursorParam: cfg.CursorParam, PageParam: cfg.PageParam,
 		PageStart: 1, LinkHeader: cfg.LinkHeader, TextHTML: cfg.TextHTML, fix: fix,
 	}
@@ -158,14 +161,35 @@ func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, 
 	if len(s.Cursor) > 0 {
 		res.Cursor = scalar(s.Cursor.Get(root))
 	}
+	s.walk(items, base, fetched, &res, 0, "")
+	return res, nil
+}
+
+// maxDepth bounds how deep nested replies are followed.
+const maxDepth = 64
+
+// walk reads an array of items and, with a children path, their nested
+// replies, depth first so a reply follows its parent.
+func (s *Spec) walk(items gjson.Result, base *url.URL, fetched time.Time, res *Response, depth int, parent string) {
 	items.ForEach(func(_, it gjson.Result) bool {
-		res.Items++
+		if depth == 0 {
+			res.Items++
+		}
+		id := ""
 		if p, ok := s.item(it, base, fetched); ok {
+			if p.ParentID == "" && parent != p.ID {
+				p.ParentID = parent
+			}
 			res.Posts = append(res.Posts, p)
+			id = p.ID
+		}
+		if len(s.Children) > 0 && depth < maxDepth {
+			if kids := s.Children.Get(it); kids.IsArray() {
+				s.walk(kids, base, fetched, res, depth+1, id)
+			}
 		}
 		return true
 	})
-	return res, nil
 }
 
 func (s *Spec) item(it gjson.Result, base *url.URL, fetched time.Time) (post.Post, bool) {

@@ -33,6 +33,7 @@ func presets() map[string]preset {
 			Likes:       "data.score",
 			Replies:     "data.num_comments",
 			Parent:      "data.parent_id",
+			Children:    "data.replies.data.children",
 			Cursor:      "data.after",
 			CursorParam: "after",
 			TextHTML:    true, // Reddit escapes &, < and > in its JSON
@@ -121,6 +122,7 @@ func merge(base, over config.JSONSource) config.JSONSource {
 	out.Shares = pick(base.Shares, over.Shares)
 	out.Followers = pick(base.Followers, over.Followers)
 	out.Parent = pick(base.Parent, over.Parent)
+	out.Children = pick(base.Children, over.Children)
 	out.Cursor = pick(base.Cursor, over.Cursor)
 	out.CursorParam = pick(base.CursorParam, over.CursorParam)
 	out.PageParam = pick(base.PageParam, over.PageParam)
