@@ -109,7 +109,7 @@ func Compile(j *config.JSONSource) (*Spec, error) {
 		URL: ParsePath(cfg.URL), Likes: ParsePath(cfg.Likes), Replies: ParsePath(cfg.Replies),
 		Shares: ParsePath(cfg.Shares), Followers: ParsePath(cfg.Followers), Parent: ParsePath(cfg.Parent),
 		Children: ParsePath(cfg.Children),
-		Cursor: ParsePath(cfg.Cursor), CursorParam: cfg.CursorParam, PageParam: cfg.PageParam,
+		Cursor:   ParsePath(cfg.Cursor), CursorParam: cfg.CursorParam, PageParam: cfg.PageParam,
 		PageStart: 1, LinkHeader: cfg.LinkHeader, TextHTML: cfg.TextHTML, fix: fix,
 	}
 	if cfg.PageStart != nil {
