@@ -104,13 +104,26 @@ func Compile(j *config.JSONSource) (*Spec, error) {
 		cfg.Items = "@this"
 	}
 	s := &Spec{
-		Items: ParsePath(cfg.Items), ID: ParsePath(cfg.ID), Text: ParsePath(cfg.Text),
-		Title: ParsePath(cfg.Title), Author: ParsePath(cfg.Author), Time: ParsePath(cfg.Time),
-		URL: ParsePath(cfg.URL), Likes: ParsePath(cfg.Likes), Replies: ParsePath(cfg.Replies),
-		Shares: ParsePath(cfg.Shares), Followers: ParsePath(cfg.Followers), Parent: ParsePath(cfg.Parent),
-		Children: ParsePath(cfg.Children),
-		Cursor:   ParsePath(cfg.Cursor), CursorParam: cfg.CursorParam, PageParam: cfg.PageParam,
-		PageStart: 1, LinkHeader: cfg.LinkHeader, TextHTML: cfg.TextHTML, fix: fix,
+		Items:       ParsePath(cfg.Items),
+		ID:          ParsePath(cfg.ID),
+		Text:        ParsePath(cfg.Text),
+		Title:       ParsePath(cfg.Title),
+		Author:      ParsePath(cfg.Author),
+		Time:        ParsePath(cfg.Time),
+		URL:         ParsePath(cfg.URL),
+		Likes:       ParsePath(cfg.Likes),
+		Replies:     ParsePath(cfg.Replies),
+		Shares:      ParsePath(cfg.Shares),
+		Followers:   ParsePath(cfg.Followers),
+		Parent:      ParsePath(cfg.Parent),
+		Children:    ParsePath(cfg.Children),
+		Cursor:      ParsePath(cfg.Cursor),
+		CursorParam: cfg.CursorParam,
+		PageParam:   cfg.PageParam,
+		PageStart:   1,
+		LinkHeader:  cfg.LinkHeader,
+		TextHTML:    cfg.TextHTML,
+		fix:         fix,
 	}
 	if cfg.PageStart != nil {
 		s.PageStart = *cfg.PageStart
