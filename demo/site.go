@@ -30,7 +30,7 @@ const PageSize = 50
 //	/forum/                   recent threads by last activity (?page=N)
 //	/forum/t/ID               a thread's posts, oldest first (?page=N)
 //	/forum/p/ID               redirects to the post in its thread
-//	/forum/latest             newest posts across all threads (?page=N)
+//	/forum/latest             newest posts across all threads (?before=ID, ?page=N)
 //	/news/rss.xml             RSS 2.0, newest first (?page=N)
 //	/news/a/ID                one article
 //	/api/search               JSON search: ?q=a OR b&cursor=..&limit=..
@@ -200,22 +200,35 @@ func pageLink(path string, n, total int) string {
 	return path + "?page=" + strconv.Itoa(n)
 }
 
-// forumLatest lists the newest forum posts across all threads.
+// forumLatest lists the newest forum posts across all threads. Its next
+// link continues from the last post shown (?before=ID), so no post is
+// skipped or repeated when new ones arrive while a crawler pages through;
+// ?page=N is also accepted.
 func (s *Site) forumLatest(w http.ResponseWriter, r *http.Request, now time.Time) {
 	page, ok := pageParam(r)
 	if !ok {
 		http.Error(w, "bad page", http.StatusBadRequest)
 		return
 	}
-	n := visible(s.forum, now)
+	first := visible(s.forum, now) - 1 - (page-1)*PageSize
+	if b := r.URL.Query().Get("before"); b != "" {
+		i, ok := s.pos[b]
+		if !ok || i >= len(s.forum) || s.forum[i].ID != b {
+			http.Error(w, "bad before", http.StatusBadRequest)
+			return
+		}
+		first = min(visible(s.forum, now)-1, i-1)
+	}
 	var posts []postView
-	for i := n - 1 - (page-1)*PageSize; i >= 0 && len(posts) < PageSize; i-- {
+	i := first
+	for ; i >= 0 && len(posts) < PageSize; i-- {
 		posts = append(posts, s.view(s.forum[i], now))
 	}
-	s.render(w, "latest", map[string]any{
-		"Now": now, "Page": page, "Posts": posts,
-		"Next": pageLink("/forum/latest", page+1, n),
-	})
+	next := ""
+	if i >= 0 && len(posts) > 0 {
+		next = "/forum/latest?before=" + posts[len(posts)-1].ID
+	}
+	s.render(w, "latest", map[string]any{"Now": now, "Page": page, "Posts": posts, "Next": next})
 }
 
 // threadView is a thread in the forum index.

@@ -141,6 +141,30 @@ func TestForumLatestPaginatesNewestFirst(t *testing.T) {
 	}
 }
 
+// Paging through the latest posts while new ones arrive neither skips nor
+// repeats a post.
+func TestForumLatestIsStableWhileTimeMoves(t *testing.T) {
+	s, site, srv := testSite(t)
+	site.SetNow(s.Peak())
+	body, _ := get(t, srv.URL+"/forum/latest", http.StatusOK)
+	first, next := scrapePosts(t, body)
+	site.SetNow(s.Peak().Add(30 * time.Minute))
+	body, _ = get(t, srv.URL+next, http.StatusOK)
+	second, _ := scrapePosts(t, body)
+	want := visibleItems(s, ChannelForum, s.Peak())
+	for i, p := range append(first, second...) {
+		if w := want[len(want)-1-i]; p.id != w.ID {
+			t.Fatalf("post %d is %s, want %s", i, p.id, w.ID)
+		}
+	}
+	get(t, srv.URL+"/forum/latest?before=nonsense", http.StatusBadRequest)
+	body, _ = get(t, srv.URL+"/forum/latest?page=2", http.StatusOK)
+	later := visibleItems(s, ChannelForum, s.Peak().Add(30*time.Minute))
+	if paged, _ := scrapePosts(t, body); len(paged) != PageSize || paged[0].id != later[len(later)-1-PageSize].ID {
+		t.Errorf("page=2 does not start %d posts from the newest", PageSize)
+	}
+}
+
 func TestForumThreadsAndPermalinks(t *testing.T) {
 	s, site, srv := testSite(t)
 	now := s.Removal()
