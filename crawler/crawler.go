@@ -26,6 +26,10 @@ var kinds = map[string]kind.Func{
 	config.KindJSON: jsonapi.Crawl,
 }
 
+// maxSkew is how far past the fetch time a post's time may lie before it
+// is treated as unknown.
+const maxSkew = 15 * time.Minute
+
 // Options are the crawler-wide settings.
 type Options struct {
 	// UserAgent is sent with every request (default
@@ -134,6 +138,7 @@ type Stats struct {
 // returns the Stats so far with ctx.Err(). Page errors are counted in Stats
 // and logged, and do not fail the crawl.
 func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit func(post.Post) error) (Stats, error) {
+	began := time.Now() // Duration is wall time even when Now is simulated
 	start := c.opts.Now()
 	stats := Stats{NewHighWater: st.HighWater, Cursor: st.Cursor}
 	log := c.opts.Logger.With("source", src.Name)
@@ -177,6 +182,14 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 		Now:     c.opts.Now,
 		Logger:  log,
 		EmitFunc: func(p post.Post) (bool, error) {
+			if p.Fetched.IsZero() {
+				p.Fetched = c.opts.Now()
+			}
+			if p.Published.IsZero() || p.Published.After(p.Fetched.Add(maxSkew)) {
+				// A time in the future is a misread zone or a broken clock;
+				// trusting it would push the high-water mark past real posts.
+				p.Published, p.TimeGuessed = p.Fetched, true
+			}
 			if !cutoff.IsZero() && p.Published.Before(cutoff) {
 				return false, nil
 			}
@@ -185,9 +198,6 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 			}
 			seen[p.ID] = true
 			p.Source = src.Name
-			if p.Fetched.IsZero() {
-				p.Fetched = c.opts.Now()
-			}
 			if err := emit(p); err != nil {
 				return true, err
 			}
@@ -216,10 +226,10 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 		CursorFunc: func(cur string) { stats.Cursor = cur },
 	}
 	err = crawl(ctx, run)
-	stats.Duration = c.opts.Now().Sub(start)
+	stats.Duration = time.Since(began)
 	prog.done(stats)
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			log.Info("crawl interrupted", "pages", stats.Pages, "posts", stats.Posts, "errors", stats.Errors)
 			return stats, ctx.Err()
 		}

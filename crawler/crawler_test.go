@@ -275,3 +275,30 @@ func TestCrawlUnknownKind(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestFutureTimesAreGuessed(t *testing.T) {
+	s := newSite(t, map[string]route{"/": {body: `<div class="post" data-id="f1"><time datetime="2026-03-11T12:00:00Z"></time><div class="body">from tomorrow</div></div>
+<div class="post" data-id="f2"><time datetime="2026-03-10T12:10:00Z"></time><div class="body">a little clock skew</div></div>`}})
+	src := testSource("future", config.KindHTML, s.URL+"/")
+	src.HTML = &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body", Time: "time@datetime"}
+	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
+	if err != nil || len(posts) != 2 {
+		t.Fatalf("posts %d err %v", len(posts), err)
+	}
+	if !posts[0].TimeGuessed || !posts[0].Published.Equal(testNow) {
+		t.Errorf("a post a day in the future: %+v", posts[0])
+	}
+	if posts[1].TimeGuessed || !stats.NewHighWater.Equal(posts[1].Published) {
+		t.Errorf("ten minutes of skew should be kept: %+v, high-water %v", posts[1], stats.NewHighWater)
+	}
+}
+
+func TestEmitCancellationIsNotMistakenForOurs(t *testing.T) {
+	s := newSite(t, forumRoutes())
+	_, err := testCrawler(Options{}).Crawl(context.Background(), forumSource(s.URL), State{}, func(post.Post) error {
+		return context.Canceled // the store's own context ended
+	})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "crawl acme-forum") {
+		t.Errorf("err = %v, want the emit error wrapped", err)
+	}
+}
