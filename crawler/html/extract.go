@@ -208,15 +208,15 @@ func newIndex(doc *goquery.Document, itemSel string) *index {
 	return x
 }
 
-// all returns, per item, the matches of sel inside it and not inside a
-// nested item, in document order.
+// all returns, per item, the matches of sel at or inside it and not inside
+// a nested item, in document order.
 func (x *index) all(doc *goquery.Document, sel string) map[*html.Node][]*html.Node {
 	out := map[*html.Node][]*html.Node{}
 	if sel == "" {
 		return out
 	}
 	for _, m := range doc.Find(sel).Nodes {
-		if o := x.owner[m]; o != nil && !x.isItem[m] {
+		if o := x.owner[m]; o != nil {
 			out[o] = append(out[o], m)
 		}
 	}
@@ -227,7 +227,7 @@ func (x *index) all(doc *goquery.Document, sel string) map[*html.Node][]*html.No
 func (x *index) first(doc *goquery.Document, sel string) map[*html.Node]*html.Node {
 	out := map[*html.Node]*html.Node{}
 	for _, m := range doc.Find(sel).Nodes {
-		if o := x.owner[m]; o != nil && !x.isItem[m] && out[o] == nil {
+		if o := x.owner[m]; o != nil && out[o] == nil {
 			out[o] = m
 		}
 	}

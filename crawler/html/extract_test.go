@@ -111,6 +111,16 @@ func TestExtract(t *testing.T) {
 			},
 		},
 		{
+			name: "text selector naming the item itself",
+			file: "news/article.html", url: "https://ledger.example/tech/acme-prices",
+			spec: &config.HTMLSource{Item: ".comment-body", Text: ".comment-body", ID: "@class"},
+			posts: []want{
+				{id: "comment-body", text: "A 55% jump? That’s outrageous. Switching to a competitor.", published: fetched, guessed: true},
+				{id: "comment-body", text: "Honestly the sync features are worth it for me.", published: fetched, guessed: true},
+				{id: "comment-body", text: "first", published: fetched, guessed: true},
+			},
+		},
+		{
 			name: "malformed markup still yields posts",
 			file: "malformed.html", url: "https://broken.example/",
 			spec: &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author"},
