@@ -61,7 +61,7 @@ func cmdSilence(ctx context.Context, e *env, args []string) error {
 	reason := fs.String("reason", "", "why, for the people reading the list")
 	all := fs.Bool("all", false, "with list: include ended silences")
 	// Flags may follow the topic: move them first.
-	if err := parse(fs, reorder(args)); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -129,42 +129,6 @@ func hasTopic(cfg *config.Config, name string) bool {
 		if t.Name == name {
 			return true
 		}
-	}
-	return false
-}
-
-// reorder moves flags before positional arguments so "silence TOPIC --for
-// 2h" parses like "silence --for 2h TOPIC".
-func reorder(args []string) []string {
-	var flags, pos []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if len(a) > 1 && a[0] == '-' {
-			flags = append(flags, a)
-			if !containsEq(a) && i+1 < len(args) && !isBoolFlag(a) {
-				flags = append(flags, args[i+1])
-				i++
-			}
-			continue
-		}
-		pos = append(pos, a)
-	}
-	return append(flags, pos...)
-}
-
-func containsEq(s string) bool {
-	for _, c := range s {
-		if c == '=' {
-			return true
-		}
-	}
-	return false
-}
-
-func isBoolFlag(a string) bool {
-	switch a {
-	case "-all", "--all", "-h", "--help", "-help", "-log-json", "--log-json":
-		return true
 	}
 	return false
 }

@@ -27,7 +27,7 @@ const benchRuns = 5
 func cmdBench(ctx context.Context, e *env, args []string) error {
 	fs, g := flagSet(e, "bench", "bench [score|detect|crawl|e2e ...]   (default: all)")
 	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
-	if err := parse(fs, reorder(args)); err != nil {
+	if err := parse(fs, args); err != nil {
 		return err
 	}
 	which := fs.Args()

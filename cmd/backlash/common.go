@@ -34,16 +34,31 @@ func flagSet(e *env, name, usage string) (*flag.FlagSet, *globalFlags) {
 	return fs, g
 }
 
-// parse parses flags, mapping --help to errHelp and bad flags to a usage
-// error.
+// parse parses flags, which may come before or after positional arguments
+// ("config check --config F"), mapping --help to errHelp and bad flags to a
+// usage error. fs.Args() holds the positional arguments afterwards.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelp
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return errHelp
+			}
+			return usageError{err}
 		}
-		return usageError{err}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		// A "--" ends flags: everything after it is positional.
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // globalFlags are the flags every command has.
