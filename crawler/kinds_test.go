@@ -15,6 +15,8 @@ func TestCrawlFeeds(t *testing.T) {
 		"/blog/atom.xml":    {file: "feed/testdata/atom.xml", ctype: "application/atom+xml"},
 		"/feed.json":        {file: "feed/testdata/feed.json", ctype: "application/feed+json"},
 		"/broken.xml":       {file: "feed/testdata/malformed.xml", ctype: "application/rss+xml"},
+		"/gbk.xml":          {file: "feed/testdata/gbk.xml", ctype: "application/rss+xml; charset=GBK"},
+		"/gbk-decl.xml":     {file: "feed/testdata/gbk.xml", ctype: "application/rss+xml"},
 		"/tech/acme-prices": {file: "html/testdata/news/article.html"},
 	})
 	cases := []struct {
@@ -28,6 +30,8 @@ func TestCrawlFeeds(t *testing.T) {
 		{name: "atom", path: "/blog/atom.xml", wantIDs: "tag:acme.example,2026-03-09:/blog/postmortem-sync,tag:acme.example,2026-03-07:/blog/dark-mode"},
 		{name: "json feed", path: "/feed.json", wantIDs: "2026-03-09-price-hike,2026-03-06-calendar"},
 		{name: "malformed", path: "/broken.xml", wantErrors: 1},
+		{name: "gbk by header", path: "/gbk.xml", wantIDs: "cn-1"},
+		{name: "gbk by declaration", path: "/gbk-decl.xml", wantIDs: "cn-1"},
 		// The review page is missing (404): one error, the other comments still arrive.
 		{name: "rss with comments", path: "/tech/rss", comments: true, wantErrors: 1,
 			wantIDs: "ledger-2026-0309-acme," + s.URL + "/tech/acme-notes-review,c-501,c-502,c-503"},
@@ -51,6 +55,9 @@ func TestCrawlFeeds(t *testing.T) {
 			}
 			if c.name == "malformed" && !strings.Contains(stats.LastError, s.URL+"/broken.xml: malformed feed") {
 				t.Errorf("LastError = %q, want it to name the URL", stats.LastError)
+			}
+			if strings.HasPrefix(c.name, "gbk") && (len(posts) != 1 || posts[0].Text != "用户抱怨新价格太贵了。" || posts[0].Title != "Acme 涨价引发不满") {
+				t.Errorf("GBK feed decoded wrongly: %+v", posts)
 			}
 			if c.comments {
 				m := byID(posts)
