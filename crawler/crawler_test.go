@@ -302,3 +302,20 @@ func TestEmitCancellationIsNotMistakenForOurs(t *testing.T) {
 		t.Errorf("err = %v, want the emit error wrapped", err)
 	}
 }
+
+func TestMaxPages(t *testing.T) {
+	s := newSite(t, forumRoutes())
+	src := forumSource(s.URL)
+	src.MaxPages = 3
+	var logs strings.Builder
+	posts, stats, err := collect(t, testCrawler(Options{Logger: testLogger(&logs)}), src, State{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Pages != 3 || ids(posts) != "9001,9002,9003,8800,8801" {
+		t.Errorf("pages %d posts %s; want the index and two threads", stats.Pages, ids(posts))
+	}
+	if !strings.Contains(logs.String(), "page limit reached") {
+		t.Errorf("no log of the page limit:\n%s", logs.String())
+	}
+}
