@@ -140,6 +140,9 @@ type Digest struct {
 	Channel string `yaml:"channel"`
 	// Posts is how many notable posts per topic it quotes (default 3).
 	Posts int `yaml:"posts"`
+	// Schedule is when `backlash serve` sends it, a 5-field cron
+	// expression in UTC (default "0 9 * * *"); "off" disables it.
+	Schedule string `yaml:"schedule"`
 }
 
 // Severities in rising order.
@@ -203,6 +206,9 @@ func (a *Alerts) setDefaults() {
 	}
 	if a.Retry.MaxWait == 0 {
 		a.Retry.MaxWait = Duration(2 * time.Minute)
+	}
+	if a.Digest.Schedule == "" {
+		a.Digest.Schedule = "0 9 * * *"
 	}
 	if a.Digest.Posts == 0 {
 		a.Digest.Posts = 3

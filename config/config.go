@@ -209,8 +209,8 @@ func Parse(name string, data []byte) (*Config, error) {
 		return nil, decodeError(name, &root, err)
 	}
 	cfg.File = name
-	cfg.setDefaults()
 	v := &validator{file: name, root: &root}
+	cfg.setDefaults(v)
 	cfg.validate(v)
 	if err := v.err(); err != nil {
 		return nil, err
@@ -225,7 +225,9 @@ func errEOF(err error) error {
 	return errors.New("not eof")
 }
 
-func (c *Config) setDefaults() {
+// setDefaults fills what the file left out; v tells set from unset where
+// zero is a meaningful value.
+func (c *Config) setDefaults(v *validator) {
 	if c.StateDir == "" {
 		c.StateDir = ".backlash"
 	}
@@ -268,7 +270,7 @@ func (c *Config) setDefaults() {
 		c.Serve.Listen = "127.0.0.1:8080"
 	}
 	for i := range c.Sources {
-		c.Sources[i].setDefaults(c)
+		c.Sources[i].setDefaults(v.has(path{"sources", i, "delay"}))
 	}
 	c.Alerts.setDefaults()
 }

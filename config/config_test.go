@@ -66,6 +66,20 @@ func TestDefaults(t *testing.T) {
 	}
 }
 
+func TestExplicitZeroDelayKept(t *testing.T) {
+	cfg, err := Parse("d.yaml", []byte(`topics: [{name: pay, keywords: [pay]}]
+sources:
+  - {name: a, kind: feed, urls: ["http://a.example/"], delay: 0s}
+  - {name: b, kind: feed, urls: ["http://b.example/"]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Sources[0].Delay != 0 || cfg.Sources[1].Delay.D().Seconds() != 1 {
+		t.Fatalf("delays = %v, %v; want 0s (explicit) and 1s (default)", cfg.Sources[0].Delay.D(), cfg.Sources[1].Delay.D())
+	}
+}
+
 func TestSecretNeverPrints(t *testing.T) {
 	t.Setenv("BACKLASH_TEST_SECRET", "hunter2")
 	s := SecretEnv("BACKLASH_TEST_SECRET").Value()

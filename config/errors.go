@@ -136,6 +136,40 @@ func (v *validator) err() error {
 	return v.errs
 }
 
+// has reports whether the file sets the key at p.
+func (v *validator) has(p path) bool {
+	n := v.root
+	if n == nil {
+		return false
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, e := range p {
+		var next *yaml.Node
+		switch e := e.(type) {
+		case int:
+			if n.Kind == yaml.SequenceNode && e < len(n.Content) {
+				next = n.Content[e]
+			}
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == e {
+						next = n.Content[i+1]
+						break
+					}
+				}
+			}
+		}
+		if next == nil {
+			return false
+		}
+		n = next
+	}
+	return true
+}
+
 // line returns the line of the deepest node along p that exists.
 func (v *validator) line(p path) int {
 	n := v.root

@@ -40,7 +40,8 @@ type Source struct {
 	// AllowedDomains are the hosts links may be followed to (default: the
 	// hosts of URLs).
 	AllowedDomains []string `yaml:"allowed_domains"`
-	// Delay is the pause between requests to one domain (default 1s).
+	// Delay is the pause between requests to one domain (default 1s; an
+	// explicit 0s means none).
 	Delay Duration `yaml:"delay"`
 	// Parallelism is how many requests run at once per domain (default 1).
 	Parallelism int `yaml:"parallelism"`
@@ -149,11 +150,13 @@ type JSONSource struct {
 // what each one fills in.
 var JSONPresets = []string{"reddit", "hackernews", "mastodon", "bluesky"}
 
-func (s *Source) setDefaults(_ *Config) {
+// setDefaults fills unset fields; delaySet says the file set delay, so an
+// explicit "0s" (a site you own) is kept.
+func (s *Source) setDefaults(delaySet bool) {
 	if s.Schedule == "" {
 		s.Schedule = "*/15 * * * *"
 	}
-	if s.Delay == 0 {
+	if s.Delay == 0 && !delaySet {
 		s.Delay = Duration(time.Second)
 	}
 	if s.Parallelism == 0 {

@@ -19,6 +19,10 @@ import (
 	"github.com/backlash-monitor/backlash/serve"
 )
 
+// digestJob is the daily digest's name among the scheduled jobs; source
+// names cannot start with @.
+const digestJob = "@digest"
+
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs, g := flagSet(e, "serve", "serve [--config FILE] [--listen ADDR]")
 	listen := fs.String("listen", "", "dashboard and metrics address (default serve.listen)")
@@ -49,10 +53,22 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 	for _, s := range cfg.Sources {
 		scheds = append(scheds, serve.Schedule{Name: s.Name, Cron: s.Schedule})
 	}
+	if cfg.Alerts.Digest.Schedule != "off" {
+		scheds = append(scheds, serve.Schedule{Name: digestJob, Cron: cfg.Alerts.Digest.Schedule})
+	}
 	// Sources crawl in parallel, but assessing and alerting run one at a
 	// time so incidents see a consistent order.
 	var alertMu sync.Mutex
 	job := func(ctx context.Context, name string) error {
+		if name == digestJob {
+			alertMu.Lock()
+			defer alertMu.Unlock()
+			as, err := sys.Job.AssessAll(ctx, time.Now())
+			if err != nil {
+				return err
+			}
+			return sys.Engine.Digest(ctx, pipeline.Signals(as), time.Now())
+		}
 		src, ok := cfg.Source(name)
 		if !ok {
 			return fmt.Errorf("no source %q", name)
@@ -69,23 +85,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	ready := func(ctx context.Context) error {
-		if err := sys.Store.Ping(ctx); err != nil {
-			return fmt.Errorf("clickhouse: %w", err)
-		}
-		n, err := sys.Store.Pending(ctx)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			return fmt.Errorf("%d migrations not applied", n)
-		}
-		return nil
-	}
 	fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled\n",
 		cfg.Serve.Listen, len(scheds))
 	return serve.Run(ctx, serve.Options{Listen: cfg.Serve.Listen, Sources: scheds, Job: job, Handler: dash,
-		Ready: ready, Logger: log, Registry: reg, Metrics: metrics,
+		Ready: serve.StoreReady(sys.Store), Logger: log, Registry: reg, Metrics: metrics,
 		LockPath: filepath.Join(cfg.StateDir, "backlash.lock")})
 }
 
