@@ -192,6 +192,18 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 			v.errorf(path{"sources", p[1], "urls", i}, "url %q must be an absolute http(s) URL", u)
 		}
 	}
+	for i, d := range s.AllowedDomains {
+		if d == "" || strings.ContainsAny(d, "/:@ ") && !strings.HasPrefix(d, "[") {
+			v.errorf(append(append(path{}, p...), "allowed_domains", i), "allowed domain %q must be a bare host name like www.example.com", d)
+		}
+	}
+	if len(s.AllowedDomains) > 0 {
+		for i, u := range s.URLs {
+			if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" && !slices.Contains(s.AllowedDomains, pu.Hostname()) {
+				v.errorf(append(append(path{}, p...), "urls", i), "host %q of %s is not in allowed_domains", pu.Hostname(), u)
+			}
+		}
+	}
 	if s.Delay < 0 {
 		v.errorf(append(append(path{}, p...), "delay"), "delay must not be negative")
 	}

@@ -78,6 +78,13 @@ func TestSourceValidation(t *testing.T) {
     max_pages: -1
     json: {items: data}
 `, []string{`sources[0].max_pages: max_pages must not be negative`, `sources[0].json: json source "k" needs a preset or a text path`}},
+		{`sources:
+  - name: d
+    kind: feed
+    urls: [https://news.example/rss]
+    allowed_domains: [https://news.example, cdn.example]
+`, []string{`t.yaml:5: sources[0].allowed_domains[0]: allowed domain "https://news.example" must be a bare host name`,
+			`t.yaml:4: sources[0].urls[0]: host "news.example" of https://news.example/rss is not in allowed_domains`}},
 	}
 	for _, c := range cases {
 		_, err := config.Parse("t.yaml", []byte(c.yaml))
