@@ -69,7 +69,28 @@ var layouts = []string{
 	"2006-1-2",
 }
 
+// yearless layouts are dates shown without a year ("Mar 9", "03-09 14:02");
+// the year is the one that puts the time closest before now.
+var yearless = []string{
+	"Jan 2 15:04",
+	"Jan 2 3:04 PM",
+	"Jan 2, 3:04 PM",
+	"Jan 2 at 3:04 PM",
+	"January 2 3:04 PM",
+	"January 2 at 3:04 PM",
+	"Jan 2",
+	"January 2",
+	"2 Jan 15:04",
+	"2 Jan",
+	"2 January",
+	"01-02 15:04",
+	"01/02 15:04",
+	"1月2日 15:04",
+	"1月2日",
+}
+
 var (
+	shortRe   = regexp.MustCompile(`(?i)^(\d+)\s*(s|sec|secs|m|min|mins|h|hr|hrs|d|w|wk|wks|mo|y|yr|yrs)$`)
 	unitRe    = regexp.MustCompile(`(?i)^(an?|one|\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mo|years?|yrs?|y)\s*ago$`)
 	cjkUnitRe = regexp.MustCompile(`^(\d+)\s*(秒|分钟|分鐘|分|小时|小時|天|日|周|週|星期|个月|個月|月|年)\s*前$`)
 	jaUnitRe  = regexp.MustCompile(`^(\d+)\s*(秒|分|時間|日|週間|か月|ヶ月|年)\s*前$`)
@@ -108,6 +129,16 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	for _, l := range layouts {
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
 			return sane(t)
+		}
+	}
+	for _, l := range yearless {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			n := now.In(loc)
+			t = time.Date(n.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
+			if t.After(n.Add(24 * time.Hour)) {
+				t = t.AddDate(-1, 0, 0)
+			}
+			return t, true
 		}
 	}
 	// Some sites write "Jan 2, 2006, 3:04 PM" or lowercase am/pm.
@@ -153,6 +184,10 @@ func relative(s string, now time.Time) (time.Time, bool) {
 		return now, true
 	case "yesterday", "昨天", "昨日":
 		return now.AddDate(0, 0, -1), true
+	}
+	if m := shortRe.FindStringSubmatch(l); m != nil { // "5m", "2h", "3d"
+		n, _ := strconv.Atoi(m[1])
+		return back(now, n, m[2]), true
 	}
 	if m := unitRe.FindStringSubmatch(l); m != nil {
 		n := 1
