@@ -58,12 +58,30 @@ type ClickHouse struct {
 	PasswordEnv SecretEnv `yaml:"password_env"`
 	// TLS connects with TLS.
 	TLS bool `yaml:"tls"`
-	// Cluster, when set, creates tables ON CLUSTER with replicated engines.
+	// Cluster, when set, names the cluster (from the servers'
+	// remote_servers) the schema is sharded over: a local table and a
+	// Distributed table for every table. See docs/scaling.md.
 	Cluster string `yaml:"cluster"`
+	// Replicated uses Replicated*MergeTree local tables; every server must
+	// define the {shard} and {replica} macros. Needs Cluster.
+	Replicated bool `yaml:"replicated"`
+	// OnCluster runs schema changes once with ON CLUSTER, which needs
+	// ZooKeeper or ClickHouse Keeper (default true when Cluster is set).
+	// false runs each statement on every node listed in Addr instead.
+	OnCluster *bool `yaml:"on_cluster"`
 	// DialTimeout bounds connecting (default 5s).
 	DialTimeout Duration `yaml:"dial_timeout"`
 	// Retention drops monthly partitions older than this (0 keeps all).
 	Retention Duration `yaml:"retention"`
+}
+
+// OnClusterEnabled reports whether schema changes run with ON CLUSTER: as
+// set, or true when a cluster is configured.
+func (ch ClickHouse) OnClusterEnabled() bool {
+	if ch.OnCluster != nil {
+		return *ch.OnCluster
+	}
+	return ch.Cluster != ""
 }
 
 // Crawler holds crawl settings shared by every source.
@@ -277,12 +295,29 @@ func (c *Config) setDefaults(v *validator) {
 
 var identRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
+var clusterRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+
 func (c *Config) validate(v *validator) {
 	if !c.ClickHouse.Embedded {
 		for i, a := range c.ClickHouse.Addr {
 			if !strings.Contains(a, ":") {
 				v.errorf(path{"clickhouse", "addr", i}, "address %q needs host:port", a)
 			}
+		}
+	}
+	if c.ClickHouse.Cluster != "" {
+		if !clusterRe.MatchString(c.ClickHouse.Cluster) {
+			v.errorf(path{"clickhouse", "cluster"}, "cluster %q must be letters, digits, _ or -, not starting with a digit or -", c.ClickHouse.Cluster)
+		}
+		if c.ClickHouse.Embedded {
+			v.errorf(path{"clickhouse", "cluster"}, "cluster needs the nodes' addresses in addr, not embedded: true")
+		}
+	} else {
+		if c.ClickHouse.Replicated {
+			v.errorf(path{"clickhouse", "replicated"}, "replicated needs clickhouse.cluster")
+		}
+		if c.ClickHouse.OnCluster != nil {
+			v.errorf(path{"clickhouse", "on_cluster"}, "on_cluster needs clickhouse.cluster")
 		}
 	}
 	if !identRe.MatchString(c.ClickHouse.Database) {

@@ -24,7 +24,8 @@ func OpenConfig(ctx context.Context, ch config.ClickHouse, stateDir string, log 
 		addr = []string{srv.Addr()}
 	}
 	return Open(ctx, Options{Addr: addr, Database: ch.Database, Username: ch.Username,
-		Password: ch.PasswordEnv.Value().Reveal(), TLS: ch.TLS, DialTimeout: ch.DialTimeout.D(), Logger: log})
+		Password: ch.PasswordEnv.Value().Reveal(), TLS: ch.TLS, DialTimeout: ch.DialTimeout.D(), Logger: log,
+		Cluster: ClusterFromConfig(ch)})
 }
 
 // EmbeddedDir is where the embedded server keeps its files.

@@ -34,6 +34,9 @@ type Options struct {
 	DialTimeout time.Duration
 	// Logger receives the store's logs (default slog.Default()).
 	Logger *slog.Logger
+	// Cluster, when set, lays the schema out over a sharded cluster whose
+	// nodes Addr lists; nil is a single server.
+	Cluster *Cluster
 }
 
 // Store is a connection to backlash's ClickHouse database.
@@ -42,6 +45,9 @@ type Store struct {
 	db   string
 	addr []string
 	log  *slog.Logger
+	// opts and cluster are kept for the per-node connections of a cluster.
+	opts    Options
+	cluster *Cluster
 }
 
 var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
@@ -68,6 +74,12 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.TLS {
 		opts.TLS = &tls.Config{MinVersion: tls.VersionTLS12}
 	}
+	if o.Cluster != nil {
+		if !clusterNameRe.MatchString(o.Cluster.Name) {
+			return nil, fmt.Errorf("store: bad cluster name %q", o.Cluster.Name)
+		}
+		opts.Settings = clusterSettings()
+	}
 	conn, err := clickhouse.Open(opts)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", strings.Join(o.Addr, ","), err)
@@ -80,7 +92,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
 	}
-	return &Store{conn: conn, db: o.Database, addr: o.Addr, log: o.Logger}, nil
+	return &Store{conn: conn, db: o.Database, addr: o.Addr, log: o.Logger, opts: o, cluster: o.Cluster}, nil
 }
 
 // Close closes the connection.
@@ -153,7 +165,11 @@ func Migrations() ([]Migration, error) {
 
 // Migrate applies the migrations not yet recorded in schema_migrations and
 // returns the names of those it applied. Running it again applies nothing.
+// On a cluster it applies them as ClusterMigrations rewrites them.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	if s.cluster != nil {
+		return s.migrateCluster(ctx)
+	}
 	if err := s.conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+s.Table("schema_migrations")+` (
     version UInt32, name String, applied_at DateTime
 ) ENGINE = MergeTree() ORDER BY version`); err != nil {

@@ -36,6 +36,12 @@ type Options struct {
 	// StartTimeout bounds waiting for the server to accept connections
 	// (default 30s).
 	StartTimeout time.Duration
+	// Clusters, keyed by name, are written to the config's remote_servers
+	// section so the server can be one node of a sharded cluster.
+	Clusters map[string]Cluster
+	// Macros are written to the config's macros section ({shard},
+	// {replica}) for Replicated*MergeTree paths.
+	Macros map[string]string
 }
 
 // Server is a running ClickHouse server.
@@ -117,7 +123,11 @@ func start(ctx context.Context, bin []string, dir string, port int, opts Options
 	if err != nil {
 		return nil, fmt.Errorf("chserver: %w", err)
 	}
-	if err := writeConfig(dir, port, httpPort); err != nil {
+	extra, err := clusterXML(opts.Clusters, opts.Macros)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeConfig(dir, port, httpPort, extra); err != nil {
 		return nil, err
 	}
 	args := append(append([]string{}, bin[1:]...), "--config-file="+filepath.Join(dir, "config.xml"))
@@ -268,7 +278,7 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func writeConfig(dir string, port, httpPort int) error {
+func writeConfig(dir string, port, httpPort int, extra string) error {
 	cfg := fmt.Sprintf(`<?xml version="1.0"?>
 <yandex>
   <logger>
@@ -293,8 +303,8 @@ func writeConfig(dir string, port, httpPort int) error {
   <uncompressed_cache_size>268435456</uncompressed_cache_size>
   <max_concurrent_queries>200</max_concurrent_queries>
   <mlock_executable>false</mlock_executable>
-</yandex>
-`, dir, port, httpPort)
+%[4]s</yandex>
+`, dir, port, httpPort, extra)
 	users := `<?xml version="1.0"?>
 <yandex>
   <profiles>
