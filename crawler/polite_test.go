@@ -88,21 +88,67 @@ func TestOffDomainLinksNotFollowed(t *testing.T) {
 }
 
 func TestRobotsTxt(t *testing.T) {
-	routes := map[string]route{
-		"/robots.txt": {body: "User-agent: *\nDisallow: /private/\n", ctype: "text/plain"},
-		"/private/a":  {body: onePost},
-		"/public/a":   {body: onePost},
+	cases := []struct {
+		name     string
+		robots   route
+		ignore   bool
+		wantHits map[string]int
+		wantErr  string
+	}{
+		{name: "disallowed path", robots: route{body: "User-agent: *\nDisallow: /private/\n", ctype: "text/plain"},
+			wantHits: map[string]int{"/private/a": 0, "/public/a": 1}, wantErr: "robots.txt"},
+		{name: "group for our agent wins", robots: route{body: "User-agent: *\nDisallow: /\n\nUser-agent: backlash\nDisallow: /private/\n", ctype: "text/plain"},
+			wantHits: map[string]int{"/private/a": 0, "/public/a": 1}, wantErr: "robots.txt"},
+		{name: "ignored for our own sites", robots: route{body: "User-agent: *\nDisallow: /\n", ctype: "text/plain"}, ignore: true,
+			wantHits: map[string]int{"/private/a": 1, "/public/a": 1}},
+		{name: "missing robots.txt allows all", robots: route{body: "not found", status: 404},
+			wantHits: map[string]int{"/private/a": 1, "/public/a": 1}},
+		{name: "server error disallows all", robots: route{body: "oops", status: 503},
+			wantHits: map[string]int{"/private/a": 0, "/public/a": 0}, wantErr: "robots.txt"},
+		{name: "unparsable robots.txt is ignored", robots: route{body: "Disallow: /\nCrawl-delay: 5\n", ctype: "text/plain"},
+			wantHits: map[string]int{"/private/a": 1, "/public/a": 1}},
 	}
-	s := newSite(t, routes)
-	src := onePostSource("robots", s.URL+"/private/a", s.URL+"/public/a")
-	_, stats, _ := collect(t, testCrawler(Options{}), src, State{})
-	if stats.Posts != 1 || stats.Errors != 1 || !strings.Contains(stats.LastError, "robots.txt") || s.hit("/private/a") != 0 {
-		t.Errorf("stats %+v hits %d; want /private/a refused by robots.txt", stats, s.hit("/private/a"))
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, map[string]route{"/robots.txt": c.robots, "/private/a": {body: onePost}, "/public/a": {body: onePost}})
+			src := onePostSource("robots", s.URL+"/private/a", s.URL+"/public/a")
+			src.IgnoreRobots = c.ignore
+			_, stats, err := collect(t, testCrawler(Options{UserAgent: "backlash/1"}), src, State{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for path, n := range c.wantHits {
+				if s.hit(path) != n {
+					t.Errorf("%s fetched %d times, want %d", path, s.hit(path), n)
+				}
+			}
+			if !strings.Contains(stats.LastError, c.wantErr) || (c.wantErr == "") != (stats.Errors == 0) {
+				t.Errorf("stats %+v, want error %q", stats, c.wantErr)
+			}
+			if c.ignore && s.hit("/robots.txt") != 0 {
+				t.Error("robots.txt fetched although ignored")
+			}
+			if !c.ignore && s.hit("/robots.txt") != 1 {
+				t.Errorf("robots.txt fetched %d times, want once per crawl", s.hit("/robots.txt"))
+			}
+		})
 	}
-	src.IgnoreRobots = true
-	_, stats, _ = collect(t, testCrawler(Options{}), src, State{})
-	if stats.Errors != 0 || s.hit("/private/a") != 1 {
-		t.Errorf("ignore_robots: stats %+v", stats)
+}
+
+func TestRobotsCrawlDelay(t *testing.T) {
+	var times []time.Time
+	s := newSite(t, map[string]route{"/robots.txt": {body: "User-agent: *\nCrawl-delay: 0.3\n", ctype: "text/plain"}})
+	for _, p := range []string{"/1", "/2"} {
+		s.set(p, route{handler: func(w http.ResponseWriter, r *http.Request) {
+			times = append(times, time.Now())
+			fmt.Fprint(w, onePost)
+		}})
+	}
+	if _, _, err := collect(t, testCrawler(Options{}), onePostSource("slow-please", s.URL+"/1", s.URL+"/2"), State{}); err != nil {
+		t.Fatal(err)
+	}
+	if len(times) != 2 || times[1].Sub(times[0]) < 280*time.Millisecond {
+		t.Errorf("requests %v apart, want robots.txt's Crawl-delay of 300ms", times[1].Sub(times[0]))
 	}
 }
 

@@ -16,11 +16,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gocolly/colly/v2"
+	"github.com/temoto/robotstxt"
 	"golang.org/x/net/html/charset"
 
 	"github.com/backlash-monitor/backlash/config"
@@ -89,7 +91,22 @@ type Fetcher struct {
 	domains []string
 
 	transport *http.Transport
+
+	mu    sync.Mutex
+	hosts map[string]*host
 }
+
+// host is what a crawl knows about one scheme://host:port: its robots.txt
+// and the limit rule that paces requests to it.
+type host struct {
+	once   sync.Once
+	robots *robotstxt.RobotsData
+	err    error
+}
+
+// maxCrawlDelay caps a robots.txt Crawl-delay; a site asking for more is
+// crawled at this pace.
+const maxCrawlDelay = time.Minute
 
 // Close releases the fetcher's idle connections.
 func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
@@ -146,7 +163,7 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 	c.MaxBodySize = cfg.MaxBodyBytes
 	c.AllowURLRevisit = true // kinds track visited pages; retries refetch
 	c.ParseHTTPErrorResponse = true
-	c.IgnoreRobotsTxt = src.IgnoreRobots
+	c.IgnoreRobotsTxt = true // robots.txt is read by prepare, which also honours Crawl-delay
 	c.CacheDir = ""
 	c.DetectCharset = false
 	c.MaxDepth, c.MaxRequests = 0, 0
@@ -174,23 +191,7 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 	c.WithTransport(tr)
 	c.SetRequestTimeout(cfg.Timeout)
 	c.Context = ctx
-	// One rule per domain, so each domain gets its own delay and
-	// parallelism; the catch-all covers hosts reached by redirects.
-	delay := src.Delay.D()
-	var rules []*colly.LimitRule
-	for _, d := range domains {
-		rules = append(rules, &colly.LimitRule{
-			DomainRegexp: `^` + regexp.QuoteMeta(d) + `(:\d+)?$`,
-			Delay:        delay,
-			RandomDelay:  delay / 4,
-			Parallelism:  max(src.Parallelism, 1),
-		})
-	}
-	rules = append(rules, &colly.LimitRule{DomainGlob: "*", Delay: delay, RandomDelay: delay / 4, Parallelism: max(src.Parallelism, 1)})
-	if err := c.Limits(rules); err != nil {
-		return nil, err
-	}
-	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains, transport: tr}
+	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains, transport: tr, hosts: map[string]*host{}}
 	c.OnRequest(func(r *colly.Request) {
 		if src.Encoding != "" {
 			r.ResponseCharacterEncoding = src.Encoding
@@ -209,9 +210,15 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 // Get fetches rawURL. accept is sent as the Accept header. Timeouts, 429
 // and 5xx responses are retried; other error statuses return *HTTPError.
 func (f *Fetcher) Get(ctx context.Context, rawURL, accept string) (*Page, error) {
+	return f.retrying(ctx, rawURL, func() (*Page, error) { return f.once(ctx, rawURL, accept) })
+}
+
+// retrying calls do until it succeeds, fails for good, or runs out of
+// retries, waiting between attempts with backoff or as Retry-After says.
+func (f *Fetcher) retrying(ctx context.Context, rawURL string, do func() (*Page, error)) (*Page, error) {
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
-		page, err := f.once(ctx, rawURL, accept)
+		page, err := do()
 		status := 0
 		if page != nil {
 			status = page.Status
@@ -243,8 +250,106 @@ func (f *Fetcher) Get(ctx context.Context, rawURL, accept string) (*Page, error)
 	}
 }
 
-// once makes one request through colly.
+// ErrRobots is returned for a URL the site's robots.txt disallows.
+var ErrRobots = errors.New("disallowed by robots.txt (set ignore_robots: true only for sites you own)")
+
+// prepare reads a host's robots.txt on first contact, sets the pace for
+// the host (the source's delay, or a longer Crawl-delay), and checks that
+// robots.txt allows u.
+func (f *Fetcher) prepare(ctx context.Context, u *url.URL) error {
+	key := u.Scheme + "://" + u.Host
+	f.mu.Lock()
+	h := f.hosts[key]
+	if h == nil {
+		h = &host{}
+		f.hosts[key] = h
+	}
+	f.mu.Unlock()
+	h.once.Do(func() {
+		delay := f.src.Delay.D()
+		if !f.src.IgnoreRobots {
+			h.robots, h.err = f.loadRobots(ctx, key)
+			if h.robots != nil {
+				if cd := h.robots.FindGroup(f.cfg.UserAgent).CrawlDelay; cd > delay {
+					delay = min(cd, maxCrawlDelay)
+					f.cfg.Logger.Info("robots.txt asks for a longer delay", "host", u.Host, "delay", delay)
+				}
+			}
+		}
+		// Rules are matched on the request's host:port.
+		if err := f.c.Limit(&colly.LimitRule{
+			DomainRegexp: `^` + regexp.QuoteMeta(u.Host) + `$`,
+			Delay:        delay,
+			RandomDelay:  delay / 4,
+			Parallelism:  max(f.src.Parallelism, 1),
+		}); err != nil && h.err == nil {
+			h.err = err
+		}
+	})
+	if h.err != nil {
+		return fmt.Errorf("robots.txt: %w", h.err)
+	}
+	if h.robots != nil {
+		p := u.EscapedPath()
+		if p == "" {
+			p = "/"
+		}
+		if u.RawQuery != "" {
+			p += "?" + u.RawQuery
+		}
+		if !h.robots.TestAgent(p, f.cfg.UserAgent) {
+			return ErrRobots
+		}
+	}
+	return nil
+}
+
+// loadRobots fetches and parses a host's robots.txt. A missing file (4xx)
+// allows everything; a server error (5xx) disallows everything for this
+// crawl, as the robots.txt standard asks; an unparsable file is ignored
+// with a warning.
+func (f *Fetcher) loadRobots(ctx context.Context, base string) (*robotstxt.RobotsData, error) {
+	u := base + "/robots.txt"
+	page, err := f.retrying(ctx, u, func() (*Page, error) { return f.request(ctx, u, "text/plain") })
+	var he *HTTPError
+	switch {
+	case errors.As(err, &he):
+		return robotstxt.FromStatusAndBytes(he.Status, nil)
+	case err != nil:
+		return nil, err
+	}
+	r, err := robotstxt.FromStatusAndBytes(page.Status, page.Body)
+	if err != nil {
+		var pe *robotstxt.ParseError
+		if errors.As(err, &pe) {
+			f.cfg.Logger.Warn("ignoring unparsable robots.txt", "url", u, "err", err)
+			return nil, nil
+		}
+		return nil, err
+	}
+	return r, nil
+}
+
+// once checks robots.txt and makes one request.
 func (f *Fetcher) once(ctx context.Context, rawURL, accept string) (*Page, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if !f.Allowed(rawURL) {
+		return nil, fmt.Errorf("host not in allowed_domains: %w", colly.ErrForbiddenDomain)
+	}
+	if err := f.prepare(ctx, u); err != nil {
+		return nil, err
+	}
+	return f.request(ctx, rawURL, accept)
+}
+
+// request makes one request through colly.
+func (f *Fetcher) request(ctx context.Context, rawURL, accept string) (*Page, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -277,8 +382,6 @@ func (f *Fetcher) once(ctx context.Context, rawURL, accept string) (*Page, error
 // unwrapColly turns colly's sentinel errors into clearer ones.
 func unwrapColly(err error) error {
 	switch {
-	case errors.Is(err, colly.ErrRobotsTxtBlocked):
-		return fmt.Errorf("disallowed by robots.txt (set ignore_robots: true only for sites you own): %w", err)
 	case errors.Is(err, colly.ErrForbiddenDomain):
 		return fmt.Errorf("host not in allowed_domains: %w", err)
 	}
@@ -307,7 +410,7 @@ func (f *Fetcher) retryWait(p *Page, err error, attempt int) (time.Duration, boo
 		return backoff, true
 	}
 	if errors.Is(err, ErrBlockedAddress) || errors.Is(err, ErrTooLarge) ||
-		errors.Is(err, colly.ErrRobotsTxtBlocked) || errors.Is(err, colly.ErrForbiddenDomain) ||
+		errors.Is(err, ErrRobots) || errors.Is(err, colly.ErrForbiddenDomain) ||
 		errors.Is(err, context.Canceled) {
 		return 0, false
 	}
