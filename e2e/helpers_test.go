@@ -230,11 +230,16 @@ type cfgOpts struct {
 	SlackURL    string
 	PasswordEnv string
 	MaxPages    int
+	// Evidence is how many negative posts an alert quotes (default 5).
+	Evidence int
 }
 
 func configYAML(o cfgOpts) string {
 	if o.MaxPages == 0 {
 		o.MaxPages = 500
+	}
+	if o.Evidence == 0 {
+		o.Evidence = 5
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "state_dir: %q\nclickhouse:\n  addr: [%q]\n  database: %s\n", o.StateDir, o.Addr, o.DB)
@@ -261,7 +266,7 @@ sources:
 	if o.SlackURL != "" {
 		fmt.Fprintf(&b, `alerts:
   console: false
-  evidence: 5
+  evidence: %d
   rules:
     - name: negative-surge
       topic: %s
@@ -275,7 +280,7 @@ sources:
     token_env: %s
     api_url: %q
     channel: "#comms"
-`, topic, slackTokEnv, o.SlackURL)
+`, o.Evidence, topic, slackTokEnv, o.SlackURL)
 	}
 	return b.String()
 }
