@@ -107,6 +107,13 @@ func (f *forum) Add(ps ...forumPost) {
 	f.posts = append(f.posts, ps...)
 }
 
+// SetDelay sets how long each page takes to serve.
+func (f *forum) SetDelay(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.Delay = d
+}
+
 // Served returns the ids served so far.
 func (f *forum) Served() map[string]bool {
 	f.mu.Lock()
