@@ -234,7 +234,7 @@ func TestCrawlKilled(t *testing.T) {
 	site := newForum(t, time.Now)
 	site.PerPage = 200
 	site.Add(olderPosts("k", time.Now().Add(-time.Minute), 6000)...) // 30 pages
-	site.SetDelay(60 * time.Millisecond)
+	site.SetDelay(100 * time.Millisecond)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "backlash.yaml")
 	if err := os.WriteFile(cfgPath, []byte(configYAML(cfgOpts{StateDir: dir, Addr: addr, DB: db, ForumURL: site.URL()})), 0o600); err != nil {
