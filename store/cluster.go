@@ -501,40 +501,69 @@ func (s *Store) migrateCluster(ctx context.Context) ([]string, error) {
 	if s.cluster.OnCluster {
 		on = " ON CLUSTER " + quoteIdent(s.cluster.Name)
 	}
-	setup := []string{
-		"CREATE DATABASE IF NOT EXISTS " + quoteIdent(s.db) + on,
-		"CREATE TABLE IF NOT EXISTS " + s.Table("schema_migrations") + on + " " + schemaMigrationsColumns,
+	setup := []struct{ table, where, sql string }{
+		{"system.databases", "name = ?", "CREATE DATABASE IF NOT EXISTS " + quoteIdent(s.db) + on},
+		{"system.tables", "database = ? AND name = 'schema_migrations'",
+			"CREATE TABLE IF NOT EXISTS " + s.Table("schema_migrations") + on + " " + schemaMigrationsColumns},
+	}
+	// Create only what is missing, so users without DDL rights can run
+	// once the schema exists. With ON CLUSTER the first node creates it
+	// everywhere.
+	for _, st := range setup {
+		for i, n := range nodes {
+			ok, err := exists(ctx, n, st.table, st.where, s.db)
+			if err == nil && !ok {
+				if s.cluster.OnCluster {
+					n = nodes[0]
+				}
+				err = n.Exec(ctx, st.sql)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("store: node %s: %s: %w", s.addr[i], firstLine(st.sql), err)
+			}
+		}
 	}
 	done := make([]map[int]bool, len(nodes))
 	for i, n := range nodes {
-		if i == 0 || !s.cluster.OnCluster {
-			for _, q := range setup {
-				if err := n.Exec(ctx, q); err != nil {
-					return nil, fmt.Errorf("store: node %s: %s: %w", s.addr[i], firstLine(q), err)
-				}
-			}
-		}
 		if done[i], err = readApplied(ctx, n, s.Table("schema_migrations")); err != nil {
 			return nil, fmt.Errorf("store: node %s: %w", s.addr[i], err)
 		}
 	}
+	// A node added after the ON CLUSTER run gets the statements run on it
+	// alone, so the node-by-node rewrite is needed too.
+	perNode := cms
+	if s.cluster.OnCluster {
+		c := *s.cluster
+		c.OnCluster = false
+		if perNode, err = ClusterMigrations(c, s.db); err != nil {
+			return nil, err
+		}
+	}
 	var applied []string
-	for _, m := range cms {
-		ran := false
+	for k, m := range cms {
+		ran, onCluster := false, false
 		for i, n := range nodes {
 			if done[i][m.Version] {
 				continue
 			}
-			// With ON CLUSTER the first node's run reaches every node;
-			// the others only record it.
-			if i == 0 || !s.cluster.OnCluster {
-				for _, st := range m.Statements {
-					if st.Once && (i != 0 || done[0][m.Version]) {
-						continue
+			var stmts []ClusterStatement
+			switch {
+			case s.cluster.OnCluster && i == 0:
+				// Reaches every node; the others only record it.
+				stmts, onCluster = m.Statements, true
+			case onCluster:
+			default:
+				for _, st := range perNode[k].Statements {
+					// Data statements go through the Distributed tables:
+					// once, on the first node, the first time.
+					if !st.Once || (i == 0 && !done[0][m.Version]) {
+						stmts = append(stmts, st)
 					}
-					if err := n.Exec(ctx, st.SQL); err != nil {
-						return applied, fmt.Errorf("store: migration %04d_%s on %s: %s: %w", m.Version, m.Name, s.addr[i], firstLine(st.SQL), err)
-					}
+				}
+			}
+			for _, st := range stmts {
+				if err := n.Exec(ctx, st.SQL); err != nil {
+					return applied, fmt.Errorf("store: migration %04d_%s on %s: %s: %w", m.Version, m.Name, s.addr[i], firstLine(st.SQL), err)
 				}
 			}
 			if err := recordMigration(ctx, n, s.Table("schema_migrations"), m.Migration); err != nil {
@@ -548,6 +577,15 @@ func (s *Store) migrateCluster(ctx context.Context) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// exists reports whether a system table has a row matching where.
+func exists(ctx context.Context, c driver.Conn, table, where string, args ...any) (bool, error) {
+	var n uint64
+	if err := c.QueryRow(ctx, "SELECT count() FROM "+table+" WHERE "+where, args...).Scan(&n); err != nil {
+		return false, fmt.Errorf("look up %s: %w", table, err)
+	}
+	return n > 0, nil
 }
 
 func readApplied(ctx context.Context, c driver.Conn, table string) (map[int]bool, error) {

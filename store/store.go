@@ -88,9 +88,16 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: connect %s: %w", strings.Join(o.Addr, ","), err)
 	}
-	if err := conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(o.Database)); err != nil {
-		conn.Close()
-		return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
+	// Only create what is missing, so a user without DDL rights (see
+	// docs/security.md) can open a store that exists.
+	if ok, err := exists(ctx, conn, "system.databases", "name = ?", o.Database); err != nil || !ok {
+		if err == nil {
+			err = conn.Exec(ctx, "CREATE DATABASE IF NOT EXISTS "+quoteIdent(o.Database))
+		}
+		if err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
+		}
 	}
 	return &Store{conn: conn, db: o.Database, addr: o.Addr, log: o.Logger, opts: o, cluster: o.Cluster}, nil
 }
@@ -170,10 +177,15 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if s.cluster != nil {
 		return s.migrateCluster(ctx)
 	}
-	if err := s.conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+s.Table("schema_migrations")+` (
+	if ok, err := exists(ctx, s.conn, "system.tables", "database = ? AND name = 'schema_migrations'", s.db); err != nil || !ok {
+		if err == nil {
+			err = s.conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+s.Table("schema_migrations")+` (
     version UInt32, name String, applied_at DateTime
-) ENGINE = MergeTree() ORDER BY version`); err != nil {
-		return nil, fmt.Errorf("store: create schema_migrations: %w", err)
+) ENGINE = MergeTree() ORDER BY version`)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: create schema_migrations: %w", err)
+		}
 	}
 	done, err := s.appliedVersions(ctx)
 	if err != nil {
