@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -437,5 +439,134 @@ func TestClusterPipeline(t *testing.T) {
 	}
 	if st, err := s.State(ctx, "src07"); err != nil || !st.HighWater.Equal(hw) || st.Cursor != "c" {
 		t.Fatalf("state = %+v, %v", st, err)
+	}
+}
+
+// TestLeastPrivilegeUsersOldServer installs the users.xml snippet of
+// docs/security.md on a server and checks each user can do its job and no
+// more, so the document stays true.
+func TestLeastPrivilegeUsersOldServer(t *testing.T) {
+	if _, err := chserver.Binary(); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("ClickHouse is required under CI: %v", err)
+		}
+		t.Skipf("skipping: needs a ClickHouse server: %v", err)
+	}
+	doc, err := os.ReadFile("../docs/security.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users string
+	for _, m := range regexp.MustCompile("(?s)```xml\n(.*?)```").FindAllStringSubmatch(string(doc), -1) {
+		if strings.Contains(m[1], "<backlash_writer>") {
+			users = m[1]
+		}
+	}
+	if users == "" {
+		t.Fatal("docs/security.md has no users.xml snippet with backlash_writer")
+	}
+	const password = "s3cret"
+	sum := sha256.Sum256([]byte(password))
+	users = strings.ReplaceAll(users, "REPLACE_WITH_SHA256_HEX", hex.EncodeToString(sum[:]))
+	users = regexp.MustCompile(`<ip>[^<]*</ip>`).ReplaceAllString(users, "<ip>127.0.0.1</ip>")
+	dir := t.TempDir()
+	if err := os.MkdirAll(dir+"/users.d", 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/users.d/backlash.xml", []byte(users), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	srv, err := chserver.Start(sctx, chserver.Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	ctx := context.Background()
+	open := func(user string) (*store.Store, error) {
+		return store.Open(ctx, store.Options{Addr: []string{srv.Addr()}, Database: "backlash", Username: user, Password: password,
+			Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	}
+	conn := func(user string) driver.Conn {
+		c, err := clickhouse.Open(&clickhouse.Options{Addr: []string{srv.Addr()}, Auth: clickhouse.Auth{Username: user, Password: password}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+
+	mig, err := open("backlash_migrator")
+	if err != nil {
+		t.Fatalf("migrator: %v", err)
+	}
+	if _, err := mig.Migrate(ctx); err != nil {
+		t.Fatalf("migrator: migrate: %v", err)
+	}
+	mig.Close()
+
+	w, err := open("backlash_writer")
+	if err != nil {
+		t.Fatalf("writer: open: %v", err)
+	}
+	defer w.Close()
+	if applied, err := w.Migrate(ctx); err != nil || len(applied) != 0 {
+		t.Fatalf("writer: migrate = %v, %v; want nothing to do", applied, err)
+	}
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	ps := []post.Post{{Source: "forum", ID: "1", Text: "broken", Published: t0, Topics: []string{"pay"},
+		Sentiment: &post.Sentiment{Compound: -0.5, Label: "negative"}}}
+	for i := 0; i < 2; i++ {
+		if _, err := w.SavePosts(ctx, ps); err != nil {
+			t.Fatalf("writer: save posts: %v", err)
+		}
+	}
+	if err := w.SetState(ctx, "forum", store.SourceState{HighWater: t0}); err != nil {
+		t.Fatalf("writer: set state: %v", err)
+	}
+	if series, err := w.Series(ctx, "pay", "", t0, t0.Add(time.Hour)); err != nil || series[0].Posts != 1 {
+		t.Fatalf("writer: series = %v, %v", series, err)
+	}
+	wc := conn("backlash_writer")
+	for _, q := range []string{
+		"DROP TABLE backlash.crawl_runs",
+		"TRUNCATE TABLE backlash.posts",
+		"ALTER TABLE backlash.posts DROP PARTITION 202603",
+		"CREATE TABLE backlash.junk (a String) ENGINE = Memory",
+		"SELECT count() FROM default.nothing",
+	} {
+		if err := wc.Exec(ctx, q); err == nil {
+			t.Errorf("writer may run %s", q)
+		}
+	}
+
+	for _, user := range []string{"backlash_reader", "analyst_jane"} {
+		c := conn(user)
+		if got := count(t, c, "SELECT count() FROM backlash.posts"); got != 2 {
+			t.Errorf("%s reads %d post rows, want 2", user, got)
+		}
+		if err := c.Exec(ctx, "INSERT INTO backlash.crawl_runs (run_id) SELECT 'x'"); err == nil {
+			t.Errorf("%s may insert", user)
+		}
+		if err := c.Exec(ctx, "DROP TABLE backlash.crawl_runs"); err == nil {
+			t.Errorf("%s may drop a table", user)
+		}
+	}
+	// The analyst may set query limits; the reader may not.
+	if err := conn("analyst_jane").Exec(ctx, "SELECT count() FROM backlash.posts SETTINGS max_threads = 1"); err != nil {
+		t.Errorf("analyst cannot set a query limit: %v", err)
+	}
+	if err := conn("backlash_reader").Exec(ctx, "SELECT count() FROM backlash.posts SETTINGS max_threads = 1"); err == nil {
+		t.Error("reader may change settings")
+	}
+	// It can open the existing store and see nothing is pending.
+	r, err := open("backlash_reader")
+	if err != nil {
+		t.Fatalf("reader: open: %v", err)
+	}
+	defer r.Close()
+	if n, err := r.Pending(ctx); err != nil || n != 0 {
+		t.Errorf("reader: pending = %d, %v", n, err)
 	}
 }
