@@ -432,6 +432,25 @@ func TestClusterPipeline(t *testing.T) {
 		}
 	}
 
+	// The ON CLUSTER and Replicated variants cannot run without Keeper,
+	// but the server must parse them: any error is about Keeper or the
+	// missing database, never syntax.
+	for _, c := range []store.Cluster{{Name: testCluster, Replicated: true, OnCluster: true}, {Name: testCluster, Replicated: true}} {
+		cms, err := store.ClusterMigrations(c, "bl_syntax")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range cms {
+			for _, st := range m.Statements {
+				err := nodes[0].Exec(ctx, st.SQL)
+				var ex *clickhouse.Exception
+				if errors.As(err, &ex) && ex.Code == 62 {
+					t.Errorf("%+v %04d: server cannot parse %s: %v", c, m.Version, st.SQL, err)
+				}
+			}
+		}
+	}
+
 	// Crawl state goes through its Distributed table too.
 	hw := t0.Add(3 * time.Hour)
 	if err := s.SetState(ctx, "src07", store.SourceState{HighWater: hw, Cursor: "c"}); err != nil {
