@@ -79,6 +79,7 @@ type ClusterStatement struct {
 
 // ClusterMigration is a migration as applied to a cluster.
 type ClusterMigration struct {
+	// Migration is the single-server migration rewritten.
 	Migration
 	// Statements replace Migration.SQL, in order.
 	Statements []ClusterStatement
@@ -210,7 +211,11 @@ func (r *rewriter) createTable(stmt string) ([]ClusterStatement, error) {
 	}
 	key, ok := shardingKeys[name]
 	if !ok {
-		key = "sipHash64(" + strings.TrimSuffix(strings.TrimPrefix(orderBy, "("), ")") + ")"
+		cols := orderBy
+		if e, err := matchParen(cols, 0); strings.HasPrefix(cols, "(") && err == nil && e == len(cols)-1 {
+			cols = strings.TrimSpace(cols[1:e])
+		}
+		key = "sipHash64(" + cols + ")"
 		if strings.EqualFold(strings.ReplaceAll(orderBy, " ", ""), "tuple()") {
 			key = "rand()"
 		}
@@ -577,6 +582,31 @@ func (s *Store) migrateCluster(ctx context.Context) ([]string, error) {
 		}
 	}
 	return applied, nil
+}
+
+// dropClusterDatabase drops the database on every node: with ON CLUSTER
+// through the first, otherwise node by node.
+func (s *Store) dropClusterDatabase(ctx context.Context) error {
+	nodes, err := s.nodeConns(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		for _, n := range nodes {
+			n.Close()
+		}
+	}()
+	q := "DROP DATABASE IF EXISTS " + quoteIdent(s.db)
+	if s.cluster.OnCluster {
+		q += " ON CLUSTER " + quoteIdent(s.cluster.Name)
+		nodes = nodes[:1]
+	}
+	for i, n := range nodes {
+		if err := n.Exec(ctx, q); err != nil {
+			return fmt.Errorf("store: drop database %s on %s: %w", s.db, s.addr[i], err)
+		}
+	}
+	return nil
 }
 
 // exists reports whether a system table has a row matching where.

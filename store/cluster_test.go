@@ -134,6 +134,9 @@ func TestClusterRewriteShapes(t *testing.T) {
 		{"DROP TABLE {db}.topic_rollup_5m_mv", []string{"DROP TABLE `db`.`topic_rollup_5m_mv`"}, false},
 		{"INSERT INTO {db}.alerts (alert_id) SELECT incident_id FROM {db}.incidents",
 			[]string{"INSERT INTO `db`.alerts (alert_id) SELECT incident_id FROM `db`.incidents"}, true},
+		{"CREATE TABLE {db}.ev (at DateTime, k String) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(at) ORDER BY toDate(at)",
+			[]string{"CREATE TABLE `db`.`ev_local`\n(at DateTime, k String)\nENGINE = ReplacingMergeTree()\nPARTITION BY toYYYYMM(at) ORDER BY toDate(at)",
+				"CREATE TABLE `db`.`ev`\n(at DateTime, k String)\nENGINE = Distributed('prod', 'db', 'ev_local', sipHash64(toDate(at)))"}, false},
 		{"CREATE TABLE IF NOT EXISTS {db}.kv (k String, v String) ENGINE = MergeTree ORDER BY (k, v) SETTINGS index_granularity = 8192",
 			[]string{"CREATE TABLE IF NOT EXISTS `db`.`kv_local`\n(k String, v String)\nENGINE = MergeTree()\nORDER BY (k, v) SETTINGS index_granularity = 8192",
 				"CREATE TABLE IF NOT EXISTS `db`.`kv`\n(k String, v String)\nENGINE = Distributed('prod', 'db', 'kv_local', sipHash64(k, v))"}, false},
@@ -458,6 +461,15 @@ func TestClusterPipeline(t *testing.T) {
 	}
 	if st, err := s.State(ctx, "src07"); err != nil || !st.HighWater.Equal(hw) || st.Cursor != "c" {
 		t.Fatalf("state = %+v, %v", st, err)
+	}
+
+	if err := s.DropDatabase(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range nodes {
+		if got := count(t, n, "SELECT count() FROM system.databases WHERE name = ?", db); got != 0 {
+			t.Errorf("node %d keeps the database after DropDatabase", i)
+		}
 	}
 }
 

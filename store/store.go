@@ -114,6 +114,9 @@ func (s *Store) Addr() string { return s.addr[0] }
 
 // DropDatabase deletes the store's database and everything in it.
 func (s *Store) DropDatabase(ctx context.Context) error {
+	if s.cluster != nil {
+		return s.dropClusterDatabase(ctx)
+	}
 	if err := s.conn.Exec(ctx, "DROP DATABASE IF EXISTS "+quoteIdent(s.db)); err != nil {
 		return fmt.Errorf("store: drop database %s: %w", s.db, err)
 	}
