@@ -261,14 +261,26 @@ func TestClusterPipeline(t *testing.T) {
 	ctx := context.Background()
 	addrs := []string{srvs[0].Addr(), srvs[1].Addr()}
 	const db = "bl_cluster"
-	s, err := store.Open(ctx, store.Options{Addr: addrs, Database: db, Username: "default",
-		Cluster: &store.Cluster{Name: testCluster},
-		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		t.Fatal(err)
+	openOn := func(addrs []string) *store.Store {
+		t.Helper()
+		s, err := store.Open(ctx, store.Options{Addr: addrs, Database: db, Username: "default",
+			Cluster: &store.Cluster{Name: testCluster},
+			Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	defer s.Close()
 	ms, _ := store.Migrations()
+	// The first node alone, then both: the second node is like one added
+	// later and gets every migration; the first gets none again.
+	first := openOn(addrs[:1])
+	if applied, err := first.Migrate(ctx); err != nil || len(applied) != len(ms) {
+		t.Fatalf("first node: applied %d migrations, %v; want %d", len(applied), err, len(ms))
+	}
+	first.Close()
+	s := openOn(addrs)
+	defer s.Close()
 	start := time.Now()
 	applied, err := s.Migrate(ctx)
 	if err != nil {
