@@ -43,28 +43,37 @@ func ClusterFromConfig(ch config.ClickHouse) *Cluster {
 // LocalSuffix ends the name of a table's per-node part.
 const LocalSuffix = "_local"
 
-// shardingKeys are the Distributed tables' sharding expressions. A key must
-// send every row that a ReplacingMergeTree or SummingMergeTree would merge
-// to the same shard, so it is always built from a prefix of the table's
-// ORDER BY. Tables not listed are sharded by their whole ORDER BY key.
-var shardingKeys = map[string]string{
-	// A post's versions land on one shard, so ReplacingMergeTree and FINAL
-	// see them together; hashing the id as well spreads a busy source.
-	"posts": "sipHash64(source, id)",
-	// Direct inserts only; the materialized view writes the rollup rows on
-	// the shard that holds the posts, and the readers sum over shards.
-	"topic_rollup_5m": "sipHash64(topic)",
-	// A topic's scores, incidents, alerts and rule states sit together.
-	"topic_risk":       "sipHash64(topic)",
-	"incidents":        "sipHash64(topic)",
-	"alerts":           "sipHash64(topic)",
-	"alert_conditions": "sipHash64(topic)",
-	// A source's runs and its crawl state sit together.
-	"crawl_runs":   "sipHash64(source)",
-	"source_state": "sipHash64(source)",
-	// One notification's versions, one silence's versions.
-	"alert_outbox":   "sipHash64(dedup_key)",
-	"alert_silences": "sipHash64(silence_id)",
+// shardingKey returns the Distributed table's sharding expression for a
+// table. A key must send every row that a ReplacingMergeTree or
+// SummingMergeTree would merge to the same shard, so it is always built
+// from a prefix of the table's ORDER BY. Tables not listed are sharded by
+// their whole ORDER BY key.
+func shardingKey(table string) (string, bool) {
+	switch table {
+	case "posts":
+		// A post's versions land on one shard, so ReplacingMergeTree and
+		// FINAL see them together; hashing the id as well spreads a busy
+		// source.
+		return "sipHash64(source, id)", true
+	case "topic_rollup_5m":
+		// Direct inserts only; the materialized view writes the rollup rows
+		// on the shard that holds the posts, and the readers sum over
+		// shards.
+		return "sipHash64(topic)", true
+	case "topic_risk", "incidents", "alerts", "alert_conditions":
+		// A topic's scores, incidents, alerts and rule states sit together.
+		return "sipHash64(topic)", true
+	case "crawl_runs", "source_state":
+		// A source's runs and its crawl state sit together.
+		return "sipHash64(source)", true
+	case "alert_outbox":
+		// One notification's versions.
+		return "sipHash64(dedup_key)", true
+	case "alert_silences":
+		// One silence's versions.
+		return "sipHash64(silence_id)", true
+	}
+	return "", false
 }
 
 // ClusterStatement is one statement of a migration rewritten for a cluster.
@@ -209,7 +218,7 @@ func (r *rewriter) createTable(stmt string) ([]ClusterStatement, error) {
 	if orderBy == "" {
 		return nil, fmt.Errorf("table %s: want ORDER BY (the sharding key is drawn from it)", name)
 	}
-	key, ok := shardingKeys[name]
+	key, ok := shardingKey(name)
 	if !ok {
 		cols := orderBy
 		if e, err := matchParen(cols, 0); strings.HasPrefix(cols, "(") && err == nil && e == len(cols)-1 {
