@@ -27,9 +27,17 @@ var formatRe = regexp.MustCompile("[*_~`]")
 // no <!channel>, <@U…> or forged <url|link>), broadcast words like @here are
 // broken with a zero-width space, formatting characters (* _ ~ `) get a
 // zero-width space so they cannot open bold, italics, strikes or code, and
-// line breaks fold into spaces so a post stays inside its quote.
+// line breaks fold into spaces so a post stays inside its quote. Bidirectional
+// controls (U+202A–U+202E, U+2066–U+2069) are dropped so a post cannot
+// visually reorder the rest of the message.
 func Escape(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
+			return -1
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	s = mrkdwnEscaper.Replace(s)
 	s = broadcastRe.ReplaceAllString(s, "$1\u200b$2")

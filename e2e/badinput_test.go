@@ -140,7 +140,7 @@ func TestBadInput(t *testing.T) {
 		for _, r := range "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" {
 			for _, m := range msgs {
 				if strings.ContainsRune(m.Text+strings.Join(blockStrings(t, m.Blocks), ""), r) {
-					t.Skipf("known gap: alerts.Escape passes bidirectional control %U through to Slack (message %s)", r, m.TS)
+					t.Errorf("alerts.Escape passed bidirectional control %U through to Slack (message %s)", r, m.TS)
 				}
 			}
 		}

@@ -80,6 +80,15 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 	if ctx.Err() != nil {
 		return res, errors.Join(append(errs, ctx.Err())...)
 	}
+	if j.Store == nil {
+		// ClickHouse is down: what was crawled is in the spool.
+		spooled := 0
+		for _, s := range res.Sources {
+			spooled += s.Spooled
+		}
+		errs = append(errs, fmt.Errorf("ClickHouse unavailable: %d posts spooled for the next run", spooled))
+		return res, errors.Join(errs...)
+	}
 	as, err := j.AssessAll(ctx, now)
 	res.Assessments = as
 	if err != nil {

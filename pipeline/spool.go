@@ -2,8 +2,10 @@ package pipeline
 
 import (
 	"bufio"
+	"bytes"
 	"context"
-	"encoding/json"
+	"encoding/base64"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -17,7 +19,7 @@ import (
 )
 
 // Spool keeps posts that could not be stored (ClickHouse down or killed
-// mid-run) in fsynced append-only files, one per run, until Replay stores
+// mid-run) in fsynced append-only files, one per run, a post per line, until Replay stores
 // them. Replaying is idempotent: the store counts a post it already has as
 // an update, never twice.
 type Spool struct {
@@ -38,18 +40,20 @@ func (s *Spool) Append(runID string, posts []post.Post) error {
 	if err := os.MkdirAll(s.dir, 0o750); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	name := filepath.Join(s.dir, safeName(runID)+".jsonl")
+	name := filepath.Join(s.dir, safeName(runID)+".spool")
 	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
 	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
 	for i := range posts {
-		if err := enc.Encode(&posts[i]); err != nil {
+		line, err := encodeSpooled(&posts[i])
+		if err != nil {
 			f.Close()
 			return fmt.Errorf("spool %s: %w", name, err)
 		}
+		w.Write(line)
+		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
 		f.Close()
@@ -109,7 +113,7 @@ func (s *Spool) Replay(ctx context.Context, save func(context.Context, []post.Po
 }
 
 func (s *Spool) files() ([]string, error) {
-	files, err := filepath.Glob(filepath.Join(s.dir, "*.jsonl"))
+	files, err := filepath.Glob(filepath.Join(s.dir, "*.spool"))
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
@@ -130,8 +134,8 @@ func readSpool(name string) ([]post.Post, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for line := 1; sc.Scan(); line++ {
-		var p post.Post
-		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+		p, err := decodeSpooled(sc.Bytes())
+		if err != nil {
 			// Only a torn final line is expected; anything else is reported.
 			if !sc.Scan() {
 				break
@@ -153,4 +157,28 @@ func safeName(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// encodeSpooled writes one post as a line: gob keeps every string's bytes
+// exactly (JSON would turn invalid UTF-8 into U+FFFD), and base64 keeps the
+// line free of newlines so a torn last line is recognisable.
+func encodeSpooled(p *post.Post) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(p); err != nil {
+		return nil, err
+	}
+	out := make([]byte, base64.StdEncoding.EncodedLen(buf.Len()))
+	base64.StdEncoding.Encode(out, buf.Bytes())
+	return out, nil
+}
+
+func decodeSpooled(line []byte) (post.Post, error) {
+	var p post.Post
+	raw := make([]byte, base64.StdEncoding.DecodedLen(len(line)))
+	n, err := base64.StdEncoding.Decode(raw, line)
+	if err != nil {
+		return p, err
+	}
+	err = gob.NewDecoder(bytes.NewReader(raw[:n])).Decode(&p)
+	return p, err
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/backlash-monitor/backlash/analyzer/sentiment"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler"
+	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
 
@@ -43,6 +44,10 @@ type SystemOptions struct {
 	// Entities names the people, organisations and places in alert
 	// evidence; nil extracts them with the built-in model.
 	Entities func(texts []string) []string
+	// SpoolWhenDown builds a system even when ClickHouse cannot be reached:
+	// it crawls into the spool, and Job.Run then fails saying how many
+	// posts wait there. The cron job uses it so an outage loses nothing.
+	SpoolWhenDown bool
 }
 
 // System is every part of backlash wired from one configuration.
@@ -51,9 +56,12 @@ type System struct {
 	Store   *store.Store
 	Scorer  *sentiment.Scorer
 	Crawler *crawler.Crawler
-	// Engine is nil with SystemOptions.NoAlerts.
+	// Engine is nil with SystemOptions.NoAlerts, or when the store is down.
 	Engine *alerts.Engine
 	Job    *Job
+	// StoreErr is why the store could not be opened; Store is nil then
+	// (only with SystemOptions.SpoolWhenDown).
+	StoreErr error
 }
 
 // Open builds the system: the store (opened and migrated; an embedded
@@ -91,16 +99,21 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 			}
 		}
 	}
-	st, err := store.OpenConfig(ctx, cfg.ClickHouse, cfg.StateDir, log)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	sys := &System{Config: cfg, Store: st, Scorer: scorer, Crawler: NewCrawler(cfg, log, o.Progress, o.Now)}
+	sys := &System{Config: cfg, Scorer: scorer, Crawler: NewCrawler(cfg, log, o.Progress, o.Now)}
 	spool := NewSpool(o.SpoolDir)
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		if !o.SpoolWhenDown {
+			return nil, err
+		}
+		log.Error("ClickHouse unavailable; crawling into the spool", "err", err)
+		sys.StoreErr = err
+		collector := NewCollector(sys.Crawler, analyzer.New(matcher, scorer), unavailable{err},
+			Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
+		sys.Job = &Job{Collector: collector, Topics: cfg.TopicNames(), Logger: log}
+		return sys, nil
+	}
+	sys.Store = st
 	collector := NewCollector(sys.Crawler, analyzer.New(matcher, scorer), st,
 		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
 	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool}
@@ -117,7 +130,37 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 }
 
 // Close closes the store.
-func (s *System) Close() error { return s.Store.Close() }
+func (s *System) Close() error {
+	if s.Store == nil {
+		return nil
+	}
+	return s.Store.Close()
+}
+
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
+	st, err := store.OpenConfig(ctx, cfg.ClickHouse, cfg.StateDir, log)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// unavailable is the store while ClickHouse cannot be reached: every call
+// fails with the reason, so the collector spools what it crawls.
+type unavailable struct{ err error }
+
+func (u unavailable) SavePosts(context.Context, []post.Post) (store.SaveResult, error) {
+	return store.SaveResult{}, u.err
+}
+func (u unavailable) State(context.Context, string) (store.SourceState, error) {
+	return store.SourceState{}, u.err
+}
+func (u unavailable) SetState(context.Context, string, store.SourceState) error { return u.err }
+func (u unavailable) RecordRun(context.Context, store.Run) error                { return u.err }
 
 // NewCrawler builds the crawler the configuration describes.
 func NewCrawler(cfg *config.Config, log *slog.Logger, progress io.Writer, now func() time.Time) *crawler.Crawler {
