@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/backlash-monitor/backlash/analyzer/detect"
@@ -113,8 +114,9 @@ func started(buckets []store.Bucket) int {
 func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assessment {
 	d := detect.New(*o.Detector)
 	windowStart := a.At.Add(-o.Window)
-	var basePosts, baseNeg, baseReach float64
-	var baseBuckets int
+	var basePosts, baseNeg, baseNegReach, windowNegReach float64
+	var baseBuckets, windowBuckets int
+	var baseReaches []float64
 	var recentNeg, earlierNeg float64
 	half := windowStart.Add(o.Window / 2)
 	for _, b := range buckets[started(buckets):] {
@@ -122,10 +124,13 @@ func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assess
 		if b.Start.Before(windowStart) {
 			basePosts += float64(b.Posts)
 			baseNeg += float64(b.Negative)
-			baseReach += float64(b.Reach)
+			baseNegReach += float64(b.NegativeReach)
+			baseReaches = append(baseReaches, float64(b.NegativeReach))
 			baseBuckets++
 			continue
 		}
+		windowNegReach += float64(b.NegativeReach)
+		windowBuckets++
 		a.Points = append(a.Points, p)
 		a.Observed += float64(b.Negative)
 		if !math.IsNaN(p.Expected) {
@@ -149,10 +154,17 @@ func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assess
 	if a.Stats.Posts > 0 {
 		share = float64(a.Stats.Negative) / float64(a.Stats.Posts)
 	}
+	// Reach is compared like with like: the engagement of negative posts
+	// when first seen, in the window against windows of the baseline. The
+	// baseline is the larger of the mean window and the 95th percentile of
+	// its windows, so one widely followed news item, which a quiet topic
+	// sees every few days, does not look like a tenfold surge; a floor of
+	// one interaction per bucket does the same for a topic's first likes.
 	var baselineReach float64
 	if baseBuckets > 0 {
-		perBucket := baseReach / float64(baseBuckets)
-		baselineReach = perBucket * float64(o.Window/store.BucketSize)
+		w := max(windowBuckets, 1)
+		mean := math.Max(baseNegReach/float64(baseBuckets), 1) * float64(w)
+		baselineReach = math.Max(mean, windowQuantile(baseReaches, w, 0.95))
 	}
 	a.Risk = risk.Compute(risk.Inputs{
 		NegAnomaly:       a.Peak.Score,
@@ -160,7 +172,7 @@ func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assess
 		BaselineNegShare: a.BaselineShare,
 		Posts:            int(a.Stats.Posts),
 		Negative:         int(a.Stats.Negative),
-		Reach:            float64(a.Stats.NegativeReach),
+		Reach:            windowNegReach,
 		BaselineReach:    baselineReach,
 		Authors:          int(a.Stats.NegativeAuthors),
 		Sources:          int(a.Stats.NegativeSources),
@@ -168,4 +180,24 @@ func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assess
 		Velocity:         (recentNeg + 1) / (earlierNeg + 1),
 	}, *o.Weights)
 	return a
+}
+
+// windowQuantile returns the q-quantile of the sums of w consecutive values.
+func windowQuantile(xs []float64, w int, q float64) float64 {
+	if len(xs) < w || w <= 0 {
+		return 0
+	}
+	sums := make([]float64, 0, len(xs)-w+1)
+	var sum float64
+	for i, x := range xs {
+		sum += x
+		if i >= w {
+			sum -= xs[i-w]
+		}
+		if i >= w-1 {
+			sums = append(sums, sum)
+		}
+	}
+	sort.Float64s(sums)
+	return sums[int(q*float64(len(sums)-1))]
 }
