@@ -47,15 +47,14 @@ type (
 		Rules []demoRule `yaml:"rules"`
 	}
 	demoRule struct {
-		Name       string  `yaml:"name"`
-		Topic      string  `yaml:"topic"`
-		Metric     string  `yaml:"metric"`
-		Threshold  float64 `yaml:"threshold"`
-		Severity   string  `yaml:"severity"`
-		Window     string  `yaml:"window"`
-		Baseline   string  `yaml:"baseline"`
-		MinPosts   int     `yaml:"min_posts"`
-		MinAuthors int     `yaml:"min_authors"`
+		Name         string             `yaml:"name"`
+		Topic        string             `yaml:"topic"`
+		Metric       string             `yaml:"metric"`
+		Severities   map[string]float64 `yaml:"severities"`
+		MinPosts     int                `yaml:"min_posts"`
+		MinAuthors   int                `yaml:"min_authors"`
+		MinSources   int                `yaml:"min_sources"`
+		ResolveAfter string             `yaml:"resolve_after"`
 	}
 )
 
@@ -111,8 +110,9 @@ func Config(baseURL string, s *Scenario) []byte {
 			},
 		},
 		Alerts: demoAlerts{Rules: []demoRule{{
-			Name: "negative-surge", Topic: "*", Metric: "negative_ratio", Threshold: 3, Severity: "warn",
-			Window: "1h", Baseline: "3d", MinPosts: 10, MinAuthors: 5,
+			Name: "brand-risk", Topic: "*", Metric: "risk",
+			Severities: map[string]float64{"watch": 40, "warn": 55, "page": 70},
+			MinPosts:   12, MinAuthors: 5, MinSources: 2, ResolveAfter: "3h",
 		}}},
 	}
 	var b bytes.Buffer

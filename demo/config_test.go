@@ -22,7 +22,9 @@ func allowedKeys() map[string]bool {
 		"sources[].delay", "sources[].max_pages", "sources[].lookback", "sources[].html", "sources[].json",
 		"alerts", "alerts.rules", "alerts.rules[].name", "alerts.rules[].topic", "alerts.rules[].metric",
 		"alerts.rules[].threshold", "alerts.rules[].severity", "alerts.rules[].window", "alerts.rules[].baseline",
-		"alerts.rules[].min_posts", "alerts.rules[].min_authors",
+		"alerts.rules[].min_posts", "alerts.rules[].min_authors", "alerts.rules[].min_sources",
+		"alerts.rules[].resolve_after", "alerts.rules[].severities", "alerts.rules[].severities.watch",
+		"alerts.rules[].severities.warn", "alerts.rules[].severities.page",
 	}
 	for _, k := range []string{"item", "id", "parent", "text", "author", "time", "url", "likes", "next"} {
 		keys = append(keys, "sources[].html."+k)

@@ -304,6 +304,10 @@ func (s *Scenario) components() []component {
 			},
 			apiShare: 0.45,
 		},
+		// The first screenshots go viral at once: a sharp burst of reactions
+		// within minutes, before the slower build-up of the main wave.
+		wave("first-screenshots", s.onset, 22, 20*time.Minute, 90*time.Minute, []weighted{
+			{StanceOutrage, 45}, {StancePrivacy, 20}, {StanceBoycott, 15}, {StanceSarcastic, 10}, {StanceDefence, 10}}),
 		wave("screenshots", s.onset, 50, peakAfterOnset, 8*time.Hour, []weighted{
 			{StanceOutrage, 40}, {StancePrivacy, 15}, {StanceBoycott, 17}, {StanceSarcastic, 10}, {StanceDefence, 10}, {StanceMediaShare, 8}}),
 		wave("state-media", s.stateMedia, 30, 2*time.Hour, 6*time.Hour, []weighted{

@@ -33,7 +33,7 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	}
 	defer release()
 	log := g.logger(e)
-	sys, err := wire(ctx, cfg, log, e.stdout, wireOptions{progress: progressWriter(e)})
+	sys, err := wire(ctx, cfg, log, e.stdout, wireOptions{progress: progressWriter(e), spoolWhenDown: true})
 	if err != nil {
 		return err
 	}
@@ -121,6 +121,9 @@ func progressWriter(e *env) io.Writer {
 
 // printRun writes a run's outcome for people.
 func printRun(w io.Writer, r pipeline.RunResult) {
+	if r.Replayed > 0 {
+		fmt.Fprintf(w, "replayed %d spooled posts from earlier runs\n", r.Replayed)
+	}
 	for _, s := range r.Sources {
 		status := "ok"
 		if s.Err != nil {
@@ -128,6 +131,9 @@ func printRun(w io.Writer, r pipeline.RunResult) {
 			if errors.Is(s.Err, context.Canceled) {
 				status = "cancelled"
 			}
+		}
+		if s.Spooled > 0 {
+			status += fmt.Sprintf(" (%d posts spooled)", s.Spooled)
 		}
 		fmt.Fprintf(w, "source %-16s pages %4d  posts %5d  stored %5d  new %5d  errors %3d  %s\n",
 			s.Source, s.Pages, s.Posts, s.Stored, s.New, s.Errors, status)

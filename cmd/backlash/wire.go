@@ -23,12 +23,14 @@ type wireOptions struct {
 	now      func() time.Time
 	noAlerts bool
 	metrics  pipeline.Metrics
+	// spoolWhenDown crawls into the spool when ClickHouse is unreachable.
+	spoolWhenDown bool
 }
 
 // wire builds the system; configuration problems become usage errors.
 func wire(ctx context.Context, cfg *config.Config, log *slog.Logger, stdout io.Writer, o wireOptions) (*pipeline.System, error) {
 	sys, err := pipeline.Open(ctx, cfg, pipeline.SystemOptions{Logger: log, Stdout: stdout, Progress: o.progress,
-		Now: o.now, NoAlerts: o.noAlerts, Metrics: o.metrics})
+		Now: o.now, NoAlerts: o.noAlerts, Metrics: o.metrics, SpoolWhenDown: o.spoolWhenDown})
 	if errors.Is(err, pipeline.ErrConfig) {
 		return nil, usageError{err}
 	}
