@@ -21,6 +21,8 @@ type Runner interface {
 type ReplayOptions struct {
 	// Step is the simulated time between runs (default 15m).
 	Step time.Duration
+	// Until ends the replay early (default: the scenario's end).
+	Until time.Time
 	// Pace is the wall time to wait between runs (default 0: flat out).
 	Pace time.Duration
 	// SetClock, when set, is told each run's simulated time before the run,
@@ -97,8 +99,12 @@ func Replay(ctx context.Context, sc *Scenario, site *Site, job Runner, sources [
 	backlash, calm := sc.Topics()
 	sum := Summary{Onset: sc.Onset(), Backlash: backlash, Calm: calm}
 	started := time.Now()
+	end := sc.End()
+	if !o.Until.IsZero() && o.Until.Before(end) {
+		end = o.Until
+	}
 	var at time.Time
-	for at = sc.Start().Add(o.Step); !at.After(sc.End()); at = at.Add(o.Step) {
+	for at = sc.Start().Add(o.Step); !at.After(end); at = at.Add(o.Step) {
 		if err := ctx.Err(); err != nil {
 			sum.Wall = time.Since(started)
 			return sum, err
