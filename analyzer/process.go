@@ -29,32 +29,49 @@ func New(m *Matcher, s Scorer) *Analyzer { return &Analyzer{matcher: m, scorer: 
 func (a *Analyzer) Process(posts []post.Post, allowed []string, keepUnmatched bool) []post.Post {
 	kept := posts[:0]
 	var r sentiment.Result
-	version := a.scorer.Version()
 	for i := range posts {
 		p := posts[i]
-		text := p.Text
-		if p.Title != "" && !strings.Contains(p.Text, p.Title) {
-			text = p.Title + ". " + p.Text
-		}
+		text := scoredText(&p)
 		p.Topics = a.matcher.Match(text, allowed)
 		if len(p.Topics) == 0 && !keepUnmatched {
 			continue
 		}
-		a.scorer.ScoreInto(text, &r)
-		p.Language = r.Language
-		p.Sentiment = nil
-		if r.Scored {
-			s := &post.Sentiment{Compound: r.Compound, Pos: r.Pos, Neu: r.Neu, Neg: r.Neg,
-				Label: string(r.Label), LexiconVersion: version}
-			if len(r.Terms) > 0 {
-				s.Terms = make([]string, len(r.Terms))
-				for j, t := range r.Terms {
-					s.Terms[j] = t.Text
-				}
-			}
-			p.Sentiment = s
-		}
+		a.score(&p, text, &r)
 		kept = append(kept, p)
 	}
 	return kept
+}
+
+// Score sets a post's sentiment and language, leaving its topics alone;
+// re-scoring stored posts uses it.
+func (a *Analyzer) Score(p *post.Post) {
+	var r sentiment.Result
+	a.score(p, scoredText(p), &r)
+}
+
+// scoredText is what a post is matched and scored on: its text, led by its
+// title when the text does not repeat it.
+func scoredText(p *post.Post) string {
+	if p.Title != "" && !strings.Contains(p.Text, p.Title) {
+		return p.Title + ". " + p.Text
+	}
+	return p.Text
+}
+
+func (a *Analyzer) score(p *post.Post, text string, r *sentiment.Result) {
+	a.scorer.ScoreInto(text, r)
+	p.Language = r.Language
+	p.Sentiment = nil
+	if !r.Scored {
+		return
+	}
+	s := &post.Sentiment{Compound: r.Compound, Pos: r.Pos, Neu: r.Neu, Neg: r.Neg,
+		Label: string(r.Label), LexiconVersion: a.scorer.Version()}
+	if len(r.Terms) > 0 {
+		s.Terms = make([]string, len(r.Terms))
+		for j, t := range r.Terms {
+			s.Terms[j] = t.Text
+		}
+	}
+	p.Sentiment = s
 }

@@ -85,8 +85,8 @@ func TestAPIReturnsScenario(t *testing.T) {
 			t.Fatalf("topics = %+v, want %s first (it has an open incident)", got.Topics, spikeTopic)
 		}
 		top := got.Topics[0]
-		if top.OpenIncidents != 1 || top.Score == nil || *top.Score < 0.8 {
-			t.Errorf("spike topic: open=%d score=%v, want 1 open and a score above 0.8", top.OpenIncidents, top.Score)
+		if top.OpenIncidents != 1 || top.Score == nil || *top.Score < 80 {
+			t.Errorf("spike topic: open=%d score=%v, want 1 open and a score above 80", top.OpenIncidents, top.Score)
 		}
 		if len(top.Volume24h.Values) != 24 || len(top.Volume7d.Values) != 7*24 {
 			t.Errorf("sparklines have %d and %d points, want 24 and 168", len(top.Volume24h.Values), len(top.Volume7d.Values))

@@ -156,15 +156,15 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 	}
 	start := now.Add(-24 * time.Hour).Truncate(5 * time.Minute)
 	for at := start; at.Before(now); at = at.Add(5 * time.Minute) {
-		score, observed := 0.05, 0.0
+		score, observed := 5.0, 0.0
 		if at.After(now.Add(-3 * time.Hour)) {
 			frac := float64(at.Sub(now.Add(-3*time.Hour))) / float64(3*time.Hour)
-			score, observed = 0.3+0.55*frac, 2
+			score, observed = 30+55*frac, 2
 		}
 		for _, tp := range topics {
 			sc := score
 			if tp == calmTopic {
-				sc, observed = 0.08, 0
+				sc, observed = 8, 0
 			}
 			if err := b.Append(tp, at.UTC(), uint32(300), sc, sc, 0.1, 0.1, 0.1, 0.0, observed, 0.05, 1.0,
 				uint64(2), uint64(0), uint64(2), uint64(2), uint8(0), now.UTC(), uint64(1)); err != nil {

@@ -52,10 +52,11 @@ type SystemOptions struct {
 
 // System is every part of backlash wired from one configuration.
 type System struct {
-	Config  *config.Config
-	Store   *store.Store
-	Scorer  *sentiment.Scorer
-	Crawler *crawler.Crawler
+	Config   *config.Config
+	Store    *store.Store
+	Scorer   *sentiment.Scorer
+	Analyzer *analyzer.Analyzer
+	Crawler  *crawler.Crawler
 	// Engine is nil with SystemOptions.NoAlerts, or when the store is down.
 	Engine *alerts.Engine
 	Job    *Job
@@ -99,7 +100,7 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 			}
 		}
 	}
-	sys := &System{Config: cfg, Scorer: scorer, Crawler: NewCrawler(cfg, log, o.Progress, o.Now)}
+	sys := &System{Config: cfg, Scorer: scorer, Analyzer: analyzer.New(matcher, scorer), Crawler: NewCrawler(cfg, log, o.Progress, o.Now)}
 	spool := NewSpool(o.SpoolDir)
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
@@ -108,13 +109,13 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		}
 		log.Error("ClickHouse unavailable; crawling into the spool", "err", err)
 		sys.StoreErr = err
-		collector := NewCollector(sys.Crawler, analyzer.New(matcher, scorer), unavailable{err},
+		collector := NewCollector(sys.Crawler, sys.Analyzer, unavailable{err},
 			Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
 		sys.Job = &Job{Collector: collector, Topics: cfg.TopicNames(), Logger: log}
 		return sys, nil
 	}
 	sys.Store = st
-	collector := NewCollector(sys.Crawler, analyzer.New(matcher, scorer), st,
+	collector := NewCollector(sys.Crawler, sys.Analyzer, st,
 		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
 	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool}
 	if !o.NoAlerts {

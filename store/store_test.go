@@ -142,3 +142,39 @@ func TestStateRoundTrip(t *testing.T) {
 		t.Fatalf("state = %+v, %v", st, err)
 	}
 }
+
+func TestRescoreRebuildsRollups(t *testing.T) {
+	ctx := context.Background()
+	s := chtest.Store(t)
+	t0 := time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)
+	var batch []post.Post
+	for i := 0; i < 6; i++ {
+		p := mkPost(fmt.Sprint(i), t0.Add(time.Duration(i)*time.Minute), 0.5, "pay")
+		p.Sentiment.LexiconVersion = "v1"
+		batch = append(batch, p)
+	}
+	if _, err := s.SavePosts(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Rescore(ctx, t0.Add(-time.Hour), "v2", func(p *post.Post) {
+		p.Sentiment = &post.Sentiment{Compound: -0.7, Label: "negative", LexiconVersion: "v2"}
+	})
+	if err != nil || n != 6 {
+		t.Fatalf("rescore = %d, %v; want 6", n, err)
+	}
+	series, err := s.Series(ctx, "pay", "", t0.Add(-time.Minute), t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posts, neg uint64
+	for _, b := range series {
+		posts += b.Posts
+		neg += b.Negative
+	}
+	if posts != 6 || neg != 6 {
+		t.Fatalf("after rescore the rollup has %d posts, %d negative; want 6 and 6", posts, neg)
+	}
+	if n, err := s.Rescore(ctx, t0.Add(-time.Hour), "v2", func(*post.Post) {}); err != nil || n != 0 {
+		t.Fatalf("second rescore = %d, %v; want nothing to do", n, err)
+	}
+}

@@ -85,8 +85,10 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdAnalyze(ctx context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "analyze", "analyze [--config FILE] [--at TIME]")
+	fs, g := flagSet(e, "analyze", "analyze [--config FILE] [--at TIME] | analyze --rescore --since TIME")
 	at := fs.String("at", "", "assess as of this time (RFC3339; default now)")
+	rescore := fs.Bool("rescore", false, "re-score stored posts whose lexicon version differs, and rebuild their rollups")
+	since := fs.String("since", "30d", "with --rescore: posts published since (RFC3339 or a duration ago)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -105,6 +107,17 @@ func cmdAnalyze(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer sys.Close()
+	if *rescore {
+		from, err := parseWhen(*since, time.Now().UTC())
+		if err != nil {
+			return usagef("--since: %v", err)
+		}
+		n, err := sys.Store.Rescore(ctx, from, sys.Scorer.Version(), sys.Analyzer.Score)
+		fmt.Fprintf(e.stdout, "re-scored %d posts since %s with lexicons %s; rollups rebuilt\n", n, from.Format(time.RFC3339), sys.Scorer.Version())
+		if err != nil {
+			return err
+		}
+	}
 	as, err := sys.Job.AssessAll(ctx, when)
 	printRun(e.stdout, pipeline.RunResult{Assessments: as})
 	return err

@@ -62,7 +62,7 @@
   function fmt(v) { return (v === null || v === undefined) ? "–" : C.fmtTick(v); }
   function stamp() { var u = $("updated"); if (u) u.textContent = "Updated " + new Date().toLocaleTimeString(); }
 
-  function scoreClass(s) { return s === null || s === undefined ? "" : s >= 0.6 ? "high" : s >= 0.3 ? "mid" : ""; }
+  function scoreClass(s) { return s === null || s === undefined ? "" : s >= 60 ? "high" : s >= 30 ? "mid" : ""; }
 
   function badge(txt, cls) { return h("span", "badge " + (cls || txt || ""), txt); }
 
@@ -141,7 +141,7 @@
         if (t.open_incidents) left.appendChild(badge(t.open_incidents + " open incident" + (t.open_incidents > 1 ? "s" : ""), "open"));
         head.appendChild(left);
         var sc = h("div", "score " + scoreClass(t.score));
-        sc.appendChild(h("b", null, t.score === null ? "–" : t.score.toFixed(2)));
+        sc.appendChild(h("b", null, t.score === null ? "–" : t.score.toFixed(0)));
         sc.appendChild(h("small", null, t.score_at ? "risk · " + ago(t.score_at) : "risk · none in 24 h"));
         head.appendChild(sc);
         card.appendChild(head);
@@ -168,7 +168,7 @@
         });
         g.appendChild(h("span", null, "Risk"));
         var rc = h("span", "spark-cell");
-        C.spark(rc, t.risk_24h.values, { cls: "risk", area: true, max: 1, label: "Risk score per hour, last 24h" });
+        C.spark(rc, t.risk_24h.values, { cls: "risk", area: true, max: 100, label: "Risk score per hour, last 24h" });
         g.appendChild(rc);
         g.appendChild(h("span"));
         card.appendChild(g);
@@ -262,7 +262,7 @@
         label: "Risk score",
         times: times,
         series: [{ name: "Risk", cls: "risk", area: true, values: s.points.map(function (p) { return p.score; }) }],
-        max: 1, height: 90, format: function (v) { return v.toFixed(1); }
+        max: 100, height: 90, format: function (v) { return v.toFixed(0); }
       });
       var total = 0, neg = 0, peak = null;
       s.points.forEach(function (p) { total += p.posts; neg += p.negative; if (p.score !== null && (peak === null || p.score > peak)) peak = p.score; });
@@ -271,7 +271,7 @@
       stat(box, "Posts", int(total));
       stat(box, "Negative", int(neg), false);
       stat(box, "Negative share", pct(total ? neg / total : null), total && neg / total >= 0.4);
-      stat(box, "Peak risk", peak === null ? "–" : peak.toFixed(2), peak !== null && peak >= 0.6);
+      stat(box, "Peak risk", peak === null ? "–" : peak.toFixed(0), peak !== null && peak >= 60);
       stat(box, "Alerts", int(s.alerts.length), s.alerts.length > 0);
 
       var ul = $("alerts");

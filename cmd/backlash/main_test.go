@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = runMain(context.Background(), &env{stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("topics:\n  - name: pay\n    keyword: [pay]\n"), 0o600)
+	tests := []struct {
+		args  []string
+		code  int
+		inOut string // must appear in stdout
+		inErr string // must appear in stderr
+	}{
+		{nil, exitUsage, "usage: backlash", ""},
+		{[]string{"help"}, exitOK, "commands:", ""},
+		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate"`},
+		{[]string{"version"}, exitOK, "backlash ", ""},
+		{[]string{"config", "check", "--config", "../../config/example.yaml"}, exitOK, "config/example.yaml: ok", ""},
+		{[]string{"config", "check", "--config", bad}, exitUsage, "", "bad.yaml:3: topics[0].keyword: unknown key"},
+		{[]string{"config", "check", "--config", "/nonexistent/backlash.yaml"}, exitUsage, "", "no such file"},
+		{[]string{"run", "--help"}, exitOK, "", "usage: backlash run"},
+		{[]string{"run", "--no-such-flag"}, exitUsage, "", "flag provided but not defined"},
+		{[]string{"detect"}, exitUsage, "", "--input is required"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, out, errs := run(t, "", tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.inOut) || !strings.Contains(errs, tt.inErr) {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+		})
+	}
+}
+
+func TestScoreCommand(t *testing.T) {
+	t.Setenv("BACKLASH_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
+	code, out, errs := run(t, `{"id":"a","text":"Boycott this app, it is a scam"}`+"\n"+`{"id":"b","text":"这个功能太恶心了"}`+"\n", "score")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSONL lines, got %q", out)
+	}
+	var a, b map[string]any
+	json.Unmarshal([]byte(lines[0]), &a)
+	json.Unmarshal([]byte(lines[1]), &b)
+	if a["id"] != "a" || a["label"] != "negative" || a["compound"].(float64) >= -0.05 {
+		t.Errorf("line a = %v", a)
+	}
+	if b["id"] != "b" || b["compound"] != nil || b["language"] != "zh" {
+		t.Errorf("unscored language must have null sentiment, got %v", b)
+	}
+}
+
+func TestDetectCommand(t *testing.T) {
+	code, out, errs := run(t, "2026-03-02T00:00:00Z,10\n2026-03-02T00:05:00Z,12\n2026-03-02T00:10:00Z,11\n", "detect", "--input", "-")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.HasPrefix(out, "timestamp,value,anomaly_score\n") || strings.Count(out, "\n") != 4 {
+		t.Fatalf("detect output:\n%s", out)
+	}
+}

@@ -1,0 +1,90 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/backlash-monitor/backlash/post"
+)
+
+// Rescore re-scores every post published since `since` whose lexicon
+// version differs from version: score is called on each post (it sets
+// Sentiment and Language) and the post is stored as a new version. Then the
+// rollups of the months touched are rebuilt from the posts, so the series
+// follow the new scores. It returns how many posts were re-scored.
+func (s *Store) Rescore(ctx context.Context, since time.Time, version string, score func(*post.Post)) (int, error) {
+	rows, err := s.conn.Query(ctx, `SELECT source, id, argMax(parent_id, version), argMax(thread, version), argMax(url, version),
+    argMax(author, version), argMax(title, version), argMax(text, version), min(published), argMax(time_guessed, version),
+    argMax(fetched, version), argMax(likes, version), argMax(replies, version), argMax(shares, version),
+    argMax(followers, version), argMax(topics, version), argMax(entities, version)
+FROM `+s.Table("posts")+` WHERE published >= ? GROUP BY source, id HAVING argMax(lexicon_version, version) != ?`, since.UTC(), version)
+	if err != nil {
+		return 0, fmt.Errorf("store: rescore: %w", err)
+	}
+	var posts []post.Post
+	for rows.Next() {
+		var p post.Post
+		var guessed uint8
+		if err := rows.Scan(&p.Source, &p.ID, &p.ParentID, &p.Thread, &p.URL, &p.Author, &p.Title, &p.Text,
+			&p.Published, &guessed, &p.Fetched, &p.Likes, &p.Replies, &p.Shares, &p.Followers, &p.Topics, &p.Entities); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("store: rescore: %w", err)
+		}
+		p.TimeGuessed = guessed == 1
+		score(&p)
+		posts = append(posts, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("store: rescore: %w", err)
+	}
+	for start := 0; start < len(posts); start += 5000 {
+		end := min(start+5000, len(posts))
+		if _, err := s.SavePosts(ctx, posts[start:end]); err != nil {
+			return start, err
+		}
+	}
+	if len(posts) == 0 {
+		return 0, nil
+	}
+	return len(posts), s.RebuildRollups(ctx, since)
+}
+
+// RebuildRollups recomputes topic_rollup_5m for every month from since's
+// on, from the newest version of each post. Run it with crawls paused: rows
+// inserted meanwhile into those months are counted from the posts anyway.
+func (s *Store) RebuildRollups(ctx context.Context, since time.Time) error {
+	rows, err := s.conn.Query(ctx, "SELECT DISTINCT toYYYYMM(published) FROM "+s.Table("posts")+" WHERE published >= ?", since.UTC())
+	if err != nil {
+		return fmt.Errorf("store: rebuild rollups: %w", err)
+	}
+	var months []uint32
+	for rows.Next() {
+		var m uint32
+		if err := rows.Scan(&m); err != nil {
+			rows.Close()
+			return fmt.Errorf("store: rebuild rollups: %w", err)
+		}
+		months = append(months, m)
+	}
+	rows.Close()
+	for _, m := range months {
+		if err := s.conn.Exec(ctx, fmt.Sprintf("ALTER TABLE %s DROP PARTITION %d", s.Table("topic_rollup_5m"), m)); err != nil {
+			return fmt.Errorf("store: rebuild rollups %d: %w", m, err)
+		}
+		if err := s.conn.Exec(ctx, "INSERT INTO "+s.Table("topic_rollup_5m")+` (topic, bucket, source, posts, scored, negative,
+ positive, sentiment_sum, reach, negative_reach)
+SELECT arrayJoin(topics) AS topic, toStartOfFiveMinute(pub) AS bucket, source, count(), countIf(isNotNull(compound)),
+    countIf(label = 'negative'), countIf(label = 'positive'), sum(ifNull(compound, 0)),
+    sum(toUInt64(likes) + replies + shares), sumIf(toUInt64(likes) + replies + shares, label = 'negative')
+FROM (SELECT source, id, min(published) AS pub, argMax(topics, version) AS topics, argMax(compound, version) AS compound,
+      argMax(label, version) AS label, argMax(likes, version) AS likes, argMax(replies, version) AS replies,
+      argMax(shares, version) AS shares
+      FROM `+s.Table("posts")+` WHERE toYYYYMM(published) = ? GROUP BY source, id)
+GROUP BY topic, bucket, source`, m); err != nil {
+			return fmt.Errorf("store: rebuild rollups %d: %w", m, err)
+		}
+	}
+	return nil
+}
