@@ -80,9 +80,8 @@ func Config(baseURL string, s *Scenario) []byte {
 	base := strings.TrimRight(baseURL, "/")
 	bk, bx := s.Keywords(BacklashTopic)
 	ck, _ := s.Keywords(CalmTopic)
-	// Every source gets a 1ms delay: no politeness pause is needed for a
-	// local demo site, and the loader reads "0s" as unset and substitutes
-	// its 1s default, which would make a replay crawl take minutes.
+	// No politeness pause is needed for the local demo site, so every
+	// source sets delay: 0s explicitly (unset would mean the 1s default).
 	cfg := demoConfig{
 		StateDir:   ".backlash",
 		ClickHouse: demoClickHouse{Embedded: true, Database: "backlash_demo"},
@@ -94,14 +93,14 @@ func Config(baseURL string, s *Scenario) []byte {
 		Sources: []demoSource{
 			{
 				Name: "forum", Kind: "html", URLs: []string{base + "/forum/latest"}, AllowPrivate: true,
-				Delay: "1ms", MaxPages: 200, Lookback: "10m",
+				Delay: "0s", MaxPages: 200, Lookback: "10m",
 				HTML: flowMap("item", "article.post", "id", "@data-id", "parent", "@data-parent",
 					"text", ".body", "author", ".author", "time", "time@datetime",
 					"url", "a.permalink@href", "likes", ".likes", "next", "a[rel=next]@href"),
 			},
-			{Name: "news", Kind: "feed", URLs: []string{base + "/news/rss.xml"}, AllowPrivate: true, Delay: "1ms"},
+			{Name: "news", Kind: "feed", URLs: []string{base + "/news/rss.xml"}, AllowPrivate: true, Delay: "0s"},
 			{
-				Name: "microblog", Kind: "json", AllowPrivate: true, Delay: "1ms",
+				Name: "microblog", Kind: "json", AllowPrivate: true, Delay: "0s",
 				URLs: []string{base + "/api/search?q=" + url.QueryEscape(SearchQuery)},
 				JSON: flowMap("items", "posts", "id", "id", "text", "text", "author", "author.handle",
 					"followers", "author.followers", "time", "created_at", "url", "url",

@@ -9,6 +9,8 @@ import (
 	"math/rand"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -28,8 +30,20 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	fs, g := flagSet(e, "bench", "bench [score|detect|crawl|e2e ...]   (default: all)")
 	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the benchmarks to this file")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return usageError{err}
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	which := fs.Args()
 	if len(which) == 0 {
@@ -45,9 +59,15 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		case "crawl":
 			err = benchCrawl(ctx, e.stdout, g.logger(e))
 		case "e2e":
-			err = benchE2E(ctx, e, g, *stateDir)
+			if err = benchDetection(ctx, e, *stateDir); err == nil {
+				err = benchThroughput(ctx, e, *stateDir)
+			}
+		case "detection":
+			err = benchDetection(ctx, e, *stateDir)
+		case "throughput":
+			err = benchThroughput(ctx, e, *stateDir)
 		default:
-			return usagef("unknown benchmark %q (want score, detect, crawl or e2e)", w)
+			return usagef("unknown benchmark %q (want score, detect, crawl, e2e, detection or throughput)", w)
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", w, err)
@@ -178,21 +198,20 @@ func benchCrawl(ctx context.Context, w io.Writer, log *slog.Logger) error {
 	return nil
 }
 
-// benchE2E replays the demo scenario headless, twice: at the demo's volume
-// in 15-minute steps, which measures detection against the ground truth;
-// and at 20 times the volume in 6-hour steps, which measures throughput:
-// posts per second through crawl, score, ClickHouse, rollup and alerting.
-func benchE2E(ctx context.Context, e *env, g *globalFlags, stateDir string) error {
-	log := slog.New(slog.DiscardHandler)
-	run := func(scale float64, step time.Duration) (demo.Summary, error) {
-		w, err := openDemoWorld(ctx, scale, stateDir, "backlash_bench", log, io.Discard)
-		if err != nil {
-			return demo.Summary{}, err
-		}
-		defer w.Close()
-		return demo.Replay(ctx, w.sc, w.site, w.sys.Job, w.cfg.Sources, demo.ReplayOptions{Step: step, SetClock: w.clock.Set})
+// replayDemo runs the demo scenario headless on a fresh database.
+func replayDemo(ctx context.Context, stateDir string, scale float64, step time.Duration) (demo.Summary, error) {
+	w, err := openDemoWorld(ctx, scale, stateDir, "backlash_bench", slog.New(slog.DiscardHandler), io.Discard)
+	if err != nil {
+		return demo.Summary{}, err
 	}
-	det, err := run(5, 15*time.Minute)
+	defer w.Close()
+	return demo.Replay(ctx, w.sc, w.site, w.sys.Job, w.cfg.Sources, demo.ReplayOptions{Step: step, SetClock: w.clock.Set})
+}
+
+// benchDetection replays the demo at its own volume in 15-minute runs and
+// measures detection against the ground truth.
+func benchDetection(ctx context.Context, e *env, stateDir string) error {
+	det, err := replayDemo(ctx, stateDir, 5, 15*time.Minute)
 	if err != nil {
 		return err
 	}
@@ -205,10 +224,18 @@ func benchE2E(ctx context.Context, e *env, g *globalFlags, stateDir string) erro
 	fmt.Fprintf(e.stdout, "  false alerts            %d (calm topic and calm days)\n", len(det.FalseAlerts))
 	fmt.Fprintf(e.stdout, "  escalated / resolved    %v / %v\n", det.Escalated, det.Resolved)
 	fmt.Fprintf(e.stdout, "  wall time per sim. day  %s\n", det.WallPerSimDay().Round(time.Millisecond))
+	return nil
+}
+
+// benchThroughput replays the demo at 20 times its volume in daily runs and
+// measures posts per second through crawl, score, ClickHouse, rollup and
+// alerting.
+func benchThroughput(ctx context.Context, e *env, stateDir string) error {
 	var rates []float64
 	var thr demo.Summary
 	for i := 0; i < 3; i++ {
-		if thr, err = run(20, 24*time.Hour); err != nil {
+		var err error
+		if thr, err = replayDemo(ctx, stateDir, 20, 24*time.Hour); err != nil {
 			return err
 		}
 		rates = append(rates, thr.PostsPerSecond())
