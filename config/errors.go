@@ -138,54 +138,34 @@ func (v *validator) err() error {
 
 // has reports whether the file sets the key at p.
 func (v *validator) has(p path) bool {
-	n := v.root
-	if n == nil {
-		return false
-	}
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	for _, e := range p {
-		var next *yaml.Node
-		switch e := e.(type) {
-		case int:
-			if n.Kind == yaml.SequenceNode && e < len(n.Content) {
-				next = n.Content[e]
-			}
-		case string:
-			if n.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(n.Content); i += 2 {
-					if n.Content[i].Value == e {
-						next = n.Content[i+1]
-						break
-					}
-				}
-			}
-		}
-		if next == nil {
-			return false
-		}
-		n = next
-	}
-	return true
+	_, found := v.walk(p)
+	return found
 }
 
 // line returns the line of the deepest node along p that exists.
 func (v *validator) line(p path) int {
+	line, _ := v.walk(p)
+	return line
+}
+
+// walk follows p from the root and returns the line of the deepest key or
+// item it reached, and whether it reached the end of p.
+func (v *validator) walk(p path) (line int, found bool) {
 	n := v.root
 	if n == nil {
-		return 0
+		return 0, false
 	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
-	line := n.Line
+	line = n.Line
 	for _, e := range p {
 		var next *yaml.Node
 		switch e := e.(type) {
 		case int:
 			if n.Kind == yaml.SequenceNode && e < len(n.Content) {
 				next = n.Content[e]
+				line = next.Line
 			}
 		case string:
 			if n.Kind == yaml.MappingNode {
@@ -199,14 +179,11 @@ func (v *validator) line(p path) int {
 			}
 		}
 		if next == nil {
-			return line
+			return line, false
 		}
 		n = next
-		if _, isKey := e.(string); !isKey {
-			line = n.Line
-		}
 	}
-	return line
+	return line, true
 }
 
 // keyAtLine finds the path of the key on the given line, if any.

@@ -96,11 +96,9 @@ func cmdAnalyze(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	when := time.Now()
-	if *at != "" {
-		if when, err = time.Parse(time.RFC3339, *at); err != nil {
-			return usagef("--at: %v", err)
-		}
+	when, err := parseAt(*at)
+	if err != nil {
+		return err
 	}
 	sys, err := wire(ctx, cfg, g.logger(e), e.stdout, wireOptions{noAlerts: true})
 	if err != nil {

@@ -120,3 +120,15 @@ func isTerminal(w io.Writer) bool {
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
+
+// parseAt reads an --at flag: an RFC3339 time, or now when empty.
+func parseAt(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return t, usagef("--at: %v", err)
+	}
+	return t, nil
+}
