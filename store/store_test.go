@@ -178,3 +178,40 @@ func TestRescoreRebuildsRollups(t *testing.T) {
 		t.Fatalf("second rescore = %d, %v; want nothing to do", n, err)
 	}
 }
+
+func TestEnrichStoresEntities(t *testing.T) {
+	ctx := context.Background()
+	s := chtest.Store(t)
+	t0 := time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)
+	if _, err := s.SavePosts(ctx, []post.Post{
+		mkPost("neg", t0, -0.6, "pay"), mkPost("pos", t0, 0.6, "pay"), mkPost("other", t0, -0.6, "card"),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	n, err := s.Enrich(ctx, "pay", t0.Add(-time.Hour), 10, func(p *post.Post) []string {
+		seen = append(seen, p.ID)
+		return []string{"Paywise", "Lagos"}
+	})
+	if err != nil || n != 1 || len(seen) != 1 || seen[0] != "neg" {
+		t.Fatalf("enrich = %d, %v, saw %v; want only the negative pay post", n, err, seen)
+	}
+	var ents []string
+	if err := s.Conn().QueryRow(ctx, "SELECT argMax(entities, version) FROM "+s.Table("posts")+" WHERE id = 'neg'").Scan(&ents); err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 2 || ents[0] != "Paywise" {
+		t.Fatalf("stored entities = %v", ents)
+	}
+	if n, _ := s.Enrich(ctx, "pay", t0.Add(-time.Hour), 10, func(*post.Post) []string { return []string{"x"} }); n != 0 {
+		t.Fatalf("second enrich touched %d posts; want none", n)
+	}
+	series, _ := s.Series(ctx, "pay", "", t0.Add(-time.Minute), t0.Add(time.Minute))
+	var total uint64
+	for _, b := range series {
+		total += b.Posts
+	}
+	if total != 2 {
+		t.Fatalf("rollup counts %d pay posts after enrich, want 2", total)
+	}
+}

@@ -8,8 +8,10 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/analyzer/entities"
 	"github.com/backlash-monitor/backlash/crawler"
 	"github.com/backlash-monitor/backlash/pipeline"
+	"github.com/backlash-monitor/backlash/post"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {
@@ -88,7 +90,9 @@ func cmdAnalyze(ctx context.Context, e *env, args []string) error {
 	fs, g := flagSet(e, "analyze", "analyze [--config FILE] [--at TIME] | analyze --rescore --since TIME")
 	at := fs.String("at", "", "assess as of this time (RFC3339; default now)")
 	rescore := fs.Bool("rescore", false, "re-score stored posts whose lexicon version differs, and rebuild their rollups")
-	since := fs.String("since", "30d", "with --rescore: posts published since (RFC3339 or a duration ago)")
+	since := fs.String("since", "30d", "with --rescore or --entities: posts published since (RFC3339 or a duration ago)")
+	ents := fs.Bool("entities", false, "name the people, organisations and places in each topic's most engaged negative posts")
+	entLimit := fs.Int("entities-limit", 500, "with --entities: posts per topic")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -114,6 +118,26 @@ func cmdAnalyze(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "re-scored %d posts since %s with lexicons %s; rollups rebuilt\n", n, from.Format(time.RFC3339), sys.Scorer.Version())
 		if err != nil {
 			return err
+		}
+	}
+	if *ents {
+		from, err := parseWhen(*since, time.Now().UTC())
+		if err != nil {
+			return usagef("--since: %v", err)
+		}
+		x := entities.NewExtractor()
+		for _, topic := range cfg.TopicNames() {
+			n, err := sys.Store.Enrich(ctx, topic, from, *entLimit, func(p *post.Post) []string {
+				var names []string
+				for _, en := range x.Extract([]string{p.Text}, 8) {
+					names = append(names, en.Text)
+				}
+				return names
+			})
+			fmt.Fprintf(e.stdout, "entities: %d negative posts about %s named since %s\n", n, topic, from.Format(time.RFC3339))
+			if err != nil {
+				return err
+			}
 		}
 	}
 	as, err := sys.Job.AssessAll(ctx, when)
