@@ -77,7 +77,12 @@ func Server(t testing.TB) *chserver.Server {
 func Database(t testing.TB) (addr, db string) {
 	t.Helper()
 	srv := Server(t)
-	name := strings.NewReplacer("/", "_", " ", "_", "#", "_", "-", "_").Replace(t.Name())
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '_'
+	}, t.Name())
 	if len(name) > 40 {
 		name = name[:40]
 	}
