@@ -51,7 +51,8 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdClickHouse(_ context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "clickhouse", "clickhouse stop [--config FILE]")
+	fs, g := flagSet(e, "clickhouse", "clickhouse stop [--config FILE | --state-dir DIR]")
+	stateDir := fs.String("state-dir", "", "state directory of the embedded server (default: the config's state_dir)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,11 +60,15 @@ func cmdClickHouse(_ context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usagef("want: clickhouse stop")
 	}
-	cfg, err := g.load()
-	if err != nil {
-		return err
+	dir := *stateDir
+	if dir == "" {
+		cfg, err := g.load()
+		if err != nil {
+			return err
+		}
+		dir = cfg.StateDir
 	}
-	stopped, err := chserver.StopDir(store.EmbeddedDir(cfg.StateDir))
+	stopped, err := chserver.StopDir(store.EmbeddedDir(dir))
 	if err != nil {
 		return err
 	}
