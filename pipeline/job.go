@@ -89,19 +89,30 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		errs = append(errs, fmt.Errorf("ClickHouse unavailable: %d posts spooled for the next run", spooled))
 		return res, errors.Join(errs...)
 	}
+	t0 := time.Now()
 	as, err := j.AssessAll(ctx, now)
 	res.Assessments = as
 	if err != nil {
 		errs = append(errs, err)
 	}
+	j.logger().Debug("topics assessed", "run", runID, "topics", len(as), "duration", time.Since(t0).Round(time.Millisecond))
 	if j.Alerter != nil && len(as) > 0 {
+		t0 = time.Now()
 		rep, err := j.Alerter.Evaluate(ctx, Signals(as))
+		j.logger().Debug("alerts evaluated", "run", runID, "events", len(rep.Events), "duration", time.Since(t0).Round(time.Millisecond))
 		res.Alerts = rep
 		if err != nil {
 			errs = append(errs, fmt.Errorf("alerts: %w", err))
 		}
 	}
 	return res, errors.Join(errs...)
+}
+
+func (j *Job) logger() *slog.Logger {
+	if j.Logger == nil {
+		return slog.Default()
+	}
+	return j.Logger
 }
 
 // AssessAll assesses every topic at now and stores the results.
