@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -14,11 +15,10 @@ import (
 	"github.com/backlash-monitor/backlash/pipeline"
 	"github.com/backlash-monitor/backlash/store"
 	"github.com/backlash-monitor/backlash/store/chserver"
-	"log/slog"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "demo", "demo [--step 15m] [--pace 0s] [--scale 1] [--keep-serving]")
+	fs, g := flagSet(e, "demo", "demo [--step 15m] [--pace 0s] [--scale 5] [--keep-serving] [--state-dir DIR]")
 	step := fs.Duration("step", 15*time.Minute, "simulated time between crawls")
 	pace := fs.Duration("pace", 0, "wall time to wait between crawls (0: as fast as possible)")
 	scale := fs.Float64("scale", 5, "volume multiplier for the scenario (1: about 450 posts a day)")
@@ -27,18 +27,14 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if _, err := chserver.Binary(); err != nil {
-		return fmt.Errorf("the demo runs its own ClickHouse server: %w", err)
-	}
 	log := g.logger(e)
 	w, err := openDemoWorld(ctx, *scale, *stateDir, "backlash_demo", log, e.stdout)
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	sc, site, cfg, sys, clock := w.sc, w.site, w.cfg, w.sys, w.clock.Now
-	base := w.base
-	dash, dashURL, err := startDashboard(sys, cfg, clock, log)
+	sc, site, cfg, sys := w.sc, w.site, w.cfg, w.sys
+	dash, dashURL, err := startDashboard(sys, cfg, w.clock.Now, log)
 	if err != nil {
 		return err
 	}
@@ -46,7 +42,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	backlashTopic, _ := sc.Topics()
 	fmt.Fprintf(e.stdout, "demo: %s launches on %s; replaying %s of posts in %s steps\n",
 		backlashTopic, sc.Launch().Format("Mon 2 Jan 15:04"), sc.End().Sub(sc.Start()).Round(time.Hour), *step)
-	fmt.Fprintf(e.stdout, "demo: site %s, live dashboard %s\n", base, dashURL)
+	fmt.Fprintf(e.stdout, "demo: site %s, live dashboard %s\n", w.base, dashURL)
 	posts := 0
 	sum, err := demo.Replay(ctx, sc, site, sys.Job, cfg.Sources, demo.ReplayOptions{Step: *step, Pace: *pace,
 		SetClock: w.clock.Set,
