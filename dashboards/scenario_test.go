@@ -85,7 +85,7 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 			Entities: []string{"Acme Pay"}}
 		posts = append(posts, p)
 		sc.stored = append(sc.stored, storedPost{topic, label, at})
-		if at.After(now.Add(-24 * time.Hour)) {
+		if !at.Before(now.Add(-24 * time.Hour).Truncate(5 * time.Minute)) { // the API rounds a range's start down to 5 minutes
 			switch topic {
 			case spikeTopic:
 				sc.spikePosts++
