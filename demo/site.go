@@ -44,6 +44,7 @@ type Site struct {
 	children map[string][]*Item // forum post id -> replies in publication order
 	threads  map[string][]*Item // thread id -> posts in publication order
 	tmpl     *template.Template
+	pageSize int
 
 	mu  sync.RWMutex
 	now time.Time
@@ -58,6 +59,7 @@ func NewSite(s *Scenario) *Site {
 		children: map[string][]*Item{},
 		threads:  map[string][]*Item{},
 		now:      s.end,
+		pageSize: PageSize,
 		tmpl:     template.Must(template.New("site").Funcs(template.FuncMap{"rfc3339": rfc3339, "human": human}).Parse(pageTemplates)),
 	}
 	for i := range s.items {
@@ -79,6 +81,15 @@ func NewSite(s *Scenario) *Site {
 		}
 	}
 	return site
+}
+
+// SetPageSize sets how many items a listing page, feed page or API
+// response holds (default PageSize). Call it before serving: benchmarks use
+// larger pages so per-request costs do not dominate.
+func (s *Site) SetPageSize(n int) {
+	if n > 0 {
+		s.pageSize = n
+	}
 }
 
 // SetNow sets the simulated time the site shows the world as of.
@@ -193,8 +204,8 @@ func (s *Site) view(it *Item, now time.Time) postView {
 }
 
 // pageLink returns path with ?page=n, or "" when n is past last.
-func pageLink(path string, n, total int) string {
-	if (n-1)*PageSize >= total {
+func (s *Site) pageLink(path string, n, total int) string {
+	if (n-1)*s.pageSize >= total {
 		return ""
 	}
 	return path + "?page=" + strconv.Itoa(n)
@@ -210,7 +221,7 @@ func (s *Site) forumLatest(w http.ResponseWriter, r *http.Request, now time.Time
 		http.Error(w, "bad page", http.StatusBadRequest)
 		return
 	}
-	first := visible(s.forum, now) - 1 - (page-1)*PageSize
+	first := visible(s.forum, now) - 1 - (page-1)*s.pageSize
 	if b := r.URL.Query().Get("before"); b != "" {
 		i, ok := s.pos[b]
 		if !ok || i >= len(s.forum) || s.forum[i].ID != b {
@@ -221,7 +232,7 @@ func (s *Site) forumLatest(w http.ResponseWriter, r *http.Request, now time.Time
 	}
 	var posts []postView
 	i := first
-	for ; i >= 0 && len(posts) < PageSize; i-- {
+	for ; i >= 0 && len(posts) < s.pageSize; i-- {
 		posts = append(posts, s.view(s.forum[i], now))
 	}
 	next := ""
@@ -248,7 +259,7 @@ func (s *Site) forumIndex(w http.ResponseWriter, r *http.Request, now time.Time)
 	n := visible(s.forum, now)
 	seen := map[string]bool{}
 	var all []threadView
-	skip := (page - 1) * PageSize
+	skip := (page - 1) * s.pageSize
 	more := false
 	for i := n - 1; i >= 0; i-- {
 		it := s.forum[i]
@@ -260,7 +271,7 @@ func (s *Site) forumIndex(w http.ResponseWriter, r *http.Request, now time.Time)
 			skip--
 			continue
 		}
-		if len(all) == PageSize {
+		if len(all) == s.pageSize {
 			more = true
 			break
 		}
@@ -293,12 +304,12 @@ func (s *Site) forumThread(w http.ResponseWriter, r *http.Request, now time.Time
 	}
 	n := visible(posts, now)
 	var views []postView
-	for i := (page - 1) * PageSize; i < n && len(views) < PageSize; i++ {
+	for i := (page - 1) * s.pageSize; i < n && len(views) < s.pageSize; i++ {
 		views = append(views, s.view(posts[i], now))
 	}
 	s.render(w, "thread", map[string]any{
 		"Now": now, "Page": page, "Title": posts[0].Title, "ID": id, "Posts": views,
-		"Next": pageLink("/forum/t/"+id, page+1, n),
+		"Next": s.pageLink("/forum/t/"+id, page+1, n),
 	})
 }
 
@@ -314,7 +325,7 @@ func (s *Site) forumPost(w http.ResponseWriter, r *http.Request, now time.Time, 
 	for s.threads[it.Thread][k] != it {
 		k++
 	}
-	target := fmt.Sprintf("/forum/t/%s?page=%d#p-%s", it.Thread, k/PageSize+1, it.ID)
+	target := fmt.Sprintf("/forum/t/%s?page=%d#p-%s", it.Thread, k/s.pageSize+1, it.ID)
 	http.Redirect(w, r, target, http.StatusFound)
 }
 
@@ -385,10 +396,10 @@ func (s *Site) rss(w http.ResponseWriter, r *http.Request, now time.Time) {
 	ch.Description = "News and commentary about Paywise and personal finance."
 	ch.LastBuild = now.UTC().Format(time.RFC1123Z)
 	ch.AtomLinks = append(ch.AtomLinks, rssLink{Href: base + r.URL.RequestURI(), Rel: "self", Type: "application/rss+xml"})
-	if next := pageLink("/news/rss.xml", page+1, n); next != "" {
+	if next := s.pageLink("/news/rss.xml", page+1, n); next != "" {
 		ch.AtomLinks = append(ch.AtomLinks, rssLink{Href: base + next, Rel: "next", Type: "application/rss+xml"})
 	}
-	for i := n - 1 - (page-1)*PageSize; i >= 0 && len(ch.Items) < PageSize; i-- {
+	for i := n - 1 - (page-1)*s.pageSize; i >= 0 && len(ch.Items) < s.pageSize; i-- {
 		it := s.feed[i]
 		ch.Items = append(ch.Items, rssItem{
 			Title: it.Title, Link: base + it.URL, GUID: rssGUID{Value: it.ID},
@@ -484,11 +495,11 @@ func matches(text string, terms []string) bool {
 // the next (older) page; the cursor is "" on the last page.
 func (s *Site) search(w http.ResponseWriter, r *http.Request, now time.Time) {
 	qv := r.URL.Query()
-	limit := PageSize
+	limit := s.pageSize
 	if v := qv.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "limit must be 1-100"})
+		if err != nil || n < 1 || n > max(100, s.pageSize) {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("limit must be 1-%d", max(100, s.pageSize))})
 			return
 		}
 		limit = n

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
@@ -53,6 +54,9 @@ type Options struct {
 	// Metrics receives crawl and insert figures; nil for none.
 	Metrics Metrics
 }
+
+// errStoreFailed stops a crawl whose posts can no longer be stored.
+var errStoreFailed = errors.New("store failed")
 
 // Metrics receives figures for monitoring; *serve.Metrics is one.
 type Metrics interface {
@@ -150,18 +154,20 @@ func (c *Collector) Collect(ctx context.Context, runID string, src *config.Sourc
 		st = store.SourceState{}
 	}
 	var (
-		buf      []post.Post
 		saveErr  error // the store failed and posts could not be spooled
 		spoolErr error // the store failed and posts went to the spool
 		newest   = st.HighWater
 	)
-	flush := func(ctx context.Context) error {
-		if len(buf) == 0 {
-			return nil
-		}
-		kept := c.proc.Process(buf, src.Topics, src.KeepUnmatched)
+	// save tags, scores and stores one batch. Batches are saved by one
+	// goroutine while the crawl goes on, so storing overlaps fetching; each
+	// gets its own timeout and is not cancelled with the run, so what was
+	// collected is stored even when the run is stopped.
+	save := func(batch []post.Post) error {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FlushTimeout)
+		defer cancel()
+		kept := c.proc.Process(batch, src.Topics, src.KeepUnmatched)
 		t0 := time.Now()
-		sr, err := c.store.SavePosts(ctx, kept)
+		sr, err := c.store.SavePosts(sctx, kept)
 		if err != nil {
 			if c.opts.Spool == nil {
 				return err
@@ -172,47 +178,66 @@ func (c *Collector) Collect(ctx context.Context, runID string, src *config.Sourc
 			log.Warn("store failed; posts spooled for the next run", "posts", len(kept), "err", err)
 			res.Spooled += len(kept)
 			spoolErr = err
-			buf = buf[:0]
 			return nil
 		}
 		if c.opts.Metrics != nil {
 			c.opts.Metrics.Inserted(len(kept), time.Since(t0))
 		}
-		for i := range buf {
+		for i := range batch {
 			// Every post seen counts towards the high-water mark, kept or not.
-			if !buf[i].TimeGuessed && buf[i].Published.After(newest) {
-				newest = buf[i].Published
+			if !batch[i].TimeGuessed && batch[i].Published.After(newest) {
+				newest = batch[i].Published
 			}
 		}
 		res.Stored += len(kept)
 		res.New += sr.New
 		res.Updated += sr.Updated
-		buf = buf[:0]
 		return nil
 	}
+	batches := make(chan []post.Post, 1)
+	saved := make(chan struct{})
+	var failed atomic.Bool
+	go func() {
+		defer close(saved)
+		for b := range batches {
+			if saveErr != nil {
+				continue // a batch failed for good: stop storing, the run fails
+			}
+			if err := save(b); err != nil {
+				saveErr = err
+				failed.Store(true)
+			}
+		}
+	}()
+	buf := make([]post.Post, 0, c.opts.BatchSize)
 	stats, crawlErr := c.crawler.Crawl(ctx, src, crawler.State{HighWater: st.HighWater, Cursor: st.Cursor}, func(p post.Post) error {
+		if failed.Load() {
+			return errStoreFailed
+		}
 		if p.Published.IsZero() {
 			p.Published, p.TimeGuessed = p.Fetched, true
 		}
 		buf = append(buf, p)
 		if len(buf) >= c.opts.BatchSize {
-			if err := flush(ctx); err != nil {
-				saveErr = err
-				return err
-			}
+			batches <- buf
+			buf = make([]post.Post, 0, c.opts.BatchSize)
 		}
 		return nil
 	})
+	if len(buf) > 0 {
+		batches <- buf
+	}
+	close(batches)
+	<-saved
 	res.Stats = stats
 	if c.opts.Metrics != nil {
 		c.opts.Metrics.CrawlDone(src.Name, stats.Pages, stats.Posts, stats.Errors, stats.Duration)
 	}
-	// Store what was collected even when the run was cancelled.
+	if errors.Is(crawlErr, errStoreFailed) {
+		crawlErr = nil // reported as saveErr
+	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FlushTimeout)
 	defer cancel()
-	if saveErr == nil {
-		saveErr = flush(fctx)
-	}
 	switch {
 	case saveErr != nil:
 		res.Err = fmt.Errorf("collect %s: store posts: %w", src.Name, saveErr)
