@@ -111,7 +111,10 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	s = strings.TrimSpace(spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " "))
+	if strings.ContainsAny(s, "\u00a0\t\n\r") || strings.Contains(s, "  ") {
+		s = spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " ")
+	}
+	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 100 {
 		return time.Time{}, false
 	}
@@ -119,6 +122,11 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 		if t, err := time.ParseInLocation(o.Layout, s, loc); err == nil {
 			return sane(t)
 		}
+	}
+	// Machine-readable times (datetime attributes, APIs) are the common case:
+	// try RFC 3339 before the regular expressions.
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return sane(t)
 	}
 	if digitsRe.MatchString(s) {
 		return unix(s)
