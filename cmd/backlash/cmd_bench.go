@@ -242,7 +242,7 @@ const throughputScale = 40
 func benchThroughput(ctx context.Context, e *env, stateDir string) error {
 	var rates []float64
 	var thr demo.Summary
-	for i := 0; i < 3; i++ {
+	for i := 0; i < benchRuns; i++ {
 		var err error
 		if thr, err = replayDemo(ctx, stateDir, throughputScale, 24*time.Hour, throughputPageSize); err != nil {
 			return err
@@ -250,6 +250,8 @@ func benchThroughput(ctx context.Context, e *env, stateDir string) error {
 		rates = append(rates, thr.PostsPerSecond())
 	}
 	fmt.Fprintf(e.stdout, "e2e throughput demo scenario at scale %g, daily runs, %d-item pages: %d posts in %d runs\n", float64(throughputScale), throughputPageSize, thr.Posts, thr.Runs)
-	fmt.Fprintf(e.stdout, "  pipeline                %.0f posts/s (median of 3; crawl -> score -> ClickHouse -> rollup -> alert)\n", median(rates))
+	sort.Float64s(rates)
+	fmt.Fprintf(e.stdout, "  pipeline                %.0f posts/s median of %d (%.0f-%.0f); crawl -> score -> ClickHouse -> rollup -> alert\n",
+		median(rates), len(rates), rates[0], rates[len(rates)-1])
 	return nil
 }
