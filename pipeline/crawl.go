@@ -159,12 +159,15 @@ func (c *Collector) Collect(ctx context.Context, runID string, src *config.Sourc
 		newest   = st.HighWater
 	)
 	// save tags, scores and stores one batch. Batches are saved by one
-	// goroutine while the crawl goes on, so storing overlaps fetching; each
-	// gets its own timeout and is not cancelled with the run, so what was
-	// collected is stored even when the run is stopped.
+	// goroutine while the crawl goes on, so storing overlaps fetching, and
+	// what was collected is stored even when the run is stopped.
+	//
+	// The batches share one context, not cancelled with the run and never
+	// cancelled after use: cancelling a context the driver saw can close a
+	// pooled connection that another query is already using. The driver's
+	// own read and dial timeouts bound a hung server.
+	sctx := context.WithoutCancel(ctx)
 	save := func(batch []post.Post) error {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FlushTimeout)
-		defer cancel()
 		kept := c.proc.Process(batch, src.Topics, src.KeepUnmatched)
 		t0 := time.Now()
 		sr, err := c.store.SavePosts(sctx, kept)

@@ -99,7 +99,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
 		}
 	}
-	return &Store{conn: conn, db: o.Database, addr: o.Addr, log: o.Logger, opts: o, cluster: o.Cluster}, nil
+	return &Store{conn: retryConn{conn}, db: o.Database, addr: o.Addr, log: o.Logger, opts: o, cluster: o.Cluster}, nil
 }
 
 // Close closes the connection.
