@@ -33,21 +33,14 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 		}
 	}
 	for _, u := range r.Source.URLs {
-		if err := ctx.Err(); err != nil {
-			return err
+		page, err := r.Fetch(ctx, u, Accept)
+		if errors.Is(err, kind.ErrPageLimit) {
+			return nil
 		}
-		if err := r.Page(u); err != nil {
-			if errors.Is(err, kind.ErrPageLimit) {
-				return nil
-			}
-			return err
-		}
-		page, err := r.Fetcher.Get(ctx, u, Accept)
 		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			r.PageError(u, err)
+			return err
+		}
+		if page == nil {
 			continue
 		}
 		posts, err := Parse(page.Body, page.URL.String(), r.Now())

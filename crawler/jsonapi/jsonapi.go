@@ -26,21 +26,14 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 		seen := map[string]bool{}
 		for u := start; u != "" && !seen[u]; {
 			seen[u] = true
-			if err := ctx.Err(); err != nil {
-				return err
+			page, err := r.Fetch(ctx, u, Accept)
+			if errors.Is(err, kind.ErrPageLimit) {
+				return nil
 			}
-			if err := r.Page(u); err != nil {
-				if errors.Is(err, kind.ErrPageLimit) {
-					return nil
-				}
-				return err
-			}
-			page, err := r.Fetcher.Get(ctx, u, Accept)
 			if err != nil {
-				if ctx.Err() != nil {
-					return ctx.Err()
-				}
-				r.PageError(u, err)
+				return err
+			}
+			if page == nil {
 				break
 			}
 			res, err := Extract(page.Body, page.URL, spec, r.Now())

@@ -59,6 +59,29 @@ func (r *Run) Page(url string) error {
 	return r.PageFunc(url)
 }
 
+// Fetch counts url as a page and downloads it, for kinds that walk pages
+// one after another. A page that fails to download is recorded with
+// PageError and Fetch returns nil, nil: the walk moves on. A non-nil error
+// ends the walk: the context ended, or ErrPageLimit when max_pages is
+// reached (the kind then returns nil).
+func (r *Run) Fetch(ctx context.Context, url, accept string) (*fetch.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.Page(url); err != nil {
+		return nil, err
+	}
+	page, err := r.Fetcher.Get(ctx, url, accept)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		r.PageError(url, err)
+		return nil, nil
+	}
+	return page, nil
+}
+
 // PageError records a failed page; the crawl continues.
 func (r *Run) PageError(url string, err error) {
 	if r.ErrorFunc != nil {
