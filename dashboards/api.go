@@ -1,33 +1,49 @@
 package dashboards
 
 import (
+	"context"
 	"net/http"
+	"net/url"
 	"time"
 )
+
+// apiHandler answers one JSON endpoint: the value to encode, or an error
+// that fail turns into a status and a message.
+type apiHandler func(ctx context.Context, r *http.Request) (any, error)
+
+// api adapts an apiHandler: it bounds the queries' time, and writes the
+// value as JSON or the error through fail.
+func (d *dashboard) api(h apiHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := queryCtx(r)
+		defer cancel()
+		v, err := h(ctx, r)
+		if err != nil {
+			d.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
 
 // apiOverview serves GET /api/overview: every topic's current risk, 24-hour
 // and 7-day sparklines of volume and negative share, and the open
 // incidents.
-func (d *dashboard) apiOverview(w http.ResponseWriter, r *http.Request) {
+func (d *dashboard) apiOverview(ctx context.Context, r *http.Request) (any, error) {
 	if _, err := query(r.URL); err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	ctx, cancel := queryCtx(r)
-	defer cancel()
 	now := d.o.Now().UTC()
 	topics, err := d.data.overview(ctx, d.o.Topics, now)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
 	open, err := d.data.incidents(ctx, incidentFilter{Topics: d.o.Topics, OpenOnly: true,
 		From: now.Add(-maxRange), To: now.Add(maxFuture), Limit: defIncidents}, d.o.SlackURL)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"now": now, "topics": topics, "open_incidents": open})
+	return map[string]any{"now": now, "topics": topics, "open_incidents": open}, nil
 }
 
 // topicParam reads and checks the {topic} path segment.
@@ -36,127 +52,82 @@ func (d *dashboard) topicParam(r *http.Request) (string, error) {
 	return t, oneOf("topic", t, d.o.Topics)
 }
 
+// topicRange reads what every topic endpoint takes: the {topic} segment,
+// the query (only the allowed keys) and its from/to range.
+func (d *dashboard) topicRange(r *http.Request, allowed ...string) (topic string, v url.Values, from, to time.Time, err error) {
+	if topic, err = d.topicParam(r); err != nil {
+		return
+	}
+	if v, err = query(r.URL, allowed...); err != nil {
+		return
+	}
+	from, to, err = timeRange(v, d.o.Now().UTC(), defaultRange)
+	return
+}
+
 // apiSeries serves GET /api/topics/{topic}/series?from&to&source.
-func (d *dashboard) apiSeries(w http.ResponseWriter, r *http.Request) {
-	topic, err := d.topicParam(r)
+func (d *dashboard) apiSeries(ctx context.Context, r *http.Request) (any, error) {
+	topic, v, from, to, err := d.topicRange(r, "from", "to", "source")
 	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	v, err := query(r.URL, "from", "to", "source")
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	from, to, err := timeRange(v, d.o.Now().UTC(), defaultRange)
-	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
 	source := v.Get("source")
 	if source != "" {
 		if err := oneOf("source", source, d.o.Sources); err != nil {
-			d.fail(w, r, err)
-			return
+			return nil, err
 		}
 	}
-	ctx, cancel := queryCtx(r)
-	defer cancel()
-	s, err := d.data.series(ctx, topic, source, from, to)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, s)
+	return d.data.series(ctx, topic, source, from, to)
 }
 
 // apiBreakdown serves GET /api/topics/{topic}/breakdown?from&to: sentiment
 // distribution, top terms and entities, and posts per source.
-func (d *dashboard) apiBreakdown(w http.ResponseWriter, r *http.Request) {
-	topic, err := d.topicParam(r)
+func (d *dashboard) apiBreakdown(ctx context.Context, r *http.Request) (any, error) {
+	topic, _, from, to, err := d.topicRange(r, "from", "to")
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	v, err := query(r.URL, "from", "to")
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	from, to, err := timeRange(v, d.o.Now().UTC(), defaultRange)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	ctx, cancel := queryCtx(r)
-	defer cancel()
-	b, err := d.data.breakdown(ctx, topic, from, to)
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, b)
+	return d.data.breakdown(ctx, topic, from, to)
 }
 
 // apiPosts serves GET /api/topics/{topic}/posts?label&from&to&limit: the
 // most reached posts with the label.
-func (d *dashboard) apiPosts(w http.ResponseWriter, r *http.Request) {
-	topic, err := d.topicParam(r)
+func (d *dashboard) apiPosts(ctx context.Context, r *http.Request) (any, error) {
+	topic, v, from, to, err := d.topicRange(r, "label", "from", "to", "limit")
 	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	v, err := query(r.URL, "label", "from", "to", "limit")
-	if err != nil {
-		d.fail(w, r, err)
-		return
-	}
-	from, to, err := timeRange(v, d.o.Now().UTC(), defaultRange)
-	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
 	lbl, err := label(v)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
 	n, err := limit(v, defPostLimit, maxPostLimit)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	ctx, cancel := queryCtx(r)
-	defer cancel()
 	ps, err := d.data.posts(ctx, topic, lbl, from, to, n)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"topic": topic, "label": lbl, "from": from, "to": to, "posts": ps})
+	return map[string]any{"topic": topic, "label": lbl, "from": from, "to": to, "posts": ps}, nil
 }
 
 // apiIncidents serves GET /api/incidents?topic&state&from&to&limit.
-func (d *dashboard) apiIncidents(w http.ResponseWriter, r *http.Request) {
+func (d *dashboard) apiIncidents(ctx context.Context, r *http.Request) (any, error) {
 	v, err := query(r.URL, "topic", "state", "from", "to", "limit")
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	now := d.o.Now().UTC()
 	f := incidentFilter{Topics: d.o.Topics}
-	if f.From, f.To, err = timeRange(v, now, incidentWindow); err != nil {
-		d.fail(w, r, err)
-		return
+	if f.From, f.To, err = timeRange(v, d.o.Now().UTC(), incidentWindow); err != nil {
+		return nil, err
 	}
 	if f.Limit, err = limit(v, defIncidents, maxIncidents); err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
 	if t := v.Get("topic"); t != "" {
 		if err := oneOf("topic", t, d.o.Topics); err != nil {
-			d.fail(w, r, err)
-			return
+			return nil, err
 		}
 		f.Topic = t
 	}
@@ -165,32 +136,24 @@ func (d *dashboard) apiIncidents(w http.ResponseWriter, r *http.Request) {
 	case "open":
 		f.OpenOnly = true
 	default:
-		d.fail(w, r, badf("state must be open or all, got %s", quoteInput(v.Get("state"))))
-		return
+		return nil, badf("state must be open or all, got %s", quoteInput(v.Get("state")))
 	}
-	ctx, cancel := queryCtx(r)
-	defer cancel()
 	in, err := d.data.incidents(ctx, f, d.o.SlackURL)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": f.From, "to": f.To, "incidents": in})
+	return map[string]any{"from": f.From, "to": f.To, "incidents": in}, nil
 }
 
 // apiSources serves GET /api/sources: each source's last run and lag.
-func (d *dashboard) apiSources(w http.ResponseWriter, r *http.Request) {
+func (d *dashboard) apiSources(ctx context.Context, r *http.Request) (any, error) {
 	if _, err := query(r.URL); err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	ctx, cancel := queryCtx(r)
-	defer cancel()
 	now := d.o.Now().UTC()
 	s, err := d.data.sources(ctx, d.o.Sources, now)
 	if err != nil {
-		d.fail(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"now": now.Truncate(time.Second), "sources": s})
+	return map[string]any{"now": now.Truncate(time.Second), "sources": s}, nil
 }
