@@ -376,12 +376,14 @@ func stripComments(sql string) string {
 	return b.String()
 }
 
-// matchParen returns the index of the parenthesis closing the one at open,
-// skipping string literals.
-func matchParen(s string, open int) (int, error) {
+// scanCode walks s from start, skipping string literals, and calls visit
+// with each byte outside them and the parenthesis depth after it (a '('
+// counts as its own depth, a ')' as the depth outside it). visit returns
+// false to stop.
+func scanCode(s string, start int, visit func(i int, c byte, depth int) bool) {
 	depth := 0
 	var quote byte
-	for i := open; i < len(s); i++ {
+	for i := start; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case quote != 0:
@@ -390,45 +392,49 @@ func matchParen(s string, open int) (int, error) {
 			} else if c == quote {
 				quote = 0
 			}
+			continue
 		case c == '\'' || c == '"' || c == '`':
 			quote = c
+			continue
 		case c == '(':
 			depth++
 		case c == ')':
 			depth--
-			if depth == 0 {
-				return i, nil
-			}
+		}
+		if !visit(i, c, depth) {
+			return
 		}
 	}
-	return 0, fmt.Errorf("unbalanced parentheses")
+}
+
+// matchParen returns the index of the parenthesis closing the one at open,
+// skipping string literals.
+func matchParen(s string, open int) (int, error) {
+	end := -1
+	scanCode(s, open, func(i int, c byte, depth int) bool {
+		if c == ')' && depth == 0 {
+			end = i
+			return false
+		}
+		return true
+	})
+	if end < 0 {
+		return 0, fmt.Errorf("unbalanced parentheses")
+	}
+	return end, nil
 }
 
 // splitTop splits s at sep outside parentheses and string literals.
 func splitTop(s string, sep byte) []string {
 	var parts []string
-	depth, start := 0, 0
-	var quote byte
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case quote != 0:
-			if c == '\\' {
-				i++
-			} else if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == sep && depth == 0:
+	start := 0
+	scanCode(s, 0, func(i int, c byte, depth int) bool {
+		if c == sep && depth == 0 {
 			parts = append(parts, strings.TrimSpace(s[start:i]))
 			start = i + 1
 		}
-	}
+		return true
+	})
 	return append(parts, strings.TrimSpace(s[start:]))
 }
 
