@@ -10,13 +10,35 @@ import (
 	"github.com/backlash-monitor/backlash/post"
 )
 
-// SaveResult counts what SavePosts stored.
-type SaveResult struct {
+// SaveCounts counts the posts SavePosts stored.
+type SaveCounts struct {
 	// New is the number of posts stored for the first time.
 	New int
 	// Updated is the number of posts already stored that got a new version
 	// (fresh counts or scores); rollups do not count them again.
 	Updated int
+}
+
+// SaveResult counts what SavePosts stored, in all and per source.
+type SaveResult struct {
+	SaveCounts
+	// BySource splits the counts by the posts' source.
+	BySource map[string]SaveCounts
+}
+
+func (r *SaveResult) count(source string, isNew bool) {
+	if r.BySource == nil {
+		r.BySource = map[string]SaveCounts{}
+	}
+	c := r.BySource[source]
+	if isNew {
+		r.New++
+		c.New++
+	} else {
+		r.Updated++
+		c.Updated++
+	}
+	r.BySource[source] = c
 }
 
 // postColumns is the insert column list for posts; keep in step with
@@ -60,13 +82,12 @@ func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, e
 	for i := range uniq {
 		p := &uniq[i]
 		first := uint8(1)
-		if pub, ok := known[[2]string{p.Source, p.ID}]; ok {
+		pub, stored := known[[2]string{p.Source, p.ID}]
+		if stored {
 			first = 0
 			p.Published = pub
-			res.Updated++
-		} else {
-			res.New++
 		}
+		res.count(p.Source, !stored)
 		if err := appendPost(b, p, first, version); err != nil {
 			_ = b.Abort()
 			return SaveResult{}, fmt.Errorf("store: post %s/%s: %w", p.Source, p.ID, err)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 )
 
@@ -36,19 +38,40 @@ func (s *Store) State(ctx context.Context, source string) (SourceState, error) {
 // SetState records a source's crawl state. Call it only after the posts it
 // covers are stored, so a crash never leaves a gap.
 func (s *Store) SetState(ctx context.Context, source string, st SourceState) error {
+	return s.SetStates(ctx, map[string]SourceState{source: st})
+}
+
+// SetStates records the crawl states of several sources in one insert.
+// Call it only after the posts they cover are stored, so a crash never
+// leaves a gap.
+func (s *Store) SetStates(ctx context.Context, states map[string]SourceState) error {
+	if len(states) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(states))
+	for name := range states {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	what := "set state of " + strings.Join(names, ", ")
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("source_state")+" (source, high_water, cursor, updated, version)")
 	if err != nil {
-		return fmt.Errorf("store: set state of %s: %w", source, err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
-	hw := st.HighWater
-	if hw.IsZero() {
-		hw = time.Unix(0, 0)
-	}
-	if err := b.Append(source, hw.UTC(), st.Cursor, time.Now().UTC(), uint64(time.Now().UnixNano())); err != nil {
-		return fmt.Errorf("store: set state of %s: %w", source, err)
+	now := time.Now()
+	for _, name := range names {
+		st := states[name]
+		hw := st.HighWater
+		if hw.IsZero() {
+			hw = time.Unix(0, 0)
+		}
+		if err := b.Append(name, hw.UTC(), st.Cursor, now.UTC(), uint64(now.UnixNano())); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("store: %s: %w", what, err)
+		}
 	}
 	if err := b.Send(); err != nil {
-		return fmt.Errorf("store: set state of %s: %w", source, err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
 }
@@ -65,21 +88,36 @@ type Run struct {
 
 // RecordRun stores a crawl run.
 func (s *Store) RecordRun(ctx context.Context, r Run) error {
+	return s.RecordRuns(ctx, []Run{r})
+}
+
+// RecordRuns stores several crawl runs in one insert.
+func (s *Store) RecordRuns(ctx context.Context, runs []Run) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	what := "record run of " + runs[0].Source
+	if len(runs) > 1 {
+		what = fmt.Sprintf("record %d runs", len(runs))
+	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("crawl_runs")+
 		" (run_id, source, started, finished, pages, posts, new_posts, errors, last_error, high_water)")
 	if err != nil {
-		return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
-	hw := r.HighWater
-	if hw.IsZero() {
-		hw = time.Unix(0, 0)
-	}
-	if err := b.Append(r.ID, r.Source, r.Started.UTC(), r.Finished.UTC(), uint32(r.Pages), uint32(r.Posts),
-		uint32(r.NewPosts), uint32(r.Errs), r.LastError, hw.UTC()); err != nil {
-		return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+	for _, r := range runs {
+		hw := r.HighWater
+		if hw.IsZero() {
+			hw = time.Unix(0, 0)
+		}
+		if err := b.Append(r.ID, r.Source, r.Started.UTC(), r.Finished.UTC(), uint32(r.Pages), uint32(r.Posts),
+			uint32(r.NewPosts), uint32(r.Errs), r.LastError, hw.UTC()); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+		}
 	}
 	if err := b.Send(); err != nil {
-		return fmt.Errorf("store: record run of %s: %w", r.Source, err)
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	return nil
 }

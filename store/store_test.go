@@ -121,6 +121,13 @@ func TestSavePostsCountsOnce(t *testing.T) {
 	if err != nil || len(top) != 3 || top[0].Sentiment.Label != "negative" {
 		t.Fatalf("top = %+v, %v", top, err)
 	}
+	// A batch shared by two sources counts each on its own.
+	other := mkPost("0", t0, -0.6, "pay")
+	other.Source = "news"
+	res, err = s.SavePosts(ctx, append([]post.Post{other}, batch[:3]...))
+	if err != nil || res.BySource["news"] != (store.SaveCounts{New: 1}) || res.BySource[batch[0].Source] != (store.SaveCounts{Updated: 3}) {
+		t.Fatalf("shared save = %+v, %v", res, err)
+	}
 }
 
 func TestStateRoundTrip(t *testing.T) {
@@ -140,6 +147,17 @@ func TestStateRoundTrip(t *testing.T) {
 	st, err = s.State(ctx, "forum")
 	if err != nil || !st.HighWater.Equal(hw.Add(time.Hour)) || st.Cursor != "c2" {
 		t.Fatalf("state = %+v, %v", st, err)
+	}
+	// Several sources in one insert.
+	if err := s.SetStates(ctx, map[string]store.SourceState{"forum": {HighWater: hw.Add(2 * time.Hour)},
+		"news": {HighWater: hw, Cursor: "n1"}}); err != nil {
+		t.Fatal(err)
+	}
+	for src, want := range map[string]store.SourceState{"forum": {HighWater: hw.Add(2 * time.Hour)}, "news": {HighWater: hw, Cursor: "n1"}} {
+		st, err := s.State(ctx, src)
+		if err != nil || !st.HighWater.Equal(want.HighWater) || st.Cursor != want.Cursor {
+			t.Errorf("state of %s = %+v, %v; want %+v", src, st, err, want)
+		}
 	}
 }
 
