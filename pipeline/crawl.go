@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
@@ -25,8 +24,8 @@ type Crawler interface {
 type PostStore interface {
 	SavePosts(ctx context.Context, posts []post.Post) (store.SaveResult, error)
 	State(ctx context.Context, source string) (store.SourceState, error)
-	SetState(ctx context.Context, source string, st store.SourceState) error
-	RecordRun(ctx context.Context, r store.Run) error
+	SetStates(ctx context.Context, states map[string]store.SourceState) error
+	RecordRuns(ctx context.Context, runs []store.Run) error
 }
 
 // Processor tags and scores posts; *analyzer.Analyzer is one.
@@ -36,16 +35,20 @@ type Processor interface {
 
 // Options configures a Collector.
 type Options struct {
-	// BatchSize is how many posts are stored at once (default 5000).
+	// BatchSize is how many posts are stored at once (default 5000). The
+	// sources collected at the same time share batches.
 	BatchSize int
+	// BatchWait is how long the posts of a source that has finished wait
+	// for sources still crawling to fill their batch (default 1s).
+	BatchWait time.Duration
 	// Concurrency is how many sources are crawled at once (default 4).
 	Concurrency int
 	// Logger receives progress logs (default slog.Default()).
 	Logger *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
-	// FlushTimeout bounds storing what was collected after the run's
-	// context is cancelled (default 30s).
+	// FlushTimeout bounds recording the sources' states and runs after the
+	// run's context is cancelled (default 30s).
 	FlushTimeout time.Duration
 	// Spool keeps posts the store could not take; nil loses nothing only
 	// as long as the store stays up (the run then fails and the high-water
@@ -69,6 +72,7 @@ type Collector struct {
 	crawler Crawler
 	proc    Processor
 	store   PostStore
+	batch   *batcher
 	opts    Options
 }
 
@@ -86,10 +90,13 @@ func NewCollector(c Crawler, p Processor, s PostStore, o Options) *Collector {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.BatchWait <= 0 {
+		o.BatchWait = time.Second
+	}
 	if o.FlushTimeout == 0 {
 		o.FlushTimeout = 30 * time.Second
 	}
-	return &Collector{crawler: c, proc: p, store: s, opts: o}
+	return &Collector{crawler: c, proc: p, store: s, batch: newBatcher(s, o), opts: o}
 }
 
 // SourceResult is what one source's crawl did.
@@ -105,9 +112,17 @@ type SourceResult struct {
 }
 
 // CollectAll crawls the sources, several at once, and returns one result
-// per source in their order. The error joins the sources' errors.
+// per source in their order. Their posts share batches, and their states
+// and runs are recorded in one insert each. The error joins the sources'
+// errors.
 func (c *Collector) CollectAll(ctx context.Context, runID string, sources []config.Source) ([]SourceResult, error) {
-	results := make([]SourceResult, len(sources))
+	runs := make([]*sourceRun, len(sources))
+	// Every source holds a ticket from the start, so the batcher knows
+	// which are still to come and does not store a batch early for them.
+	tickets := make([]*ticket, len(sources))
+	for i := range sources {
+		tickets[i] = c.batch.open(runID, sources[i].Name)
+	}
 	sem := make(chan struct{}, c.opts.Concurrency)
 	var wg sync.WaitGroup
 	for i := range sources {
@@ -117,18 +132,22 @@ func (c *Collector) CollectAll(ctx context.Context, runID string, sources []conf
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				results[i] = SourceResult{Source: sources[i].Name, Err: ctx.Err()}
+				c.batch.finish(tickets[i])
+				runs[i] = &sourceRun{res: SourceResult{Source: sources[i].Name, Err: ctx.Err()}, skipped: true}
 				return
 			}
 			defer func() { <-sem }()
-			results[i] = c.Collect(ctx, runID, &sources[i])
+			runs[i] = c.collect(ctx, runID, &sources[i], tickets[i])
 		}(i)
 	}
 	wg.Wait()
+	c.record(ctx, runs)
+	results := make([]SourceResult, len(runs))
 	var errs []error
-	for _, r := range results {
-		if r.Err != nil {
-			errs = append(errs, r.Err)
+	for i, r := range runs {
+		results[i] = r.res
+		if r.res.Err != nil {
+			errs = append(errs, r.res.Err)
 		}
 	}
 	return results, errors.Join(errs...)
@@ -138,135 +157,142 @@ func (c *Collector) CollectAll(ctx context.Context, runID string, sources []conf
 // in batches as they arrive, and records the run. The state moves only if
 // every post was stored.
 func (c *Collector) Collect(ctx context.Context, runID string, src *config.Source) SourceResult {
-	log := c.opts.Logger.With("source", src.Name, "run", runID)
-	res := SourceResult{Source: src.Name}
+	r := c.collect(ctx, runID, src, c.batch.open(runID, src.Name))
+	c.record(ctx, []*sourceRun{r})
+	return r.res
+}
+
+// sourceRun is one source's collection, to be recorded.
+type sourceRun struct {
+	res SourceResult
+	// skipped is set when the run was cancelled before the source started.
+	skipped bool
+	log     *slog.Logger
+	run     store.Run
+	// next is the state to store, nil to leave it.
+	next *store.SourceState
+	wall time.Time
+}
+
+// processChunk is how many crawled posts are tagged and scored at once
+// before they join a batch.
+const processChunk = 256
+
+// collect crawls one source and stores its posts through its ticket, which
+// it finishes; record writes its state and run.
+func (c *Collector) collect(ctx context.Context, runID string, src *config.Source, t *ticket) *sourceRun {
+	r := &sourceRun{log: c.opts.Logger.With("source", src.Name, "run", runID), wall: time.Now()}
+	r.res.Source = src.Name
 	started := c.opts.Now()
-	wall := time.Now() // durations are real time even on a simulated clock
 	st, err := c.store.State(ctx, src.Name)
 	if err != nil {
 		if c.opts.Spool == nil {
-			res.Err = fmt.Errorf("collect %s: %w", src.Name, err)
-			return res
+			c.batch.finish(t)
+			r.res.Err = fmt.Errorf("collect %s: %w", src.Name, err)
+			r.skipped = true
+			return r
 		}
 		// The store is down: crawl from scratch (bounded by max_pages) into
 		// the spool rather than miss what is being said now.
-		log.Warn("store unavailable; crawling into the spool", "err", err)
+		r.log.Warn("store unavailable; crawling into the spool", "err", err)
 		st = store.SourceState{}
 	}
-	var (
-		saveErr  error // the store failed and posts could not be spooled
-		spoolErr error // the store failed and posts went to the spool
-		newest   = st.HighWater
-	)
-	// save tags, scores and stores one batch. Batches are saved by one
-	// goroutine while the crawl goes on, so storing overlaps fetching, and
-	// what was collected is stored even when the run is stopped.
-	//
-	// The batches share one context, not cancelled with the run and never
-	// cancelled after use: cancelling a context the driver saw can close a
-	// pooled connection that another query is already using. The driver's
-	// own read and dial timeouts bound a hung server.
-	sctx := context.WithoutCancel(ctx)
-	save := func(batch []post.Post) error {
-		kept := c.proc.Process(batch, src.Topics, src.KeepUnmatched)
-		t0 := time.Now()
-		sr, err := c.store.SavePosts(sctx, kept)
-		if err != nil {
-			if c.opts.Spool == nil {
-				return err
-			}
-			if serr := c.opts.Spool.Append(runID, kept); serr != nil {
-				return errors.Join(err, serr)
-			}
-			log.Warn("store failed; posts spooled for the next run", "posts", len(kept), "err", err)
-			res.Spooled += len(kept)
-			spoolErr = err
-			return nil
-		}
-		if c.opts.Metrics != nil {
-			c.opts.Metrics.Inserted(len(kept), time.Since(t0))
-		}
-		for i := range batch {
+	newest := st.HighWater
+	// Posts are tagged and scored here, in chunks, so every source's
+	// crawl does its own; the batcher stores them while the crawl goes on.
+	chunk := make([]post.Post, 0, processChunk)
+	process := func() {
+		for i := range chunk {
 			// Every post seen counts towards the high-water mark, kept or not.
-			if !batch[i].TimeGuessed && batch[i].Published.After(newest) {
-				newest = batch[i].Published
+			if !chunk[i].TimeGuessed && chunk[i].Published.After(newest) {
+				newest = chunk[i].Published
 			}
 		}
-		res.Stored += len(kept)
-		res.New += sr.New
-		res.Updated += sr.Updated
-		return nil
+		c.batch.add(t, c.proc.Process(chunk, src.Topics, src.KeepUnmatched))
+		chunk = chunk[:0]
 	}
-	batches := make(chan []post.Post, 1)
-	saved := make(chan struct{})
-	var failed atomic.Bool
-	go func() {
-		defer close(saved)
-		for b := range batches {
-			if saveErr != nil {
-				continue // a batch failed for good: stop storing, the run fails
-			}
-			if err := save(b); err != nil {
-				saveErr = err
-				failed.Store(true)
-			}
-		}
-	}()
-	buf := make([]post.Post, 0, c.opts.BatchSize)
 	stats, crawlErr := c.crawler.Crawl(ctx, src, crawler.State{HighWater: st.HighWater, Cursor: st.Cursor}, func(p post.Post) error {
-		if failed.Load() {
+		if t.failed.Load() {
 			return errStoreFailed
 		}
 		if p.Published.IsZero() {
 			p.Published, p.TimeGuessed = p.Fetched, true
 		}
-		buf = append(buf, p)
-		if len(buf) >= c.opts.BatchSize {
-			batches <- buf
-			buf = make([]post.Post, 0, c.opts.BatchSize)
+		chunk = append(chunk, p)
+		if len(chunk) == processChunk {
+			process()
 		}
 		return nil
 	})
-	if len(buf) > 0 {
-		batches <- buf
+	if len(chunk) > 0 {
+		process()
 	}
-	close(batches)
-	<-saved
+	c.batch.finish(t)
+	res := &r.res
 	res.Stats = stats
+	res.Stored, res.New, res.Updated, res.Spooled = t.stored, t.new, t.updated, t.spooled
 	if c.opts.Metrics != nil {
 		c.opts.Metrics.CrawlDone(src.Name, stats.Pages, stats.Posts, stats.Errors, stats.Duration)
 	}
 	if errors.Is(crawlErr, errStoreFailed) {
-		crawlErr = nil // reported as saveErr
+		crawlErr = nil // reported as the store's error
 	}
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FlushTimeout)
-	defer cancel()
 	switch {
-	case saveErr != nil:
-		res.Err = fmt.Errorf("collect %s: store posts: %w", src.Name, saveErr)
-	case spoolErr != nil:
-		res.Err = fmt.Errorf("collect %s: store down, %d posts spooled: %w", src.Name, res.Spooled, spoolErr)
+	case t.saveErr != nil:
+		res.Err = fmt.Errorf("collect %s: store posts: %w", src.Name, t.saveErr)
+	case t.spoolErr != nil:
+		res.Err = fmt.Errorf("collect %s: store down, %d posts spooled: %w", src.Name, res.Spooled, t.spoolErr)
 	case crawlErr != nil:
 		res.Err = fmt.Errorf("collect %s: %w", src.Name, crawlErr)
 	}
 	// The high-water mark moves only when every post of the run is stored.
-	if saveErr == nil && spoolErr == nil {
+	if t.saveErr == nil && t.spoolErr == nil {
 		next := store.SourceState{HighWater: newest, Cursor: stats.Cursor}
 		if !next.HighWater.Equal(st.HighWater) || next.Cursor != st.Cursor {
-			if err := c.store.SetState(fctx, src.Name, next); err != nil {
-				res.Err = errors.Join(res.Err, fmt.Errorf("collect %s: %w", src.Name, err))
+			r.next = &next
+		}
+	}
+	r.run = store.Run{ID: runID, Source: src.Name, Started: started, Finished: c.opts.Now(),
+		Pages: stats.Pages, Posts: stats.Posts, NewPosts: res.New, Errs: stats.Errors, LastError: stats.LastError, HighWater: newest}
+	return r
+}
+
+// record stores the states and runs of collected sources, one insert each.
+func (c *Collector) record(ctx context.Context, runs []*sourceRun) {
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FlushTimeout)
+	defer cancel()
+	states := map[string]store.SourceState{}
+	for _, r := range runs {
+		if r.next != nil {
+			states[r.res.Source] = *r.next
+		}
+	}
+	if err := c.store.SetStates(fctx, states); err != nil {
+		for _, r := range runs {
+			if r.next != nil {
+				r.res.Err = errors.Join(r.res.Err, fmt.Errorf("collect %s: %w", r.res.Source, err))
 			}
 		}
 	}
-	run := store.Run{ID: runID, Source: src.Name, Started: started, Finished: c.opts.Now(),
-		Pages: stats.Pages, Posts: stats.Posts, NewPosts: res.New, Errs: stats.Errors, LastError: stats.LastError, HighWater: newest}
-	if res.Err != nil && run.LastError == "" {
-		run.LastError = res.Err.Error()
+	var rows []store.Run
+	for _, r := range runs {
+		if r.skipped {
+			continue
+		}
+		if r.res.Err != nil && r.run.LastError == "" {
+			r.run.LastError = r.res.Err.Error()
+		}
+		rows = append(rows, r.run)
 	}
-	if err := c.store.RecordRun(fctx, run); err != nil {
-		log.Warn("record crawl run", "err", err)
+	if err := c.store.RecordRuns(fctx, rows); err != nil {
+		c.opts.Logger.Warn("record crawl runs", "runs", len(rows), "err", err)
 	}
-	log.Info("source crawled", "pages", stats.Pages, "posts", stats.Posts, "stored", res.Stored,
-		"new", res.New, "errors", stats.Errors, "duration", time.Since(wall).Round(time.Millisecond))
-	return res
+	for _, r := range runs {
+		if r.skipped {
+			continue
+		}
+		s := r.res
+		r.log.Info("source crawled", "pages", s.Pages, "posts", s.Posts, "stored", s.Stored,
+			"new", s.New, "errors", s.Errors, "duration", time.Since(r.wall).Round(time.Millisecond))
+	}
 }

@@ -160,8 +160,8 @@ func (u unavailable) SavePosts(context.Context, []post.Post) (store.SaveResult, 
 func (u unavailable) State(context.Context, string) (store.SourceState, error) {
 	return store.SourceState{}, u.err
 }
-func (u unavailable) SetState(context.Context, string, store.SourceState) error { return u.err }
-func (u unavailable) RecordRun(context.Context, store.Run) error                { return u.err }
+func (u unavailable) SetStates(context.Context, map[string]store.SourceState) error { return u.err }
+func (u unavailable) RecordRuns(context.Context, []store.Run) error                 { return u.err }
 
 // NewCrawler builds the crawler the configuration describes.
 func NewCrawler(cfg *config.Config, log *slog.Logger, progress io.Writer, now func() time.Time) *crawler.Crawler {
