@@ -21,7 +21,8 @@ func TestMain(m *testing.M) { chtest.Main(m) }
 // pipeline (crawler, scorer, ClickHouse, rollups, detector, risk, alert
 // engine) and holds it to the targets: the first alert within 30 simulated
 // minutes of the ground-truth onset, no alert on the calm topic or the calm
-// days, and an incident that escalates.
+// days, an incident that escalates, and a replay fast enough for the demo
+// to show a week in minutes.
 func TestReplayDetectsTheBacklash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replay takes a minute or two; skipped in -short mode")
@@ -74,5 +75,10 @@ func TestReplayDetectsTheBacklash(t *testing.T) {
 	}
 	if !sum.Escalated {
 		t.Errorf("the backlash incident never escalated")
+	}
+	// About 7 s here when the machine is otherwise idle; the bound leaves
+	// room for the other packages' tests running beside this one.
+	if w := sum.WallPerSimDay(); w > time.Minute {
+		t.Errorf("a simulated day took %s of wall time, want at most a minute", w.Round(time.Millisecond))
 	}
 }
