@@ -4,7 +4,8 @@
 // the demo all drive it.
 //
 // It owns the ordering that keeps data safe: posts are stored in batches as
-// they arrive, and a source's high-water mark moves only after its posts are
-// stored, so a run killed half-way leaves no gap and nothing the next run
-// counts twice.
+// they arrive, shared by the sources collected at the same time so
+// ClickHouse gets few large parts, and a source's high-water mark moves only
+// after its posts are stored, so a run killed half-way leaves no gap and
+// nothing the next run counts twice.
 package pipeline
