@@ -273,3 +273,17 @@ func TestCollectAllStoreDown(t *testing.T) {
 		})
 	}
 }
+
+func TestCollectAloneDoesNotWait(t *testing.T) {
+	// With no other source crawling, a finished source's posts are stored
+	// at once, not after the batch wait.
+	st := &recordingStore{known: map[string]bool{}}
+	c := NewCollector(fakeCrawler{posts: map[string]int{"forum": 10}}, keepAll{}, st,
+		Options{BatchSize: 1000, BatchWait: time.Minute, Logger: slog.New(slog.DiscardHandler)})
+	src := config.Source{Name: "forum"}
+	start := time.Now()
+	r := c.Collect(context.Background(), "run-1", &src)
+	if took := time.Since(start); took > 10*time.Second || r.Stored != 10 {
+		t.Fatalf("Collect stored %d posts in %s, want 10 without waiting for the batch wait", r.Stored, took)
+	}
+}
