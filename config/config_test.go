@@ -23,6 +23,8 @@ func TestBadConfigs(t *testing.T) {
 		{"unknown_kind.yaml", `unknown_kind.yaml:6: sources[0].kind: unknown kind "carrier-pigeon"`},
 		{"not_yaml.yaml", `not_yaml.yaml:1: did not find expected`},
 		{"source_unknown_topic.yaml", `source_unknown_topic.yaml:8: sources[0].topics[0]: unknown topic "payy"`},
+		{"secret_header_value.yaml", `secret_header_value.yaml:10: sources[0].header_env.Authorization: "Bearer abc123" is not an environment variable name`},
+		{"reserved_header.yaml", `reserved_header.yaml:11: sources[0].headers.Host: header Host is set by the crawler`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

@@ -2,12 +2,14 @@ package config
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/andybalholm/cascadia"
 	htmlcharset "golang.org/x/net/html/charset"
+	"golang.org/x/net/http/httpguts"
 )
 
 // Source kinds.
@@ -52,6 +54,14 @@ type Source struct {
 	Lookback Duration `yaml:"lookback"`
 	// Encoding forces a character set when a site declares it wrongly.
 	Encoding string `yaml:"encoding"`
+	// Headers are sent with every request of the source, e.g. an API
+	// version or a language. Not for credentials: use HeaderEnv.
+	Headers map[string]string `yaml:"headers"`
+	// HeaderEnv names, per header, the environment variable holding its
+	// value, for credentials such as {Authorization: REDDIT_AUTHORIZATION}
+	// (the variable holding "Bearer ..."). They are sent only to the hosts
+	// of URLs, never to another host a link or a redirect leads to.
+	HeaderEnv map[string]SecretEnv `yaml:"header_env"`
 	// HTML describes how to extract posts from pages (kind html, or a
 	// feed's comment pages).
 	HTML *HTMLSource `yaml:"html"`
@@ -218,6 +228,7 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 			v.errorf(append(append(path{}, p...), "encoding"), "unknown encoding %q (try gbk, gb18030, big5, shift_jis, euc-kr, windows-1251)", s.Encoding)
 		}
 	}
+	s.validateHeaders(v, p)
 	for i, t := range s.Topics {
 		found := false
 		for _, ct := range c.Topics {
@@ -297,6 +308,47 @@ func (h *HTMLSource) validate(v *validator, p path) {
 	if h.TimeZone != "" {
 		if _, err := time.LoadLocation(h.TimeZone); err != nil {
 			v.errorf(append(append(path{}, p...), "time_zone"), "unknown time zone %q", h.TimeZone)
+		}
+	}
+}
+
+// reservedHeaders are set by the crawler or the HTTP client; a source may
+// not override them.
+var reservedHeaders = []string{"Host", "Content-Length", "Connection", "Transfer-Encoding", "User-Agent", "Accept-Encoding"}
+
+// envNameRe is what an environment variable's name may be.
+var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func (s *Source) validateHeaders(v *validator, p path) {
+	check := func(key, name string) bool {
+		hp := append(append(path{}, p...), key, name)
+		switch {
+		case !httpguts.ValidHeaderFieldName(name):
+			v.errorf(hp, "%q is not a valid header name", name)
+		case slices.ContainsFunc(reservedHeaders, func(r string) bool { return strings.EqualFold(r, name) }):
+			v.errorf(hp, "header %s is set by the crawler and cannot be configured", name)
+		default:
+			return true
+		}
+		return false
+	}
+	for name, val := range s.Headers {
+		if check("headers", name) && !httpguts.ValidHeaderFieldValue(val) {
+			v.errorf(append(append(path{}, p...), "headers", name), "header %s has a value with control characters", name)
+		}
+	}
+	for name, env := range s.HeaderEnv {
+		if !check("header_env", name) {
+			continue
+		}
+		hp := append(append(path{}, p...), "header_env", name)
+		if !envNameRe.MatchString(string(env)) {
+			v.errorf(hp, "%q is not an environment variable name (the value comes from the environment, not the file)", env)
+		}
+		for other := range s.Headers {
+			if strings.EqualFold(other, name) {
+				v.errorf(hp, "header %s is set in both headers and header_env", name)
+			}
 		}
 	}
 }

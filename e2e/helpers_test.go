@@ -79,11 +79,13 @@ type forum struct {
 	// BeforePage runs before page number n (1-based, counted over the
 	// forum's lifetime) is served.
 	BeforePage func(n int)
-	mu         sync.Mutex
-	posts      []forumPost
-	served     map[string]bool
-	pages      int
-	srv        *httptest.Server
+	// Authorization, when set, is the header value every page requires.
+	Authorization string
+	mu            sync.Mutex
+	posts         []forumPost
+	served        map[string]bool
+	pages         int
+	srv           *httptest.Server
 }
 
 func newForum(t testing.TB, now func() time.Time) *forum {
@@ -138,6 +140,11 @@ func (f *forum) latest(w http.ResponseWriter, r *http.Request) {
 		page = 1
 	}
 	f.mu.Lock()
+	if f.Authorization != "" && r.Header.Get("Authorization") != f.Authorization {
+		f.mu.Unlock()
+		http.Error(w, "unauthorized", http.StatusUnauthorized)
+		return
+	}
 	f.pages++
 	n := f.pages
 	hook, delay := f.BeforePage, f.Delay
@@ -236,7 +243,10 @@ type cfgOpts struct {
 	// alerts section.
 	SlackURL    string
 	PasswordEnv string
-	MaxPages    int
+	// AuthEnv, when set, names the variable holding the forum's
+	// Authorization header.
+	AuthEnv  string
+	MaxPages int
 	// Evidence is how many negative posts an alert quotes (default 5).
 	Evidence int
 }
@@ -270,6 +280,9 @@ sources:
     lookback: 1h
     html: {item: article.post, id: "@data-id", text: .body, author: .author, time: "time@datetime", likes: .likes, next: "a[rel=next]@href"}
 `, topic, o.ForumURL, o.MaxPages)
+	if o.AuthEnv != "" {
+		fmt.Fprintf(&b, "    header_env: {Authorization: %s}\n", o.AuthEnv)
+	}
 	if o.SlackURL != "" {
 		fmt.Fprintf(&b, `alerts:
   console: false

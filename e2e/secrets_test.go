@@ -23,6 +23,8 @@ const (
 	secretToken    = "xoxb-SECRET-1234567890"
 	secretPassword = "chpw-SECRET-0987654321"
 	passwordEnv    = "BACKLASH_E2E_CH_PASSWORD"
+	secretAuth     = "Bearer fa-SECRET-1122334455"
+	authEnv        = "BACKLASH_E2E_FORUM_AUTH"
 )
 
 // passwordServer runs a private ClickHouse whose default user needs
@@ -91,8 +93,8 @@ func passwordServer(t *testing.T, password string) (addr string) {
 }
 
 // TestSecretsNeverPrinted runs backlash end to end at debug level with a
-// Slack token and a ClickHouse password, and with a wrong password, and
-// checks neither appears in anything it prints or leaves in its state
+// Slack token, a ClickHouse password and a forum that needs an
+// Authorization header, and with a wrong password, and checks none appears in anything it prints or leaves in its state
 // directory.
 func TestSecretsNeverPrinted(t *testing.T) {
 	chAddr := passwordServer(t, secretPassword)
@@ -102,17 +104,18 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	site := newForum(t, time.Now)
 	site.Add(calmHistory("calm", now.Add(-72*time.Hour), now.Add(-2*time.Hour), 72)...)
 	site.Add(burst("angry", now.Add(-time.Minute), 40*time.Minute, 12)...)
+	site.Authorization = secretAuth
 	slack := slackserver.New(slackserver.Options{Token: secretToken, Channels: []string{"#comms"}})
 	defer slack.Close()
 
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "backlash.yaml")
 	yaml := configYAML(cfgOpts{StateDir: filepath.Join(dir, "state"), Addr: chAddr, DB: "secrets", ForumURL: site.URL(),
-		SlackURL: slack.URL, PasswordEnv: passwordEnv})
+		SlackURL: slack.URL, PasswordEnv: passwordEnv, AuthEnv: authEnv})
 	if err := os.WriteFile(cfgPath, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(yaml, secretToken) || strings.Contains(yaml, secretPassword) {
+	if strings.Contains(yaml, secretToken) || strings.Contains(yaml, secretPassword) || strings.Contains(yaml, secretAuth) {
 		t.Fatal("the configuration itself holds a secret")
 	}
 
@@ -120,7 +123,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 		defer cancel()
 		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Env = append(os.Environ(), slackTokEnv+"="+secretToken, passwordEnv+"="+password)
+		cmd.Env = append(os.Environ(), slackTokEnv+"="+secretToken, passwordEnv+"="+password, authEnv+"="+secretAuth)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()
@@ -130,7 +133,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	check := func(name, out string) {
 		t.Helper()
 		outputs = append(outputs, out)
-		for _, s := range []string{secretToken, secretPassword, "SECRET-"} {
+		for _, s := range []string{secretToken, secretPassword, secretAuth, "SECRET-"} {
 			if strings.Contains(out, s) {
 				i := strings.Index(out, s)
 				t.Errorf("%s prints a secret (%q) near: %q", name, s, out[max(0, i-200):min(len(out), i+60)])
@@ -149,8 +152,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
-	// The run must really have used both secrets: posts stored behind the
-	// password, an alert accepted with the token.
+	// The run must really have used every secret: posts crawled with the
+	// header and stored behind the password, an alert accepted with the
+	// token.
 	if len(topLevel(slack.Messages())) != 1 {
 		t.Errorf("the run sent %d top-level Slack messages, want 1; output:\n%s", len(topLevel(slack.Messages())), out)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/backlash-monitor/backlash/config"
@@ -46,6 +47,14 @@ func writeSummary(e *env, cfg *config.Config) {
 	fmt.Fprintf(w, "sources (%d):\n", len(cfg.Sources))
 	for _, s := range cfg.Sources {
 		fmt.Fprintf(w, "  %-20s %-5s %-16s %s\n", s.Name, s.Kind, s.Schedule, strings.Join(s.URLs, " "))
+		names := make([]string, 0, len(s.HeaderEnv))
+		for name := range s.HeaderEnv {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			fmt.Fprintf(w, "  %-20s header %s from $%s%s\n", "", name, s.HeaderEnv[name], secretState(s.HeaderEnv[name]))
+		}
 	}
 	fmt.Fprintf(w, "alert rules (%d):\n", len(cfg.Alerts.Rules))
 	for _, r := range cfg.Alerts.Rules {

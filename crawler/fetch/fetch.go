@@ -89,6 +89,10 @@ type Fetcher struct {
 	cfg     Config
 	src     *config.Source
 	domains []string
+	// secret holds the source's credential headers, sent only to
+	// secretHosts, the hosts of the source's URLs.
+	secret      map[string]config.Secret
+	secretHosts map[string]bool
 
 	transport *http.Transport
 
@@ -154,6 +158,20 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 			}
 		}
 	}
+	secret := map[string]config.Secret{}
+	for name, env := range src.HeaderEnv {
+		v := env.Value()
+		if v == "" {
+			return nil, fmt.Errorf("header_env.%s: environment variable %s is not set", name, env)
+		}
+		secret[http.CanonicalHeaderKey(name)] = v
+	}
+	secretHosts := map[string]bool{}
+	for _, u := range src.URLs {
+		if pu, err := url.Parse(u); err == nil {
+			secretHosts[pu.Hostname()] = true
+		}
+	}
 	c := colly.NewCollector()
 	// Set after construction: colly reads COLLY_* environment variables
 	// over its options, and the source's settings must win.
@@ -168,7 +186,23 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 	c.DetectCharset = false
 	c.MaxDepth, c.MaxRequests = 0, 0
 	c.TraceHTTP = false
-	c.SetRedirectHandler(nil)
+	c.SetRedirectHandler(func(req *http.Request, via []*http.Request) error {
+		// colly's own rules, which a handler replaces: at most 10
+		// redirects, and no Authorization to another host.
+		if len(via) >= 10 {
+			return http.ErrUseLastResponse
+		}
+		if req.URL.Host != via[len(via)-1].URL.Host {
+			req.Header.Del("Authorization")
+		}
+		// The client copies every other header to the redirect's target.
+		if !secretHosts[req.URL.Hostname()] {
+			for name := range secret {
+				req.Header.Del(name)
+			}
+		}
+		return nil
+	})
 	exact := map[string]bool{}
 	for _, a := range cfg.AllowAddrs {
 		exact[a] = true
@@ -191,7 +225,8 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 	c.WithTransport(tr)
 	c.SetRequestTimeout(cfg.Timeout)
 	c.Context = ctx
-	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains, transport: tr, hosts: map[string]*host{}}
+	f := &Fetcher{c: c, cfg: cfg, src: src, domains: domains, secret: secret, secretHosts: secretHosts,
+		transport: tr, hosts: map[string]*host{}}
 	c.OnRequest(func(r *colly.Request) {
 		if src.Encoding != "" {
 			r.ResponseCharacterEncoding = src.Encoding
@@ -354,9 +389,17 @@ func (f *Fetcher) request(ctx context.Context, rawURL, accept string) (*Page, er
 		return nil, err
 	}
 	hdr := http.Header{}
+	for name, v := range f.src.Headers {
+		hdr.Set(name, v)
+	}
 	hdr.Set("User-Agent", f.cfg.UserAgent)
-	if accept != "" {
+	if accept != "" && hdr.Get("Accept") == "" {
 		hdr.Set("Accept", accept)
+	}
+	if u, err := url.Parse(rawURL); err == nil && f.secretHosts[u.Hostname()] {
+		for name, v := range f.secret {
+			hdr.Set(name, v.Reveal())
+		}
 	}
 	cctx := colly.NewContext()
 	err := f.c.Request(http.MethodGet, rawURL, nil, cctx, hdr)
