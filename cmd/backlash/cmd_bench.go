@@ -31,8 +31,12 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the benchmarks to this file")
+	seeds := fs.Int("seeds", 1, "detection: replay the scenario with seeds 0 to N-1 and report each (about a minute per seed)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *seeds < 1 {
+		return usagef("--seeds must be at least 1")
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -61,11 +65,11 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		case "crawl":
 			err = benchCrawl(ctx, e.stdout, g.logger(e))
 		case "e2e":
-			if err = benchDetection(ctx, e, r); err == nil {
+			if err = benchDetection(ctx, e, r, *seeds); err == nil {
 				err = benchThroughput(ctx, e, r)
 			}
 		case "detection":
-			err = benchDetection(ctx, e, r)
+			err = benchDetection(ctx, e, r, *seeds)
 		case "throughput":
 			err = benchThroughput(ctx, e, r)
 		default:
@@ -215,13 +219,14 @@ type replayer struct {
 	used     int            // databases handed out so far
 }
 
-// replay runs the scenario at scale, crawling every step with the demo
-// site's pages pageSize items long, on a database no earlier replay used.
-func (r *replayer) replay(ctx context.Context, scale float64, step time.Duration, pageSize int) (demo.Summary, error) {
+// replay runs the scenario built with opts, crawling every step with the
+// demo site's pages pageSize items long, on a database no earlier replay
+// used.
+func (r *replayer) replay(ctx context.Context, opts demo.Options, step time.Duration, pageSize int) (demo.Summary, error) {
 	r.used++
 	// openDemoWorld empties the database first: only a bench that was
 	// interrupted leaves one behind.
-	w, err := openDemoWorld(ctx, scale, r.stateDir, r.database(r.used), slog.New(slog.DiscardHandler), io.Discard)
+	w, err := openDemoWorld(ctx, opts, r.stateDir, r.database(r.used), slog.New(slog.DiscardHandler), io.Discard)
 	if err != nil {
 		return demo.Summary{}, err
 	}
@@ -248,21 +253,54 @@ func (r *replayer) dropAll(ctx context.Context, log *slog.Logger) {
 }
 
 // benchDetection replays the demo at its own volume in 15-minute runs and
-// measures detection against the ground truth.
-func benchDetection(ctx context.Context, e *env, r *replayer) error {
-	det, err := r.replay(ctx, 5, 15*time.Minute, demo.PageSize)
-	if err != nil {
-		return err
+// measures detection against the ground truth, for each of seeds scenarios.
+func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
+	w := e.stdout
+	var delays []time.Duration
+	falseAlerts, missed := 0, 0
+	for seed := 0; seed < seeds; seed++ {
+		det, err := r.replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize)
+		if err != nil {
+			return err
+		}
+		d := det.DetectionDelay()
+		if d < 0 {
+			missed++
+		} else {
+			delays = append(delays, d)
+		}
+		falseAlerts += len(det.FalseAlerts)
+		if seeds > 1 {
+			delay := "none: no alert fired"
+			if d >= 0 {
+				delay = d.String()
+			}
+			fmt.Fprintf(w, "e2e detection  seed %d: delay %s, %d false alerts, escalated / resolved %v / %v, %s per sim. day\n",
+				seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
+			for _, fa := range det.FalseAlerts {
+				fmt.Fprintf(w, "                 false alert %s %s %s at %s: %s %.1f >= %.1f\n", fa.Kind, fa.Topic, fa.Severity,
+					fa.At.Format("Mon 2 Jan 15:04"), fa.Rule, fa.Value, fa.Threshold)
+			}
+			continue
+		}
+		fmt.Fprintf(w, "e2e detection  demo scenario at scale 5, 15-minute runs, %d runs over %s simulated\n", det.Runs, det.Simulated)
+		if d < 0 {
+			fmt.Fprintf(w, "  detection delay         none: no alert fired\n")
+		} else {
+			fmt.Fprintf(w, "  detection delay         %s simulated after the ground-truth onset\n", d)
+		}
+		fmt.Fprintf(w, "  false alerts            %d (calm topic and calm days)\n", len(det.FalseAlerts))
+		fmt.Fprintf(w, "  escalated / resolved    %v / %v\n", det.Escalated, det.Resolved)
+		fmt.Fprintf(w, "  wall time per sim. day  %s\n", det.WallPerSimDay().Round(time.Millisecond))
 	}
-	fmt.Fprintf(e.stdout, "e2e detection  demo scenario at scale 5, 15-minute runs, %d runs over %s simulated\n", det.Runs, det.Simulated)
-	if d := det.DetectionDelay(); d < 0 {
-		fmt.Fprintf(e.stdout, "  detection delay         none: no alert fired\n")
-	} else {
-		fmt.Fprintf(e.stdout, "  detection delay         %s simulated after the ground-truth onset\n", d)
+	if seeds > 1 {
+		sort.Slice(delays, func(i, j int) bool { return delays[i] < delays[j] })
+		spread := "none"
+		if len(delays) > 0 {
+			spread = fmt.Sprintf("%s to %s", delays[0], delays[len(delays)-1])
+		}
+		fmt.Fprintf(w, "e2e detection  %d seeds: delay %s, %d missed, %d false alerts in all\n", seeds, spread, missed, falseAlerts)
 	}
-	fmt.Fprintf(e.stdout, "  false alerts            %d (calm topic and calm days)\n", len(det.FalseAlerts))
-	fmt.Fprintf(e.stdout, "  escalated / resolved    %v / %v\n", det.Escalated, det.Resolved)
-	fmt.Fprintf(e.stdout, "  wall time per sim. day  %s\n", det.WallPerSimDay().Round(time.Millisecond))
 	return nil
 }
 
@@ -282,7 +320,7 @@ func benchThroughput(ctx context.Context, e *env, r *replayer) error {
 	var thr demo.Summary
 	for i := 0; i < benchRuns; i++ {
 		var err error
-		if thr, err = r.replay(ctx, throughputScale, 24*time.Hour, throughputPageSize); err != nil {
+		if thr, err = r.replay(ctx, demo.Options{Scale: throughputScale}, 24*time.Hour, throughputPageSize); err != nil {
 			return err
 		}
 		rates = append(rates, thr.PostsPerSecond())

@@ -18,17 +18,18 @@ import (
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "demo", "demo [--step 15m] [--pace 0s] [--scale 5] [--keep-serving] [--state-dir DIR]")
+	fs, g := flagSet(e, "demo", "demo [--step 15m] [--pace 0s] [--scale 5] [--seed 0] [--keep-serving] [--state-dir DIR]")
 	step := fs.Duration("step", 15*time.Minute, "simulated time between crawls")
 	pace := fs.Duration("pace", 0, "wall time to wait between crawls (0: as fast as possible)")
 	scale := fs.Float64("scale", 5, "volume multiplier for the scenario (1: about 450 posts a day)")
+	seed := fs.Int64("seed", 0, "the scenario's random seed: another seed gives other posts at other times, on the same timeline")
 	keep := fs.Bool("keep-serving", false, "keep the dashboard up after the replay until interrupted")
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	log := g.logger(e)
-	w, err := openDemoWorld(ctx, *scale, *stateDir, "backlash_demo", log, e.stdout)
+	w, err := openDemoWorld(ctx, demo.Options{Scale: *scale, Seed: *seed}, *stateDir, "backlash_demo", log, e.stdout)
 	if err != nil {
 		return err
 	}
@@ -118,11 +119,11 @@ type demoWorld struct {
 	clock *simClock
 }
 
-func openDemoWorld(ctx context.Context, scale float64, stateDir, database string, log *slog.Logger, stdout io.Writer) (*demoWorld, error) {
+func openDemoWorld(ctx context.Context, opts demo.Options, stateDir, database string, log *slog.Logger, stdout io.Writer) (*demoWorld, error) {
 	if _, err := chserver.Binary(); err != nil {
 		return nil, fmt.Errorf("the demo runs its own ClickHouse server: %w", err)
 	}
-	w := &demoWorld{sc: demo.NewScenario(demo.Options{Scale: scale}), clock: &simClock{}}
+	w := &demoWorld{sc: demo.NewScenario(opts), clock: &simClock{}}
 	w.site = demo.NewSite(w.sc)
 	w.clock.Set(w.sc.Start())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -36,6 +36,8 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"run", "--help"}, exitOK, "", "usage: backlash run"},
 		{[]string{"run", "--no-such-flag"}, exitUsage, "", "flag provided but not defined"},
 		{[]string{"detect"}, exitUsage, "", "--input is required"},
+		{[]string{"bench", "detection", "--seeds", "0"}, exitUsage, "", "--seeds must be at least 1"},
+		{[]string{"bench", "nothing"}, exitUsage, "", `unknown benchmark "nothing"`},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
