@@ -127,7 +127,7 @@ func (b *batcher) finish(t *ticket) {
 	switch {
 	case b.crawling == 0:
 		b.cut()
-	case t.pending > 0 && b.timer == nil:
+	case b.timer == nil && b.holds(t):
 		var tm *time.Timer
 		tm = time.AfterFunc(b.wait, func() {
 			b.mu.Lock()
@@ -141,6 +141,16 @@ func (b *batcher) finish(t *ticket) {
 	for t.pending > 0 {
 		b.cond.Wait()
 	}
+}
+
+// holds reports whether the buffer has posts of t. Call it with b.mu held.
+func (b *batcher) holds(t *ticket) bool {
+	for _, s := range b.segs {
+		if s.t == t {
+			return true
+		}
+	}
+	return false
 }
 
 // cut hands the buffered posts to the storing goroutine. Call it with b.mu
