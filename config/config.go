@@ -169,6 +169,20 @@ func ParseDuration(s string) (time.Duration, error) {
 // SecretEnv names an environment variable that holds a secret.
 type SecretEnv string
 
+// envNameRe is what an environment variable's name may be.
+var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// UnmarshalYAML accepts only a variable's name, so a secret pasted into the
+// file where its variable's name belongs is refused, not used.
+func (e *SecretEnv) UnmarshalYAML(n *yaml.Node) error {
+	if n.Value != "" && !envNameRe.MatchString(n.Value) {
+		// The value is not echoed: it may be the secret itself.
+		return &lineError{line: n.Line, msg: "want the name of an environment variable (letters, digits and _); the secret itself comes from the environment, never the file"}
+	}
+	*e = SecretEnv(n.Value)
+	return nil
+}
+
 // Value reads the secret from the environment.
 func (e SecretEnv) Value() Secret {
 	if e == "" {

@@ -23,7 +23,8 @@ func TestBadConfigs(t *testing.T) {
 		{"unknown_kind.yaml", `unknown_kind.yaml:6: sources[0].kind: unknown kind "carrier-pigeon"`},
 		{"not_yaml.yaml", `not_yaml.yaml:1: did not find expected`},
 		{"source_unknown_topic.yaml", `source_unknown_topic.yaml:8: sources[0].topics[0]: unknown topic "payy"`},
-		{"secret_header_value.yaml", `secret_header_value.yaml:10: sources[0].header_env.Authorization: "Bearer abc123" is not an environment variable name`},
+		{"secret_header_value.yaml", `secret_header_value.yaml:10: sources[0].header_env.Authorization: want the name of an environment variable`},
+		{"secret_in_env_field.yaml", `secret_in_env_field.yaml:3: clickhouse.password_env: want the name of an environment variable`},
 		{"reserved_header.yaml", `reserved_header.yaml:11: sources[0].headers.Host: header Host is set by the crawler`},
 	}
 	for _, tt := range tests {
@@ -35,6 +36,11 @@ func TestBadConfigs(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error\n  %v\nwant it to contain\n  %s", err, tt.want)
+			}
+			for _, secret := range []string{"abc123", "p@ssw0rd"} {
+				if strings.Contains(err.Error(), secret) {
+					t.Fatalf("error %v echoes a secret from the file", err)
+				}
 			}
 			var es Errors
 			if !errors.As(err, &es) || es[0].Line == 0 {

@@ -2,7 +2,6 @@ package config
 
 import (
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -316,9 +315,6 @@ func (h *HTMLSource) validate(v *validator, p path) {
 // not override them.
 var reservedHeaders = []string{"Host", "Content-Length", "Connection", "Transfer-Encoding", "User-Agent", "Accept-Encoding"}
 
-// envNameRe is what an environment variable's name may be.
-var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-
 func (s *Source) validateHeaders(v *validator, p path) {
 	check := func(key, name string) bool {
 		hp := append(append(path{}, p...), key, name)
@@ -337,17 +333,13 @@ func (s *Source) validateHeaders(v *validator, p path) {
 			v.errorf(append(append(path{}, p...), "headers", name), "header %s has a value with control characters", name)
 		}
 	}
-	for name, env := range s.HeaderEnv {
+	for name := range s.HeaderEnv {
 		if !check("header_env", name) {
 			continue
 		}
-		hp := append(append(path{}, p...), "header_env", name)
-		if !envNameRe.MatchString(string(env)) {
-			v.errorf(hp, "%q is not an environment variable name (the value comes from the environment, not the file)", env)
-		}
 		for other := range s.Headers {
 			if strings.EqualFold(other, name) {
-				v.errorf(hp, "header %s is set in both headers and header_env", name)
+				v.errorf(append(append(path{}, p...), "header_env", name), "header %s is set in both headers and header_env", name)
 			}
 		}
 	}
