@@ -150,13 +150,19 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	// The hosts of the source's URLs: where credentials go, and where
+	// links may lead unless allowed_domains says otherwise.
+	var hosts []string
+	secretHosts := map[string]bool{}
+	for _, u := range src.URLs {
+		if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
+			hosts = append(hosts, pu.Hostname())
+			secretHosts[pu.Hostname()] = true
+		}
+	}
 	domains := src.AllowedDomains
 	if len(domains) == 0 {
-		for _, u := range src.URLs {
-			if pu, err := url.Parse(u); err == nil && pu.Hostname() != "" {
-				domains = append(domains, pu.Hostname())
-			}
-		}
+		domains = hosts
 	}
 	secret := map[string]config.Secret{}
 	for name, env := range src.HeaderEnv {
@@ -165,12 +171,6 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 			return nil, fmt.Errorf("header_env.%s: environment variable %s is not set", name, env)
 		}
 		secret[http.CanonicalHeaderKey(name)] = v
-	}
-	secretHosts := map[string]bool{}
-	for _, u := range src.URLs {
-		if pu, err := url.Parse(u); err == nil {
-			secretHosts[pu.Hostname()] = true
-		}
 	}
 	c := colly.NewCollector()
 	// Set after construction: colly reads COLLY_* environment variables
