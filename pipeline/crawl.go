@@ -171,6 +171,8 @@ type sourceRun struct {
 	run     store.Run
 	// next is the state to store, nil to leave it.
 	next *store.SourceState
+	// wall is when the collection began in real time, so durations are
+	// real even on a simulated clock.
 	wall time.Time
 }
 
