@@ -32,11 +32,16 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the benchmarks to this file")
 	seeds := fs.Int("seeds", 1, "detection: replay the scenario with seeds 0 to N-1 and report each (about a minute per seed)")
+	pageSize := fs.Int("page-size", 500, "throughput: items per page the demo site serves")
+	oneDB := fs.Bool("one-database", false, "throughput: replay on one database, dropped before each replay (shows what a drop costs)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *seeds < 1 {
 		return usagef("--seeds must be at least 1")
+	}
+	if *pageSize < 1 {
+		return usagef("--page-size must be at least 1")
 	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
@@ -53,7 +58,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	if len(which) == 0 {
 		which = []string{"score", "detect", "crawl", "e2e"}
 	}
-	r := &replayer{stateDir: *stateDir}
+	r := &replayer{stateDir: *stateDir, oneDB: *oneDB}
 	defer r.dropAll(ctx, g.logger(e))
 	for _, w := range which {
 		var err error
@@ -66,12 +71,12 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 			err = benchCrawl(ctx, e.stdout, g.logger(e))
 		case "e2e":
 			if err = benchDetection(ctx, e, r, *seeds); err == nil {
-				err = benchThroughput(ctx, e, r)
+				err = benchThroughput(ctx, e, r, *pageSize)
 			}
 		case "detection":
 			err = benchDetection(ctx, e, r, *seeds)
 		case "throughput":
-			err = benchThroughput(ctx, e, r)
+			err = benchThroughput(ctx, e, r, *pageSize)
 		default:
 			return usagef("unknown benchmark %q (want score, detect, crawl, e2e, detection or throughput)", w)
 		}
@@ -212,9 +217,10 @@ func benchCrawl(ctx context.Context, w io.Writer, log *slog.Logger) error {
 // those recently deleted inodes: ClickHouse's inserts, and so the whole
 // pipeline, ran about 40% slower right after a drop. A system in service
 // never drops its database between crawls, so no replay is measured
-// straight after one.
+// straight after one, unless oneDB asks for exactly that.
 type replayer struct {
 	stateDir string
+	oneDB    bool           // every replay on one database, dropped first
 	cfg      *config.Config // the last replay's configuration, to drop with
 	used     int            // databases handed out so far
 }
@@ -222,7 +228,7 @@ type replayer struct {
 // replay runs the scenario built with opts, crawling every step with the
 // demo site's pages pageSize items long, on a database no earlier replay
 // used.
-func (r *replayer) replay(ctx context.Context, opts demo.Options, step time.Duration, pageSize int) (demo.Summary, error) {
+func (r *replayer) replay(ctx context.Context, opts demo.Options, step time.Duration, pageSize int, onStep func(time.Time, pipeline.RunResult, error)) (demo.Summary, error) {
 	r.used++
 	// openDemoWorld empties the database first: only a bench that was
 	// interrupted leaves one behind.
@@ -233,10 +239,15 @@ func (r *replayer) replay(ctx context.Context, opts demo.Options, step time.Dura
 	defer w.Close()
 	r.cfg = w.cfg
 	w.site.SetPageSize(pageSize)
-	return demo.Replay(ctx, w.sc, w.site, w.sys.Job, w.cfg.Sources, demo.ReplayOptions{Step: step, SetClock: w.clock.Set})
+	return demo.Replay(ctx, w.sc, w.site, w.sys.Job, w.cfg.Sources, demo.ReplayOptions{Step: step, SetClock: w.clock.Set, OnStep: onStep})
 }
 
-func (r *replayer) database(n int) string { return fmt.Sprintf("backlash_bench_%d", n) }
+func (r *replayer) database(n int) string {
+	if r.oneDB {
+		n = 1
+	}
+	return fmt.Sprintf("backlash_bench_%d", n)
+}
 
 // dropAll drops the databases the replays used.
 func (r *replayer) dropAll(ctx context.Context, log *slog.Logger) {
@@ -257,12 +268,21 @@ func (r *replayer) dropAll(ctx context.Context, log *slog.Logger) {
 func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
 	w := e.stdout
 	var delays []time.Duration
+	var at15, at30, calmPeaks []float64
 	falseAlerts, missed := 0, 0
 	for seed := 0; seed < seeds; seed++ {
-		det, err := r.replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize)
+		var risks []assessedRisk
+		det, err := r.replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize,
+			func(at time.Time, res pipeline.RunResult, _ error) {
+				for _, a := range res.Assessments {
+					risks = append(risks, assessedRisk{at: at, topic: a.Topic, risk: a.Risk.Total, velocity: a.Risk.Velocity})
+				}
+			})
 		if err != nil {
 			return err
 		}
+		m := riskMargins(risks, det.Onset, det.Backlash)
+		at15, at30, calmPeaks = append(at15, m.at15), append(at30, m.at30), append(calmPeaks, m.calm.risk)
 		d := det.DetectionDelay()
 		if d < 0 {
 			missed++
@@ -277,6 +297,8 @@ func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
 			}
 			fmt.Fprintf(w, "e2e detection  seed %d: delay %s, %d false alerts, escalated / resolved %v / %v, %s per sim. day\n",
 				seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
+			fmt.Fprintf(w, "                 risk %.1f at +15m, %.1f at +30m; calm peak %.1f (%.1f of it velocity) at %s on %s\n",
+				m.at15, m.at30, m.calm.risk, m.calm.velocity, m.calm.at.Format("Mon 2 Jan 15:04"), m.calm.topic)
 			for _, fa := range det.FalseAlerts {
 				fmt.Fprintf(w, "                 false alert %s %s %s at %s: %s %.1f >= %.1f\n", fa.Kind, fa.Topic, fa.Severity,
 					fa.At.Format("Mon 2 Jan 15:04"), fa.Rule, fa.Value, fa.Threshold)
@@ -300,32 +322,69 @@ func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
 			spread = fmt.Sprintf("%s to %s", delays[0], delays[len(delays)-1])
 		}
 		fmt.Fprintf(w, "e2e detection  %d seeds: delay %s, %d missed, %d false alerts in all\n", seeds, spread, missed, falseAlerts)
+		fmt.Fprintf(w, "               backlash risk %s at +15m and %s at +30m; calm peaks %s\n",
+			spanOf(at15), spanOf(at30), spanOf(calmPeaks))
 	}
 	return nil
 }
 
-// throughputPageSize is the demo site's page size when measuring
-// throughput: large pages, as busy forums and APIs serve, so the local
-// site's per-request cost does not stand in for the pipeline's.
-const throughputPageSize = 500
+// assessedRisk is one topic's risk score at one run of a replay.
+type assessedRisk struct {
+	at       time.Time
+	topic    string
+	risk     float64
+	velocity float64 // the velocity component's points
+}
+
+// margins are how far apart the backlash and the calm stretches scored.
+type margins struct {
+	at15, at30 float64      // the backlash topic's risk 15 and 30 min after the onset
+	calm       assessedRisk // the highest risk before the onset or on another topic
+}
+
+func riskMargins(risks []assessedRisk, onset time.Time, backlash string) margins {
+	var m margins
+	for _, a := range risks {
+		switch {
+		case a.at.Before(onset) || a.topic != backlash:
+			if a.risk > m.calm.risk {
+				m.calm = a
+			}
+		case a.at.Equal(onset.Add(15 * time.Minute)):
+			m.at15 = a.risk
+		case a.at.Equal(onset.Add(30 * time.Minute)):
+			m.at30 = a.risk
+		}
+	}
+	return m
+}
+
+// spanOf writes the range of xs as "lo-hi".
+func spanOf(xs []float64) string {
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	return fmt.Sprintf("%.1f-%.1f", s[0], s[len(s)-1])
+}
 
 // throughputScale multiplies the demo's volume when measuring throughput.
 const throughputScale = 40
 
 // benchThroughput replays the demo at throughputScale times its volume in
 // daily runs and measures posts per second through crawl, score,
-// ClickHouse, rollup and alerting.
-func benchThroughput(ctx context.Context, e *env, r *replayer) error {
+// ClickHouse, rollup and alerting. The demo site serves pageSize items a
+// page (500 by default: large pages, as busy forums and APIs serve, so the
+// local site's per-request cost does not stand in for the pipeline's).
+func benchThroughput(ctx context.Context, e *env, r *replayer, pageSize int) error {
 	var rates []float64
 	var thr demo.Summary
 	for i := 0; i < benchRuns; i++ {
 		var err error
-		if thr, err = r.replay(ctx, demo.Options{Scale: throughputScale}, 24*time.Hour, throughputPageSize); err != nil {
+		if thr, err = r.replay(ctx, demo.Options{Scale: throughputScale}, 24*time.Hour, pageSize, nil); err != nil {
 			return err
 		}
 		rates = append(rates, thr.PostsPerSecond())
 	}
-	fmt.Fprintf(e.stdout, "e2e throughput demo scenario at scale %g, daily runs, %d-item pages: %d posts in %d runs\n", float64(throughputScale), throughputPageSize, thr.Posts, thr.Runs)
+	fmt.Fprintf(e.stdout, "e2e throughput demo scenario at scale %g, daily runs, %d-item pages: %d posts in %d runs\n", float64(throughputScale), pageSize, thr.Posts, thr.Runs)
 	sort.Float64s(rates)
 	fmt.Fprintf(e.stdout, "  pipeline                %.0f posts/s median of %d (%.0f-%.0f); crawl -> score -> ClickHouse -> rollup -> alert\n",
 		median(rates), len(rates), rates[0], rates[len(rates)-1])
