@@ -70,6 +70,9 @@ type Page struct {
 type HTTPError struct {
 	// Status is the HTTP status code.
 	Status int
+	// Body is the start of the response body (up to 4 KiB), where APIs
+	// say what went wrong.
+	Body []byte
 }
 
 // Error says which status was returned.
@@ -305,7 +308,7 @@ func (f *Fetcher) retrying(ctx context.Context, rawURL string, do func() (*Page,
 			return page, nil
 		}
 		if err == nil {
-			err = &HTTPError{Status: status}
+			err = &HTTPError{Status: status, Body: page.Body[:min(len(page.Body), 4<<10)]}
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
