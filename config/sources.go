@@ -16,6 +16,11 @@ const (
 	KindHTML = "html"
 	KindFeed = "feed"
 	KindJSON = "json"
+	// KindDiscourse reads a Discourse forum's JSON; it has no settings block.
+	KindDiscourse = "discourse"
+	// KindTelegram reads a public Telegram channel's web preview; it has no
+	// settings block.
+	KindTelegram = "telegram"
 )
 
 // Source is one place posts are collected from: an HTML forum or comment
@@ -23,7 +28,7 @@ const (
 type Source struct {
 	// Name identifies the source in the store, logs and the dashboard.
 	Name string `yaml:"name"`
-	// Kind is html, feed or json.
+	// Kind is html, feed, json, discourse or telegram.
 	Kind string `yaml:"kind"`
 	// URLs are where crawling starts.
 	URLs []string `yaml:"urls"`
@@ -264,10 +269,11 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 			return
 		}
 		s.JSON.validate(v, append(append(path{}, p...), "json"), s.Name)
+	case KindDiscourse, KindTelegram:
 	case "":
-		v.errorf(p, "source %q needs a kind (html, feed or json)", s.Name)
+		v.errorf(p, "source %q needs a kind (html, feed, json, discourse or telegram)", s.Name)
 	default:
-		v.errorf(append(append(path{}, p...), "kind"), "unknown kind %q (want html, feed or json)", s.Kind)
+		v.errorf(append(append(path{}, p...), "kind"), "unknown kind %q (want html, feed, json, discourse or telegram)", s.Kind)
 	}
 }
 

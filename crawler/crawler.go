@@ -10,20 +10,24 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/discourse"
 	"github.com/backlash-monitor/backlash/crawler/feed"
 	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/crawler/jsonapi"
 	"github.com/backlash-monitor/backlash/crawler/kind"
+	"github.com/backlash-monitor/backlash/crawler/telegram"
 	"github.com/backlash-monitor/backlash/post"
 )
 
 // kinds maps a source's kind to the code that crawls it. Adding a kind
 // means adding its package and one line here.
 var kinds = map[string]kind.Func{
-	config.KindHTML: html.Crawl,
-	config.KindFeed: feed.Crawl,
-	config.KindJSON: jsonapi.Crawl,
+	config.KindHTML:      html.Crawl,
+	config.KindFeed:      feed.Crawl,
+	config.KindJSON:      jsonapi.Crawl,
+	config.KindDiscourse: discourse.Crawl,
+	config.KindTelegram:  telegram.Crawl,
 }
 
 // maxSkew is how far past the fetch time a post's time may lie before it
