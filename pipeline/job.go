@@ -36,7 +36,37 @@ type Job struct {
 	// Spool, when set, is replayed into the store before collecting.
 	Spool  *Spool
 	Assess analyzer.AssessOptions
+	// Views are the windows and baselines alert rules assess topics over
+	// besides Assess's (see ViewsOf); each topic a view applies to gets an
+	// extra assessment for it.
+	Views  []View
 	Logger *slog.Logger
+}
+
+// View is the window and baseline one alert rule compares: the recent
+// period assessed and the history the detector learns from.
+type View struct {
+	// Topic is the topic the rule watches ("*" for every topic).
+	Topic            string
+	Window, Baseline time.Duration
+}
+
+// ViewsOf returns the views of rules, one per distinct topic, window and
+// baseline.
+func ViewsOf(rules []config.Rule) []View {
+	var out []View
+	seen := map[View]bool{}
+	for _, r := range rules {
+		v := View{Topic: r.Topic, Window: r.Window.D(), Baseline: r.Baseline.D()}
+		if v.Topic == "" {
+			v.Topic = "*"
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // RunResult is what a run did.
@@ -115,7 +145,10 @@ func (j *Job) logger() *slog.Logger {
 	return j.Logger
 }
 
-// AssessAll assesses every topic at now and stores the results.
+// AssessAll assesses every topic at now with Assess and stores the
+// results; they come first, one per topic. Then come the assessments over
+// the Views that differ from Assess's window and baseline, which the alert
+// rules that ask for them are evaluated on; they are not stored.
 func (j *Job) AssessAll(ctx context.Context, now time.Time) ([]analyzer.Assessment, error) {
 	var as []analyzer.Assessment
 	var errs []error
@@ -132,6 +165,31 @@ func (j *Job) AssessAll(ctx context.Context, now time.Time) ([]analyzer.Assessme
 			errs = append(errs, err)
 		}
 	}
+	primaries := len(as)
+	for _, t := range j.Topics {
+		done := map[View]bool{}
+		for _, v := range j.Views {
+			key := View{Window: v.Window, Baseline: v.Baseline}
+			if (v.Topic != "*" && v.Topic != t) || done[key] {
+				continue
+			}
+			done[key] = true
+			o := j.Assess
+			o.Window, o.History = v.Window, v.Baseline
+			if o.Window == analyzer.DefaultWindow(j.Assess) && o.History == analyzer.DefaultHistory(j.Assess) {
+				continue // the stored assessment already is this view
+			}
+			a, err := analyzer.Assess(ctx, j.Store, t, now, o)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			as = append(as, a)
+		}
+	}
+	if len(as) > primaries {
+		j.logger().Debug("rule views assessed", "views", len(as)-primaries)
+	}
 	return as, errors.Join(errs...)
 }
 
@@ -140,10 +198,11 @@ func Signals(as []analyzer.Assessment) []alerts.Signal {
 	out := make([]alerts.Signal, len(as))
 	for i, a := range as {
 		out[i] = alerts.Signal{
-			Topic:  a.Topic,
-			At:     a.At,
-			Window: a.Window,
-			Risk:   a.Risk.Total,
+			Topic:    a.Topic,
+			At:       a.At,
+			Window:   a.Window,
+			Baseline: a.History,
+			Risk:     a.Risk.Total,
 			Components: map[string]float64{
 				"anomaly":  a.Risk.Anomaly,
 				"share":    a.Risk.Share,

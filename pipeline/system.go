@@ -117,7 +117,8 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 	sys.Store = st
 	collector := NewCollector(sys.Crawler, sys.Analyzer, st,
 		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
-	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool}
+	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool,
+		Views: ViewsOf(cfg.Alerts.Rules)}
 	if !o.NoAlerts {
 		ents := o.Entities
 		if ents == nil {

@@ -1,0 +1,3 @@
+package detect_test
+
+const expVariants = "default,twosided,minscale,both"
