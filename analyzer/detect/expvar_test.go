@@ -1,3 +1,0 @@
-package detect_test
-
-const expVariants = "default,twosided,minscale,both"
