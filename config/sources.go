@@ -46,6 +46,9 @@ type Source struct {
 	Parallelism int `yaml:"parallelism"`
 	// MaxPages caps the pages fetched in one run (default DefaultMaxPages).
 	MaxPages int `yaml:"max_pages"`
+	// Deadline bounds the source's whole crawl (default
+	// crawler.source_deadline); a crawl cut at it keeps what it collected.
+	Deadline Duration `yaml:"deadline"`
 	// Lookback re-fetches posts this far behind the high-water mark so
 	// edited counts are refreshed (default 1h).
 	Lookback Duration `yaml:"lookback"`
