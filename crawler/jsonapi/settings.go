@@ -36,6 +36,12 @@ type Settings struct {
 	Shares    string `yaml:"shares"`
 	Followers string `yaml:"followers"`
 	Parent    string `yaml:"parent"`
+	// Views is the path of a view count (it counts toward reach); Rating
+	// of a review's stars (1 to 5); AppVersion of the app version a
+	// review was written about.
+	Views      string `yaml:"views"`
+	Rating     string `yaml:"rating"`
+	AppVersion string `yaml:"app_version"`
 	// Children is the path from an item to its nested replies, read
 	// recursively as items of the same shape (Reddit's
 	// data.replies.data.children).
