@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/discourse"
+	"github.com/backlash-monitor/backlash/crawler/telegram"
 )
 
 const discoursePosts = "/t/101/posts.json?post_ids%5B%5D=9004&post_ids%5B%5D=9005&post_ids%5B%5D=9006"
@@ -32,7 +33,7 @@ func discourseRoutes() map[string]route {
 // recorded latest topics' posts, replies linked to their parents.
 func TestDryRunDiscourse(t *testing.T) {
 	s := newSite(t, discourseRoutes())
-	src := testSource("acme-community", config.KindDiscourse, s.URL)
+	src := testSource("acme-community", discourse.Name, s.URL)
 	var out bytes.Buffer
 	if err := DryRun(context.Background(), testCrawler(Options{}), src, 20, &out); err != nil {
 		t.Fatal(err)
@@ -57,7 +58,7 @@ func TestDryRunDiscourse(t *testing.T) {
 // since, and stops paging the listing at the first quiet topic.
 func TestDiscourseIncremental(t *testing.T) {
 	s := newSite(t, discourseRoutes())
-	src := testSource("acme-community", config.KindDiscourse, s.URL+"/latest")
+	src := testSource("acme-community", discourse.Name, s.URL+"/latest")
 	src.Lookback = 0
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{HighWater: time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)})
 	if err != nil {
@@ -94,7 +95,7 @@ func TestDiscourseRateLimit(t *testing.T) {
 		s.serveRoute(w, route{file: "discourse/testdata/topic_97.json", ctype: "application/json"})
 	}}
 	s.routes = routes
-	src := testSource("acme-community", config.KindDiscourse, s.URL+"/latest.json?no_definitions=true&page=1")
+	src := testSource("acme-community", discourse.Name, s.URL+"/latest.json?no_definitions=true&page=1")
 	start := time.Now()
 	posts, stats, err := collect(t, testCrawler(Options{Retries: 2}), src, State{})
 	if err != nil || ids(posts) != "97/1" || stats.Errors != 0 || n.Load() != 2 {
@@ -109,7 +110,7 @@ func TestDiscourseRateLimit(t *testing.T) {
 // error naming what is missing.
 func TestDiscourseChangedFormat(t *testing.T) {
 	s := newSite(t, map[string]route{"/c/feedback/5.json": {body: `{"category": {"id": 5}}`, ctype: "application/json"}})
-	posts, stats, err := collect(t, testCrawler(Options{}), testSource("forum", config.KindDiscourse, s.URL+"/c/feedback/5"), State{})
+	posts, stats, err := collect(t, testCrawler(Options{}), testSource("forum", discourse.Name, s.URL+"/c/feedback/5"), State{})
 	if err != nil || len(posts) != 0 || stats.Errors != 1 || !strings.Contains(stats.LastError, `no "topic_list" in the response`) {
 		t.Fatalf("posts %d stats %+v err %v", len(posts), stats, err)
 	}
@@ -123,7 +124,7 @@ func TestDryRunTelegram(t *testing.T) {
 		"/s/acmenews?before=810": {file: "telegram/testdata/acmenews_before810.html"},
 	})
 	var out bytes.Buffer
-	if err := DryRun(context.Background(), testCrawler(Options{}), testSource("acmenews", config.KindTelegram, s.URL+"/acmenews"), 20, &out); err != nil {
+	if err := DryRun(context.Background(), testCrawler(Options{}), testSource("acmenews", telegram.Name, s.URL+"/acmenews"), 20, &out); err != nil {
 		t.Fatal(err)
 	}
 	for _, w := range []string{
@@ -149,7 +150,7 @@ func TestTelegramIncremental(t *testing.T) {
 		"/s/acmenews?before=810": {file: "telegram/testdata/acmenews_before810.html"},
 		"/s/acmesecret":          {file: "telegram/testdata/private.html"},
 	})
-	posts, stats, err := collect(t, testCrawler(Options{}), testSource("acmenews", config.KindTelegram, s.URL+"/s/acmenews"),
+	posts, stats, err := collect(t, testCrawler(Options{}), testSource("acmenews", telegram.Name, s.URL+"/s/acmenews"),
 		State{HighWater: time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)})
 	if err != nil || ids(posts) != "acmenews/813,acmenews/814" || stats.Pages != 1 {
 		t.Errorf("posts %s stats %+v err %v", ids(posts), stats, err)
@@ -157,7 +158,7 @@ func TestTelegramIncremental(t *testing.T) {
 	if s.hit("/s/acmenews?before=810") != 0 {
 		t.Error("paged back past stored messages")
 	}
-	_, stats, _ = collect(t, testCrawler(Options{}), testSource("secret", config.KindTelegram, s.URL+"/acmesecret"), State{})
+	_, stats, _ = collect(t, testCrawler(Options{}), testSource("secret", telegram.Name, s.URL+"/acmesecret"), State{})
 	if stats.Errors != 1 || !strings.Contains(stats.LastError, "the channel is private, does not exist, or its preview is off") {
 		t.Errorf("private channel: %+v", stats)
 	}
@@ -201,7 +202,7 @@ func TestDiscourseLongTopic(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintf(w, `{"post_stream": {"posts": [%s]}, "id": 7}`, strings.Join(posts, ","))
 	})
-	src := testSource("forum", config.KindDiscourse, s.URL+"/t/long/7")
+	src := testSource("forum", discourse.Name, s.URL+"/t/long/7")
 	posts, _, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil || len(posts) != n || posts[0].ID != "7/1" || posts[n-1].ID != "7/45" || posts[20].ID != "7/21" {
 		t.Fatalf("first run: %d posts (%s) err %v", len(posts), ids(posts), err)
