@@ -287,18 +287,24 @@ func (j *Job) assess(ctx context.Context, topics []string, now time.Time) ([]ana
 func Signals(as []analyzer.Assessment) []alerts.Signal {
 	out := make([]alerts.Signal, len(as))
 	for i, a := range as {
+		comps := map[string]float64{
+			"anomaly":  a.Risk.Anomaly,
+			"share":    a.Risk.Share,
+			"reach":    a.Risk.Reach,
+			"spread":   a.Risk.Spread,
+			"velocity": a.Risk.Velocity,
+		}
+		if a.Stats.Rated > 0 {
+			comps["one_star"] = a.Risk.OneStar
+		}
 		out[i] = alerts.Signal{
-			Topic:  a.Topic,
-			At:     a.At,
-			Window: a.Window,
-			Risk:   a.Risk.Total,
-			Components: map[string]float64{
-				"anomaly":  a.Risk.Anomaly,
-				"share":    a.Risk.Share,
-				"reach":    a.Risk.Reach,
-				"spread":   a.Risk.Spread,
-				"velocity": a.Risk.Velocity,
-			},
+			Topic:           a.Topic,
+			At:              a.At,
+			Window:          a.Window,
+			Risk:            a.Risk.Total,
+			Components:      comps,
+			Rated:           int(a.Stats.Rated),
+			OneStar:         int(a.Stats.OneStar),
 			Observed:        a.Observed,
 			Expected:        a.Expected,
 			NegativeRatio:   a.NegativeRatio(),
@@ -321,7 +327,7 @@ func RiskRows(as []analyzer.Assessment) []store.RiskRow {
 	for i, a := range as {
 		out[i] = store.RiskRow{Topic: a.Topic, At: a.At, Window: a.Window, Score: a.Risk.Total,
 			Anomaly: a.Risk.Anomaly, Share: a.Risk.Share, Reach: a.Risk.Reach, Spread: a.Risk.Spread,
-			Velocity: a.Risk.Velocity, Observed: a.Observed, Expected: a.Expected, Deviation: a.Peak.Deviation,
+			Velocity: a.Risk.Velocity, OneStar: a.Risk.OneStar, Observed: a.Observed, Expected: a.Expected, Deviation: a.Peak.Deviation,
 			Posts: a.Stats.Posts, Negative: a.Stats.Negative, Authors: a.Stats.Authors, Sources: a.Stats.Sources,
 			ColdStart: a.ColdStart}
 	}
