@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/post"
 )
 
 const onePost = `<html><body><div class="post" data-id="p1"><div class="body">It works.</div></div></body></html>`
 
 func onePostSource(name string, urls ...string) *config.Source {
-	src := testSource(name, config.KindHTML, urls...)
-	src.HTML = &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body"}
+	src := testSource(name, html.Name, urls...)
+	src.Settings = &html.Settings{Item: ".post", ID: "@data-id", Text: ".body"}
 	return src
 }
 
@@ -77,7 +78,7 @@ func TestOffDomainLinksNotFollowed(t *testing.T) {
 	s := newSite(t, map[string]route{"/": {body: fmt.Sprintf(`<html><body><a class="t" href="%s/t/1">elsewhere</a><a class="t" href="/t/2">here</a></body></html>`,
 		strings.Replace(other.URL, "127.0.0.1", "localhost", 1))}, "/t/2": {body: onePost}})
 	src := onePostSource("offsite", s.URL+"/")
-	src.HTML.Follow = "a.t"
+	src.Settings.(*html.Settings).Follow = "a.t"
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil || ids(posts) != "p1" || stats.Errors != 0 || stats.Pages != 2 {
 		t.Fatalf("posts %s stats %+v err %v", ids(posts), stats, err)
@@ -307,7 +308,7 @@ func TestParallelismBoundsRequestsInFlight(t *testing.T) {
 	routes["/"] = route{body: index + `</body></html>`}
 	s := newSite(t, routes)
 	src := onePostSource("parallel", s.URL+"/")
-	src.HTML.Follow = "a.t"
+	src.Settings.(*html.Settings).Follow = "a.t"
 	src.Parallelism = 3
 	start := time.Now()
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})

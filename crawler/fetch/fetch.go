@@ -140,10 +140,10 @@ func (f *Fetcher) Allowed(rawURL string) bool {
 // requests.
 func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) {
 	if cfg.Timeout <= 0 {
-		cfg.Timeout = 20 * time.Second
+		cfg.Timeout = config.DefaultTimeout
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 10 << 20
+		cfg.MaxBodyBytes = config.DefaultMaxBodyBytes
 	}
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = time.Second
