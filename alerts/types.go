@@ -13,6 +13,11 @@ import (
 )
 
 // Signal is the analyzer's verdict on one topic at one evaluation.
+//
+// A topic may have several signals in one evaluation, one per window and
+// baseline the rules ask for (config.Rule's Window and Baseline): each rule
+// is evaluated on the signal assessed over its own window and baseline,
+// falling back to the topic's first signal when none matches.
 type Signal struct {
 	// Topic is the topic evaluated.
 	Topic string
@@ -44,7 +49,8 @@ type Signal struct {
 	Rated, OneStar int
 	// ColdStart is true while the baseline is still being learnt.
 	ColdStart bool
-	// Baseline is the history the expectation comes from.
+	// Baseline is the history the expectation comes from (0: unknown,
+	// matching any rule's baseline).
 	Baseline time.Duration
 }
 

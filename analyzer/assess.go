@@ -38,6 +38,12 @@ type AssessOptions struct {
 	Weights *risk.Weights
 }
 
+// DefaultWindow is the window o assesses, its default filled in.
+func DefaultWindow(o AssessOptions) time.Duration { return o.withDefaults().Window }
+
+// DefaultHistory is the history o learns from, its default filled in.
+func DefaultHistory(o AssessOptions) time.Duration { return o.withDefaults().History }
+
 func (o AssessOptions) withDefaults() AssessOptions {
 	if o.Window <= 0 {
 		o.Window = time.Hour
@@ -64,6 +70,8 @@ type Assessment struct {
 	Topic  string
 	At     time.Time
 	Window time.Duration
+	// History is how much past the detector learnt from.
+	History time.Duration
 	// Last is the detector's verdict on the newest bucket of negative volume.
 	Last detect.Point
 	// Peak is the most anomalous bucket in the window.
@@ -98,7 +106,7 @@ func (a Assessment) NegativeRatio() float64 {
 // causal: nothing after at is read.
 func Assess(ctx context.Context, r SeriesReader, topic string, at time.Time, o AssessOptions) (Assessment, error) {
 	o = o.withDefaults()
-	a := Assessment{Topic: topic, At: at, Window: o.Window}
+	a := Assessment{Topic: topic, At: at, Window: o.Window, History: o.History}
 	buckets, err := r.Series(ctx, topic, "", at.Add(-o.History), at)
 	if err != nil {
 		return a, fmt.Errorf("assess %s: %w", topic, err)

@@ -120,7 +120,7 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
 			SourceDeadline: cfg.Crawler.SourceDeadline.D()})
 	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool,
-		RunDeadline: cfg.Crawler.RunDeadline.D()}
+		RunDeadline: cfg.Crawler.RunDeadline.D(), Views: ViewsOf(cfg.Alerts.Rules)}
 	if !o.NoAlerts {
 		ents := o.Entities
 		if ents == nil {
