@@ -257,7 +257,7 @@ func TestMaxBodySize(t *testing.T) {
 	big := strings.Repeat(`<div class="post" data-id="x"><div class="body">padding padding padding</div></div>`, 5<<20/80)
 	s := newSite(t, map[string]route{
 		"/declared": {body: big, header: map[string]string{"Content-Length": fmt.Sprint(len(big))}},
-		// Streamed without Content-Length: read up to the cap, then parsed.
+		// Streamed without Content-Length: read up to the cap, then refused.
 		"/streamed": {handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprint(w, onePost)
@@ -276,7 +276,7 @@ func TestMaxBodySize(t *testing.T) {
 		t.Errorf("declared: stats %+v err %v", stats, err)
 	}
 	posts, stats, err := collect(t, c, onePostSource("streamed", s.URL+"/streamed"), State{})
-	if err != nil || stats.Errors != 0 || len(posts) != 2 || posts[0].ID != "p1" {
+	if err != nil || stats.Errors != 1 || len(posts) != 0 || !strings.Contains(stats.LastError, "max_body_bytes") {
 		t.Errorf("streamed: posts %d stats %+v err %v", len(posts), stats, err)
 	}
 	// With the default cap the whole 5 MB page is read.
