@@ -109,6 +109,15 @@ type HTMLSource struct {
 	TimeFormat string `yaml:"time_format"`
 	// TimeZone is the IANA zone of times that carry none (default UTC).
 	TimeZone string `yaml:"time_zone"`
+	// Render loads each page in headless Chromium and reads the DOM its
+	// scripts built (for pages whose posts are built by JavaScript).
+	Render bool `yaml:"render"`
+	// RenderWait is the CSS selector waited for before a rendered page is
+	// read (default: item), up to crawler.timeout.
+	RenderWait string `yaml:"render_wait"`
+	// RenderScroll is how many times a rendered page is scrolled to the
+	// bottom, waiting for more items each time (infinite scroll).
+	RenderScroll int `yaml:"render_scroll"`
 }
 
 // FeedSource holds options for RSS, Atom and JSON Feed sources.
@@ -318,6 +327,19 @@ func (h *HTMLSource) validate(v *validator, p path) {
 		if _, err := time.LoadLocation(h.TimeZone); err != nil {
 			v.errorf(append(append(path{}, p...), "time_zone"), "unknown time zone %q", h.TimeZone)
 		}
+	}
+	if h.RenderWait != "" {
+		if _, err := cascadia.ParseGroup(h.RenderWait); err != nil {
+			v.errorf(append(append(path{}, p...), "render_wait"), "bad CSS selector %q: %v", h.RenderWait, err)
+		} else if !h.Render {
+			v.errorf(append(append(path{}, p...), "render_wait"), "render_wait needs render: true")
+		}
+	}
+	switch {
+	case h.RenderScroll < 0 || h.RenderScroll > 100:
+		v.errorf(append(append(path{}, p...), "render_scroll"), "render_scroll must be between 0 and 100")
+	case h.RenderScroll > 0 && !h.Render:
+		v.errorf(append(append(path{}, p...), "render_scroll"), "render_scroll needs render: true")
 	}
 }
 

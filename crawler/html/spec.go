@@ -56,6 +56,15 @@ type Spec struct {
 	Layout string
 	// Location is the zone of times that carry none.
 	Location *time.Location
+	// Render loads pages in the headless browser and reads the DOM its
+	// scripts built, instead of the HTML as served.
+	Render bool
+	// RenderWait is the selector waited for before a rendered page is read
+	// (default: Item).
+	RenderWait string
+	// RenderScroll is how many times a rendered page is scrolled to the
+	// bottom to load more items.
+	RenderScroll int
 }
 
 // Compile checks and compiles an HTMLSource.
@@ -66,7 +75,13 @@ func Compile(h *config.HTMLSource) (*Spec, error) {
 	if _, err := cascadia.ParseGroup(h.Item); err != nil {
 		return nil, fmt.Errorf("item selector %q: %w", h.Item, err)
 	}
-	s := &Spec{Item: h.Item, Layout: h.TimeFormat, Location: time.UTC}
+	s := &Spec{Item: h.Item, Layout: h.TimeFormat, Location: time.UTC,
+		Render: h.Render, RenderWait: h.RenderWait, RenderScroll: h.RenderScroll}
+	if h.RenderWait != "" {
+		if _, err := cascadia.ParseGroup(h.RenderWait); err != nil {
+			return nil, fmt.Errorf("render_wait selector %q: %w", h.RenderWait, err)
+		}
+	}
 	for _, f := range []struct {
 		name string
 		src  string
