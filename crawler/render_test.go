@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/crawler/render"
 	"github.com/backlash-monitor/backlash/post"
 )
@@ -64,10 +64,10 @@ window.addEventListener('load', () => setTimeout(() => {
 func TestCrawlRenderedPage(t *testing.T) {
 	b := sharedBrowser(t)
 	s := newSite(t, map[string]route{"/feedback": {body: scriptedPosts}})
-	src := testSource("acme-spa", config.KindHTML, s.URL+"/feedback")
+	src := testSource("acme-spa", html.Name, s.URL+"/feedback")
 	// Only the site's own listener is allowed, as for a public site.
 	src.AllowPrivate = false
-	src.HTML = &config.HTMLSource{Item: "article.post", ID: "@data-id", Text: ".body", Author: ".author", Time: "time@datetime", Render: true}
+	src.Settings = &html.Settings{Item: "article.post", ID: "@data-id", Text: ".body", Author: ".author", Time: "time@datetime", Render: true}
 	c := testCrawler(Options{Browser: b, allowAddrs: []string{s.Listener.Addr().String()}})
 	posts, stats, err := collect(t, c, src, State{})
 	if err != nil {
@@ -130,7 +130,7 @@ func TestRenderedEqualsStatic(t *testing.T) {
 		js.set(path, scripted(js, rt.file))
 	}
 	src := forumSource(js.URL)
-	src.HTML.Render = true
+	src.Settings.(*html.Settings).Render = true
 	src.Parallelism = 2
 	got, stats, err := collect(t, testCrawler(Options{Browser: b}), src, State{})
 	if err != nil {
@@ -166,8 +166,8 @@ func TestRenderedPageErrorsNameRefusedRequests(t *testing.T) {
 fetch('http://localhost:1/api/posts').then(r => r.json()).then(ps => { for (const p of ps) document.getElementById('list').insertAdjacentHTML('beforeend', '<article class="post"><p class="body">' + p + '</p></article>') }).catch(() => {});
 </script></body></html>`
 	s := newSite(t, map[string]route{"/spa": {body: page}})
-	src := testSource("acme-spa", config.KindHTML, s.URL+"/spa")
-	src.HTML = &config.HTMLSource{Item: "article.post", Text: ".body", Render: true}
+	src := testSource("acme-spa", html.Name, s.URL+"/spa")
+	src.Settings = &html.Settings{Item: "article.post", Text: ".body", Render: true}
 	c := testCrawler(Options{Browser: b, Timeout: 2 * time.Second})
 	_, stats, err := collect(t, c, src, State{})
 	if err != nil {
