@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 )
 
@@ -121,8 +122,12 @@ func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Tim
 		j.Thread = stripFragment(page.URL.String())
 	}
 	res := Extract(doc, Page{URL: page.URL, Thread: j.Thread, ParentID: j.ParentID, Fetched: now}, spec)
-	if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" {
-		return pageResult{job: j, err: fmt.Errorf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item)}
+	if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" && res.NoText == 0 {
+		if marker := fetch.Challenge(page.Status, page.Body); marker != "" {
+			return pageResult{job: j, err: &fetch.ChallengeError{Status: page.Status, Marker: marker}}
+		}
+		return pageResult{job: j, err: &kind.NoMatchError{Selector: spec.Item,
+			Msg: fmt.Sprintf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item)}}
 	}
 	return pageResult{job: j, res: res}
 }
@@ -137,6 +142,7 @@ func emitPage(ctx context.Context, r *kind.Run, spec *Spec, f pageResult) ([]Job
 		r.PageError(j.URL, f.err)
 		return nil, nil
 	}
+	r.Dropped("text", f.res.NoText)
 	fresh := 0
 	for _, p := range f.res.Posts {
 		if p.Title == "" {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 )
 
@@ -38,9 +39,13 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 			}
 			res, err := Extract(page.Body, page.URL, spec, r.Now())
 			if err != nil {
+				if marker := fetch.Challenge(page.Status, page.Body); marker != "" {
+					err = &fetch.ChallengeError{Status: page.Status, Marker: marker}
+				}
 				r.PageError(u, err)
 				break
 			}
+			r.Dropped("text", res.NoText)
 			fresh := 0
 			for _, p := range res.Posts {
 				f, err := r.Emit(p)
