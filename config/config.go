@@ -41,6 +41,8 @@ type Config struct {
 	Alerts Alerts `yaml:"alerts"`
 	// Serve configures the long-running daemon and its dashboard.
 	Serve Serve `yaml:"serve"`
+	// Health configures the source-health rules and the operators' route.
+	Health Health `yaml:"health"`
 }
 
 // ClickHouse is the store's connection.
@@ -305,6 +307,7 @@ func (c *Config) setDefaults(v *validator) {
 		c.Sources[i].setDefaults(v.has(path{"sources", i, "delay"}))
 	}
 	c.Alerts.setDefaults()
+	c.Health.setDefaults()
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -373,6 +376,7 @@ func (c *Config) validate(v *validator) {
 		s.validate(v, p, c)
 	}
 	c.Alerts.validate(v, c)
+	c.Health.validate(v)
 	if c.Serve.PublicURL != "" && !strings.HasPrefix(c.Serve.PublicURL, "http") {
 		v.errorf(path{"serve", "public_url"}, "public_url must start with http:// or https://")
 	}
