@@ -10,6 +10,7 @@ import (
 	"github.com/backlash-monitor/backlash/alerts"
 	"github.com/backlash-monitor/backlash/analyzer"
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
@@ -37,6 +38,10 @@ type Job struct {
 	Spool  *Spool
 	Assess analyzer.AssessOptions
 	Logger *slog.Logger
+	// Health, when set, judges each crawled source after the crawl, and
+	// Ops turns the verdicts into ops incidents.
+	Health *HealthChecker
+	Ops    OpsAlerter
 }
 
 // RunResult is what a run did.
@@ -46,6 +51,10 @@ type RunResult struct {
 	Sources     []SourceResult
 	Assessments []analyzer.Assessment
 	Alerts      alerts.Report
+	// Health are the verdicts on the sources crawled; OpsAlerts what the
+	// ops route did with them.
+	Health    []health.Verdict
+	OpsAlerts alerts.Report
 }
 
 // Run collects the sources, then assesses every topic at now and evaluates
@@ -89,6 +98,26 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		errs = append(errs, fmt.Errorf("ClickHouse unavailable: %d posts spooled for the next run", spooled))
 		return res, errors.Join(errs...)
 	}
+	var blind map[string]time.Time
+	if j.Health != nil {
+		vs, err := j.Health.Check(ctx, sources, now)
+		res.Health = vs.All
+		if err == nil && j.Ops != nil && len(vs.Changed) > 0 {
+			res.OpsAlerts, err = j.Ops.EvaluateSources(ctx, vs.Changed)
+			if err != nil {
+				err = fmt.Errorf("source health alerts: %w", err)
+			}
+		}
+		if err == nil {
+			// Saved only once the ops route has seen them, so a change
+			// is never lost between the two.
+			err = j.Health.Save(ctx, vs)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+		blind = j.Health.Blind(vs)
+	}
 	t0 := time.Now()
 	as, err := j.AssessAll(ctx, now)
 	res.Assessments = as
@@ -98,7 +127,11 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 	j.logger().Debug("topics assessed", "run", runID, "topics", len(as), "duration", time.Since(t0).Round(time.Millisecond))
 	if j.Alerter != nil && len(as) > 0 {
 		t0 = time.Now()
-		rep, err := j.Alerter.Evaluate(ctx, Signals(as))
+		sigs := Signals(as)
+		for i := range sigs {
+			sigs[i].BlindSince = blind[sigs[i].Topic]
+		}
+		rep, err := j.Alerter.Evaluate(ctx, sigs)
 		j.logger().Debug("alerts evaluated", "run", runID, "events", len(rep.Events), "duration", time.Since(t0).Round(time.Millisecond))
 		res.Alerts = rep
 		if err != nil {
