@@ -120,12 +120,16 @@ func (h *HealthChecker) Save(ctx context.Context, vs Verdicts) error {
 }
 
 // Blind returns, per topic, since when every source feeding it has been
-// broken, from the verdicts of a Check.
-func (h *HealthChecker) Blind(vs Verdicts) map[string]time.Time {
+// broken, from the latest verdicts stored.
+func (h *HealthChecker) Blind(ctx context.Context) (map[string]time.Time, error) {
 	if h.Config.Health.Off {
-		return nil
+		return nil, nil
 	}
-	return BlindSince(h.Config, vs.Latest)
+	latest, err := h.Store.LatestSourceHealth(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("source health: %w", err)
+	}
+	return BlindSince(h.Config, latest), nil
 }
 
 func (h *HealthChecker) logger() *slog.Logger {
@@ -177,22 +181,15 @@ func Row(v health.Verdict) store.SourceHealth {
 		Detail: v.Detail(), BrokenSince: v.BrokenSince, LastGood: v.LastGood}
 }
 
-// Selectors names, per field, what reads it in the source's configuration.
+// Selectors names, per field, what reads it in the source's kind settings
+// (a kind's settings say so with a FieldSelectors method).
 func Selectors(src *config.Source) map[string]string {
 	out := map[string]string{}
-	h := src.HTML
-	if h == nil && src.Feed != nil {
-		h = src.Feed.Comments
-	}
-	if h != nil {
-		out["item"], out["text"], out["title"], out["author"], out["time"], out["url"] = h.Item, h.Text, h.Title, h.Author, h.Time, h.URL
-	}
-	if j := src.JSON; j != nil {
-		out["item"], out["text"], out["title"], out["author"], out["time"], out["url"] = j.Items, j.Text, j.Title, j.Author, j.Time, j.URL
-	}
-	for k, v := range out {
-		if v == "" {
-			delete(out, k)
+	if fs, ok := src.Settings.(interface{ FieldSelectors() map[string]string }); ok {
+		for k, v := range fs.FieldSelectors() {
+			if v != "" {
+				out[k] = v
+			}
 		}
 	}
 	return out

@@ -110,14 +110,17 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		log.Error("ClickHouse unavailable; crawling into the spool", "err", err)
 		sys.StoreErr = err
 		collector := NewCollector(sys.Crawler, sys.Analyzer, unavailable{err},
-			Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
-		sys.Job = &Job{Collector: collector, Topics: cfg.TopicNames(), Logger: log}
+			Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
+				SourceDeadline: cfg.Crawler.SourceDeadline.D()})
+		sys.Job = &Job{Collector: collector, Topics: cfg.TopicNames(), Logger: log, RunDeadline: cfg.Crawler.RunDeadline.D()}
 		return sys, nil
 	}
 	sys.Store = st
 	collector := NewCollector(sys.Crawler, sys.Analyzer, st,
-		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
+		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
+			SourceDeadline: cfg.Crawler.SourceDeadline.D()})
 	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool,
+		RunDeadline: cfg.Crawler.RunDeadline.D(), Views: ViewsOf(cfg.Alerts.Rules),
 		Health: &HealthChecker{Store: st, Config: cfg, Logger: log}}
 	if hm, ok := o.Metrics.(HealthMetrics); ok {
 		sys.Job.Health.Metrics = hm
@@ -175,11 +178,7 @@ func (u unavailable) RecordRuns(context.Context, []store.Run) error             
 
 // NewCrawler builds the crawler the configuration describes.
 func NewCrawler(cfg *config.Config, log *slog.Logger, progress io.Writer, now func() time.Time) *crawler.Crawler {
-	ua := cfg.Crawler.UserAgent
-	if cfg.Crawler.ContactURL != "" {
-		ua += " (+" + cfg.Crawler.ContactURL + ")"
-	}
-	return crawler.New(crawler.Options{UserAgent: ua, Timeout: cfg.Crawler.Timeout.D(),
+	return crawler.New(crawler.Options{UserAgent: cfg.Crawler.UserAgentHeader(), Timeout: cfg.Crawler.Timeout.D(),
 		MaxBodyBytes: cfg.Crawler.MaxBodyBytes, Retries: cfg.Crawler.Retries, Logger: log,
 		Progress: progress, Now: now})
 }
