@@ -12,7 +12,8 @@ import (
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
 	"github.com/backlash-monitor/backlash/health"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/incident"
+	"github.com/backlash-monitor/backlash/outbox"
 )
 
 // OpsRule is the rule name of incidents about a source's health; their
@@ -83,7 +84,7 @@ func (e *Engine) stepSource(st *state, p *plan, v health.Verdict, now time.Time)
 		if since.IsZero() {
 			since = now
 		}
-		inc = store.Incident{ID: topic + "-" + now.Format("20060102T150405Z"), Topic: topic, Rule: OpsRule,
+		inc = incident.Incident{ID: topic + "-" + now.Format("20060102T150405Z"), Topic: topic, Rule: OpsRule,
 			Severity: opsSeverity, State: stateOpen, Opened: now, ClearSince: since}
 		kind = KindOpen
 	case v.Healthy():
@@ -110,7 +111,7 @@ func (e *Engine) stepSource(st *state, p *plan, v health.Verdict, now time.Time)
 		inc.Seq++
 		it := e.opsItem(st, inc, v, k, now)
 		if muted {
-			it.Status = store.OutboxSilenced
+			it.Status = outbox.Silenced
 			if k != KindParent {
 				p.silenced = append(p.silenced, alertRow(it, "silenced", now))
 			}
@@ -128,13 +129,13 @@ func (e *Engine) stepSource(st *state, p *plan, v health.Verdict, now time.Time)
 // opsItem renders one ops message into an outbox item. An incident's
 // ClearSince holds when the source broke (ops incidents have no
 // hysteresis).
-func (e *Engine) opsItem(st *state, inc store.Incident, v health.Verdict, kind string, now time.Time) store.OutboxItem {
+func (e *Engine) opsItem(st *state, inc incident.Incident, v health.Verdict, kind string, now time.Time) outbox.Item {
 	r := renderSource(inc, v, kind, now)
 	blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
-	it := store.OutboxItem{Key: itemKey(inc.ID, kind, inc.Seq), IncidentID: inc.ID, Kind: kind, Seq: inc.Seq,
+	it := outbox.Item{Key: itemKey(inc.ID, kind, inc.Seq), IncidentID: inc.ID, Kind: kind, Seq: inc.Seq,
 		Topic: inc.Topic, Rule: OpsRule, Severity: inc.Severity, AlertState: alertStates[kind], Mode: notify.ModePost,
 		Text: r.text, Blocks: string(blocks), Value: inc.Value, WindowStart: inc.ClearSince, WindowEnd: now,
-		Summary: sourceSummary(inc, v, kind), Status: store.OutboxPending, Created: now, Updated: now}
+		Summary: sourceSummary(inc, v, kind), Status: outbox.Pending, Created: now, Updated: now}
 	ch := e.opts.Health.Channel
 	switch kind {
 	case KindOpen:
@@ -158,7 +159,7 @@ func (e *Engine) opsItem(st *state, inc store.Incident, v health.Verdict, kind s
 
 // resolvedParent keeps what the first message said under the RESOLVED
 // header, so the thread's top still says what broke.
-func resolvedParent(open store.OutboxItem, head rendered) (text, blocks string) {
+func resolvedParent(open outbox.Item, head rendered) (text, blocks string) {
 	var bs slack.Blocks
 	if err := json.Unmarshal([]byte(open.Blocks), &bs); err != nil || len(bs.BlockSet) == 0 {
 		b, _ := json.Marshal(slack.Blocks{BlockSet: head.blocks})
@@ -178,7 +179,7 @@ func resolvedParent(open store.OutboxItem, head rendered) (text, blocks string) 
 	return Truncate(text, maxText), string(b)
 }
 
-func sourceSummary(inc store.Incident, v health.Verdict, kind string) string {
+func sourceSummary(inc incident.Incident, v health.Verdict, kind string) string {
 	src := strings.TrimPrefix(inc.Topic, OpsTopicPrefix)
 	if kind == KindResolve || kind == KindParent && inc.State == stateResolved {
 		return fmt.Sprintf("source %s recovered after %s", src, span(inc.Resolved.Sub(inc.ClearSince)))
@@ -191,7 +192,7 @@ func sourceSummary(inc store.Incident, v health.Verdict, kind string) string {
 func DryRunCommand(source string) string { return "backlash crawl --dry-run --source " + source }
 
 // renderSource renders a message about a source's health.
-func renderSource(inc store.Incident, v health.Verdict, kind string, now time.Time) rendered {
+func renderSource(inc incident.Incident, v health.Verdict, kind string, now time.Time) rendered {
 	var b builder
 	src := strings.TrimPrefix(inc.Topic, OpsTopicPrefix)
 	name := escapeName(src)

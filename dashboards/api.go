@@ -5,10 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/backlash-monitor/backlash/health"
-	"github.com/backlash-monitor/backlash/store"
 )
 
 // apiHandler answers one JSON endpoint: the value to encode, or an error
@@ -56,14 +56,14 @@ func (d *dashboard) apiOverview(ctx context.Context, r *http.Request) (any, erro
 
 // sourceHealth reads each source's latest health verdict and, per topic,
 // since when every source feeding it has been broken.
-func (d *dashboard) sourceHealth(ctx context.Context) (map[string]store.SourceHealth, map[string]time.Time, error) {
+func (d *dashboard) sourceHealth(ctx context.Context) (map[string]health.Verdict, map[string]time.Time, error) {
 	latest, err := d.data.st.LatestSourceHealth(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	blind := health.Blind(d.o.Feeds, func(src string) (bool, time.Time, bool) {
 		h, ok := latest[src]
-		return !h.Healthy, h.BrokenSince, ok
+		return !h.Healthy(), h.BrokenSince, ok
 	})
 	return latest, blind, nil
 }
@@ -197,11 +197,13 @@ func (d *dashboard) apiSources(ctx context.Context, r *http.Request) (any, error
 		if !ok {
 			continue
 		}
-		s[i].Problems, s[i].Detail = h.Problems, h.Lines()
+		if !h.Healthy() {
+			s[i].Problems, s[i].Detail = h.Rules(), strings.Split(h.Detail(), "\n")
+		}
 		if !h.LastGood.IsZero() {
 			s[i].LastGood = &h.LastGood
 		}
-		if !h.Healthy {
+		if !h.Healthy() {
 			s[i].Status, s[i].BrokenSince = "broken", &h.BrokenSince
 		}
 	}

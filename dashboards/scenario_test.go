@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/dashboards"
+	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 	"github.com/backlash-monitor/backlash/store/chtest"
@@ -231,11 +232,11 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 	}
 	// The health checks found broken-forum's layout changed on its last
 	// run; it alone feeds checkout, which is therefore blind.
-	if err := s.SaveSourceHealth(ctx, []store.SourceHealth{
-		{Source: "forum", At: now.Add(-30 * time.Minute), RunID: "r1-forum", Healthy: true, LastGood: now.Add(-29 * time.Minute)},
-		{Source: "broken-forum", At: now.Add(-time.Hour), RunID: "r2-broken", Healthy: true, LastGood: now.Add(-time.Hour)},
-		{Source: "broken-forum", At: now.Add(-30 * time.Minute), RunID: "r1-broken", Problems: []string{"layout"},
-			Detail: `pages fetched but no items extracted: selector "div.post" matched nothing on 3 of 3 pages`,
+	if err := s.SaveSourceHealth(ctx, []health.Verdict{
+		{Source: "forum", At: now.Add(-30 * time.Minute), RunID: "r1-forum", LastGood: now.Add(-29 * time.Minute)},
+		{Source: "broken-forum", At: now.Add(-time.Hour), RunID: "r2-broken", LastGood: now.Add(-time.Hour)},
+		{Source: "broken-forum", At: now.Add(-30 * time.Minute), RunID: "r1-broken", Problems: []health.Problem{{Rule: "layout",
+			Detail: `pages fetched but no items extracted: selector "div.post" matched nothing on 3 of 3 pages`}},
 			BrokenSince: blindSince(now), LastGood: now.Add(-time.Hour)},
 	}); err != nil {
 		t.Fatal(err)

@@ -17,8 +17,8 @@ import (
 type HealthStore interface {
 	RecentRuns(ctx context.Context, sources []string, since time.Time, limit int) (map[string][]store.Run, error)
 	PostActivity(ctx context.Context, sources []string, from time.Time) (map[string][]time.Time, error)
-	LatestSourceHealth(ctx context.Context) (map[string]store.SourceHealth, error)
-	SaveSourceHealth(ctx context.Context, hs []store.SourceHealth) error
+	LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error)
+	SaveSourceHealth(ctx context.Context, vs []health.Verdict) error
 }
 
 // HealthMetrics receives source-health verdicts for monitoring.
@@ -53,7 +53,7 @@ type Verdicts struct {
 	// unhealthy after the source's previous run (a recovery).
 	Changed []health.Verdict
 	// Latest is every source's latest verdict, these included.
-	Latest map[string]store.SourceHealth
+	Latest map[string]health.Verdict
 }
 
 // Check judges the sources just crawled at now. Save stores the verdicts;
@@ -90,12 +90,12 @@ func (h *HealthChecker) Check(ctx context.Context, sources []config.Source, now 
 		}
 		prev, had := out.Latest[src.Name]
 		v := health.Evaluate(hc, health.Input{Source: src.Name, Runs: HealthRuns(rs), Activity: act[src.Name],
-			Selectors: Selectors(src), Prev: Verdict(prev)}, now)
+			Selectors: Selectors(src), Prev: prev}, now)
 		out.All = append(out.All, v)
-		if !v.Healthy() || had && !prev.Healthy {
+		if !v.Healthy() || had && !prev.Healthy() {
 			out.Changed = append(out.Changed, v)
 		}
-		out.Latest[src.Name] = Row(v)
+		out.Latest[src.Name] = v
 		if h.Metrics != nil {
 			h.Metrics.SourceHealth(src.Name, v.Healthy())
 		}
@@ -109,11 +109,7 @@ func (h *HealthChecker) Check(ctx context.Context, sources []config.Source, now 
 
 // Save stores the verdicts.
 func (h *HealthChecker) Save(ctx context.Context, vs Verdicts) error {
-	rows := make([]store.SourceHealth, len(vs.All))
-	for i, v := range vs.All {
-		rows[i] = Row(v)
-	}
-	if err := h.Store.SaveSourceHealth(ctx, rows); err != nil {
+	if err := h.Store.SaveSourceHealth(ctx, vs.All); err != nil {
 		return fmt.Errorf("source health: %w", err)
 	}
 	return nil
@@ -161,26 +157,6 @@ func runHealth(r *store.Run, s crawler.Stats) {
 	r.Unmatched, r.UnmatchedSelector = s.Unmatched, s.UnmatchedSelector
 }
 
-// Verdict converts a stored verdict back for the rules.
-func Verdict(s store.SourceHealth) health.Verdict {
-	v := health.Verdict{Source: s.Source, At: s.At, RunID: s.RunID, BrokenSince: s.BrokenSince, LastGood: s.LastGood}
-	lines := s.Lines()
-	for i, r := range s.Problems {
-		p := health.Problem{Rule: r, Since: s.BrokenSince}
-		if i < len(lines) {
-			p.Detail = lines[i]
-		}
-		v.Problems = append(v.Problems, p)
-	}
-	return v
-}
-
-// Row converts a verdict for the source_health table.
-func Row(v health.Verdict) store.SourceHealth {
-	return store.SourceHealth{Source: v.Source, At: v.At, RunID: v.RunID, Healthy: v.Healthy(), Problems: v.Rules(),
-		Detail: v.Detail(), BrokenSince: v.BrokenSince, LastGood: v.LastGood}
-}
-
 // Selectors names, per field, what reads it in the source's kind settings
 // (a kind's settings say so with a FieldSelectors method).
 func Selectors(src *config.Source) map[string]string {
@@ -197,9 +173,9 @@ func Selectors(src *config.Source) map[string]string {
 
 // BlindSince returns, per topic, since when every source feeding it has
 // been broken; a topic with a healthy or unjudged source is absent.
-func BlindSince(cfg *config.Config, latest map[string]store.SourceHealth) map[string]time.Time {
+func BlindSince(cfg *config.Config, latest map[string]health.Verdict) map[string]time.Time {
 	return health.Blind(cfg.Feeds(), func(src string) (bool, time.Time, bool) {
 		h, ok := latest[src]
-		return !h.Healthy, h.BrokenSince, ok
+		return !h.Healthy(), h.BrokenSince, ok
 	})
 }

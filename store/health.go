@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/backlash-monitor/backlash/health"
 )
 
 // RecentRuns returns up to limit of each source's latest crawl runs started
@@ -82,53 +84,23 @@ WHERE has(?, source) AND published >= ? AND time_guessed = 0 GROUP BY source, b 
 	return out, nil
 }
 
-// SourceHealth is a source's health after one crawl run.
-type SourceHealth struct {
-	// Source is the source's configured name.
-	Source string
-	// At is when the verdict was reached; RunID the run it follows.
-	At    time.Time
-	RunID string
-	// Healthy is true when no health rule fired.
-	Healthy bool
-	// Problems names the rules that fired ("failing", "layout", ...);
-	// Detail says what each saw, one line per problem.
-	Problems []string
-	Detail   string
-	// BrokenSince is when the source's current trouble began (zero when
-	// healthy); LastGood is when its last healthy run finished.
-	BrokenSince, LastGood time.Time
-}
-
-// Lines splits Detail into one line per problem.
-func (h SourceHealth) Lines() []string {
-	if h.Detail == "" {
-		return nil
-	}
-	return strings.Split(h.Detail, "\n")
-}
-
 // SaveSourceHealth stores verdicts.
-func (s *Store) SaveSourceHealth(ctx context.Context, hs []SourceHealth) error {
+func (s *Store) SaveSourceHealth(ctx context.Context, hs []health.Verdict) error {
 	if len(hs) == 0 {
 		return nil
 	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("source_health")+
-		" (source, at, run_id, healthy, problems, detail, broken_since, last_good)")
+		" (source, at, run_id, healthy, problems, detail, broken_since, last_good, last_good_run)")
 	if err != nil {
 		return fmt.Errorf("store: save source health: %w", err)
 	}
 	for _, h := range hs {
 		ok := uint8(0)
-		if h.Healthy {
+		if h.Healthy() {
 			ok = 1
 		}
-		probs := h.Problems
-		if probs == nil {
-			probs = []string{}
-		}
-		if err := b.Append(h.Source, dbTime(h.At), h.RunID, ok, probs, h.Detail, dbTime(h.BrokenSince),
-			dbTime(h.LastGood)); err != nil {
+		if err := b.Append(h.Source, dbTime(h.At), h.RunID, ok, h.Rules(), h.Detail(), dbTime(h.BrokenSince),
+			dbTime(h.LastGood), h.LastGoodRun); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: save health of %s: %w", h.Source, err)
 		}
@@ -140,25 +112,34 @@ func (s *Store) SaveSourceHealth(ctx context.Context, hs []SourceHealth) error {
 }
 
 // LatestSourceHealth returns each source's latest verdict, by source name.
-func (s *Store) LatestSourceHealth(ctx context.Context) (map[string]SourceHealth, error) {
-	q := `SELECT source, max(at), argMax(run_id, at), argMax(healthy, at), argMax(problems, at), argMax(detail, at),
-    argMax(broken_since, at), argMax(last_good, at)
+// A problem's Since reads as the verdict's BrokenSince.
+func (s *Store) LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error) {
+	q := `SELECT source, max(at), argMax(run_id, at), argMax(problems, at), argMax(detail, at),
+    argMax(broken_since, at), argMax(last_good, at), argMax(last_good_run, at)
 FROM ` + s.Table("source_health") + ` GROUP BY source ORDER BY source`
 	rows, err := s.conn.Query(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("store: read source health: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]SourceHealth{}
+	out := map[string]health.Verdict{}
 	for rows.Next() {
-		var h SourceHealth
-		var ok uint8
-		if err := rows.Scan(&h.Source, &h.At, &h.RunID, &ok, &h.Problems, &h.Detail, &h.BrokenSince, &h.LastGood); err != nil {
+		var v health.Verdict
+		var rules []string
+		var detail string
+		if err := rows.Scan(&v.Source, &v.At, &v.RunID, &rules, &detail, &v.BrokenSince, &v.LastGood, &v.LastGoodRun); err != nil {
 			return nil, fmt.Errorf("store: read source health: %w", err)
 		}
-		h.Healthy = ok == 1
-		h.At, h.BrokenSince, h.LastGood = h.At.UTC(), goTime(h.BrokenSince), goTime(h.LastGood)
-		out[h.Source] = h
+		v.At, v.BrokenSince, v.LastGood = v.At.UTC(), goTime(v.BrokenSince), goTime(v.LastGood)
+		lines := strings.Split(detail, "\n")
+		for i, r := range rules {
+			p := health.Problem{Rule: r, Since: v.BrokenSince}
+			if i < len(lines) {
+				p.Detail = lines[i]
+			}
+			v.Problems = append(v.Problems, p)
+		}
+		out[v.Source] = v
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: read source health: %w", err)
