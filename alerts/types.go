@@ -36,6 +36,10 @@ type Signal struct {
 	Posts, Negative, Authors, NegativeAuthors, Sources int
 	// Reach is the window's total engagement.
 	Reach uint64
+	// SharedPosts counts the negative posts whose text other authors
+	// posted too, and SharedTexts the texts they share: each is a voice,
+	// but together they may be a campaign.
+	SharedPosts, SharedTexts int
 	// ColdStart is true while the baseline is still being learnt.
 	ColdStart bool
 	// Baseline is the history the expectation comes from.

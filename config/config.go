@@ -121,6 +121,9 @@ type Analyzer struct {
 	// (defaults 0.05 and -0.05).
 	PositiveCutoff float64 `yaml:"positive_cutoff"`
 	NegativeCutoff float64 `yaml:"negative_cutoff"`
+	// RepostWindow is how close in time the same author's posts with the
+	// same text must be to count as one post (default 24h).
+	RepostWindow Duration `yaml:"repost_window"`
 }
 
 // Serve configures `backlash serve`.
@@ -298,6 +301,9 @@ func (c *Config) setDefaults(v *validator) {
 	if c.Analyzer.NegativeCutoff == 0 {
 		c.Analyzer.NegativeCutoff = -0.05
 	}
+	if c.Analyzer.RepostWindow == 0 {
+		c.Analyzer.RepostWindow = Duration(24 * time.Hour)
+	}
 	if c.Serve.Listen == "" {
 		c.Serve.Listen = "127.0.0.1:8080"
 	}
@@ -336,6 +342,9 @@ func (c *Config) validate(v *validator) {
 	}
 	if !identRe.MatchString(c.ClickHouse.Database) {
 		v.errorf(path{"clickhouse", "database"}, "database %q must be letters, digits, _ . or -", c.ClickHouse.Database)
+	}
+	if c.Analyzer.RepostWindow < 0 {
+		v.errorf(path{"analyzer", "repost_window"}, "repost_window must not be negative")
 	}
 	if c.Analyzer.NegativeCutoff >= c.Analyzer.PositiveCutoff {
 		v.errorf(path{"analyzer", "negative_cutoff"}, "negative_cutoff must be below positive_cutoff")
