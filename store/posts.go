@@ -56,7 +56,8 @@ func (r *SaveResult) count(source string, isNew, counted bool) {
 // appendPost.
 const postColumns = `source, id, parent_id, thread, url, author, title, text, published, time_guessed,
  fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
- lexicon_version, entities, content_hash, first_seen, version, post_key, counted, title_compound, title_label`
+ lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views,
+ post_key, counted, title_compound, title_label`
 
 // existingChunk bounds the ids looked up in one query.
 const existingChunk = 2000
@@ -235,7 +236,7 @@ func appendPost(b interface{ Append(...any) error }, p *post.Post, textHash uint
 	return b.Append(p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text,
 		published.UTC(), guessed, fetched.UTC(), p.Likes, p.Replies, p.Shares, p.Followers,
 		topics, p.Language, compound, pos, neu, neg, label, terms, lexv, ents,
-		textHash, first, version, postKey, counted, titleCompound, titleLabel)
+		textHash, first, version, p.Rating, p.AppVersion, p.Views, postKey, counted, titleCompound, titleLabel)
 }
 
 // existing returns the stored publication time and post key of each given
