@@ -218,12 +218,13 @@ type sourceCount struct {
 	Positive uint64 `json:"positive"`
 }
 
-// latestPosts is the newest version of each post of a topic in a range.
+// latestPosts is the newest version of each post of a topic in a range,
+// once per post however many sources showed it (store/SCHEMA.md, Identity).
 func (d data) latestPosts() string {
 	return `(SELECT argMax(label, version) AS lbl, argMax(compound, version) AS c,
         argMax(terms, version) AS tms, argMax(entities, version) AS ents
     FROM ` + d.st.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
-    GROUP BY source, id)`
+    GROUP BY post_key)`
 }
 
 // breakdown returns a topic's sentiment distribution, top terms and
