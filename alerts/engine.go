@@ -121,6 +121,7 @@ type candidate struct {
 	rule  *config.Rule
 	level config.Level
 	value float64
+	sig   Signal // the view the rule was evaluated on
 }
 
 // plan is what an evaluation decided: state to save and messages to queue.
@@ -160,7 +161,14 @@ func (e *Engine) decide(ctx context.Context, st *state, sigs []Signal, now time.
 	p := &plan{}
 	sigs = append([]Signal(nil), sigs...)
 	sort.SliceStable(sigs, func(i, j int) bool { return sigs[i].Topic < sigs[j].Topic })
-	for _, sig := range sigs {
+	for lo := 0; lo < len(sigs); {
+		hi := lo + 1
+		for hi < len(sigs) && sigs[hi].Topic == sigs[lo].Topic {
+			hi++
+		}
+		views := sigs[lo:hi]
+		lo = hi
+		sig := views[0]
 		var best *candidate
 		anyHold := false
 		for i := range e.cfg.Rules {
@@ -168,6 +176,7 @@ func (e *Engine) decide(ctx context.Context, st *state, sigs []Signal, now time.
 			if r.Topic != "*" && r.Topic != sig.Topic {
 				continue
 			}
+			sig := ruleView(r, views)
 			val := metric(r.Metric, sig)
 			enough := sig.Negative >= r.MinPosts && sig.NegativeAuthors >= r.MinAuthors && sig.Sources >= r.MinSources
 			for _, l := range r.Levels() {
@@ -195,17 +204,32 @@ func (e *Engine) decide(ctx context.Context, st *state, sigs []Signal, now time.
 				if c.Since.IsZero() || now.Sub(c.Since) < r.For.D() {
 					continue
 				}
-				cand := &candidate{rule: r, level: l, value: val}
+				cand := &candidate{rule: r, level: l, value: val, sig: sig}
 				if best == nil || better(cand, best) {
 					best = cand
 				}
 			}
+		}
+		if best != nil {
+			sig = best.sig
 		}
 		if err := e.step(ctx, st, p, sig, best, anyHold, now); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
+}
+
+// ruleView returns the topic's signal assessed over the rule's window and
+// baseline; the first signal (the topic's standard assessment) when none
+// matches. A signal without a Baseline matches any baseline.
+func ruleView(r *config.Rule, views []Signal) Signal {
+	for _, s := range views {
+		if s.Window == r.Window.D() && (s.Baseline == 0 || s.Baseline == r.Baseline.D()) {
+			return s
+		}
+	}
+	return views[0]
 }
 
 func better(a, b *candidate) bool {

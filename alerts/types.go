@@ -11,6 +11,11 @@ import (
 )
 
 // Signal is the analyzer's verdict on one topic at one evaluation.
+//
+// A topic may have several signals in one evaluation, one per window and
+// baseline the rules ask for (config.Rule's Window and Baseline): each rule
+// is evaluated on the signal assessed over its own window and baseline,
+// falling back to the topic's first signal when none matches.
 type Signal struct {
 	// Topic is the topic evaluated.
 	Topic string
@@ -21,7 +26,8 @@ type Signal struct {
 	// Risk is the brand-risk score, 0-100.
 	Risk float64
 	// Components are the risk's parts (anomaly, share, reach, spread,
-	// velocity), each a 0-100 contribution.
+	// velocity, and one_star when the window has rated reviews), each a
+	// 0-100 contribution.
 	Components map[string]float64
 	// Observed is the number of negative posts in the window; Expected what
 	// the baseline predicts.
@@ -40,9 +46,13 @@ type Signal struct {
 	// posted too, and SharedTexts the texts they share: each is a voice,
 	// but together they may be a campaign.
 	SharedPosts, SharedTexts int
+	// Rated and OneStar count the window's rated reviews and those with
+	// one star (0 for a topic without review sources).
+	Rated, OneStar int
 	// ColdStart is true while the baseline is still being learnt.
 	ColdStart bool
-	// Baseline is the history the expectation comes from.
+	// Baseline is the history the expectation comes from (0: unknown,
+	// matching any rule's baseline).
 	Baseline time.Duration
 }
 

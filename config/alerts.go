@@ -41,8 +41,9 @@ type Rule struct {
 	Topic string `yaml:"topic"`
 	// Metric is what the threshold applies to: "risk" (the brand-risk score,
 	// 0-100), one of its components ("anomaly", "share", "reach", "spread",
-	// "velocity", 0-100 each), "negative_ratio" (negative posts in the window
-	// over the baseline's expectation) or "deviation" (robust z-score).
+	// "velocity", "one_star" (rated reviews), 0-100 each), "negative_ratio"
+	// (negative posts in the window over the baseline's expectation) or
+	// "deviation" (robust z-score).
 	Metric string `yaml:"metric"`
 	// Threshold is the value at or above which the rule fires.
 	Threshold float64 `yaml:"threshold"`
@@ -56,7 +57,9 @@ type Rule struct {
 	For Duration `yaml:"for"`
 	// Window is how far back the rule looks (default 1h).
 	Window Duration `yaml:"window"`
-	// Baseline is the history the window is compared with (default 7d).
+	// Baseline is the history the window is compared with: how far back
+	// the detector learns the topic's daily and weekly rhythm (default 14d;
+	// the weekday correction needs two weeks).
 	Baseline Duration `yaml:"baseline"`
 	// MinPosts is the least number of negative posts in the window.
 	MinPosts int `yaml:"min_posts"`
@@ -159,7 +162,7 @@ func SeverityRank(s string) int {
 }
 
 // ruleMetrics are the metrics a rule can watch.
-var ruleMetrics = []string{"risk", "anomaly", "share", "reach", "spread", "velocity", "negative_ratio", "deviation"}
+var ruleMetrics = []string{"risk", "anomaly", "share", "reach", "spread", "velocity", "one_star", "negative_ratio", "deviation"}
 
 // ConsoleEnabled reports whether notifications are printed to stdout.
 func (a *Alerts) ConsoleEnabled() bool {
@@ -231,7 +234,7 @@ func (a *Alerts) setDefaults() {
 			r.Window = Duration(time.Hour)
 		}
 		if r.Baseline == 0 {
-			r.Baseline = Duration(7 * 24 * time.Hour)
+			r.Baseline = Duration(14 * 24 * time.Hour)
 		}
 		if r.Cooldown == 0 {
 			r.Cooldown = Duration(6 * time.Hour)

@@ -52,3 +52,38 @@ func TestSaveReviewFields(t *testing.T) {
 		}
 	}
 }
+
+// TestWindowRatings: a window counts its rated and one-star reviews, and
+// Ratings counts them over a period, each post once however often it was
+// stored.
+func TestWindowRatings(t *testing.T) {
+	s := chtest.Store(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 9, 18, 0, 0, 0, time.UTC)
+	var batch []post.Post
+	for i, r := range []uint8{1, 1, 1, 2, 5, 0} {
+		p := mkPost(string(rune('a'+i)), at.Add(time.Duration(i)*time.Minute), -0.3, "sync")
+		p.Source, p.Rating = "appstore-us", r
+		batch = append(batch, p)
+	}
+	old := mkPost("old", at.Add(-48*time.Hour), 0.4, "sync")
+	old.Source, old.Rating = "appstore-us", 5
+	other := mkPost("other", at, -0.3, "pricing")
+	other.Rating = 1
+	for range 2 { // a re-crawl stores each post again
+		if _, err := s.SavePosts(ctx, append(append([]post.Post{}, batch...), old, other)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := s.Window(ctx, "sync", at, at.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Posts != 6 || w.Rated != 5 || w.OneStar != 3 {
+		t.Errorf("window: %d posts, %d rated, %d one-star; want 6, 5, 3", w.Posts, w.Rated, w.OneStar)
+	}
+	rated, ones, err := s.Ratings(ctx, "sync", at.Add(-72*time.Hour), at.Add(time.Hour))
+	if err != nil || rated != 6 || ones != 3 {
+		t.Errorf("ratings = %d, %d, %v; want 6 rated, 3 one-star", rated, ones, err)
+	}
+}

@@ -87,6 +87,9 @@ type WindowStats struct {
 	// posted too, and SharedTexts the texts they share: a copy-paste
 	// campaign rather than independent voices.
 	SharedPosts, SharedTexts uint64
+	// Rated counts rated reviews (rating > 0) and OneStar those with one
+	// star.
+	Rated, OneStar uint64
 }
 
 // Window returns a topic's statistics over [from, to), counting distinct
@@ -98,10 +101,11 @@ func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (W
 	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExactArray(srcs),
     uniqExactIf(author, label = 'negative'), uniqExactArray(if(label = 'negative', srcs, emptyArrayString())),
     uniqExactIf(thread, label = 'negative'),
-    sum(reach), sumIf(reach, label = 'negative')
+    sum(reach), sumIf(reach, label = 'negative'),
+    countIf(rating > 0), countIf(rating = 1)
 FROM (`+s.uniquePosts()+`)`,
 		topic, from.UTC(), to.UTC()).Scan(&w.Posts, &w.Negative, &w.Authors, &w.Sources, &w.NegativeAuthors,
-		&w.NegativeSources, &w.NegativeThreads, &w.Reach, &w.NegativeReach)
+		&w.NegativeSources, &w.NegativeThreads, &w.Reach, &w.NegativeReach, &w.Rated, &w.OneStar)
 	if err != nil {
 		return w, fmt.Errorf("store: window of %s: %w", topic, err)
 	}
@@ -120,7 +124,7 @@ func (s *Store) uniquePosts() string {
 	return `SELECT post_key, argMax(label, version) AS label, max(author) AS author, groupUniqArray(source) AS srcs,
       min(concat(source, '/', if(thread = '', id, thread))) AS thread, argMax(content_hash, version) AS text_hash,
       argMax(text, version) AS text,
-      toUInt64(max(likes)) + max(replies) + max(shares) AS reach
+      toUInt64(max(likes)) + max(replies) + max(shares) AS reach, argMax(rating, version) AS rating
       FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY post_key`
 }
 
@@ -141,6 +145,20 @@ func (s *Store) sharedTexts(ctx context.Context, topic string, from, to time.Tim
 
 // minSharedWords is the shortest text a campaign is recognised by.
 const minSharedWords = 4
+
+// Ratings counts a topic's rated reviews in [from, to) and those with
+// one star: the baseline the one-star share of a window is measured
+// against. It reads only rated posts.
+func (s *Store) Ratings(ctx context.Context, topic string, from, to time.Time) (rated, oneStar uint64, err error) {
+	err = s.conn.QueryRow(ctx, `SELECT count(), countIf(stars = 1)
+FROM (SELECT argMax(rating, version) AS stars FROM `+s.Table("posts")+`
+      WHERE rating > 0 AND has(topics, ?) AND published >= ? AND published < ? GROUP BY post_key)`,
+		topic, from.UTC(), to.UTC()).Scan(&rated, &oneStar)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: ratings of %s: %w", topic, err)
+	}
+	return rated, oneStar, nil
+}
 
 // TopPosts returns a topic's posts in [from, to) with the given label
 // ("negative", "positive" or "" for any), most reached and most extreme
