@@ -106,7 +106,10 @@ func (e *Engine) deliver(ctx context.Context, rep *Report) error {
 // the item must wait for its thread's first message, and a nil message when
 // there is nothing to send.
 func (e *Engine) message(it store.OutboxItem, known map[string]store.OutboxItem) (*notify.Message, bool) {
-	m := &notify.Message{Key: it.Key, Kind: it.Kind, Mode: it.Mode, Channel: it.Channel, Text: it.Text}
+	// An earlier attempt that failed may still have been delivered; a
+	// receiver that can look for it does so before posting again.
+	m := &notify.Message{Key: it.Key, Kind: it.Kind, Mode: it.Mode, Channel: it.Channel, Text: it.Text,
+		MaybeSent: it.Attempts > 0}
 	if it.Blocks != "" {
 		var bs slack.Blocks
 		if err := json.Unmarshal([]byte(it.Blocks), &bs); err != nil {

@@ -154,6 +154,9 @@ func numbers(v view) string {
 	fmt.Fprintf(&b, " · z %.1f\n", s.Deviation)
 	fmt.Fprintf(&b, "*Posts:* %d (%d negative) · *Authors:* %d negative of %d · *Sources:* %d · *Reach:* %s",
 		s.Posts, s.Negative, s.NegativeAuthors, s.Authors, s.Sources, thousands(s.Reach))
+	if s.Rated > 0 {
+		fmt.Fprintf(&b, "\n*Reviews:* %d rated, %d one-star (%.0f%%)", s.Rated, s.OneStar, 100*float64(s.OneStar)/float64(s.Rated))
+	}
 	if len(s.Components) > 0 {
 		names := make([]string, 0, len(s.Components))
 		for k := range s.Components {

@@ -21,7 +21,8 @@ type Signal struct {
 	// Risk is the brand-risk score, 0-100.
 	Risk float64
 	// Components are the risk's parts (anomaly, share, reach, spread,
-	// velocity), each a 0-100 contribution.
+	// velocity, and one_star when the window has rated reviews), each a
+	// 0-100 contribution.
 	Components map[string]float64
 	// Observed is the number of negative posts in the window; Expected what
 	// the baseline predicts.
@@ -36,6 +37,9 @@ type Signal struct {
 	Posts, Negative, Authors, NegativeAuthors, Sources int
 	// Reach is the window's total engagement.
 	Reach uint64
+	// Rated and OneStar count the window's rated reviews and those with
+	// one star (0 for a topic without review sources).
+	Rated, OneStar int
 	// ColdStart is true while the baseline is still being learnt.
 	ColdStart bool
 	// Baseline is the history the expectation comes from.

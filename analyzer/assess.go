@@ -19,6 +19,13 @@ type SeriesReader interface {
 	Window(ctx context.Context, topic string, from, to time.Time) (store.WindowStats, error)
 }
 
+// RatingReader counts a topic's rated reviews and one-star reviews in a
+// period; a SeriesReader that is one (as *store.Store) gives the one-star
+// share of a window its baseline from the topic's history.
+type RatingReader interface {
+	Ratings(ctx context.Context, topic string, from, to time.Time) (rated, oneStar uint64, err error)
+}
+
 // AssessOptions sets the windows an assessment looks at.
 type AssessOptions struct {
 	// Window is the recent period assessed (default 1h).
@@ -70,6 +77,10 @@ type Assessment struct {
 	Stats store.WindowStats
 	// BaselineShare is the negative share of posts before the window.
 	BaselineShare float64
+	// BaselineRated and BaselineOneStar count the rated and one-star
+	// reviews before the window, read only when the window has rated
+	// reviews.
+	BaselineRated, BaselineOneStar uint64
 	// ColdStart is set when the topic has too little history for a full
 	// baseline; bounds are wider then.
 	ColdStart bool
@@ -97,6 +108,11 @@ func Assess(ctx context.Context, r SeriesReader, topic string, at time.Time, o A
 		return a, fmt.Errorf("assess %s: %w", topic, err)
 	}
 	a.Stats = stats
+	if rr, ok := r.(RatingReader); ok && stats.Rated > 0 {
+		if a.BaselineRated, a.BaselineOneStar, err = rr.Ratings(ctx, topic, at.Add(-o.History), at.Add(-o.Window)); err != nil {
+			return a, fmt.Errorf("assess %s: %w", topic, err)
+		}
+	}
 	return assessBuckets(a, buckets, o), nil
 }
 
@@ -166,18 +182,26 @@ func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assess
 		mean := math.Max(baseNegReach/float64(baseBuckets), 1) * float64(w)
 		baselineReach = math.Max(mean, windowQuantile(baseReaches, w, 0.95))
 	}
+	oneStarBase := 0.0
+	if a.BaselineRated > 0 {
+		oneStarBase = float64(a.BaselineOneStar) / float64(a.BaselineRated)
+	}
 	a.Risk = risk.Compute(risk.Inputs{
-		NegAnomaly:       a.Peak.Score,
-		NegShare:         share,
-		BaselineNegShare: a.BaselineShare,
-		Posts:            int(a.Stats.Posts),
-		Negative:         int(a.Stats.Negative),
-		Reach:            windowNegReach,
-		BaselineReach:    baselineReach,
-		Authors:          int(a.Stats.NegativeAuthors),
-		Sources:          int(a.Stats.NegativeSources),
-		Threads:          int(a.Stats.NegativeThreads),
-		Velocity:         (recentNeg + 1) / (earlierNeg + 1),
+		BaselineOneStarShare: oneStarBase,
+		NegAnomaly:           a.Peak.Score,
+		NegShare:             share,
+		BaselineNegShare:     a.BaselineShare,
+		Posts:                int(a.Stats.Posts),
+		Negative:             int(a.Stats.Negative),
+		Reach:                windowNegReach,
+		BaselineReach:        baselineReach,
+		Authors:              int(a.Stats.NegativeAuthors),
+		Sources:              int(a.Stats.NegativeSources),
+		Threads:              int(a.Stats.NegativeThreads),
+		Velocity:             (recentNeg + 1) / (earlierNeg + 1),
+		Rated:                int(a.Stats.Rated),
+		OneStar:              int(a.Stats.OneStar),
+		BaselineRated:        int(a.BaselineRated),
 	}, *o.Weights)
 	return a
 }

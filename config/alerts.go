@@ -41,8 +41,9 @@ type Rule struct {
 	Topic string `yaml:"topic"`
 	// Metric is what the threshold applies to: "risk" (the brand-risk score,
 	// 0-100), one of its components ("anomaly", "share", "reach", "spread",
-	// "velocity", 0-100 each), "negative_ratio" (negative posts in the window
-	// over the baseline's expectation) or "deviation" (robust z-score).
+	// "velocity", "one_star" (rated reviews), 0-100 each), "negative_ratio"
+	// (negative posts in the window over the baseline's expectation) or
+	// "deviation" (robust z-score).
 	Metric string `yaml:"metric"`
 	// Threshold is the value at or above which the rule fires.
 	Threshold float64 `yaml:"threshold"`
@@ -159,7 +160,7 @@ func SeverityRank(s string) int {
 }
 
 // ruleMetrics are the metrics a rule can watch.
-var ruleMetrics = []string{"risk", "anomaly", "share", "reach", "spread", "velocity", "negative_ratio", "deviation"}
+var ruleMetrics = []string{"risk", "anomaly", "share", "reach", "spread", "velocity", "one_star", "negative_ratio", "deviation"}
 
 // ConsoleEnabled reports whether notifications are printed to stdout.
 func (a *Alerts) ConsoleEnabled() bool {

@@ -98,6 +98,14 @@ type Crawler struct {
 	MaxBodyBytes int `yaml:"max_body_bytes"`
 	// Retries is how many times a failed request is retried (default 3).
 	Retries int `yaml:"retries"`
+	// SourceDeadline bounds one source's whole crawl, every page and retry
+	// included (default 5m; a source's deadline overrides it). A source cut
+	// at its deadline keeps what it collected.
+	SourceDeadline Duration `yaml:"source_deadline"`
+	// RunDeadline bounds the crawling of one `backlash run` (default 10m),
+	// so a run ends before the next cron run begins; what was collected is
+	// still assessed and alerted.
+	RunDeadline Duration `yaml:"run_deadline"`
 }
 
 // Topic is something the company cares about: posts that match it are
@@ -292,6 +300,12 @@ func (c *Config) setDefaults(v *validator) {
 	if cr.Retries == 0 {
 		cr.Retries = 3
 	}
+	if cr.SourceDeadline == 0 {
+		cr.SourceDeadline = Duration(5 * time.Minute)
+	}
+	if cr.RunDeadline == 0 {
+		cr.RunDeadline = Duration(10 * time.Minute)
+	}
 	if c.Analyzer.PositiveCutoff == 0 {
 		c.Analyzer.PositiveCutoff = 0.05
 	}
@@ -303,6 +317,9 @@ func (c *Config) setDefaults(v *validator) {
 	}
 	for i := range c.Sources {
 		c.Sources[i].setDefaults(v.has(path{"sources", i, "delay"}))
+		if c.Sources[i].Deadline == 0 {
+			c.Sources[i].Deadline = cr.SourceDeadline
+		}
 	}
 	c.Alerts.setDefaults()
 }

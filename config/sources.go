@@ -48,6 +48,9 @@ type Source struct {
 	Parallelism int `yaml:"parallelism"`
 	// MaxPages caps the pages fetched in one run (default 50).
 	MaxPages int `yaml:"max_pages"`
+	// Deadline bounds the source's whole crawl (default
+	// crawler.source_deadline); a crawl cut at it keeps what it collected.
+	Deadline Duration `yaml:"deadline"`
 	// Lookback re-fetches posts this far behind the high-water mark so
 	// edited counts are refreshed (default 1h).
 	Lookback Duration `yaml:"lookback"`
@@ -117,7 +120,8 @@ type FeedSource struct {
 // JSONSource holds gjson paths into an API's responses.
 type JSONSource struct {
 	// Preset fills in paths and pagination for a known API: reddit,
-	// hackernews, mastodon or bluesky. Paths set alongside override it.
+	// hackernews, mastodon, bluesky, appstore, lemmy, youtube,
+	// activitystreams or jsonapi. Paths set alongside override it.
 	Preset string `yaml:"preset"`
 	// Items is the path of the array of items (default "@this").
 	Items string `yaml:"items"`
@@ -135,6 +139,12 @@ type JSONSource struct {
 	Shares    string `yaml:"shares"`
 	Followers string `yaml:"followers"`
 	Parent    string `yaml:"parent"`
+	// Views is the path of a view count (it counts toward reach); Rating
+	// of a review's stars (1 to 5); AppVersion of the app version a
+	// review was written about.
+	Views      string `yaml:"views"`
+	Rating     string `yaml:"rating"`
+	AppVersion string `yaml:"app_version"`
 	// Children is the path from an item to its nested replies, read
 	// recursively as items of the same shape (Reddit's
 	// data.replies.data.children).
@@ -157,7 +167,7 @@ type JSONSource struct {
 
 // JSONPresets are the names json.preset accepts; the crawler documents
 // what each one fills in.
-var JSONPresets = []string{"reddit", "hackernews", "mastodon", "bluesky"}
+var JSONPresets = []string{"reddit", "hackernews", "mastodon", "bluesky", "appstore", "lemmy", "youtube", "activitystreams", "jsonapi"}
 
 // setDefaults fills unset fields; delaySet says the file set delay, so an
 // explicit "0s" (a site you own) is kept.

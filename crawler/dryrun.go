@@ -34,15 +34,42 @@ func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Wri
 	if err != nil && !errors.Is(err, errEnough) {
 		return err
 	}
+	// Views and ratings get a column when a source gives them.
+	views, rated := false, false
+	for _, p := range posts {
+		views = views || p.Views > 0
+		rated = rated || p.Rating > 0
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PUBLISHED\tAUTHOR\tID\tPARENT\tLIKES\tREPLIES\tTEXT")
+	head := "PUBLISHED\tAUTHOR\tID\tPARENT\tLIKES\tREPLIES"
+	if views {
+		head += "\tVIEWS"
+	}
+	if rated {
+		head += "\tRATING"
+	}
+	fmt.Fprintln(tw, head+"\tTEXT")
 	for _, p := range posts {
 		when := p.Published.UTC().Format(time.DateTime)
 		if p.TimeGuessed {
 			when += "?"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", when, cut(p.Author, 20), cut(p.ID, 24), cut(p.ParentID, 24),
-			strconv.Itoa(int(p.Likes)), strconv.Itoa(int(p.Replies)), cut(clean.OneLine(p.Text), 70))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t", when, cut(p.Author, 20), cut(p.ID, 24), cut(p.ParentID, 24),
+			strconv.Itoa(int(p.Likes)), strconv.Itoa(int(p.Replies)))
+		if views {
+			fmt.Fprintf(tw, "%d\t", p.Views)
+		}
+		if rated {
+			r := "-"
+			if p.Rating > 0 {
+				r = strconv.Itoa(int(p.Rating)) + "★"
+				if p.AppVersion != "" {
+					r += " v" + p.AppVersion
+				}
+			}
+			fmt.Fprintf(tw, "%s\t", r)
+		}
+		fmt.Fprintf(tw, "%s\n", cut(clean.OneLine(p.Text), 70))
 	}
 	if err := tw.Flush(); err != nil {
 		return err

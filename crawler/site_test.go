@@ -72,6 +72,11 @@ func (s *site) serve(w http.ResponseWriter, r *http.Request) {
 		rt.handler(w, r)
 		return
 	}
+	s.serveRoute(w, rt)
+}
+
+// serveRoute writes a canned response.
+func (s *site) serveRoute(w http.ResponseWriter, rt route) {
 	body := []byte(rt.body)
 	if rt.file != "" {
 		var err error

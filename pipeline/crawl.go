@@ -56,7 +56,17 @@ type Options struct {
 	Spool *Spool
 	// Metrics receives crawl and insert figures; nil for none.
 	Metrics Metrics
+	// SourceDeadline bounds a source's crawl when the source sets no
+	// deadline of its own (default 5m). A source cut at its deadline keeps
+	// what it collected, and its run records why it was cut.
+	SourceDeadline time.Duration
 }
+
+// ErrRunDeadline is the cause of a crawl cut at the run's deadline.
+var ErrRunDeadline = errors.New("run deadline")
+
+// errSourceDeadline is the cause of a crawl cut at its source's deadline.
+var errSourceDeadline = errors.New("source deadline")
 
 // errStoreFailed stops a crawl whose posts can no longer be stored.
 var errStoreFailed = errors.New("store failed")
@@ -96,6 +106,9 @@ func NewCollector(c Crawler, p Processor, s PostStore, o Options) *Collector {
 	if o.FlushTimeout == 0 {
 		o.FlushTimeout = 30 * time.Second
 	}
+	if o.SourceDeadline <= 0 {
+		o.SourceDeadline = 5 * time.Minute
+	}
 	return &Collector{crawler: c, proc: p, store: s, batch: newBatcher(s, o), opts: o}
 }
 
@@ -107,6 +120,10 @@ type SourceResult struct {
 	Stored, New, Updated int
 	// Spooled is how many posts went to the spool because the store failed.
 	Spooled int
+	// Cut says why the crawl was stopped before it ended ("source
+	// deadline 5m0s", "run deadline"), empty when it ran to its end. What
+	// a cut crawl collected is stored.
+	Cut string
 	// Err is the crawl's error, if it failed.
 	Err error
 }
@@ -116,6 +133,13 @@ type SourceResult struct {
 // and runs are recorded in one insert each. The error joins the sources'
 // errors.
 func (c *Collector) CollectAll(ctx context.Context, runID string, sources []config.Source) ([]SourceResult, error) {
+	return c.CollectEach(ctx, runID, sources, nil)
+}
+
+// CollectEach is CollectAll that calls done(i, result) as soon as source i
+// is finished and its posts are stored, from the source's goroutine, while
+// the other sources go on. done may be nil.
+func (c *Collector) CollectEach(ctx context.Context, runID string, sources []config.Source, done func(int, SourceResult)) ([]SourceResult, error) {
 	runs := make([]*sourceRun, len(sources))
 	// Every source holds a ticket from the start, so the batcher knows
 	// which are still to come and does not store a batch early for them.
@@ -129,11 +153,18 @@ func (c *Collector) CollectAll(ctx context.Context, runID string, sources []conf
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
+			if done != nil {
+				defer func() { done(i, runs[i].res) }()
+			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				c.batch.finish(tickets[i])
 				runs[i] = &sourceRun{res: SourceResult{Source: sources[i].Name, Err: ctx.Err()}, skipped: true}
+				if errors.Is(context.Cause(ctx), ErrRunDeadline) {
+					runs[i].res.Cut = "run deadline"
+					runs[i].res.Err = fmt.Errorf("collect %s: not started before the run deadline", sources[i].Name)
+				}
 				return
 			}
 			defer func() { <-sem }()
@@ -213,7 +244,13 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 		c.batch.add(t, c.proc.Process(chunk, src.Topics, src.KeepUnmatched))
 		chunk = chunk[:0]
 	}
-	stats, crawlErr := c.crawler.Crawl(ctx, src, crawler.State{HighWater: st.HighWater, Cursor: st.Cursor}, func(p post.Post) error {
+	deadline := src.Deadline.D()
+	if deadline <= 0 {
+		deadline = c.opts.SourceDeadline
+	}
+	cctx, cancel := context.WithTimeoutCause(ctx, deadline, errSourceDeadline)
+	defer cancel()
+	stats, crawlErr := c.crawler.Crawl(cctx, src, crawler.State{HighWater: st.HighWater, Cursor: st.Cursor}, func(p post.Post) error {
 		if t.failed.Load() {
 			return errStoreFailed
 		}
@@ -239,6 +276,20 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 	if errors.Is(crawlErr, errStoreFailed) {
 		crawlErr = nil // reported as the store's error
 	}
+	if crawlErr != nil && cctx.Err() != nil {
+		// Cut at a deadline: what was collected is stored; the error says
+		// which deadline and how far the crawl got.
+		switch cause := context.Cause(cctx); {
+		case errors.Is(cause, errSourceDeadline):
+			res.Cut = fmt.Sprintf("source deadline %s", deadline)
+		case errors.Is(cause, ErrRunDeadline):
+			res.Cut = "run deadline"
+		}
+		if res.Cut != "" {
+			crawlErr = fmt.Errorf("cut at the %s after %d pages; %d posts kept", res.Cut, stats.Pages, stats.Posts)
+			r.log.Warn("crawl cut", "why", res.Cut, "pages", stats.Pages, "posts", stats.Posts)
+		}
+	}
 	switch {
 	case t.saveErr != nil:
 		res.Err = fmt.Errorf("collect %s: store posts: %w", src.Name, t.saveErr)
@@ -247,8 +298,10 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 	case crawlErr != nil:
 		res.Err = fmt.Errorf("collect %s: %w", src.Name, crawlErr)
 	}
-	// The high-water mark moves only when every post of the run is stored.
-	if t.saveErr == nil && t.spoolErr == nil {
+	// The high-water mark moves only when every post of the run is stored
+	// and the crawl was not cut: a cut crawl may have skipped older pages,
+	// which the next run fetches again.
+	if t.saveErr == nil && t.spoolErr == nil && res.Cut == "" {
 		next := store.SourceState{HighWater: newest, Cursor: stats.Cursor}
 		if !next.HighWater.Equal(st.HighWater) || next.Cursor != st.Cursor {
 			r.next = &next
@@ -256,6 +309,9 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 	}
 	r.run = store.Run{ID: runID, Source: src.Name, Started: started, Finished: c.opts.Now(),
 		Pages: stats.Pages, Posts: stats.Posts, NewPosts: res.New, Errs: stats.Errors, LastError: stats.LastError, HighWater: newest}
+	if res.Cut != "" {
+		r.run.LastError = res.Err.Error()
+	}
 	return r
 }
 

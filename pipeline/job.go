@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
@@ -37,6 +39,9 @@ type Job struct {
 	Spool  *Spool
 	Assess analyzer.AssessOptions
 	Logger *slog.Logger
+	// RunDeadline bounds the crawling of a run (0: none); the sources
+	// still crawling then are cut, and what they collected is assessed.
+	RunDeadline time.Duration
 }
 
 // RunResult is what a run did.
@@ -48,9 +53,13 @@ type RunResult struct {
 	Alerts      alerts.Report
 }
 
-// Run collects the sources, then assesses every topic at now and evaluates
-// the alert rules. Alerts still go out when some sources failed: what was
-// collected is evidence too. The error joins every stage's errors.
+// Run collects the sources and assesses and alerts every topic at now. A
+// topic is assessed and its alerts evaluated as soon as every source that
+// feeds it is done, whatever the other sources do; topics no source of the
+// run feeds are assessed at the end. Crawling stops at RunDeadline, and
+// what was collected is still assessed. Alerts still go out when some
+// sources failed: what was collected is evidence too. The error joins
+// every stage's errors.
 func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, now time.Time) (RunResult, error) {
 	var res RunResult
 	var errs []error
@@ -70,14 +79,23 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 			errs = append(errs, fmt.Errorf("replay spool: %w", err))
 		}
 	}
+	as := newAssessor(ctx, j, runID, now, sources)
 	if len(sources) > 0 {
-		srcs, err := j.Collector.CollectAll(ctx, runID, sources)
+		cctx, cancel := context.WithCancel(ctx)
+		if j.RunDeadline > 0 {
+			cctx, cancel = context.WithTimeoutCause(ctx, j.RunDeadline, ErrRunDeadline)
+		}
+		srcs, err := j.Collector.CollectEach(cctx, runID, sources, func(i int, _ SourceResult) {
+			as.sourceDone(i)
+		})
+		cancel()
 		res.Sources = srcs
 		if err != nil {
 			errs = append(errs, err)
 		}
 	}
 	if ctx.Err() != nil {
+		as.wait()
 		return res, errors.Join(append(errs, ctx.Err())...)
 	}
 	if j.Store == nil {
@@ -87,25 +105,150 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 			spooled += s.Spooled
 		}
 		errs = append(errs, fmt.Errorf("ClickHouse unavailable: %d posts spooled for the next run", spooled))
+		as.wait()
 		return res, errors.Join(errs...)
 	}
-	t0 := time.Now()
-	as, err := j.AssessAll(ctx, now)
-	res.Assessments = as
-	if err != nil {
-		errs = append(errs, err)
-	}
-	j.logger().Debug("topics assessed", "run", runID, "topics", len(as), "duration", time.Since(t0).Round(time.Millisecond))
-	if j.Alerter != nil && len(as) > 0 {
-		t0 = time.Now()
-		rep, err := j.Alerter.Evaluate(ctx, Signals(as))
-		j.logger().Debug("alerts evaluated", "run", runID, "events", len(rep.Events), "duration", time.Since(t0).Round(time.Millisecond))
-		res.Alerts = rep
-		if err != nil {
-			errs = append(errs, fmt.Errorf("alerts: %w", err))
+	as.rest(ctx)
+	as.wait()
+	res.Assessments, res.Alerts = as.results()
+	return res, errors.Join(append(errs, as.errs...)...)
+}
+
+// assessor assesses and alerts topics in groups, one group at a time, as
+// the sources that feed them finish.
+type assessor struct {
+	ctx   context.Context // the run's, not the crawl's: a cut crawl is still assessed
+	j     *Job
+	runID string
+	now   time.Time
+	// feeders counts, per topic, the sources of the run still to finish
+	// that feed it; sources lists each source's topics.
+	feeders map[string]int
+	sources [][]string
+
+	mu    sync.Mutex // guards feeders and the queue
+	queue chan []string
+	done  chan struct{}
+
+	// written by the worker only, read after wait.
+	assessed map[string]analyzer.Assessment
+	report   alerts.Report
+	errs     []error
+}
+
+func newAssessor(ctx context.Context, j *Job, runID string, now time.Time, sources []config.Source) *assessor {
+	a := &assessor{ctx: ctx, j: j, runID: runID, now: now, feeders: map[string]int{}, assessed: map[string]analyzer.Assessment{},
+		queue: make(chan []string, len(sources)+1), done: make(chan struct{})}
+	for _, s := range sources {
+		fed := s.Topics
+		if len(fed) == 0 {
+			fed = j.Topics
+		}
+		a.sources = append(a.sources, fed)
+		for _, t := range fed {
+			a.feeders[t]++
 		}
 	}
-	return res, errors.Join(errs...)
+	go a.work()
+	return a
+}
+
+// sourceDone marks source i finished and queues the topics it was the last
+// feeder of.
+func (a *assessor) sourceDone(i int) {
+	if a.j.Store == nil || a.ctx.Err() != nil {
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var ready []string
+	for _, t := range a.sources[i] {
+		a.feeders[t]--
+		if a.feeders[t] == 0 && slices.Contains(a.j.Topics, t) {
+			ready = append(ready, t)
+		}
+	}
+	if len(ready) > 0 {
+		a.queue <- ready
+	}
+}
+
+// rest queues every topic not assessed yet and closes the queue.
+func (a *assessor) rest(ctx context.Context) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var ready []string
+	for _, t := range a.j.Topics {
+		if a.feeders[t] > 0 || !a.fed(t) {
+			ready = append(ready, t)
+		}
+	}
+	if len(ready) > 0 && ctx.Err() == nil {
+		a.queue <- ready
+	}
+}
+
+// fed reports whether a source of the run feeds t.
+func (a *assessor) fed(t string) bool {
+	for _, ts := range a.sources {
+		if slices.Contains(ts, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// wait closes the queue and waits for the worker to finish it.
+func (a *assessor) wait() {
+	a.mu.Lock()
+	close(a.queue)
+	a.mu.Unlock()
+	<-a.done
+}
+
+// work assesses and alerts each queued group of topics in turn.
+func (a *assessor) work() {
+	defer close(a.done)
+	ctx := a.ctx
+	for topics := range a.queue {
+		if ctx.Err() != nil {
+			continue
+		}
+		t0 := time.Now()
+		as, err := a.j.assess(ctx, topics, a.now)
+		if err != nil {
+			a.errs = append(a.errs, err)
+		}
+		for _, x := range as {
+			a.assessed[x.Topic] = x
+		}
+		a.j.logger().Debug("topics assessed", "run", a.runID, "topics", len(as), "duration", time.Since(t0).Round(time.Millisecond))
+		if a.j.Alerter == nil || len(as) == 0 {
+			continue
+		}
+		t0 = time.Now()
+		rep, err := a.j.Alerter.Evaluate(ctx, Signals(as))
+		a.j.logger().Debug("alerts evaluated", "run", a.runID, "topics", topics, "events", len(rep.Events), "duration", time.Since(t0).Round(time.Millisecond))
+		a.report.Events = append(a.report.Events, rep.Events...)
+		a.report.Sent = append(a.report.Sent, rep.Sent...)
+		a.report.Failed = append(a.report.Failed, rep.Failed...)
+		a.report.Pending = rep.Pending
+		if err != nil {
+			a.errs = append(a.errs, fmt.Errorf("alerts: %w", err))
+		}
+	}
+}
+
+// results returns the assessments in the order of the job's topics, and
+// the alerts' report.
+func (a *assessor) results() ([]analyzer.Assessment, alerts.Report) {
+	var out []analyzer.Assessment
+	for _, t := range a.j.Topics {
+		if x, ok := a.assessed[t]; ok {
+			out = append(out, x)
+		}
+	}
+	return out, a.report
 }
 
 func (j *Job) logger() *slog.Logger {
@@ -117,9 +260,14 @@ func (j *Job) logger() *slog.Logger {
 
 // AssessAll assesses every topic at now and stores the results.
 func (j *Job) AssessAll(ctx context.Context, now time.Time) ([]analyzer.Assessment, error) {
+	return j.assess(ctx, j.Topics, now)
+}
+
+// assess assesses topics at now and stores the results.
+func (j *Job) assess(ctx context.Context, topics []string, now time.Time) ([]analyzer.Assessment, error) {
 	var as []analyzer.Assessment
 	var errs []error
-	for _, t := range j.Topics {
+	for _, t := range topics {
 		a, err := analyzer.Assess(ctx, j.Store, t, now, j.Assess)
 		if err != nil {
 			errs = append(errs, err)
@@ -139,18 +287,24 @@ func (j *Job) AssessAll(ctx context.Context, now time.Time) ([]analyzer.Assessme
 func Signals(as []analyzer.Assessment) []alerts.Signal {
 	out := make([]alerts.Signal, len(as))
 	for i, a := range as {
+		comps := map[string]float64{
+			"anomaly":  a.Risk.Anomaly,
+			"share":    a.Risk.Share,
+			"reach":    a.Risk.Reach,
+			"spread":   a.Risk.Spread,
+			"velocity": a.Risk.Velocity,
+		}
+		if a.Stats.Rated > 0 {
+			comps["one_star"] = a.Risk.OneStar
+		}
 		out[i] = alerts.Signal{
-			Topic:  a.Topic,
-			At:     a.At,
-			Window: a.Window,
-			Risk:   a.Risk.Total,
-			Components: map[string]float64{
-				"anomaly":  a.Risk.Anomaly,
-				"share":    a.Risk.Share,
-				"reach":    a.Risk.Reach,
-				"spread":   a.Risk.Spread,
-				"velocity": a.Risk.Velocity,
-			},
+			Topic:           a.Topic,
+			At:              a.At,
+			Window:          a.Window,
+			Risk:            a.Risk.Total,
+			Components:      comps,
+			Rated:           int(a.Stats.Rated),
+			OneStar:         int(a.Stats.OneStar),
 			Observed:        a.Observed,
 			Expected:        a.Expected,
 			NegativeRatio:   a.NegativeRatio(),
@@ -173,7 +327,7 @@ func RiskRows(as []analyzer.Assessment) []store.RiskRow {
 	for i, a := range as {
 		out[i] = store.RiskRow{Topic: a.Topic, At: a.At, Window: a.Window, Score: a.Risk.Total,
 			Anomaly: a.Risk.Anomaly, Share: a.Risk.Share, Reach: a.Risk.Reach, Spread: a.Risk.Spread,
-			Velocity: a.Risk.Velocity, Observed: a.Observed, Expected: a.Expected, Deviation: a.Peak.Deviation,
+			Velocity: a.Risk.Velocity, OneStar: a.Risk.OneStar, Observed: a.Observed, Expected: a.Expected, Deviation: a.Peak.Deviation,
 			Posts: a.Stats.Posts, Negative: a.Stats.Negative, Authors: a.Stats.Authors, Sources: a.Stats.Sources,
 			ColdStart: a.ColdStart}
 	}

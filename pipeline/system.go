@@ -110,14 +110,17 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		log.Error("ClickHouse unavailable; crawling into the spool", "err", err)
 		sys.StoreErr = err
 		collector := NewCollector(sys.Crawler, sys.Analyzer, unavailable{err},
-			Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
-		sys.Job = &Job{Collector: collector, Topics: cfg.TopicNames(), Logger: log}
+			Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
+				SourceDeadline: cfg.Crawler.SourceDeadline.D()})
+		sys.Job = &Job{Collector: collector, Topics: cfg.TopicNames(), Logger: log, RunDeadline: cfg.Crawler.RunDeadline.D()}
 		return sys, nil
 	}
 	sys.Store = st
 	collector := NewCollector(sys.Crawler, sys.Analyzer, st,
-		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics})
-	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool}
+		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
+			SourceDeadline: cfg.Crawler.SourceDeadline.D()})
+	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool,
+		RunDeadline: cfg.Crawler.RunDeadline.D()}
 	if !o.NoAlerts {
 		ents := o.Entities
 		if ents == nil {

@@ -43,6 +43,15 @@ type Post struct {
 	Likes, Replies, Shares uint32
 	// Followers is the author's follower count, when the source gives it.
 	Followers uint32
+	// Views is how many times the post was seen, when the source counts
+	// views (a Telegram channel post); it counts toward Reach.
+	Views uint32
+	// Rating is the star rating a review gives, 1 to 5; 0 when the post is
+	// not a rated review.
+	Rating uint8
+	// AppVersion is the version of the app a store review was written
+	// about, when the store gives it.
+	AppVersion string
 
 	// Topics are the configured topics the post matches; set by the analyzer.
 	Topics []string

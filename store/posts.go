@@ -45,7 +45,7 @@ func (r *SaveResult) count(source string, isNew bool) {
 // appendPost.
 const postColumns = `source, id, parent_id, thread, url, author, title, text, published, time_guessed,
  fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
- lexicon_version, entities, content_hash, first_seen, version`
+ lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views`
 
 // existingChunk bounds the ids looked up in one query.
 const existingChunk = 2000
@@ -134,7 +134,7 @@ func appendPost(b interface{ Append(...any) error }, p *post.Post, first uint8, 
 	return b.Append(p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text,
 		published.UTC(), guessed, fetched.UTC(), p.Likes, p.Replies, p.Shares, p.Followers,
 		topics, p.Language, compound, pos, neu, neg, label, terms, lexv, ents,
-		p.ContentHash(), first, version)
+		p.ContentHash(), first, version, p.Rating, p.AppVersion, p.Views)
 }
 
 // existing returns the stored publication time of each given post already

@@ -61,7 +61,8 @@ func (s *Store) latestPosts(ctx context.Context, where, having string, limit int
     argMax(fetched, version), argMax(likes, version), argMax(replies, version), argMax(shares, version),
     argMax(followers, version), argMax(topics, version), argMax(language, version), argMax(compound, version),
     argMax(pos, version), argMax(neu, version), argMax(neg, version), argMax(label, version), argMax(terms, version),
-    argMax(lexicon_version, version), argMax(entities, version)
+    argMax(lexicon_version, version), argMax(entities, version),
+    argMax(rating, version), argMax(app_version, version), argMax(views, version)
 FROM ` + s.Table("posts") + ` WHERE ` + where + ` GROUP BY source, id HAVING ` + having +
 		` ORDER BY argMax(likes, version) + argMax(replies, version) + argMax(shares, version) DESC`
 	if limit > 0 {
@@ -81,7 +82,8 @@ FROM ` + s.Table("posts") + ` WHERE ` + where + ` GROUP BY source, id HAVING ` +
 		var terms []string
 		if err := rows.Scan(&p.Source, &p.ID, &p.ParentID, &p.Thread, &p.URL, &p.Author, &p.Title, &p.Text,
 			&p.Published, &guessed, &p.Fetched, &p.Likes, &p.Replies, &p.Shares, &p.Followers, &p.Topics,
-			&p.Language, &compound, &pos, &neu, &neg, &label, &terms, &lexv, &p.Entities); err != nil {
+			&p.Language, &compound, &pos, &neu, &neg, &label, &terms, &lexv, &p.Entities,
+			&p.Rating, &p.AppVersion, &p.Views); err != nil {
 			return nil, err
 		}
 		p.TimeGuessed = guessed == 1

@@ -13,9 +13,9 @@ type RiskRow struct {
 	// At is the window's end; the row is keyed by its 5-minute bucket.
 	At     time.Time
 	Window time.Duration
-	// Score is the brand-risk score, 0-100; the next five fields are the
-	// components it adds up.
-	Score, Anomaly, Share, Reach, Spread, Velocity float64
+	// Score is the brand-risk score, 0-100; the next six fields are the
+	// components it adds up (OneStar is 0 without rated reviews).
+	Score, Anomaly, Share, Reach, Spread, Velocity, OneStar float64
 	// Observed and Expected are negative posts in the window and the
 	// baseline's prediction; Deviation is in robust standard units.
 	Observed, Expected, Deviation     float64
@@ -30,7 +30,8 @@ func (s *Store) SaveRisk(ctx context.Context, rows []RiskRow) error {
 		return nil
 	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("topic_risk")+` (topic, bucket, window_s, score, anomaly,
- share, reach, spread, velocity, observed, expected, deviation, posts, negative, authors, sources, cold_start, computed, version)`)
+ share, reach, spread, velocity, observed, expected, deviation, posts, negative, authors, sources, cold_start, computed, version,
+ one_star)`)
 	if err != nil {
 		return fmt.Errorf("store: save risk: %w", err)
 	}
@@ -42,7 +43,7 @@ func (s *Store) SaveRisk(ctx context.Context, rows []RiskRow) error {
 		}
 		if err := b.Append(r.Topic, r.At.UTC().Truncate(BucketSize), uint32(r.Window/time.Second), r.Score,
 			r.Anomaly, r.Share, r.Reach, r.Spread, r.Velocity, r.Observed, r.Expected, r.Deviation,
-			r.Posts, r.Negative, r.Authors, r.Sources, cold, now.UTC(), uint64(now.UnixNano())); err != nil {
+			r.Posts, r.Negative, r.Authors, r.Sources, cold, now.UTC(), uint64(now.UnixNano()), r.OneStar); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: save risk of %s: %w", r.Topic, err)
 		}

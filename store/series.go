@@ -83,6 +83,9 @@ type WindowStats struct {
 	NegativeAuthors, NegativeSources, NegativeThreads uint64
 	// Reach and NegativeReach add up likes, replies and shares.
 	Reach, NegativeReach uint64
+	// Rated counts rated reviews (rating > 0) and OneStar those with one
+	// star.
+	Rated, OneStar uint64
 }
 
 // Window returns a topic's statistics over [from, to), counting distinct
@@ -92,17 +95,33 @@ func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (W
 	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExact(source),
     uniqExactIf(author, label = 'negative'), uniqExactIf(source, label = 'negative'),
     uniqExactIf(concat(source, '/', if(thread = '', id, thread)), label = 'negative'),
-    sum(toUInt64(likes) + replies + shares), sumIf(toUInt64(likes) + replies + shares, label = 'negative')
+    sum(toUInt64(likes) + replies + shares), sumIf(toUInt64(likes) + replies + shares, label = 'negative'),
+    countIf(rating > 0), countIf(rating = 1)
 FROM (SELECT source, id, argMax(author, version) AS author, argMax(label, version) AS label,
       argMax(thread, version) AS thread,
-      argMax(likes, version) AS likes, argMax(replies, version) AS replies, argMax(shares, version) AS shares
+      argMax(likes, version) AS likes, argMax(replies, version) AS replies, argMax(shares, version) AS shares,
+      argMax(rating, version) AS rating
       FROM `+s.Table("posts")+` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY source, id)`,
 		topic, from.UTC(), to.UTC()).Scan(&w.Posts, &w.Negative, &w.Authors, &w.Sources, &w.NegativeAuthors,
-		&w.NegativeSources, &w.NegativeThreads, &w.Reach, &w.NegativeReach)
+		&w.NegativeSources, &w.NegativeThreads, &w.Reach, &w.NegativeReach, &w.Rated, &w.OneStar)
 	if err != nil {
 		return w, fmt.Errorf("store: window of %s: %w", topic, err)
 	}
 	return w, nil
+}
+
+// Ratings counts a topic's rated reviews in [from, to) and those with
+// one star: the baseline the one-star share of a window is measured
+// against. It reads only rated posts.
+func (s *Store) Ratings(ctx context.Context, topic string, from, to time.Time) (rated, oneStar uint64, err error) {
+	err = s.conn.QueryRow(ctx, `SELECT count(), countIf(stars = 1)
+FROM (SELECT argMax(rating, version) AS stars FROM `+s.Table("posts")+`
+      WHERE rating > 0 AND has(topics, ?) AND published >= ? AND published < ? GROUP BY source, id)`,
+		topic, from.UTC(), to.UTC()).Scan(&rated, &oneStar)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: ratings of %s: %w", topic, err)
+	}
+	return rated, oneStar, nil
 }
 
 // TopPosts returns a topic's posts in [from, to) with the given label

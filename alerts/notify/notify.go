@@ -37,6 +37,12 @@ type Message struct {
 	// Blocks is the Block Kit layout.
 	Blocks []slack.Block
 
+	// MaybeSent is set when an earlier attempt failed in a way that may
+	// have delivered the message anyway (a timeout, an unreadable answer).
+	// A receiver that can look for the message already posted does so
+	// before posting again; receivers set it on such a failure.
+	MaybeSent bool
+
 	// SentChannel and SentTS are set by a receiver that delivered the
 	// message and knows where it landed (Slack's channel id and ts).
 	SentChannel, SentTS string

@@ -4,6 +4,10 @@
 // down on demand, and records every accepted message so a test asserts on
 // what arrived.
 //
-// It implements chat.postMessage, chat.update, auth.test and one incoming
-// webhook; anything else answers unknown_method.
+// It implements chat.postMessage (with message metadata), chat.update,
+// conversations.list, conversations.history, conversations.replies,
+// auth.test and one incoming webhook; anything else answers
+// unknown_method. AcceptUnreadable and AcceptSlowly model the ambiguous
+// answers a sender must not resend blindly: the message is posted, but the
+// client cannot read the answer, or gives up waiting for it.
 package slackserver

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,6 +57,9 @@ type Message struct {
 	Updates int
 	// Webhook is true when the message came through the webhook.
 	Webhook bool
+	// Metadata is the message metadata JSON ({"event_type", "event_payload"}),
+	// "" when none.
+	Metadata string
 }
 
 // Request is one request the server received, accepted or not.
@@ -84,6 +88,10 @@ type Server struct {
 	order      []string          // channel ids in creation order
 	failN      int
 	failStatus int
+	// Posts accepted but answered in a way the client cannot use.
+	unreadableN int
+	slowN       int
+	slowFor     time.Duration
 	rlUntil    time.Time
 	downUntil  time.Time
 	seq        int
@@ -149,6 +157,24 @@ func (s *Server) FailNext(n, status int) {
 	s.failN, s.failStatus = n, status
 }
 
+// AcceptUnreadable makes the next n chat.postMessage calls post their
+// message but answer with a body no client can read, as when a proxy
+// mangles Slack's answer: the client cannot tell the message arrived.
+func (s *Server) AcceptUnreadable(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.unreadableN = n
+}
+
+// AcceptSlowly makes the next n chat.postMessage calls post their message
+// at once but answer only after d, later than a client with a shorter
+// timeout waits.
+func (s *Server) AcceptSlowly(n int, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.slowN, s.slowFor = n, d
+}
+
 // RateLimit answers every request 429 with a Retry-After header for the
 // next d of the server's clock.
 func (s *Server) RateLimit(d time.Duration) {
@@ -207,12 +233,36 @@ type reply struct {
 	TeamID  string `json:"team_id,omitempty"`
 	UserID  string `json:"user_id,omitempty"`
 	BotID   string `json:"bot_id,omitempty"`
+
+	Channels         []channelInfo `json:"channels,omitempty"`
+	Messages         []messageInfo `json:"messages,omitempty"`
+	HasMore          bool          `json:"has_more,omitempty"`
+	ResponseMetadata *nextCursor   `json:"response_metadata,omitempty"`
+}
+
+type channelInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type messageInfo struct {
+	Type     string          `json:"type"`
+	TS       string          `json:"ts"`
+	ThreadTS string          `json:"thread_ts,omitempty"`
+	Text     string          `json:"text"`
+	Metadata json.RawMessage `json:"metadata,omitempty"`
+}
+
+type nextCursor struct {
+	NextCursor string `json:"next_cursor"`
 }
 
 // payload is a message request, from a form or JSON.
 type payload struct {
 	token, channel, text, ts, threadTS string
-	blocks                             string
+	blocks, metadata                   string
+	// form holds the other form fields (limit, cursor, ...).
+	form url.Values
 }
 
 func (s *Server) api(w http.ResponseWriter, r *http.Request) {
@@ -241,6 +291,10 @@ func (s *Server) api(w http.ResponseWriter, r *http.Request) {
 		s.post(w, method, p, false)
 	case "chat.update":
 		s.update(w, method, p)
+	case "conversations.list":
+		s.list(w, method)
+	case "conversations.history", "conversations.replies":
+		s.history(w, method, p)
 	default:
 		s.answer(w, method, http.StatusOK, reply{Error: "unknown_method"})
 	}
@@ -328,14 +382,34 @@ func (s *Server) post(w http.ResponseWriter, method string, p payload, webhook b
 	s.seq++
 	ts := fmt.Sprintf("%d.%06d", 1700000000+s.seq, s.seq)
 	m := &Message{Channel: id, ChannelName: s.names[id], TS: ts, ThreadTS: p.threadTS, Text: p.text,
-		Blocks: p.blocks, Webhook: webhook}
+		Blocks: p.blocks, Webhook: webhook, Metadata: p.metadata}
 	s.msgs = append(s.msgs, m)
 	s.byKey[id+"/"+ts] = m
+	unreadable, slow := false, time.Duration(0)
+	if !webhook {
+		switch {
+		case s.unreadableN > 0:
+			s.unreadableN--
+			unreadable = true
+		case s.slowN > 0:
+			s.slowN--
+			slow = s.slowFor
+		}
+	}
 	s.mu.Unlock()
 	if webhook {
 		s.record(method, http.StatusOK, "")
 		io.WriteString(w, "ok")
 		return
+	}
+	if unreadable {
+		s.record(method, http.StatusOK, "unreadable answer")
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		io.WriteString(w, `{"ok":true,"channel":"`+id+`","ts":`)
+		return
+	}
+	if slow > 0 {
+		time.Sleep(slow)
 	}
 	s.answer(w, method, http.StatusOK, reply{OK: true, Channel: id, TS: ts})
 }
@@ -363,6 +437,73 @@ func (s *Server) update(w http.ResponseWriter, method string, p payload) {
 	m.Updates++
 	s.mu.Unlock()
 	s.answer(w, method, http.StatusOK, reply{OK: true, Channel: id, TS: p.ts, Text: p.text})
+}
+
+// list answers conversations.list with every channel, in one page.
+func (s *Server) list(w http.ResponseWriter, method string) {
+	s.mu.Lock()
+	var chans []channelInfo
+	for _, id := range s.order {
+		chans = append(chans, channelInfo{ID: id, Name: s.names[id]})
+	}
+	s.mu.Unlock()
+	s.answer(w, method, http.StatusOK, reply{OK: true, Channels: chans, ResponseMetadata: &nextCursor{}})
+}
+
+// history answers conversations.history (a channel's top-level messages,
+// newest first) and conversations.replies (a thread's parent and replies,
+// oldest first), paginated by limit and cursor like Slack. Both need the
+// channel's id, and include metadata only when asked.
+func (s *Server) history(w http.ResponseWriter, method string, p payload) {
+	s.mu.Lock()
+	id, ok := s.ids[strings.TrimPrefix(p.channel, "#")]
+	if !ok || id != p.channel {
+		s.mu.Unlock()
+		s.answer(w, method, http.StatusOK, reply{Error: "channel_not_found"})
+		return
+	}
+	var msgs []*Message
+	if method == "conversations.history" {
+		for i := len(s.msgs) - 1; i >= 0; i-- {
+			if m := s.msgs[i]; m.Channel == id && m.ThreadTS == "" {
+				msgs = append(msgs, m)
+			}
+		}
+	} else {
+		parent, ok := s.byKey[id+"/"+p.ts]
+		if !ok {
+			s.mu.Unlock()
+			s.answer(w, method, http.StatusOK, reply{Error: "thread_not_found"})
+			return
+		}
+		msgs = append(msgs, parent)
+		for _, m := range s.msgs {
+			if m.Channel == id && m.ThreadTS == p.ts {
+				msgs = append(msgs, m)
+			}
+		}
+	}
+	withMeta := p.form.Get("include_all_metadata") == "1" || p.form.Get("include_all_metadata") == "true"
+	limit, _ := strconv.Atoi(p.form.Get("limit"))
+	if limit <= 0 || limit > 1000 {
+		limit = 100
+	}
+	from, _ := strconv.Atoi(p.form.Get("cursor"))
+	from = min(max(from, 0), len(msgs))
+	to := min(from+limit, len(msgs))
+	r := reply{OK: true, ResponseMetadata: &nextCursor{}}
+	for _, m := range msgs[from:to] {
+		mi := messageInfo{Type: "message", TS: m.TS, ThreadTS: m.ThreadTS, Text: m.Text}
+		if withMeta && m.Metadata != "" {
+			mi.Metadata = json.RawMessage(m.Metadata)
+		}
+		r.Messages = append(r.Messages, mi)
+	}
+	s.mu.Unlock()
+	if to < len(msgs) {
+		r.HasMore, r.ResponseMetadata.NextCursor = true, strconv.Itoa(to)
+	}
+	s.answer(w, method, http.StatusOK, r)
 }
 
 func (s *Server) fail(w http.ResponseWriter, method string, webhook bool, code string) {
@@ -402,7 +543,7 @@ func readPayload(r *http.Request) (payload, error) {
 	}
 	f := r.PostForm
 	p := payload{token: f.Get("token"), channel: f.Get("channel"), text: f.Get("text"), ts: f.Get("ts"),
-		threadTS: f.Get("thread_ts"), blocks: f.Get("blocks")}
+		threadTS: f.Get("thread_ts"), blocks: f.Get("blocks"), metadata: f.Get("metadata"), form: f}
 	if p.token == "" {
 		p.token = bearer(r)
 	}
@@ -424,6 +565,7 @@ func readJSON(r *http.Request) (payload, error) {
 		TS       string          `json:"ts"`
 		ThreadTS string          `json:"thread_ts"`
 		Blocks   json.RawMessage `json:"blocks"`
+		Metadata json.RawMessage `json:"metadata"`
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<20)).Decode(&body); err != nil {
 		return payload{}, err
@@ -431,6 +573,9 @@ func readJSON(r *http.Request) (payload, error) {
 	p := payload{channel: body.Channel, text: body.Text, ts: body.TS, threadTS: body.ThreadTS}
 	if len(body.Blocks) > 0 && string(body.Blocks) != "null" {
 		p.blocks = string(body.Blocks)
+	}
+	if len(body.Metadata) > 0 && string(body.Metadata) != "null" {
+		p.metadata = string(body.Metadata)
 	}
 	return p, nil
 }

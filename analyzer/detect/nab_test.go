@@ -48,8 +48,13 @@ type nabSeries struct {
 
 // runNAB runs RunCSV over every labelled file and returns the scores.
 func runNAB(t testing.TB, root string, cfg detect.Config) ([]nabSeries, map[string][]nab.Window) {
+	return runNABLabels(t, root, "labels.json", cfg)
+}
+
+// runNABLabels is runNAB over the series named in the given labels file.
+func runNABLabels(t testing.TB, root, labelsFile string, cfg detect.Config) ([]nabSeries, map[string][]nab.Window) {
 	t.Helper()
-	lf, err := os.Open(filepath.Join(root, "labels.json"))
+	lf, err := os.Open(filepath.Join(root, labelsFile))
 	if err != nil {
 		t.Fatalf("open labels: %v", err)
 	}

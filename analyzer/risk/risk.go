@@ -25,17 +25,27 @@ type Inputs struct {
 	// Velocity is the growth ratio of negative volume against the previous
 	// windows (2 means it doubled).
 	Velocity float64
+	// Rated counts the window's rated reviews (app-store reviews with
+	// stars) and OneStar those with one star. BaselineOneStarShare is the
+	// topic's usual one-star share of reviews, over BaselineRated reviews
+	// before the window (0 reviews: unknown). Without rated reviews in the
+	// window the OneStar component is left out.
+	Rated, OneStar       int
+	BaselineOneStarShare float64
+	BaselineRated        int
 }
 
 // Weights are the relative weights of the components. They are normalised
-// to sum to 1; all zero means DefaultWeights.
+// to sum to 1; all zero means DefaultWeights. OneStar counts only for a
+// window with rated reviews: otherwise the other five are normalised
+// alone, so a topic without reviews scores as if it had no such part.
 type Weights struct {
-	Anomaly, Share, Reach, Spread, Velocity float64
+	Anomaly, Share, Reach, Spread, Velocity, OneStar float64
 }
 
 // DefaultWeights returns the weights documented in the package comment.
 func DefaultWeights() Weights {
-	return Weights{Anomaly: 0.35, Share: 0.20, Reach: 0.20, Spread: 0.10, Velocity: 0.15}
+	return Weights{Anomaly: 0.35, Share: 0.20, Reach: 0.20, Spread: 0.10, Velocity: 0.15, OneStar: 0.15}
 }
 
 // Score is a brand-risk score with its parts.
@@ -43,10 +53,11 @@ type Score struct {
 	// Total is the brand-risk score in [0,100]: Gate times the sum of the
 	// components.
 	Total float64
-	// Anomaly, Share, Reach, Spread and Velocity are the components'
-	// contributions in points before the gate (100·weight·severity); they
-	// sum to at most 100.
-	Anomaly, Share, Reach, Spread, Velocity float64
+	// Anomaly, Share, Reach, Spread, Velocity and OneStar are the
+	// components' contributions in points before the gate
+	// (100·weight·severity); they sum to at most 100. OneStar is 0 for a
+	// window without rated reviews.
+	Anomaly, Share, Reach, Spread, Velocity, OneStar float64
 	// Gate in [0,1] scales the sum down when too few authors, venues or
 	// negative posts carry it.
 	Gate float64
@@ -65,6 +76,8 @@ const (
 	venueFloor   = 0.4 // venue gate with a single source or thread
 	minNegative  = 5   // negative posts needed to open the volume gate fully
 	authorsShare = 0.7 // part of Spread given to authors (the rest to sources)
+	oneStarPrior = 10  // reviews' worth of baseline one-star share mixed in
+	oneStarBase  = 0.1 // one-star share assumed before a topic has reviews
 )
 
 // clamp01 limits x to [0,1], mapping NaN to 0.
@@ -88,6 +101,12 @@ func pos(x float64) float64 {
 
 // Compute returns the brand-risk score of in under weights w.
 func Compute(in Inputs, w Weights) Score {
+	if sum := pos(w.Anomaly) + pos(w.Share) + pos(w.Reach) + pos(w.Spread) + pos(w.Velocity) + pos(w.OneStar); !(sum > 0) || math.IsInf(sum, 0) {
+		w = DefaultWeights()
+	}
+	if in.Rated <= 0 {
+		w.OneStar = 0
+	}
 	w = w.normalised()
 	var s Score
 	s.Anomaly = 100 * w.Anomaly * clamp01(in.NegAnomaly)
@@ -95,19 +114,41 @@ func Compute(in Inputs, w Weights) Score {
 	s.Reach = 100 * w.Reach * reachSeverity(in.Reach, in.BaselineReach)
 	s.Spread = 100 * w.Spread * spreadSeverity(in.Authors, in.Sources)
 	s.Velocity = 100 * w.Velocity * clamp01(math.Log2(pos(in.Velocity))/math.Log2(velocityFull))
+	s.OneStar = 100 * w.OneStar * oneStarSeverity(in)
 	s.Gate = gate(in)
-	s.Total = s.Gate * (s.Anomaly + s.Share + s.Reach + s.Spread + s.Velocity)
+	s.Total = s.Gate * (s.Anomaly + s.Share + s.Reach + s.Spread + s.Velocity + s.OneStar)
 	s.Total = math.Min(100, math.Max(0, s.Total))
 	return s
 }
 
 func (w Weights) normalised() Weights {
-	w = Weights{pos(w.Anomaly), pos(w.Share), pos(w.Reach), pos(w.Spread), pos(w.Velocity)}
-	sum := w.Anomaly + w.Share + w.Reach + w.Spread + w.Velocity
+	w = Weights{pos(w.Anomaly), pos(w.Share), pos(w.Reach), pos(w.Spread), pos(w.Velocity), pos(w.OneStar)}
+	sum := w.Anomaly + w.Share + w.Reach + w.Spread + w.Velocity + w.OneStar
 	if !(sum > 0) || math.IsInf(sum, 0) {
-		return DefaultWeights()
+		return DefaultWeights().normalised()
 	}
-	return Weights{w.Anomaly / sum, w.Share / sum, w.Reach / sum, w.Spread / sum, w.Velocity / sum}
+	return Weights{w.Anomaly / sum, w.Share / sum, w.Reach / sum, w.Spread / sum, w.Velocity / sum, w.OneStar / sum}
+}
+
+// oneStarSeverity is how far the window's one-star share of reviews lies
+// above the topic's usual share, as Share measures negative posts: the
+// share is shrunk towards the baseline by a prior worth 10 reviews, and
+// full severity is half-way from the baseline to all one-star.
+func oneStarSeverity(in Inputs) float64 {
+	if in.Rated <= 0 {
+		return 0
+	}
+	b := oneStarBase
+	if in.BaselineRated > 0 {
+		b = clamp01(in.BaselineOneStarShare)
+	}
+	n := float64(in.Rated)
+	est := (clamp01(float64(in.OneStar)/n)*n + oneStarPrior*b) / (n + oneStarPrior)
+	room := 1 - b
+	if room <= 0 {
+		return 0
+	}
+	return clamp01((est - b) / (0.5 * room))
 }
 
 func shareSeverity(in Inputs) float64 {

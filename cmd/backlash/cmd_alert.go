@@ -14,10 +14,11 @@ import (
 )
 
 func cmdAlert(ctx context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "alert", "alert [--config FILE] [--dry-run] [--at TIME] [--digest]")
+	fs, g := flagSet(e, "alert", "alert [--config FILE] [--dry-run] [--at TIME] [--digest] [--wait D]")
 	dry := fs.Bool("dry-run", false, "print the Slack blocks as JSON; send and store nothing")
 	at := fs.String("at", "", "evaluate as of this time (RFC3339; default now)")
 	digest := fs.Bool("digest", false, "send the daily digest for the day of --at")
+	wait := fs.Duration("wait", 2*time.Minute, "how long to wait for a run holding the lock (alerts are delivered by one process at a time)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,6 +29,15 @@ func cmdAlert(ctx context.Context, e *env, args []string) error {
 	when, err := parseAt(*at)
 	if err != nil {
 		return err
+	}
+	if !*dry {
+		// A run delivers the same outbox: one process at a time, so no
+		// item is posted by both.
+		release, err := lockWait(ctx, cfg, *wait, g.logger(e))
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
 	sys, err := wire(ctx, cfg, g.logger(e), e.stdout, wireOptions{now: func() time.Time { return when }})
 	if err != nil {

@@ -51,6 +51,22 @@ func lock(cfg *config.Config) (func(), error) {
 	return release, nil
 }
 
+// lockWait takes the run lock like lock, waiting up to wait for a run that
+// holds it, so `alert` never delivers the outbox beside a run.
+func lockWait(ctx context.Context, cfg *config.Config, wait time.Duration, log *slog.Logger) (func(), error) {
+	if err := os.MkdirAll(cfg.StateDir, 0o750); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(cfg.StateDir, "backlash.lock")
+	release, err := serve.LockWait(ctx, path, wait, func(err error) {
+		log.Info("waiting for the run lock", "wait", wait, "held", err)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("another backlash run or serve holds %s (waited %s): %w", path, wait, err)
+	}
+	return release, nil
+}
+
 // selectSources picks sources by --source names and --shard.
 func selectSources(cfg *config.Config, names, shard string) ([]config.Source, error) {
 	srcs := cfg.Sources

@@ -70,6 +70,9 @@ type Page struct {
 type HTTPError struct {
 	// Status is the HTTP status code.
 	Status int
+	// Body is the start of the response body (up to 4 KiB), where APIs
+	// say what went wrong.
+	Body []byte
 }
 
 // Error says which status was returned.
@@ -245,7 +248,49 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 // Get fetches rawURL. accept is sent as the Accept header. Timeouts, 429
 // and 5xx responses are retried; other error statuses return *HTTPError.
 func (f *Fetcher) Get(ctx context.Context, rawURL, accept string) (*Page, error) {
-	return f.retrying(ctx, rawURL, func() (*Page, error) { return f.once(ctx, rawURL, accept) })
+	return f.retrying(ctx, rawURL, func() (*Page, error) {
+		return f.once(ctx, Request{URL: rawURL, Header: http.Header{"Accept": {accept}}}, true)
+	})
+}
+
+// Request is a request a rendered page makes: a script, a style sheet, an
+// API call of the page's own code.
+type Request struct {
+	// Method is GET, HEAD, POST or OPTIONS (default GET); a crawler never
+	// changes a site, so other methods are refused.
+	Method string
+	// URL is the absolute http(s) URL.
+	URL string
+	// Header holds the page's headers. The crawler's own (User-Agent,
+	// credentials, the source's headers) replace them, and Host,
+	// Content-Length, Connection, Transfer-Encoding and Accept-Encoding
+	// are dropped.
+	Header http.Header
+	// Body is sent with a POST.
+	Body []byte
+}
+
+// ErrMethod is returned for a request method a crawler does not make.
+var ErrMethod = errors.New("request method not allowed (only GET, HEAD, POST, OPTIONS)")
+
+// Do makes r under the same rules as Get: allowed domains, robots.txt,
+// the host's pace, the address guard, credentials only to the source's
+// hosts, the timeout and the body cap. Only GET, HEAD and OPTIONS are
+// retried. The body is returned as served, except that a body colly
+// converted to UTF-8 has its Content-Type's charset set to utf-8.
+func (f *Fetcher) Do(ctx context.Context, r Request) (*Page, error) {
+	switch r.Method {
+	case "":
+		r.Method = http.MethodGet
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodOptions:
+	default:
+		return nil, fmt.Errorf("%s %s: %w", r.Method, r.URL, ErrMethod)
+	}
+	do := func() (*Page, error) { return f.once(ctx, r, false) }
+	if r.Method == http.MethodPost {
+		return do()
+	}
+	return f.retrying(ctx, r.URL, do)
 }
 
 // retrying calls do until it succeeds, fails for good, or runs out of
@@ -263,7 +308,7 @@ func (f *Fetcher) retrying(ctx context.Context, rawURL string, do func() (*Page,
 			return page, nil
 		}
 		if err == nil {
-			err = &HTTPError{Status: status}
+			err = &HTTPError{Status: status, Body: page.Body[:min(len(page.Body), 4<<10)]}
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -365,30 +410,62 @@ func (f *Fetcher) loadRobots(ctx context.Context, base string) (*robotstxt.Robot
 	return r, nil
 }
 
-// once checks robots.txt and makes one request.
-func (f *Fetcher) once(ctx context.Context, rawURL, accept string) (*Page, error) {
+// once checks robots.txt and makes one request. A page (decode) has its
+// body converted to UTF-8 from whatever charset it declares.
+func (f *Fetcher) once(ctx context.Context, r Request, decode bool) (*Page, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(rawURL)
+	u, err := url.Parse(r.URL)
 	if err != nil {
 		return nil, err
 	}
-	if !f.Allowed(rawURL) {
+	if !f.Allowed(r.URL) {
 		return nil, fmt.Errorf("host not in allowed_domains: %w", colly.ErrForbiddenDomain)
 	}
 	if err := f.prepare(ctx, u); err != nil {
 		return nil, err
 	}
-	return f.request(ctx, rawURL, accept)
+	if decode {
+		return f.request(ctx, r.URL, r.Header.Get("Accept"))
+	}
+	p, err := f.send(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	f.markUTF8(p)
+	return p, nil
 }
 
-// request makes one request through colly.
+// request makes one GET through colly and decodes the body to UTF-8.
 func (f *Fetcher) request(ctx context.Context, rawURL, accept string) (*Page, error) {
+	p, err := f.send(ctx, Request{Method: http.MethodGet, URL: rawURL, Header: http.Header{"Accept": {accept}}})
+	if err != nil {
+		return nil, err
+	}
+	p.Body = decode(p.Body, p.Header.Get("Content-Type"), f.src.Encoding != "")
+	return p, nil
+}
+
+// pageOnlyHeaders are the request headers a page may not set: the
+// connection's, and the crawler's own.
+var pageOnlyHeaders = []string{"Host", "User-Agent", "Content-Length", "Connection", "Transfer-Encoding", "Accept-Encoding", "Keep-Alive", "Upgrade", "Proxy-Authorization", "Te", "Trailer"}
+
+// send makes one request through colly.
+func (f *Fetcher) send(ctx context.Context, r Request) (*Page, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	hdr := http.Header{}
+	rawURL := r.URL
+	hdr := r.Header.Clone()
+	if hdr == nil {
+		hdr = http.Header{}
+	}
+	accept := hdr.Get("Accept")
+	for _, name := range pageOnlyHeaders {
+		hdr.Del(name)
+	}
+	hdr.Del("Accept")
 	for name, v := range f.src.Headers {
 		hdr.Set(name, v)
 	}
@@ -401,25 +478,58 @@ func (f *Fetcher) request(ctx context.Context, rawURL, accept string) (*Page, er
 			hdr.Set(name, v.Reveal())
 		}
 	}
+	var body io.Reader
+	if len(r.Body) > 0 {
+		body = bytes.NewReader(r.Body)
+	}
 	cctx := colly.NewContext()
-	err := f.c.Request(http.MethodGet, rawURL, nil, cctx, hdr)
+	err := f.c.Request(r.Method, rawURL, body, cctx, hdr)
 	if n, ok := cctx.GetAny(ctxTooLarge).(int64); ok {
 		return nil, fmt.Errorf("%w (%d > %d bytes)", ErrTooLarge, n, f.cfg.MaxBodyBytes)
 	}
 	if err != nil {
 		return nil, unwrapColly(err)
 	}
-	r, ok := cctx.GetAny(ctxResponse).(*colly.Response)
+	resp, ok := cctx.GetAny(ctxResponse).(*colly.Response)
 	if !ok {
 		return nil, errors.New("no response")
 	}
-	p := &Page{URL: r.Request.URL, Status: r.StatusCode, Header: *r.Headers, Body: r.Body}
-	p.Truncated = len(r.Body) >= f.cfg.MaxBodyBytes
+	p := &Page{URL: resp.Request.URL, Status: resp.StatusCode, Header: *resp.Headers, Body: resp.Body}
+	p.Truncated = len(resp.Body) >= f.cfg.MaxBodyBytes
 	if p.Truncated {
 		f.cfg.Logger.Warn("response truncated at max_body_bytes", "url", rawURL, "max_body_bytes", f.cfg.MaxBodyBytes)
 	}
-	p.Body = decode(p.Body, p.Header.Get("Content-Type"), f.src.Encoding != "")
 	return p, nil
+}
+
+// markUTF8 sets the charset of a body colly converted to UTF-8.
+func (f *Fetcher) markUTF8(p *Page) {
+	ct := p.Header.Get("Content-Type")
+	if f.src.Encoding == "" && !convertedCharset(ct) {
+		return
+	}
+	p.Header = p.Header.Clone()
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt == "" {
+		mt, params = "text/plain", map[string]string{}
+	}
+	params["charset"] = "utf-8"
+	p.Header.Set("Content-Type", mime.FormatMediaType(mt, params))
+}
+
+// convertedCharset reports whether colly converts a body of this
+// Content-Type to UTF-8: a declared charset other than UTF-8 on a type
+// that is not binary.
+func convertedCharset(contentType string) bool {
+	ct := strings.ToLower(contentType)
+	for _, bin := range []string{"image/", "video/", "audio/", "font/"} {
+		if strings.Contains(ct, bin) {
+			return false
+		}
+	}
+	_, params, _ := mime.ParseMediaType(ct)
+	cs := params["charset"]
+	return cs != "" && cs != "utf-8" && cs != "utf8"
 }
 
 // unwrapColly turns colly's sentinel errors into clearer ones.

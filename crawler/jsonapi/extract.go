@@ -64,6 +64,9 @@ type Spec struct {
 	Items Path
 	// ID, Text, ... are paths relative to an item.
 	ID, Text, Title, Author, Time, URL, Likes, Replies, Shares, Followers, Parent Path
+	// Views, Rating and AppVersion read a view count, a review's stars and
+	// the reviewed app's version.
+	Views, Rating, AppVersion Path
 	// Children leads from an item to its nested replies.
 	Children Path
 	// Cursor is the path of the next-page cursor.
@@ -79,7 +82,7 @@ type Spec struct {
 	// TextHTML reduces HTML text to plain text.
 	TextHTML bool
 
-	fix func(*post.Post, gjson.Result)
+	preset preset
 }
 
 // Compile applies a preset and compiles the paths.
@@ -88,14 +91,13 @@ func Compile(j *config.JSONSource) (*Spec, error) {
 		return nil, errors.New("no json paths configured")
 	}
 	cfg := *j
-	var fix func(*post.Post, gjson.Result)
+	var pr preset
 	if j.Preset != "" {
-		pr, ok := presets()[j.Preset]
-		if !ok {
+		var ok bool
+		if pr, ok = presets()[j.Preset]; !ok {
 			return nil, fmt.Errorf("unknown preset %q", j.Preset)
 		}
 		cfg = merge(pr.cfg, *j)
-		fix = pr.fix
 	}
 	if cfg.Text == "" {
 		return nil, errors.New("missing path: text")
@@ -116,6 +118,9 @@ func Compile(j *config.JSONSource) (*Spec, error) {
 		Shares:      ParsePath(cfg.Shares),
 		Followers:   ParsePath(cfg.Followers),
 		Parent:      ParsePath(cfg.Parent),
+		Views:       ParsePath(cfg.Views),
+		Rating:      ParsePath(cfg.Rating),
+		AppVersion:  ParsePath(cfg.AppVersion),
 		Children:    ParsePath(cfg.Children),
 		Cursor:      ParsePath(cfg.Cursor),
 		CursorParam: cfg.CursorParam,
@@ -123,7 +128,7 @@ func Compile(j *config.JSONSource) (*Spec, error) {
 		PageStart:   1,
 		LinkHeader:  cfg.LinkHeader,
 		TextHTML:    cfg.TextHTML,
-		fix:         fix,
+		preset:      pr,
 	}
 	if cfg.PageStart != nil {
 		s.PageStart = *cfg.PageStart
@@ -155,6 +160,33 @@ type Response struct {
 	Items int
 	// Cursor is the next-page cursor, if the spec has a cursor path.
 	Cursor string
+	// Next is the next page's URL when the response names it (a preset
+	// that pages by URL); "" leaves paging to the configured pagination.
+	Next string
+	// Last is true when the response says it is the last page.
+	Last bool
+}
+
+// FieldError is an item that lacks a field its preset always has: the
+// API changed its format, or the URL is not the API the preset reads.
+// Extract returns it with the posts of the items that were whole.
+type FieldError struct {
+	// Item is the item's index in the response (0-based).
+	Item int
+	// Field is the post field ("id", "time", ...) and Path where the
+	// preset looks for it.
+	Field, Path string
+	// Missing is how many items lacked a required field in all.
+	Missing int
+}
+
+// Error names the field and where it was looked for.
+func (e *FieldError) Error() string {
+	more := ""
+	if e.Missing > 1 {
+		more = fmt.Sprintf(" (and %d more items)", e.Missing-1)
+	}
+	return fmt.Sprintf("item %d has no %s (path %q): the API's format may have changed%s", e.Item, e.Field, e.Path, more)
 }
 
 // Extract reads posts from one response body. base resolves relative URLs.
@@ -164,6 +196,11 @@ func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, 
 		return res, syntaxError(body)
 	}
 	root := gjson.ParseBytes(body)
+	if s.preset.check != nil {
+		if err := s.preset.check(root); err != nil {
+			return res, err
+		}
+	}
 	items := s.Items.Get(root)
 	if !items.Exists() {
 		return res, fmt.Errorf("items path %q matched nothing", strings.Join(s.Items, " || "))
@@ -174,7 +211,14 @@ func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, 
 	if len(s.Cursor) > 0 {
 		res.Cursor = scalar(s.Cursor.Get(root))
 	}
-	s.walk(items, base, fetched, &res, 0, "")
+	if s.preset.page != nil {
+		res.Next, res.Last = s.preset.page(base, root)
+	}
+	var ferr *FieldError
+	s.walk(items, root, base, fetched, &res, 0, "", &ferr)
+	if ferr != nil {
+		return res, ferr
+	}
 	return res, nil
 }
 
@@ -183,13 +227,25 @@ const maxDepth = 64
 
 // walk reads an array of items and, with a children path, their nested
 // replies, depth first so a reply follows its parent.
-func (s *Spec) walk(items gjson.Result, base *url.URL, fetched time.Time, res *Response, depth int, parent string) {
+func (s *Spec) walk(items, root gjson.Result, base *url.URL, fetched time.Time, res *Response, depth int, parent string, ferr **FieldError) {
 	items.ForEach(func(_, it gjson.Result) bool {
+		n := res.Items
 		if depth == 0 {
 			res.Items++
 		}
+		if s.preset.skip != nil && s.preset.skip(it) {
+			return true
+		}
+		if e := s.missing(it); e != nil {
+			if *ferr == nil {
+				e.Item = n
+				*ferr = e
+			}
+			(*ferr).Missing++
+			return true
+		}
 		id := ""
-		if p, ok := s.item(it, base, fetched); ok {
+		if p, ok := s.item(it, root, base, fetched); ok {
 			if p.ParentID == "" && parent != p.ID {
 				p.ParentID = parent
 			}
@@ -198,14 +254,38 @@ func (s *Spec) walk(items gjson.Result, base *url.URL, fetched time.Time, res *R
 		}
 		if len(s.Children) > 0 && depth < maxDepth {
 			if kids := s.Children.Get(it); kids.IsArray() {
-				s.walk(kids, base, fetched, res, depth+1, id)
+				s.walk(kids, root, base, fetched, res, depth+1, id, ferr)
 			}
 		}
 		return true
 	})
 }
 
-func (s *Spec) item(it gjson.Result, base *url.URL, fetched time.Time) (post.Post, bool) {
+// missing reports the first field the preset requires that the item
+// lacks.
+func (s *Spec) missing(it gjson.Result) *FieldError {
+	for _, f := range s.preset.required {
+		var p Path
+		switch f {
+		case "id":
+			p = s.ID
+		case "time":
+			p = s.Time
+		case "author":
+			p = s.Author
+		case "text":
+			p = s.Text
+		case "rating":
+			p = s.Rating
+		}
+		if len(p) > 0 && !p.Get(it).Exists() {
+			return &FieldError{Field: f, Path: strings.Join(p, " || ")}
+		}
+	}
+	return nil
+}
+
+func (s *Spec) item(it, root gjson.Result, base *url.URL, fetched time.Time) (post.Post, bool) {
 	text := scalar(s.Text.Get(it))
 	if s.TextHTML {
 		text = clean.HTML(text)
@@ -216,16 +296,19 @@ func (s *Spec) item(it gjson.Result, base *url.URL, fetched time.Time) (post.Pos
 		return post.Post{}, false
 	}
 	p := post.Post{
-		ID:        scalar(s.ID.Get(it)),
-		ParentID:  scalar(s.Parent.Get(it)),
-		Author:    clean.OneLine(scalar(s.Author.Get(it))),
-		Title:     clean.OneLine(clean.HTML(scalar(s.Title.Get(it)))),
-		Text:      text,
-		Fetched:   fetched,
-		Likes:     count(s.Likes.Get(it)),
-		Replies:   count(s.Replies.Get(it)),
-		Shares:    count(s.Shares.Get(it)),
-		Followers: count(s.Followers.Get(it)),
+		ID:         scalar(s.ID.Get(it)),
+		ParentID:   scalar(s.Parent.Get(it)),
+		Author:     clean.OneLine(scalar(s.Author.Get(it))),
+		Title:      clean.OneLine(clean.HTML(scalar(s.Title.Get(it)))),
+		Text:       text,
+		Fetched:    fetched,
+		Likes:      count(s.Likes.Get(it)),
+		Replies:    count(s.Replies.Get(it)),
+		Shares:     count(s.Shares.Get(it)),
+		Followers:  count(s.Followers.Get(it)),
+		Views:      count(s.Views.Get(it)),
+		Rating:     rating(s.Rating.Get(it)),
+		AppVersion: clean.OneLine(scalar(s.AppVersion.Get(it))),
 	}
 	if u := scalar(s.URL.Get(it)); u != "" {
 		if r, err := url.Parse(u); err == nil {
@@ -243,8 +326,8 @@ func (s *Spec) item(it gjson.Result, base *url.URL, fetched time.Time) (post.Pos
 	} else {
 		p.Published, p.TimeGuessed = fetched, true
 	}
-	if s.fix != nil {
-		s.fix(&p, it)
+	if s.preset.fix != nil {
+		s.preset.fix(&p, it, root)
 	}
 	if p.URL == "" && base != nil {
 		p.URL = base.String()
@@ -290,6 +373,28 @@ func count(r gjson.Result) uint32 {
 	return 0
 }
 
+// rating reads a star rating of 1 to 5 from a number or a string like
+// "4" or "4.0"; anything else is 0 (not rated).
+func rating(r gjson.Result) uint8 {
+	var v float64
+	switch r.Type {
+	case gjson.Number:
+		v = r.Num
+	case gjson.String:
+		f, err := strconv.ParseFloat(strings.TrimSpace(r.Str), 64)
+		if err != nil {
+			return 0
+		}
+		v = f
+	default:
+		return 0
+	}
+	if v < 1 || v > 5 || math.IsNaN(v) {
+		return 0
+	}
+	return uint8(math.Round(v))
+}
+
 // syntaxError locates the first syntax error in body.
 func syntaxError(body []byte) error {
 	var v any
@@ -309,6 +414,19 @@ func syntaxError(body []byte) error {
 
 // nextPage returns the URL of the page after u, or "" when there is none.
 func (s *Spec) nextPage(u *url.URL, res Response, link string) string {
+	if res.Last {
+		return ""
+	}
+	if s.preset.page != nil {
+		if res.Next == "" {
+			return ""
+		}
+		r, err := url.Parse(res.Next)
+		if err != nil {
+			return ""
+		}
+		return u.ResolveReference(r).String()
+	}
 	switch {
 	case s.LinkHeader:
 		if link == "" {

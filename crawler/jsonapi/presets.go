@@ -1,6 +1,7 @@
 package jsonapi
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/tidwall/gjson"
@@ -9,11 +10,26 @@ import (
 	"github.com/backlash-monitor/backlash/post"
 )
 
-// preset is a named set of paths plus any fix-up the API needs beyond
-// paths.
+// preset is a named set of paths plus what the API needs beyond paths.
 type preset struct {
 	cfg config.JSONSource
-	fix func(p *post.Post, item gjson.Result)
+	// fix adjusts a post after its paths are read; root is the response.
+	fix func(p *post.Post, item, root gjson.Result)
+	// required are the fields (id, time, author, text, rating) every item
+	// of the API has; an item without one is reported as a FieldError.
+	required []string
+	// check rejects a response that is not the API's (an error naming the
+	// member that is missing or says what went wrong).
+	check func(root gjson.Result) error
+	// skip drops an item that is not a post (a feed's own metadata entry).
+	skip func(item gjson.Result) bool
+	// page finds the next page's URL in the response or the URL, for APIs
+	// whose pagination is none of the configurable ones; last says the
+	// response is the last page.
+	page func(u *url.URL, root gjson.Result) (next string, last bool)
+	// apiError reads an error response's body: the reason it gives, and
+	// whether the source must stop for this run (a spent quota).
+	apiError func(body []byte) (reason string, stop bool)
 }
 
 func intp(i int) *int { return &i }
@@ -52,7 +68,7 @@ func presets() map[string]preset {
 			PageParam: "page",
 			PageStart: intp(0),
 			TextHTML:  true,
-		}, fix: func(p *post.Post, item gjson.Result) {
+		}, fix: func(p *post.Post, item, _ gjson.Result) {
 			if p.URL == "" || item.Get("comment_text").Exists() {
 				p.URL = "https://news.ycombinator.com/item?id=" + p.ID
 			}
@@ -84,7 +100,7 @@ func presets() map[string]preset {
 			Parent:      "record.reply.parent.uri",
 			Cursor:      "cursor",
 			CursorParam: "cursor",
-		}, fix: func(p *post.Post, item gjson.Result) {
+		}, fix: func(p *post.Post, _, _ gjson.Result) {
 			// at://did:plc:xyz/app.bsky.feed.post/3kabc -> web link.
 			if rest, ok := strings.CutPrefix(p.ID, "at://"); ok && p.URL == "" {
 				parts := strings.Split(rest, "/")
@@ -97,6 +113,11 @@ func presets() map[string]preset {
 				}
 			}
 		}},
+		"appstore":        appStore(),
+		"lemmy":           lemmy(),
+		"youtube":         youTube(),
+		"activitystreams": activityStreams(),
+		"jsonapi":         jsonAPI(),
 	}
 }
 
@@ -122,6 +143,9 @@ func merge(base, over config.JSONSource) config.JSONSource {
 	out.Shares = pick(base.Shares, over.Shares)
 	out.Followers = pick(base.Followers, over.Followers)
 	out.Parent = pick(base.Parent, over.Parent)
+	out.Views = pick(base.Views, over.Views)
+	out.Rating = pick(base.Rating, over.Rating)
+	out.AppVersion = pick(base.AppVersion, over.AppVersion)
 	out.Children = pick(base.Children, over.Children)
 	out.Cursor = pick(base.Cursor, over.Cursor)
 	out.CursorParam = pick(base.CursorParam, over.CursorParam)

@@ -164,7 +164,9 @@ func Score(times []time.Time, detected []bool, windows []Window, p Profile) Resu
 const nabTimeLayout = "2006-01-02 15:04:05.999999"
 
 // ReadLabels parses NAB's combined_windows JSON: {"dir/file.csv": [[start,
-// end], ...]}. Keys are returned as given.
+// end], ...]}. Keys are returned as given; a series with no window (a
+// list that is empty) is kept, with no windows, since its false positives
+// still count.
 func ReadLabels(r io.Reader) (map[string][]Window, error) {
 	var raw map[string][][2]string
 	if err := json.NewDecoder(r).Decode(&raw); err != nil {
@@ -172,6 +174,7 @@ func ReadLabels(r io.Reader) (map[string][]Window, error) {
 	}
 	out := make(map[string][]Window, len(raw))
 	for name, ws := range raw {
+		out[name] = []Window{}
 		for _, w := range ws {
 			s, err := time.Parse(nabTimeLayout, strings.TrimSpace(w[0]))
 			if err != nil {

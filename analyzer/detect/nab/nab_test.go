@@ -58,7 +58,7 @@ func TestScore(t *testing.T) {
 }
 
 func TestReadLabels(t *testing.T) {
-	in := `{"realTweets/x.csv": [["2015-03-03 04:37:53.000000", "2015-03-04 13:37:53.000000"]]}`
+	in := `{"realTweets/x.csv": [["2015-03-03 04:37:53.000000", "2015-03-04 13:37:53.000000"]], "artificialNoAnomaly/y.csv": []}`
 	got, err := ReadLabels(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +66,9 @@ func TestReadLabels(t *testing.T) {
 	w := got["realTweets/x.csv"]
 	if len(w) != 1 || w[0].Start.Format(time.DateTime) != "2015-03-03 04:37:53" || w[0].End.Format(time.DateTime) != "2015-03-04 13:37:53" {
 		t.Errorf("got %+v", got)
+	}
+	if w, ok := got["artificialNoAnomaly/y.csv"]; !ok || len(w) != 0 {
+		t.Errorf("series without windows: %v, %v (want kept, empty)", w, ok)
 	}
 	if _, err := ReadLabels(strings.NewReader(`{"x": [["nope", "2015-03-04 13:37:53"]]}`)); err == nil {
 		t.Error("bad timestamp accepted")

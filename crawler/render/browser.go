@@ -1,0 +1,358 @@
+package render
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// DefaultPath is where Debian and Ubuntu install Chromium.
+const DefaultPath = "/usr/bin/chromium"
+
+// Options configure the shared browser.
+type Options struct {
+	// Path is the Chromium or Chrome executable (default: DefaultPath, else
+	// the first of chromium, chromium-browser, google-chrome on $PATH).
+	Path string
+	// Tabs is how many pages are rendered at once (default 2).
+	Tabs int
+	// MaxMemory is the memory (proportional set size, summed over the
+	// browser's processes) past which the browser is restarted once its
+	// open tabs finish (default 400 MiB).
+	MaxMemory int64
+	// Logger receives the browser's starts, restarts and refused
+	// connections (default: discarded).
+	Logger *slog.Logger
+}
+
+// ErrNoBrowser is returned when no Chromium executable is found.
+var ErrNoBrowser = errors.New("chromium not found (install Debian's chromium package, or set crawler.chromium to its path)")
+
+// LookPath finds the browser executable: path when set, else DefaultPath,
+// else chromium, chromium-browser or google-chrome on $PATH.
+func LookPath(path string) (string, error) {
+	if path != "" {
+		p, err := exec.LookPath(path)
+		if err != nil {
+			return "", fmt.Errorf("%w: %s: %v", ErrNoBrowser, path, err)
+		}
+		return p, nil
+	}
+	if fi, err := os.Stat(DefaultPath); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+		return DefaultPath, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", ErrNoBrowser
+}
+
+// Browser is one headless Chromium process shared by every rendered
+// source, started on the first Render. At most Options.Tabs pages are open
+// at once; each Render opens its own tab in its own browser context
+// (cookies and storage are not shared) and closes it when done. A browser
+// that dies is replaced on the next Render, and one that grows past
+// MaxMemory is replaced once its open tabs are closed.
+//
+// The browser never reaches the network itself: every request it makes is
+// paused and made by the Render's Fetcher, and it is started with a proxy
+// that refuses every connection, so a request that escapes the
+// interception (a WebSocket, WebRTC) goes nowhere.
+type Browser struct {
+	opts Options
+	tabs chan struct{}
+
+	startMu sync.Mutex // serialises starts
+	mu      sync.Mutex
+	cur     *generation
+	retired []*generation
+	closed  bool
+
+	renders  atomic.Int64
+	restarts atomic.Int64
+	peak     atomic.Int64 // PSS
+	peakRSS  atomic.Int64
+	refused  atomic.Int64
+}
+
+// generation is one browser process.
+type generation struct {
+	ctx    context.Context // the browser's chromedp context
+	cancel context.CancelFunc
+	proc   *os.Process
+	sink   net.Listener
+	active sync.WaitGroup // open tabs
+	done   chan struct{}  // closed when the process has exited
+	stop   chan struct{}  // ends the memory sampler
+}
+
+// New returns a Browser; the process starts on the first Render.
+func New(opts Options) *Browser {
+	if opts.Tabs <= 0 {
+		opts.Tabs = 2
+	}
+	if opts.MaxMemory <= 0 {
+		opts.MaxMemory = 400 << 20
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &Browser{opts: opts, tabs: make(chan struct{}, opts.Tabs)}
+}
+
+// Stats describe a Browser's work so far.
+type Stats struct {
+	// Renders is how many pages were rendered (successfully or not).
+	Renders int64
+	// Restarts is how many times the browser was replaced after it died
+	// or grew past MaxMemory.
+	Restarts int64
+	// PeakMemory is the largest memory sample, in bytes: the proportional
+	// set size summed over the browser's processes, sampled every 200 ms.
+	// It is what MaxMemory is compared with.
+	PeakMemory int64
+	// PeakRSS is the largest plain sum of the processes' resident set
+	// sizes, which counts memory shared between them once per process.
+	PeakRSS int64
+	// RefusedConnections counts connections the browser tried to open
+	// outside the interception; they were refused.
+	RefusedConnections int64
+}
+
+// Stats returns the counters so far.
+func (b *Browser) Stats() Stats {
+	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakMemory: b.peak.Load(), PeakRSS: b.peakRSS.Load(), RefusedConnections: b.refused.Load()}
+}
+
+// Close stops the browser, waiting for open tabs to finish.
+func (b *Browser) Close() error {
+	b.mu.Lock()
+	b.closed = true
+	if b.cur != nil {
+		b.retireLocked(b.cur)
+	}
+	old := b.retired
+	b.mu.Unlock()
+	for _, g := range old {
+		<-g.done
+	}
+	return nil
+}
+
+// ErrClosed is returned by Render after Close.
+var ErrClosed = errors.New("browser closed")
+
+// acquire returns the running browser, starting one if needed, with one
+// more tab counted open on it. The caller calls g.active.Done.
+func (b *Browser) acquire(ctx context.Context) (*generation, error) {
+	b.startMu.Lock()
+	defer b.startMu.Unlock()
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil, ErrClosed
+	}
+	if g := b.cur; g != nil {
+		if g.alive() {
+			g.active.Add(1)
+			b.mu.Unlock()
+			return g, nil
+		}
+		b.opts.Logger.Warn("browser died; starting a new one")
+		b.restarts.Add(1)
+		b.retireLocked(g)
+	}
+	old := b.retired
+	b.mu.Unlock()
+	// Wait for replaced browsers to exit, so two never run at once.
+	for _, g := range old {
+		select {
+		case <-g.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	g, err := b.start()
+	if err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		g.shutdown()
+		return nil, ErrClosed
+	}
+	b.cur = g
+	g.active.Add(1)
+	return g, nil
+}
+
+// retireLocked stops handing out g and shuts it down once its tabs are
+// closed. b.mu is held.
+func (b *Browser) retireLocked(g *generation) {
+	if b.cur == g {
+		b.cur = nil
+	}
+	b.retired = append(b.retired, g)
+	go func() {
+		g.active.Wait()
+		g.shutdown()
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for i, r := range b.retired {
+			if r == g {
+				b.retired = append(b.retired[:i], b.retired[i+1:]...)
+				break
+			}
+		}
+	}()
+}
+
+// start launches a browser process.
+func (b *Browser) start() (*generation, error) {
+	path, err := LookPath(b.opts.Path)
+	if err != nil {
+		return nil, err
+	}
+	sink, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("browser: proxy sink: %w", err)
+	}
+	go b.refuse(sink)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("mute-audio", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("blink-settings", "imagesEnabled=false"),
+		// One renderer process per tab rather than per site keeps memory
+		// flat; the pages are not trusted with anything worth isolating.
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,site-per-process,IsolateOrigins,OptimizationHints,MediaRouter"),
+		chromedp.Flag("disable-site-isolation-trials", true),
+		chromedp.Flag("renderer-process-limit", "1"),
+		// Every request is made by the crawler through the Fetch domain;
+		// anything that escapes it (WebSocket, WebRTC) meets a proxy that
+		// refuses it, loopback included.
+		chromedp.ProxyServer("http://"+sink.Addr().String()),
+		chromedp.Flag("proxy-bypass-list", "<-loopback>"),
+		chromedp.Flag("force-webrtc-ip-handling-policy", "disable_non_proxied_udp"),
+		chromedp.Flag("webrtc-ip-handling-policy", "disable_non_proxied_udp"),
+		chromedp.Flag("dns-prefetch-disable", true),
+		chromedp.WindowSize(1280, 1024),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancelCtx()
+		cancelAlloc()
+		sink.Close()
+		return nil, fmt.Errorf("browser: start %s: %w", path, err)
+	}
+	g := &generation{
+		ctx:    ctx,
+		cancel: func() { cancelCtx(); cancelAlloc() },
+		proc:   chromedp.FromContext(ctx).Browser.Process(),
+		sink:   sink,
+		done:   make(chan struct{}),
+		stop:   make(chan struct{}),
+	}
+	b.opts.Logger.Info("browser started", "path", path, "pid", g.pid())
+	go b.sample(g)
+	return g, nil
+}
+
+// refuse accepts and closes every connection to the proxy sink.
+func (b *Browser) refuse(l net.Listener) {
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		b.refused.Add(1)
+		b.opts.Logger.Warn("browser connection outside the crawler refused (a WebSocket or similar)")
+		c.Close()
+	}
+}
+
+// sample measures the browser's memory every 200 ms, keeps the peak, and
+// retires the browser when it passes MaxMemory.
+func (b *Browser) sample(g *generation) {
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-g.stop:
+			return
+		case <-t.C:
+		}
+		m, rss := treeMemory(g.pid())
+		raise(&b.peak, m)
+		raise(&b.peakRSS, rss)
+		if m > b.opts.MaxMemory {
+			b.mu.Lock()
+			if b.cur == g {
+				b.opts.Logger.Info("browser memory past the limit; restarting it after its open tabs", "memory_mb", m>>20, "limit_mb", b.opts.MaxMemory>>20)
+				b.restarts.Add(1)
+				b.retireLocked(g)
+			}
+			b.mu.Unlock()
+			return
+		}
+	}
+}
+
+// raise sets a to v if v is larger.
+func raise(a *atomic.Int64, v int64) {
+	for {
+		p := a.Load()
+		if v <= p || a.CompareAndSwap(p, v) {
+			return
+		}
+	}
+}
+
+func (g *generation) pid() int {
+	if g.proc == nil {
+		return 0
+	}
+	return g.proc.Pid
+}
+
+// alive reports whether the browser process is still running.
+func (g *generation) alive() bool {
+	if g.ctx.Err() != nil || g.proc == nil {
+		return false
+	}
+	return g.proc.Signal(syscall.Signal(0)) == nil
+}
+
+// shutdown stops the process and removes its profile directory.
+func (g *generation) shutdown() {
+	select {
+	case <-g.done:
+		return
+	default:
+	}
+	close(g.stop)
+	tctx, cancel := context.WithTimeout(g.ctx, 5*time.Second)
+	_ = chromedp.Cancel(tctx) // closes the browser gracefully
+	cancel()
+	g.cancel() // and waits for the allocator to remove the profile
+	g.sink.Close()
+	close(g.done)
+}
