@@ -132,7 +132,9 @@ func (lx *lexicon) freeze() {
 // addFunctionWords flags the closed-class words the rules and the language
 // check rely on.
 func (lx *lexicon) addFunctionWords() {
-	for _, w := range []string{"but", "however"} {
+	// Contrast words shift weight to what follows. "then" and "eventually"
+	// tell a story whose end is the verdict: "failed once then worked".
+	for _, w := range []string{"but", "however", "then", "eventually"} {
 		lx.setFlag(w, fContrast)
 	}
 	for _, w := range strings.Fields(stopEN) {

@@ -156,7 +156,11 @@ func (s *Scorer) ScoreInto(text string, r *Result) {
 	} else {
 		rt := s.detect(text, sc)
 		r.Language = rt.lang
-		if rt.model != nil {
+		switch {
+		case rt.rules:
+			r.Scored = true
+			s.score(text, sc, r)
+		case rt.model != nil:
 			r.Scored = true
 			s.scoreLearned(text, sc, rt, r)
 		}
