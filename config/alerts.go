@@ -57,7 +57,9 @@ type Rule struct {
 	For Duration `yaml:"for"`
 	// Window is how far back the rule looks (default 1h).
 	Window Duration `yaml:"window"`
-	// Baseline is the history the window is compared with (default 7d).
+	// Baseline is the history the window is compared with: how far back
+	// the detector learns the topic's daily and weekly rhythm (default 14d;
+	// the weekday correction needs two weeks).
 	Baseline Duration `yaml:"baseline"`
 	// MinPosts is the least number of negative posts in the window.
 	MinPosts int `yaml:"min_posts"`
@@ -232,7 +234,7 @@ func (a *Alerts) setDefaults() {
 			r.Window = Duration(time.Hour)
 		}
 		if r.Baseline == 0 {
-			r.Baseline = Duration(7 * 24 * time.Hour)
+			r.Baseline = Duration(14 * 24 * time.Hour)
 		}
 		if r.Cooldown == 0 {
 			r.Cooldown = Duration(6 * time.Hour)

@@ -84,6 +84,21 @@ func (ch ClickHouse) OnClusterEnabled() bool {
 	return ch.Cluster != ""
 }
 
+// Crawl defaults, in one place: the loader fills them in, and the crawler
+// falls back on them when built without a configuration.
+const (
+	// DefaultUserAgent is sent when crawler.user_agent is not set.
+	DefaultUserAgent = "backlash/1 (public opinion monitor)"
+	// DefaultTimeout bounds each request when crawler.timeout is not set.
+	DefaultTimeout = 20 * time.Second
+	// DefaultMaxBodyBytes caps a response body when
+	// crawler.max_body_bytes is not set.
+	DefaultMaxBodyBytes = 10 << 20
+	// DefaultMaxPages caps the pages of one run when a source's max_pages
+	// is not set.
+	DefaultMaxPages = 50
+)
+
 // Crawler holds crawl settings shared by every source.
 type Crawler struct {
 	// UserAgent is sent with every request; it should name a contact.
@@ -92,9 +107,10 @@ type Crawler struct {
 	ContactURL string `yaml:"contact_url"`
 	// Concurrency is how many sources are crawled at once (default 4).
 	Concurrency int `yaml:"concurrency"`
-	// Timeout bounds each request (default 20s).
+	// Timeout bounds each request (default DefaultTimeout, 20s).
 	Timeout Duration `yaml:"timeout"`
-	// MaxBodyBytes caps a response body (default 10 MiB).
+	// MaxBodyBytes caps a response body (default DefaultMaxBodyBytes,
+	// 10 MiB).
 	MaxBodyBytes int `yaml:"max_body_bytes"`
 	// Retries is how many times a failed request is retried (default 3).
 	Retries int `yaml:"retries"`
@@ -106,6 +122,15 @@ type Crawler struct {
 	// so a run ends before the next cron run begins; what was collected is
 	// still assessed and alerted.
 	RunDeadline Duration `yaml:"run_deadline"`
+}
+
+// UserAgentHeader is the User-Agent the crawler sends: UserAgent, with
+// ContactURL appended when set so site owners can reach the operator.
+func (c Crawler) UserAgentHeader() string {
+	if c.ContactURL != "" {
+		return c.UserAgent + " (+" + c.ContactURL + ")"
+	}
+	return c.UserAgent
 }
 
 // Topic is something the company cares about: posts that match it are
@@ -286,16 +311,16 @@ func (c *Config) setDefaults(v *validator) {
 	}
 	cr := &c.Crawler
 	if cr.UserAgent == "" {
-		cr.UserAgent = "backlash/1 (public opinion monitor)"
+		cr.UserAgent = DefaultUserAgent
 	}
 	if cr.Concurrency == 0 {
 		cr.Concurrency = 4
 	}
 	if cr.Timeout == 0 {
-		cr.Timeout = Duration(20 * time.Second)
+		cr.Timeout = Duration(DefaultTimeout)
 	}
 	if cr.MaxBodyBytes == 0 {
-		cr.MaxBodyBytes = 10 << 20
+		cr.MaxBodyBytes = DefaultMaxBodyBytes
 	}
 	if cr.Retries == 0 {
 		cr.Retries = 3

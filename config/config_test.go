@@ -115,3 +115,14 @@ func TestPath(t *testing.T) {
 		t.Fatal("Path with env")
 	}
 }
+
+func TestUserAgentHeader(t *testing.T) {
+	c := Crawler{UserAgent: "backlash/1", ContactURL: "https://acme.example/bot"}
+	if got := c.UserAgentHeader(); got != "backlash/1 (+https://acme.example/bot)" {
+		t.Errorf("with contact: %q", got)
+	}
+	c.ContactURL = ""
+	if got := c.UserAgentHeader(); got != "backlash/1" {
+		t.Errorf("without contact: %q", got)
+	}
+}

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -75,7 +76,7 @@ func decodeError(file string, root *yaml.Node, err error) error {
 		l = strings.TrimPrefix(l, "yaml: ")
 		if m := unknownFieldRe.FindStringSubmatch(l); m != nil {
 			n, _ := strconv.Atoi(m[1])
-			section := strings.ToLower(strings.TrimPrefix(m[3], "config."))
+			section := sectionName(m[3])
 			key := keyAtLine(root, n).String()
 			if key == "" {
 				key = m[2]
@@ -97,6 +98,24 @@ func decodeError(file string, root *yaml.Node, err error) error {
 		out = append(out, &Error{File: file, Msg: l})
 	}
 	return out
+}
+
+// sectionName names the part of the file a decoded type stands for: the
+// lower-cased type for config's own ("source", "slack"), "<kind> block"
+// for a kind's settings, "source" for the type a source decodes through.
+func sectionName(typ string) string {
+	if typ == "struct" {
+		return "source"
+	}
+	if t, ok := strings.CutPrefix(typ, "config."); ok {
+		return strings.ToLower(t)
+	}
+	for _, k := range Kinds() {
+		if reflect.TypeOf(newKindSettings(k)).Elem().String() == typ {
+			return k + " block"
+		}
+	}
+	return strings.ToLower(typ)
 }
 
 // path addresses a node: strings are mapping keys, ints sequence indexes.

@@ -1,29 +1,27 @@
 package config
 
 import (
+	"fmt"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/andybalholm/cascadia"
 	htmlcharset "golang.org/x/net/html/charset"
 	"golang.org/x/net/http/httpguts"
 )
 
-// Source kinds.
-const (
-	KindHTML = "html"
-	KindFeed = "feed"
-	KindJSON = "json"
-)
-
 // Source is one place posts are collected from: an HTML forum or comment
-// section, an RSS/Atom/JSON feed, or a JSON API.
+// section, an RSS/Atom/JSON feed, a JSON API, or any other registered kind.
+// The settings every source has are fields here; what only one kind reads
+// is in Settings, the block under the kind's name, declared by the kind's
+// own package (see [RegisterKind]).
 type Source struct {
 	// Name identifies the source in the store, logs and the dashboard.
 	Name string `yaml:"name"`
-	// Kind is html, feed or json.
+	// Kind names the registered kind that crawls the source: html, feed,
+	// json, ...
 	Kind string `yaml:"kind"`
 	// URLs are where crawling starts.
 	URLs []string `yaml:"urls"`
@@ -46,7 +44,7 @@ type Source struct {
 	Delay Duration `yaml:"delay"`
 	// Parallelism is how many requests run at once per domain (default 1).
 	Parallelism int `yaml:"parallelism"`
-	// MaxPages caps the pages fetched in one run (default 50).
+	// MaxPages caps the pages fetched in one run (default DefaultMaxPages).
 	MaxPages int `yaml:"max_pages"`
 	// Deadline bounds the source's whole crawl (default
 	// crawler.source_deadline); a crawl cut at it keeps what it collected.
@@ -64,110 +62,51 @@ type Source struct {
 	// (the variable holding "Bearer ..."). They are sent only to the hosts
 	// of URLs, never to another host a link or a redirect leads to.
 	HeaderEnv map[string]SecretEnv `yaml:"header_env"`
-	// HTML describes how to extract posts from pages (kind html, or a
-	// feed's comment pages).
-	HTML *HTMLSource `yaml:"html"`
-	// Feed holds feed options (kind feed).
-	Feed *FeedSource `yaml:"feed"`
-	// JSON describes how to extract posts from an API (kind json).
-	JSON *JSONSource `yaml:"json"`
+	// Settings is the kind's own block (the html: block of an html
+	// source), of the type the kind registered. After loading it is never
+	// nil for a registered kind: a missing block is an empty one.
+	Settings KindSettings `yaml:"-"`
+
+	// otherBlocks are the blocks of other kinds the file gave the source.
+	otherBlocks []string
 }
 
-// HTMLSource holds CSS selectors. A field selector is relative to the item;
-// "sel@attr" reads an attribute, "@attr" an attribute of the item itself.
-type HTMLSource struct {
-	// Item selects one post or comment; the other selectors are relative
-	// to it.
-	Item string `yaml:"item"`
-	// ID reads the site's id for the post (default: derived from URL,
-	// author, time and text).
-	ID string `yaml:"id"`
-	// Text selects the post's body.
-	Text string `yaml:"text"`
-	// Title reads the post's or thread's title; it falls back to the first
-	// match on the page.
-	Title string `yaml:"title"`
-	// Author reads the author's name or handle.
-	Author string `yaml:"author"`
-	// Time reads when the post was published, absolute or relative.
-	Time string `yaml:"time"`
-	// URL reads the post's permalink.
-	URL string `yaml:"url"`
-	// Likes, Replies and Shares read engagement counts ("1.2k", "3,456").
-	Likes   string `yaml:"likes"`
-	Replies string `yaml:"replies"`
-	Shares  string `yaml:"shares"`
-	// Parent reads the id of the post this one replies to (default: the
-	// enclosing item's id, for nested replies).
-	Parent string `yaml:"parent"`
-	// Follow selects links to pages with more posts, e.g. thread pages from
-	// an index.
-	Follow string `yaml:"follow"`
-	// Next selects the link to the next page of the same listing.
-	Next string `yaml:"next"`
-	// TimeFormat is a Go time layout tried before the built-in ones.
-	TimeFormat string `yaml:"time_format"`
-	// TimeZone is the IANA zone of times that carry none (default UTC).
-	TimeZone string `yaml:"time_zone"`
-}
+// sourceFields is Source without its methods, decoded inline beside the
+// kinds' blocks.
+type sourceFields Source
 
-// FeedSource holds options for RSS, Atom and JSON Feed sources.
-type FeedSource struct {
-	// Comments, when set, follows each item's link and extracts comments.
-	Comments *HTMLSource `yaml:"comments"`
+// UnmarshalYAML decodes a source's own keys and the block of each
+// registered kind into that kind's settings type, strictly: an unknown key
+// anywhere is an error with its line. It uses yaml.v3's older unmarshaler
+// form so the decoder's strictness carries into the kind's block.
+func (s *Source) UnmarshalYAML(unmarshal func(any) error) error {
+	kinds := Kinds()
+	fields := []reflect.StructField{{Name: "Source", Type: reflect.TypeOf(sourceFields{}), Tag: `yaml:",inline"`}}
+	for i, k := range kinds {
+		fields = append(fields, reflect.StructField{
+			Name: fmt.Sprintf("Kind%d", i),
+			Type: reflect.TypeOf(newKindSettings(k)),
+			Tag:  reflect.StructTag(fmt.Sprintf("yaml:%q", k)),
+		})
+	}
+	v := reflect.New(reflect.StructOf(fields))
+	err := unmarshal(v.Interface())
+	*s = Source(v.Elem().Field(0).Interface().(sourceFields))
+	for i, k := range kinds {
+		f := v.Elem().Field(i + 1)
+		if f.IsNil() {
+			continue
+		}
+		if k == s.Kind {
+			s.Settings = f.Interface().(KindSettings)
+		} else if s.otherBlocks == nil {
+			s.otherBlocks = []string{k}
+		} else {
+			s.otherBlocks = append(s.otherBlocks, k)
+		}
+	}
+	return err
 }
-
-// JSONSource holds gjson paths into an API's responses.
-type JSONSource struct {
-	// Preset fills in paths and pagination for a known API: reddit,
-	// hackernews, mastodon, bluesky, appstore, lemmy, youtube,
-	// activitystreams or jsonapi. Paths set alongside override it.
-	Preset string `yaml:"preset"`
-	// Items is the path of the array of items (default "@this").
-	Items string `yaml:"items"`
-	// ID, Text, Title, Author, Time, URL, Likes, Replies, Shares,
-	// Followers and Parent are paths relative to an item; " || " separates
-	// alternatives.
-	ID        string `yaml:"id"`
-	Text      string `yaml:"text"`
-	Title     string `yaml:"title"`
-	Author    string `yaml:"author"`
-	Time      string `yaml:"time"`
-	URL       string `yaml:"url"`
-	Likes     string `yaml:"likes"`
-	Replies   string `yaml:"replies"`
-	Shares    string `yaml:"shares"`
-	Followers string `yaml:"followers"`
-	Parent    string `yaml:"parent"`
-	// Views is the path of a view count (it counts toward reach); Rating
-	// of a review's stars (1 to 5); AppVersion of the app version a
-	// review was written about.
-	Views      string `yaml:"views"`
-	Rating     string `yaml:"rating"`
-	AppVersion string `yaml:"app_version"`
-	// Children is the path from an item to its nested replies, read
-	// recursively as items of the same shape (Reddit's
-	// data.replies.data.children).
-	Children string `yaml:"children"`
-	// Cursor is the path of the next-page cursor in a response.
-	Cursor string `yaml:"cursor"`
-	// CursorParam is the query parameter the cursor is sent back in.
-	CursorParam string `yaml:"cursor_param"`
-	// PageParam is a page-number query parameter, for page pagination.
-	PageParam string `yaml:"page_param"`
-	// PageStart is the number of the first page when the URL does not
-	// carry page_param (default 1; 0 for zero-based APIs).
-	PageStart *int `yaml:"page_start"`
-	// LinkHeader follows the response's Link rel="next" header, as
-	// Mastodon and GitHub paginate.
-	LinkHeader bool `yaml:"link_header"`
-	// TextHTML says the text path holds HTML, to be reduced to plain text.
-	TextHTML bool `yaml:"text_html"`
-}
-
-// JSONPresets are the names json.preset accepts; the crawler documents
-// what each one fills in.
-var JSONPresets = []string{"reddit", "hackernews", "mastodon", "bluesky", "appstore", "lemmy", "youtube", "activitystreams", "jsonapi"}
 
 // setDefaults fills unset fields; delaySet says the file set delay, so an
 // explicit "0s" (a site you own) is kept.
@@ -182,7 +121,7 @@ func (s *Source) setDefaults(delaySet bool) {
 		s.Parallelism = 1
 	}
 	if s.MaxPages == 0 {
-		s.MaxPages = 50
+		s.MaxPages = DefaultMaxPages
 	}
 	if s.Lookback == 0 {
 		s.Lookback = Duration(time.Hour)
@@ -247,78 +186,41 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 			v.errorf(append(append(path{}, p...), "topics", i), "unknown topic %q", t)
 		}
 	}
-	switch s.Kind {
-	case KindHTML:
-		if s.HTML == nil {
-			v.errorf(p, "html source %q needs an html block with selectors", s.Name)
-			return
-		}
-		s.HTML.validate(v, append(append(path{}, p...), "html"))
-	case KindFeed:
-		if s.Feed != nil && s.Feed.Comments != nil {
-			s.Feed.Comments.validate(v, append(append(path{}, p...), "feed", "comments"))
-		}
-	case KindJSON:
-		if s.JSON == nil {
-			v.errorf(p, "json source %q needs a json block", s.Name)
-			return
-		}
-		s.JSON.validate(v, append(append(path{}, p...), "json"), s.Name)
-	case "":
-		v.errorf(p, "source %q needs a kind (html, feed or json)", s.Name)
-	default:
-		v.errorf(append(append(path{}, p...), "kind"), "unknown kind %q (want html, feed or json)", s.Kind)
-	}
+	s.validateKind(v, p)
 }
 
-func (j *JSONSource) validate(v *validator, p path, name string) {
-	if j.Preset != "" && !slices.Contains(JSONPresets, j.Preset) {
-		v.errorf(append(append(path{}, p...), "preset"), "unknown preset %q (want one of %s)", j.Preset, strings.Join(JSONPresets, ", "))
+// validateKind checks the source's kind and hands the kind's block to the
+// kind's own Check.
+func (s *Source) validateKind(v *validator, p path) {
+	for _, k := range s.otherBlocks {
+		v.errorf(append(append(path{}, p...), k), "a %s block on a %s source is not read (kind is %q)", k, s.Kind, s.Kind)
 	}
-	if j.Preset == "" && j.Text == "" {
-		v.errorf(p, "json source %q needs a preset or a text path", name)
+	if s.Kind == "" {
+		v.errorf(p, "source %q needs a kind (%s)", s.Name, kindList())
+		return
 	}
-	if (j.Cursor == "") != (j.CursorParam == "") {
-		v.errorf(append(append(path{}, p...), "cursor"), "cursor and cursor_param go together")
+	missing := false
+	if s.Settings == nil {
+		if s.Settings = newKindSettings(s.Kind); s.Settings == nil {
+			v.errorf(append(append(path{}, p...), "kind"), "unknown kind %q (want %s)", s.Kind, kindList())
+			return
+		}
+		missing = !v.has(append(append(path{}, p...), s.Kind))
 	}
-	if j.PageParam != "" && j.Cursor != "" {
-		v.errorf(append(append(path{}, p...), "page_param"), "use either cursor or page_param pagination, not both")
+	if d, ok := s.Settings.(KindDefaults); ok {
+		d.SetDefaults()
 	}
-	if j.PageStart != nil && *j.PageStart < 0 {
-		v.errorf(append(append(path{}, p...), "page_start"), "page_start must not be negative")
-	}
+	s.Settings.Check(&KindCheck{Source: s.Name, Missing: missing, v: v,
+		block: append(append(path{}, p...), s.Kind), src: p})
 }
 
-func (h *HTMLSource) validate(v *validator, p path) {
-	if strings.TrimSpace(h.Item) == "" {
-		v.errorf(p, "missing selector: item")
-	} else if _, err := cascadia.ParseGroup(h.Item); err != nil {
-		v.errorf(append(append(path{}, p...), "item"), "bad CSS selector %q: %v", h.Item, err)
+// kindList names the registered kinds for messages: "html, feed or json".
+func kindList() string {
+	ks := Kinds()
+	if len(ks) < 2 {
+		return strings.Join(ks, "")
 	}
-	if strings.TrimSpace(h.Text) == "" {
-		v.errorf(p, "missing selector: text")
-	}
-	for _, f := range []struct{ key, val string }{
-		{"id", h.ID}, {"text", h.Text}, {"title", h.Title}, {"author", h.Author},
-		{"time", h.Time}, {"url", h.URL}, {"likes", h.Likes}, {"replies", h.Replies},
-		{"shares", h.Shares}, {"parent", h.Parent}, {"follow", h.Follow}, {"next", h.Next},
-	} {
-		sel := strings.TrimSpace(f.val)
-		if i := strings.LastIndexByte(sel, '@'); i >= 0 && !strings.Contains(sel[i:], "]") {
-			sel = strings.TrimSpace(sel[:i])
-		}
-		if sel == "" {
-			continue
-		}
-		if _, err := cascadia.ParseGroup(sel); err != nil {
-			v.errorf(append(append(path{}, p...), f.key), "bad CSS selector %q: %v", sel, err)
-		}
-	}
-	if h.TimeZone != "" {
-		if _, err := time.LoadLocation(h.TimeZone); err != nil {
-			v.errorf(append(append(path{}, p...), "time_zone"), "unknown time zone %q", h.TimeZone)
-		}
-	}
+	return strings.Join(ks[:len(ks)-1], ", ") + " or " + ks[len(ks)-1]
 }
 
 // reservedHeaders are set by the crawler or the HTTP client; a source may

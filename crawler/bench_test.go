@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -28,10 +28,10 @@ func BenchmarkCrawlPages(b *testing.B) {
 		}
 		s.set(key, route{body: "<html><body>" + body + next + "</body></html>"})
 	}
-	src := testSource("bench", config.KindHTML, s.URL+"/t/1")
+	src := testSource("bench", html.Name, s.URL+"/t/1")
 	src.Delay = 0
 	src.MaxPages = pages
-	src.HTML = &config.HTMLSource{Item: "article.post", ID: "@data-id", Text: ".body", Author: ".author", Time: "time.ts@datetime", Likes: ".likes", Next: "a.next"}
+	src.Settings = &html.Settings{Item: "article.post", ID: "@data-id", Text: ".body", Author: ".author", Time: "time.ts@datetime", Likes: ".likes", Next: "a.next"}
 	c := testCrawler(Options{})
 	b.ReportAllocs()
 	total := 0

@@ -105,9 +105,9 @@ func TestProgressLine(t *testing.T) {
 	}
 }
 
-func TestFromConfig(t *testing.T) {
-	c := FromConfig(config.Crawler{UserAgent: "backlash/1", ContactURL: "https://acme.example/bot", Timeout: config.Duration(time.Second), Retries: 2}, nil)
-	if c.opts.UserAgent != "backlash/1 (+https://acme.example/bot)" || c.opts.Timeout != time.Second || c.opts.Retries != 2 || c.opts.MaxBodyBytes != 10<<20 {
+func TestNewDefaults(t *testing.T) {
+	c := New(Options{Retries: 2})
+	if c.opts.UserAgent != config.DefaultUserAgent || c.opts.Timeout != config.DefaultTimeout || c.opts.Retries != 2 || c.opts.MaxBodyBytes != config.DefaultMaxBodyBytes {
 		t.Errorf("opts = %+v", c.opts)
 	}
 }

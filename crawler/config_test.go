@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/feed"
 	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/crawler/jsonapi"
 )
@@ -28,15 +29,15 @@ func TestReadmeSamples(t *testing.T) {
 			continue
 		}
 		for _, src := range cfg.Sources {
-			switch src.Kind {
-			case config.KindHTML:
-				_, err = html.Compile(src.HTML)
-			case config.KindFeed:
-				if src.Feed != nil && src.Feed.Comments != nil {
-					_, err = html.Compile(src.Feed.Comments)
+			switch set := src.Settings.(type) {
+			case *html.Settings:
+				_, err = html.Compile(set)
+			case *feed.Settings:
+				if set.Comments != nil {
+					_, err = html.Compile(set.Comments)
 				}
-			case config.KindJSON:
-				_, err = jsonapi.Compile(src.JSON)
+			case *jsonapi.Settings:
+				_, err = jsonapi.Compile(set)
 			}
 			if err != nil {
 				t.Errorf("%s: %v", src.Name, err)

@@ -10,21 +10,10 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/crawler/feed"
 	"github.com/backlash-monitor/backlash/crawler/fetch"
-	"github.com/backlash-monitor/backlash/crawler/html"
-	"github.com/backlash-monitor/backlash/crawler/jsonapi"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 	"github.com/backlash-monitor/backlash/post"
 )
-
-// kinds maps a source's kind to the code that crawls it. Adding a kind
-// means adding its package and one line here.
-var kinds = map[string]kind.Func{
-	config.KindHTML: html.Crawl,
-	config.KindFeed: feed.Crawl,
-	config.KindJSON: jsonapi.Crawl,
-}
 
 // maxSkew is how far past the fetch time a post's time may lie before it
 // is treated as unknown.
@@ -33,11 +22,12 @@ const maxSkew = 15 * time.Minute
 // Options are the crawler-wide settings.
 type Options struct {
 	// UserAgent is sent with every request (default
-	// "backlash/1 (public opinion monitor)").
+	// config.DefaultUserAgent).
 	UserAgent string
-	// Timeout bounds each request (default 20s).
+	// Timeout bounds each request (default config.DefaultTimeout).
 	Timeout time.Duration
-	// MaxBodyBytes caps a response body (default 10 MiB).
+	// MaxBodyBytes caps a response body (default
+	// config.DefaultMaxBodyBytes).
 	MaxBodyBytes int
 	// Retries is how many times a timeout, 429 or 5xx is retried (default
 	// 0: none).
@@ -67,13 +57,13 @@ type Crawler struct {
 // New returns a Crawler with opts, defaults filled in.
 func New(opts Options) *Crawler {
 	if opts.UserAgent == "" {
-		opts.UserAgent = "backlash/1 (public opinion monitor)"
+		opts.UserAgent = config.DefaultUserAgent
 	}
 	if opts.Timeout <= 0 {
-		opts.Timeout = 20 * time.Second
+		opts.Timeout = config.DefaultTimeout
 	}
 	if opts.MaxBodyBytes <= 0 {
-		opts.MaxBodyBytes = 10 << 20
+		opts.MaxBodyBytes = config.DefaultMaxBodyBytes
 	}
 	if opts.Backoff <= 0 {
 		opts.Backoff = time.Second
@@ -85,23 +75,6 @@ func New(opts Options) *Crawler {
 		opts.Now = time.Now
 	}
 	return &Crawler{opts: opts}
-}
-
-// FromConfig returns a Crawler for the configuration's crawler section.
-// The contact URL, when set, is added to the User-Agent so site owners can
-// reach the operator.
-func FromConfig(c config.Crawler, logger *slog.Logger) *Crawler {
-	ua := c.UserAgent
-	if c.ContactURL != "" {
-		ua += " (+" + c.ContactURL + ")"
-	}
-	return New(Options{
-		UserAgent:    ua,
-		Timeout:      c.Timeout.D(),
-		MaxBodyBytes: c.MaxBodyBytes,
-		Retries:      c.Retries,
-		Logger:       logger,
-	})
 }
 
 // State is what the store remembers per source between runs.
@@ -142,7 +115,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 	start := c.opts.Now()
 	stats := Stats{NewHighWater: st.HighWater, Cursor: st.Cursor}
 	log := c.opts.Logger.With("source", src.Name)
-	crawl, ok := kinds[src.Kind]
+	crawl, ok := kind.Lookup(src.Kind)
 	if !ok {
 		return stats, fmt.Errorf("crawl %s: unknown kind %q", src.Name, src.Kind)
 	}
@@ -170,7 +143,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 	}
 	maxPages := src.MaxPages
 	if maxPages <= 0 {
-		maxPages = 50
+		maxPages = config.DefaultMaxPages
 	}
 	prog := newProgress(c.opts.Progress, src.Name, start, c.opts.Now)
 	seen := map[string]bool{}

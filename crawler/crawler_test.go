@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/html"
+	"github.com/backlash-monitor/backlash/crawler/jsonapi"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -25,8 +27,8 @@ func forumRoutes() map[string]route {
 }
 
 func forumSource(base string) *config.Source {
-	src := testSource("acme-forum", config.KindHTML, base+"/c/feedback")
-	src.HTML = &config.HTMLSource{
+	src := testSource("acme-forum", html.Name, base+"/c/feedback")
+	src.Settings = &html.Settings{
 		Item: "article.post", ID: "@data-id", Text: ".body", Title: "h1.thread-title", Author: ".author",
 		Time: "time.ts@datetime", Likes: ".likes", Replies: ".reply-count", Follow: "a.topic-title", Next: "a.next",
 	}
@@ -65,8 +67,8 @@ func TestCrawlForum(t *testing.T) {
 
 func TestCrawlNewsComments(t *testing.T) {
 	s := newSite(t, map[string]route{"/tech/acme-prices": {file: "html/testdata/news/article.html"}})
-	src := testSource("ledger", config.KindHTML, s.URL+"/tech/acme-prices")
-	src.HTML = &config.HTMLSource{Item: "li.comment", ID: "@data-comment-id", Text: ".comment-body", Author: ".name",
+	src := testSource("ledger", html.Name, s.URL+"/tech/acme-prices")
+	src.Settings = &html.Settings{Item: "li.comment", ID: "@data-comment-id", Text: ".comment-body", Author: ".name",
 		Time: ".when", Likes: ".votes", Parent: "@data-parent-id"}
 	posts, _, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil {
@@ -124,8 +126,8 @@ func TestCrawlStopsPagingAtOldPosts(t *testing.T) {
 		"/search.json?cursor=eyJvZmZzZXQiOjI1fQ": {body: `{"posts":[{"uri":"at://did:plc:q/app.bsky.feed.post/old1","author":{"handle":"q"},"record":{"createdAt":"2026-03-01T00:00:00Z","text":"old"}}],"cursor":"page3"}`, ctype: "application/json"},
 		"/search.json?cursor=page3":              {file: "jsonapi/testdata/bluesky_2.json", ctype: "application/json"},
 	})
-	src := testSource("bsky", config.KindJSON, s.URL+"/search.json")
-	src.JSON = &config.JSONSource{Preset: "bluesky"}
+	src := testSource("bsky", jsonapi.Name, s.URL+"/search.json")
+	src.Settings = &jsonapi.Settings{Preset: "bluesky"}
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{HighWater: time.Date(2026, 3, 9, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		t.Fatal(err)
@@ -143,8 +145,8 @@ func TestCrawlDedupWithinRun(t *testing.T) {
 		"/a": {file: "html/testdata/forum/thread-102.html"},
 		"/b": {file: "html/testdata/forum/thread-102.html"},
 	})
-	src := testSource("dup", config.KindHTML, s.URL+"/a", s.URL+"/b", s.URL+"/a")
-	src.HTML = &config.HTMLSource{Item: "article.post", ID: "@data-id", Text: ".body"}
+	src := testSource("dup", html.Name, s.URL+"/a", s.URL+"/b", s.URL+"/a")
+	src.Settings = &html.Settings{Item: "article.post", ID: "@data-id", Text: ".body"}
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil {
 		t.Fatal(err)
@@ -174,9 +176,9 @@ func TestCrawlEncodings(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.path, func(t *testing.T) {
-			src := testSource("cjk", config.KindHTML, s.URL+c.path)
+			src := testSource("cjk", html.Name, s.URL+c.path)
 			src.Encoding = c.encoding
-			src.HTML = &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author", Time: ".time", Likes: ".likes"}
+			src.Settings = &html.Settings{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author", Time: ".time", Likes: ".likes"}
 			posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 			if err != nil || stats.Errors != 0 {
 				t.Fatalf("err %v, stats %+v", err, stats)
@@ -190,8 +192,8 @@ func TestCrawlEncodings(t *testing.T) {
 		})
 	}
 	posts, _, _ := collect(t, testCrawler(Options{}), func() *config.Source {
-		src := testSource("gbk", config.KindHTML, s.URL+"/gbk")
-		src.HTML = &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author", Time: ".time", Likes: ".likes"}
+		src := testSource("gbk", html.Name, s.URL+"/gbk")
+		src.Settings = &html.Settings{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author", Time: ".time", Likes: ".likes"}
 		return src
 	}(), State{})
 	m := byID(posts)
@@ -211,8 +213,8 @@ func TestCrawlPageErrorsDoNotStopTheCrawl(t *testing.T) {
 		"/image":     {body: "\x89PNG", ctype: "image/png"},
 		"/ok":        {file: "html/testdata/forum/thread-102.html"},
 	})
-	src := testSource("mixed", config.KindHTML, s.URL+"/gone", s.URL+"/malformed", s.URL+"/layout", s.URL+"/image", s.URL+"/ok")
-	src.HTML = &config.HTMLSource{Item: "article.post, div.post", ID: "@data-id", Text: ".body"}
+	src := testSource("mixed", html.Name, s.URL+"/gone", s.URL+"/malformed", s.URL+"/layout", s.URL+"/image", s.URL+"/ok")
+	src.Settings = &html.Settings{Item: "article.post, div.post", ID: "@data-id", Text: ".body"}
 	var logs strings.Builder
 	c := testCrawler(Options{Logger: testLogger(&logs)})
 	posts, stats, err := collect(t, c, src, State{})
@@ -279,8 +281,8 @@ func TestCrawlUnknownKind(t *testing.T) {
 func TestFutureTimesAreGuessed(t *testing.T) {
 	s := newSite(t, map[string]route{"/": {body: `<div class="post" data-id="f1"><time datetime="2026-03-11T12:00:00Z"></time><div class="body">from tomorrow</div></div>
 <div class="post" data-id="f2"><time datetime="2026-03-10T12:10:00Z"></time><div class="body">a little clock skew</div></div>`}})
-	src := testSource("future", config.KindHTML, s.URL+"/")
-	src.HTML = &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body", Time: "time@datetime"}
+	src := testSource("future", html.Name, s.URL+"/")
+	src.Settings = &html.Settings{Item: ".post", ID: "@data-id", Text: ".body", Time: "time@datetime"}
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil || len(posts) != 2 {
 		t.Fatalf("posts %d err %v", len(posts), err)

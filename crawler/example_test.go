@@ -9,6 +9,7 @@ import (
 
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler"
+	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -24,10 +25,10 @@ func ExampleCrawler_Crawl() {
 	defer site.Close()
 
 	src := &config.Source{
-		Name: "acme-forum", Kind: config.KindHTML, URLs: []string{site.URL},
+		Name: "acme-forum", Kind: html.Name, URLs: []string{site.URL},
 		AllowPrivate: true, // the example site listens on 127.0.0.1
 		Delay:        config.Duration(time.Millisecond),
-		HTML: &config.HTMLSource{
+		Settings: &html.Settings{
 			Item: ".comment", ID: "@data-id", Text: ".text", Author: ".who", Time: "time@datetime", Title: "h1",
 		},
 	}

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/feed"
+	"github.com/backlash-monitor/backlash/crawler/html"
+	"github.com/backlash-monitor/backlash/crawler/jsonapi"
 )
 
 func TestCrawlFeeds(t *testing.T) {
@@ -38,9 +40,9 @@ func TestCrawlFeeds(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := testSource("feed", config.KindFeed, s.URL+c.path)
+			src := testSource("feed", feed.Name, s.URL+c.path)
 			if c.comments {
-				src.Feed = &config.FeedSource{Comments: &config.HTMLSource{Item: "li.comment", ID: "@data-comment-id",
+				src.Settings = &feed.Settings{Comments: &html.Settings{Item: "li.comment", ID: "@data-comment-id",
 					Text: ".comment-body", Author: ".name", Time: ".when", Parent: "@data-parent-id"}}
 			}
 			posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
@@ -105,8 +107,8 @@ func TestCrawlJSONPresets(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.preset+c.path, func(t *testing.T) {
-			src := testSource(c.preset, config.KindJSON, s.URL+c.path)
-			src.JSON = &config.JSONSource{Preset: c.preset}
+			src := testSource(c.preset, jsonapi.Name, s.URL+c.path)
+			src.Settings = &jsonapi.Settings{Preset: c.preset}
 			posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 			if err != nil {
 				t.Fatal(err)
@@ -131,8 +133,8 @@ func TestCrawlJSONRequestsJSON(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"items":[{"id":1,"text":"hello"}]}`))
 	}}})
-	src := testSource("api", config.KindJSON, s.URL+"/api")
-	src.JSON = &config.JSONSource{Items: "items", ID: "id", Text: "text"}
+	src := testSource("api", jsonapi.Name, s.URL+"/api")
+	src.Settings = &jsonapi.Settings{Items: "items", ID: "id", Text: "text"}
 	posts, _, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil || len(posts) != 1 || posts[0].ID != "1" || !posts[0].TimeGuessed {
 		t.Fatalf("posts %+v err %v", posts, err)

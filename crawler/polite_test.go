@@ -10,14 +10,15 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/post"
 )
 
 const onePost = `<html><body><div class="post" data-id="p1"><div class="body">It works.</div></div></body></html>`
 
 func onePostSource(name string, urls ...string) *config.Source {
-	src := testSource(name, config.KindHTML, urls...)
-	src.HTML = &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body"}
+	src := testSource(name, html.Name, urls...)
+	src.Settings = &html.Settings{Item: ".post", ID: "@data-id", Text: ".body"}
 	return src
 }
 
@@ -77,7 +78,7 @@ func TestOffDomainLinksNotFollowed(t *testing.T) {
 	s := newSite(t, map[string]route{"/": {body: fmt.Sprintf(`<html><body><a class="t" href="%s/t/1">elsewhere</a><a class="t" href="/t/2">here</a></body></html>`,
 		strings.Replace(other.URL, "127.0.0.1", "localhost", 1))}, "/t/2": {body: onePost}})
 	src := onePostSource("offsite", s.URL+"/")
-	src.HTML.Follow = "a.t"
+	src.Settings.(*html.Settings).Follow = "a.t"
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil || ids(posts) != "p1" || stats.Errors != 0 || stats.Pages != 2 {
 		t.Fatalf("posts %s stats %+v err %v", ids(posts), stats, err)
@@ -256,7 +257,7 @@ func TestMaxBodySize(t *testing.T) {
 	big := strings.Repeat(`<div class="post" data-id="x"><div class="body">padding padding padding</div></div>`, 5<<20/80)
 	s := newSite(t, map[string]route{
 		"/declared": {body: big, header: map[string]string{"Content-Length": fmt.Sprint(len(big))}},
-		// Streamed without Content-Length: read up to the cap, then parsed.
+		// Streamed without Content-Length: read up to the cap, then refused.
 		"/streamed": {handler: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			fmt.Fprint(w, onePost)
@@ -275,7 +276,7 @@ func TestMaxBodySize(t *testing.T) {
 		t.Errorf("declared: stats %+v err %v", stats, err)
 	}
 	posts, stats, err := collect(t, c, onePostSource("streamed", s.URL+"/streamed"), State{})
-	if err != nil || stats.Errors != 0 || len(posts) != 2 || posts[0].ID != "p1" {
+	if err != nil || stats.Errors != 1 || len(posts) != 0 || !strings.Contains(stats.LastError, "max_body_bytes") {
 		t.Errorf("streamed: posts %d stats %+v err %v", len(posts), stats, err)
 	}
 	// With the default cap the whole 5 MB page is read.
@@ -307,7 +308,7 @@ func TestParallelismBoundsRequestsInFlight(t *testing.T) {
 	routes["/"] = route{body: index + `</body></html>`}
 	s := newSite(t, routes)
 	src := onePostSource("parallel", s.URL+"/")
-	src.HTML.Follow = "a.t"
+	src.Settings.(*html.Settings).Follow = "a.t"
 	src.Parallelism = 3
 	start := time.Now()
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/jsonapi"
 )
 
 const (
@@ -59,8 +60,8 @@ func TestDryRunPresets(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := testSource(c.name, config.KindJSON, c.urls...)
-			src.JSON = &config.JSONSource{Preset: c.preset}
+			src := testSource(c.name, jsonapi.Name, c.urls...)
+			src.Settings = &jsonapi.Settings{Preset: c.preset}
 			var out bytes.Buffer
 			if err := DryRun(context.Background(), testCrawler(Options{}), src, 20, &out); err != nil {
 				t.Fatal(err)
@@ -81,8 +82,8 @@ func TestAppStoreStopsAtStoredReviews(t *testing.T) {
 		appStorePage1: {file: "jsonapi/testdata/appstore.json", ctype: "application/json"},
 		appStorePage2: {file: "jsonapi/testdata/appstore_2.json", ctype: "application/json"},
 	})
-	src := testSource("reviews", config.KindJSON, s.URL+appStorePage1)
-	src.JSON = &config.JSONSource{Preset: "appstore"}
+	src := testSource("reviews", jsonapi.Name, s.URL+appStorePage1)
+	src.Settings = &jsonapi.Settings{Preset: "appstore"}
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{HighWater: time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)})
 	if err != nil || len(posts) != 0 || stats.Pages != 1 || s.hit(appStorePage2) != 0 {
 		t.Fatalf("posts %d stats %+v err %v page 2 hits %d", len(posts), stats, err, s.hit(appStorePage2))
@@ -111,10 +112,10 @@ func TestYouTubeQuota(t *testing.T) {
 		"/youtube/v3/commentThreads?pageToken=QURTSl9pMkFtVVFnMzVnd2Nxd0ZXYWZ1&part=snippet%2Creplies&videoId=aB3dE5fG7hI": serve("jsonapi/testdata/youtube_quota.json", http.StatusForbidden),
 		"/youtube/v3/commentThreads?part=snippet%2Creplies&videoId=zZ9other000":                                            serve("jsonapi/testdata/youtube.json", 0),
 	}
-	src := testSource("youtube", config.KindJSON,
+	src := testSource("youtube", jsonapi.Name,
 		s.URL+"/youtube/v3/commentThreads?part=snippet%2Creplies&videoId=aB3dE5fG7hI",
 		s.URL+"/youtube/v3/commentThreads?part=snippet%2Creplies&videoId=zZ9other000")
-	src.JSON = &config.JSONSource{Preset: "youtube"}
+	src.Settings = &jsonapi.Settings{Preset: "youtube"}
 	src.HeaderEnv = map[string]config.SecretEnv{"X-Goog-Api-Key": "BACKLASH_TEST_YOUTUBE_KEY"}
 	var out bytes.Buffer
 	if err := DryRun(context.Background(), testCrawler(Options{Retries: 2}), src, 20, &out); err != nil {
@@ -161,8 +162,8 @@ func TestPresetRetryAfter(t *testing.T) {
 		}},
 		"/api/v3/comment/list?page=2&post_id=1843021&sort=New": {file: "jsonapi/testdata/lemmy_posts_2.json", ctype: "application/json"},
 	}
-	src := testSource("lemmy", config.KindJSON, s.URL+"/api/v3/comment/list?post_id=1843021&sort=New")
-	src.JSON = &config.JSONSource{Preset: "lemmy"}
+	src := testSource("lemmy", jsonapi.Name, s.URL+"/api/v3/comment/list?post_id=1843021&sort=New")
+	src.Settings = &jsonapi.Settings{Preset: "lemmy"}
 	start := time.Now()
 	posts, stats, err := collect(t, testCrawler(Options{Retries: 2}), src, State{})
 	if err != nil || ids(posts) != "comment/9120033,comment/9120588" || stats.Errors != 0 || n.Load() != 2 {
@@ -180,8 +181,8 @@ func TestPresetChangedFormat(t *testing.T) {
 		appStorePage1: {file: "jsonapi/testdata/appstore_changed.json", ctype: "application/json"},
 		appStorePage2: {file: "jsonapi/testdata/appstore_2.json", ctype: "application/json"},
 	})
-	src := testSource("reviews", config.KindJSON, s.URL+appStorePage1)
-	src.JSON = &config.JSONSource{Preset: "appstore"}
+	src := testSource("reviews", jsonapi.Name, s.URL+appStorePage1)
+	src.Settings = &jsonapi.Settings{Preset: "appstore"}
 	posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
 	if err != nil || ids(posts) != "11876501234,11874000777" || stats.Errors != 1 ||
 		!strings.Contains(stats.LastError, `item 0 has no rating (path "im:rating.label")`) {

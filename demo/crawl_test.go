@@ -8,6 +8,7 @@ import (
 
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler"
+	"github.com/backlash-monitor/backlash/pipeline"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -23,7 +24,7 @@ func TestCrawlerCollectsTheScenario(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := crawler.FromConfig(cfg.Crawler, nil)
+	c := pipeline.NewCrawler(cfg, nil, nil, nil)
 	states := map[string]crawler.State{}
 	got := map[string]map[string]post.Post{}
 	last := s.Start()

@@ -38,10 +38,40 @@ type Job struct {
 	// Spool, when set, is replayed into the store before collecting.
 	Spool  *Spool
 	Assess analyzer.AssessOptions
+	// Views are the windows and baselines alert rules assess topics over
+	// besides Assess's (see ViewsOf); each topic a view applies to gets an
+	// extra assessment for it.
+	Views  []View
 	Logger *slog.Logger
 	// RunDeadline bounds the crawling of a run (0: none); the sources
 	// still crawling then are cut, and what they collected is assessed.
 	RunDeadline time.Duration
+}
+
+// View is the window and baseline one alert rule compares: the recent
+// period assessed and the history the detector learns from.
+type View struct {
+	// Topic is the topic the rule watches ("*" for every topic).
+	Topic            string
+	Window, Baseline time.Duration
+}
+
+// ViewsOf returns the views of rules, one per distinct topic, window and
+// baseline.
+func ViewsOf(rules []config.Rule) []View {
+	var out []View
+	seen := map[View]bool{}
+	for _, r := range rules {
+		v := View{Topic: r.Topic, Window: r.Window.D(), Baseline: r.Baseline.D()}
+		if v.Topic == "" {
+			v.Topic = "*"
+		}
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // RunResult is what a run did.
@@ -258,7 +288,10 @@ func (j *Job) logger() *slog.Logger {
 	return j.Logger
 }
 
-// AssessAll assesses every topic at now and stores the results.
+// AssessAll assesses every topic at now with Assess and stores the
+// results; they come first, one per topic. Then come the assessments over
+// the Views that differ from Assess's window and baseline, which the alert
+// rules that ask for them are evaluated on; they are not stored.
 func (j *Job) AssessAll(ctx context.Context, now time.Time) ([]analyzer.Assessment, error) {
 	return j.assess(ctx, j.Topics, now)
 }
@@ -279,6 +312,31 @@ func (j *Job) assess(ctx context.Context, topics []string, now time.Time) ([]ana
 		if err := j.Store.SaveRisk(ctx, RiskRows(as)); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	primaries := len(as)
+	for _, t := range topics {
+		done := map[View]bool{}
+		for _, v := range j.Views {
+			key := View{Window: v.Window, Baseline: v.Baseline}
+			if (v.Topic != "*" && v.Topic != t) || done[key] {
+				continue
+			}
+			done[key] = true
+			o := j.Assess
+			o.Window, o.History = v.Window, v.Baseline
+			if o.Window == analyzer.DefaultWindow(j.Assess) && o.History == analyzer.DefaultHistory(j.Assess) {
+				continue // the stored assessment already is this view
+			}
+			a, err := analyzer.Assess(ctx, j.Store, t, now, o)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			as = append(as, a)
+		}
+	}
+	if len(as) > primaries {
+		j.logger().Debug("rule views assessed", "views", len(as)-primaries)
 	}
 	return as, errors.Join(errs...)
 }
@@ -301,6 +359,7 @@ func Signals(as []analyzer.Assessment) []alerts.Signal {
 			Topic:           a.Topic,
 			At:              a.At,
 			Window:          a.Window,
+			Baseline:        a.History,
 			Risk:            a.Risk.Total,
 			Components:      comps,
 			Rated:           int(a.Stats.Rated),

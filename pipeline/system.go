@@ -120,7 +120,7 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
 			SourceDeadline: cfg.Crawler.SourceDeadline.D()})
 	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool,
-		RunDeadline: cfg.Crawler.RunDeadline.D()}
+		RunDeadline: cfg.Crawler.RunDeadline.D(), Views: ViewsOf(cfg.Alerts.Rules)}
 	if !o.NoAlerts {
 		ents := o.Entities
 		if ents == nil {
@@ -168,11 +168,7 @@ func (u unavailable) RecordRuns(context.Context, []store.Run) error             
 
 // NewCrawler builds the crawler the configuration describes.
 func NewCrawler(cfg *config.Config, log *slog.Logger, progress io.Writer, now func() time.Time) *crawler.Crawler {
-	ua := cfg.Crawler.UserAgent
-	if cfg.Crawler.ContactURL != "" {
-		ua += " (+" + cfg.Crawler.ContactURL + ")"
-	}
-	return crawler.New(crawler.Options{UserAgent: ua, Timeout: cfg.Crawler.Timeout.D(),
+	return crawler.New(crawler.Options{UserAgent: cfg.Crawler.UserAgentHeader(), Timeout: cfg.Crawler.Timeout.D(),
 		MaxBodyBytes: cfg.Crawler.MaxBodyBytes, Retries: cfg.Crawler.Retries, Logger: log,
 		Progress: progress, Now: now})
 }

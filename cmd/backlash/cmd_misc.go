@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime/debug"
+	"time"
 
+	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/store"
 	"github.com/backlash-monitor/backlash/store/chserver"
 )
@@ -47,7 +50,20 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	for _, m := range applied {
 		fmt.Fprintf(e.stdout, "applied %s\n", m)
 	}
-	return nil
+	dropped, err := st.ApplyRetention(ctx, cfg.ClickHouse.Retention.D(), time.Now())
+	printRetention(e.stdout, cfg.ClickHouse.Retention, dropped)
+	return err
+}
+
+// printRetention says which partitions retention dropped.
+func printRetention(w io.Writer, keep config.Duration, dropped []store.DroppedPartition) {
+	for _, d := range dropped {
+		node := ""
+		if d.Node != "" {
+			node = " on " + d.Node
+		}
+		fmt.Fprintf(w, "retention %s: dropped %s partition %s (%d rows)%s\n", keep.D(), d.Table, d.Partition, d.Rows, node)
+	}
 }
 
 func cmdClickHouse(_ context.Context, e *env, args []string) error {

@@ -43,6 +43,15 @@ func cmdRun(ctx context.Context, e *env, args []string) error {
 	runID := newRunID()
 	res, err := sys.Job.Run(ctx, runID, srcs, time.Now())
 	printRun(e.stdout, res)
+	if keep := cfg.ClickHouse.Retention; keep > 0 && sys.Store != nil && ctx.Err() == nil {
+		dropped, rerr := sys.Store.ApplyRetention(ctx, keep.D(), time.Now())
+		printRetention(e.stdout, keep, dropped)
+		if rerr != nil {
+			// A writer without ALTER rights cannot drop: the migrator's
+			// `backlash migrate` applies retention too.
+			log.Warn("retention not applied; run backlash migrate with the migrator's credentials", "err", rerr)
+		}
+	}
 	return err
 }
 

@@ -26,9 +26,9 @@ const Accept = "application/rss+xml, application/atom+xml, application/feed+json
 // Crawl is the feed kind.
 func Crawl(ctx context.Context, r *kind.Run) error {
 	var comments *html.Spec
-	if r.Source.Feed != nil && r.Source.Feed.Comments != nil {
+	if fs := settings(r.Source); fs != nil && fs.Comments != nil {
 		var err error
-		if comments, err = html.Compile(r.Source.Feed.Comments); err != nil {
+		if comments, err = html.Compile(fs.Comments); err != nil {
 			return fmt.Errorf("feed.comments: %w", err)
 		}
 	}

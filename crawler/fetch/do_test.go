@@ -40,7 +40,7 @@ func TestDo(t *testing.T) {
 	u, _ := url.Parse(srv.URL)
 	other := "http://localhost:" + u.Port()
 	src := &config.Source{
-		Name: "spa", Kind: config.KindHTML, URLs: []string{srv.URL + "/"},
+		Name: "spa", Kind: "html", URLs: []string{srv.URL + "/"},
 		AllowPrivate: true, IgnoreRobots: true, AllowedDomains: []string{"127.0.0.1", "localhost"},
 		HeaderEnv: map[string]config.SecretEnv{"Authorization": "TEST_DO_AUTH"},
 	}

@@ -34,8 +34,8 @@ type Config struct {
 	UserAgent string
 	// Timeout bounds one request, body included.
 	Timeout time.Duration
-	// MaxBodyBytes caps a response body; larger declared bodies are refused
-	// and undeclared ones truncated.
+	// MaxBodyBytes caps a response body: a larger declared body is
+	// refused before it is read, an undeclared one once it reaches the cap.
 	MaxBodyBytes int
 	// Retries is how many times a timeout, 429 or 5xx is retried.
 	Retries int
@@ -61,7 +61,8 @@ type Page struct {
 	Header http.Header
 	// Body is the response body in UTF-8.
 	Body []byte
-	// Truncated is true when the body hit MaxBodyBytes.
+	// Truncated is kept for callers written when bodies past the cap were
+	// cut: such bodies are now refused with ErrTooLarge, so it is false.
 	Truncated bool
 }
 
@@ -139,10 +140,10 @@ func (f *Fetcher) Allowed(rawURL string) bool {
 // requests.
 func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) {
 	if cfg.Timeout <= 0 {
-		cfg.Timeout = 20 * time.Second
+		cfg.Timeout = config.DefaultTimeout
 	}
 	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = 10 << 20
+		cfg.MaxBodyBytes = config.DefaultMaxBodyBytes
 	}
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = time.Second
@@ -494,12 +495,15 @@ func (f *Fetcher) send(ctx context.Context, r Request) (*Page, error) {
 	if !ok {
 		return nil, errors.New("no response")
 	}
-	p := &Page{URL: resp.Request.URL, Status: resp.StatusCode, Header: *resp.Headers, Body: resp.Body}
-	p.Truncated = len(resp.Body) >= f.cfg.MaxBodyBytes
-	if p.Truncated {
-		f.cfg.Logger.Warn("response truncated at max_body_bytes", "url", rawURL, "max_body_bytes", f.cfg.MaxBodyBytes)
+	if len(resp.Body) >= f.cfg.MaxBodyBytes {
+		// A body that streams past the cap is refused like one that
+		// declares a larger size: parsing a page of that size costs many
+		// times the cap, and an endless response is a broken or hostile
+		// site. Dropping the body here keeps the cost to reading it.
+		resp.Body = nil
+		return nil, fmt.Errorf("%w (streamed past %d bytes)", ErrTooLarge, f.cfg.MaxBodyBytes)
 	}
-	return p, nil
+	return &Page{URL: resp.Request.URL, Status: resp.StatusCode, Header: *resp.Headers, Body: resp.Body}, nil
 }
 
 // markUTF8 sets the charset of a body colly converted to UTF-8.

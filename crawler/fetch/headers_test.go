@@ -59,7 +59,7 @@ func TestSourceHeaders(t *testing.T) {
 	defer api.Close()
 
 	src := &config.Source{
-		Name: "api", Kind: config.KindJSON, URLs: []string{api.URL + "/search"},
+		Name: "api", Kind: "json", URLs: []string{api.URL + "/search"},
 		AllowPrivate: true, IgnoreRobots: true, AllowedDomains: []string{"127.0.0.1", "localhost"},
 		Headers:   map[string]string{"X-Api-Version": "2", "Accept": "application/vnd.api+json"},
 		HeaderEnv: map[string]config.SecretEnv{"Authorization": "TEST_API_AUTH", "x-api-key": "TEST_API_KEY"},

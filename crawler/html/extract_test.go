@@ -10,14 +10,13 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/post"
 )
 
 var fetched = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
 // ForumSpec is the selector set for the forum fixtures.
-var forumSpec = &config.HTMLSource{
+var forumSpec = &Settings{
 	Item:    "article.post",
 	ID:      "@data-id",
 	Text:    ".body",
@@ -30,7 +29,7 @@ var forumSpec = &config.HTMLSource{
 	Next:    "a.next",
 }
 
-var newsSpec = &config.HTMLSource{
+var newsSpec = &Settings{
 	Item:   "li.comment",
 	ID:     "@data-comment-id",
 	Text:   ".comment-body",
@@ -40,7 +39,7 @@ var newsSpec = &config.HTMLSource{
 	Parent: "@data-parent-id",
 }
 
-func extractFile(t testing.TB, file, pageURL string, h *config.HTMLSource) Result {
+func extractFile(t testing.TB, file, pageURL string, h *Settings) Result {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
@@ -69,7 +68,7 @@ func TestExtract(t *testing.T) {
 		name   string
 		file   string
 		url    string
-		spec   *config.HTMLSource
+		spec   *Settings
 		posts  []want
 		follow []string
 		next   string
@@ -113,7 +112,7 @@ func TestExtract(t *testing.T) {
 		{
 			name: "text selector naming the item itself",
 			file: "news/article.html", url: "https://ledger.example/tech/acme-prices",
-			spec: &config.HTMLSource{Item: ".comment-body", Text: ".comment-body", ID: "@class"},
+			spec: &Settings{Item: ".comment-body", Text: ".comment-body", ID: "@class"},
 			posts: []want{
 				{id: "comment-body", text: "A 55% jump? That’s outrageous. Switching to a competitor.", published: fetched, guessed: true},
 				{id: "comment-body", text: "Honestly the sync features are worth it for me.", published: fetched, guessed: true},
@@ -123,7 +122,7 @@ func TestExtract(t *testing.T) {
 		{
 			name: "malformed markup still yields posts",
 			file: "malformed.html", url: "https://broken.example/",
-			spec: &config.HTMLSource{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author"},
+			spec: &Settings{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author"},
 			posts: []want{
 				{id: "m1", author: "x", text: "unclosed bold italic", published: fetched, guessed: true},
 				{id: "m2", parent: "m1", text: "second & third < fourth", published: fetched, guessed: true},
@@ -163,7 +162,7 @@ func TestExtract(t *testing.T) {
 }
 
 func TestDerivedIDsAreStable(t *testing.T) {
-	h := &config.HTMLSource{Item: "li.comment", Text: ".comment-body", Author: ".name", Time: ".when"}
+	h := &Settings{Item: "li.comment", Text: ".comment-body", Author: ".name", Time: ".when"}
 	a := extractFile(t, "news/article.html", "https://ledger.example/a", h)
 	b := extractFile(t, "news/article.html", "https://ledger.example/a", h)
 	if len(a.Posts) != 3 {
@@ -209,7 +208,7 @@ func FuzzExtractHTML(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	spec, err := Compile(&config.HTMLSource{Item: ".post, li.comment", ID: "@data-id", Text: ".body, .comment-body",
+	spec, err := Compile(&Settings{Item: ".post, li.comment", ID: "@data-id", Text: ".body, .comment-body",
 		Author: ".author", Time: "time@datetime", Likes: ".likes", Parent: "@data-parent-id", Follow: "a", Next: "a.next"})
 	if err != nil {
 		f.Fatal(err)

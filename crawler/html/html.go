@@ -33,7 +33,7 @@ type Job struct {
 // Crawl is the html kind: it walks the source's URLs, their follow links
 // and next pages.
 func Crawl(ctx context.Context, r *kind.Run) error {
-	spec, err := Compile(r.Source.HTML)
+	spec, err := Compile(settings(r.Source))
 	if err != nil {
 		return err
 	}

@@ -8,14 +8,12 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-
-	"github.com/backlash-monitor/backlash/config"
 )
 
 // TestDeepNesting guards against extraction cost growing faster than the
 // page: a 250-deep reply chain and a page of 20,000 posts.
 func TestDeepNesting(t *testing.T) {
-	spec, err := Compile(&config.HTMLSource{Item: ".post", Text: ".body", Author: ".author", Time: "time", Likes: ".likes"})
+	spec, err := Compile(&Settings{Item: ".post", Text: ".body", Author: ".author", Time: "time", Likes: ".likes"})
 	if err != nil {
 		t.Fatal(err)
 	}

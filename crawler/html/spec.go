@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/andybalholm/cascadia"
-
-	"github.com/backlash-monitor/backlash/config"
 )
 
 // Field is one compiled field selector.
@@ -24,7 +22,29 @@ func (f Field) IsZero() bool { return f.Sel == "" && f.Attr == "" }
 
 var attrRe = regexp.MustCompile(`^[A-Za-z_:][-A-Za-z0-9_:.]*$`)
 
-// ParseField reads "sel", "sel@attr" or "@attr".
+// SelectorError is a selector cascadia cannot parse.
+type SelectorError struct {
+	// Sel is the selector as written, without its @attr.
+	Sel string
+	// Err is cascadia's error.
+	Err error
+}
+
+func (e *SelectorError) Error() string { return fmt.Sprintf("bad CSS selector %q: %v", e.Sel, e.Err) }
+
+func (e *SelectorError) Unwrap() error { return e.Err }
+
+// checkSelector parses a CSS selector group.
+func checkSelector(sel string) error {
+	if _, err := cascadia.ParseGroup(sel); err != nil {
+		return &SelectorError{Sel: sel, Err: err}
+	}
+	return nil
+}
+
+// ParseField reads "sel", "sel@attr" or "@attr": the one parser of the
+// syntax, used by the loader's checks and by Compile. A bad selector is a
+// *SelectorError.
 func ParseField(s string) (Field, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -35,14 +55,14 @@ func ParseField(s string) (Field, error) {
 		f.Sel, f.Attr = strings.TrimSpace(s[:i]), s[i+1:]
 	}
 	if f.Sel != "" {
-		if _, err := cascadia.ParseGroup(f.Sel); err != nil {
-			return Field{}, fmt.Errorf("selector %q: %w", f.Sel, err)
+		if err := checkSelector(f.Sel); err != nil {
+			return Field{}, err
 		}
 	}
 	return f, nil
 }
 
-// Spec is a compiled HTMLSource.
+// Spec is a compiled Settings block.
 type Spec struct {
 	// Item selects each post.
 	Item string
@@ -58,30 +78,22 @@ type Spec struct {
 	Location *time.Location
 }
 
-// Compile checks and compiles an HTMLSource.
-func Compile(h *config.HTMLSource) (*Spec, error) {
+// Compile checks and compiles a Settings block.
+func Compile(h *Settings) (*Spec, error) {
 	if h == nil {
 		return nil, fmt.Errorf("no html selectors configured")
 	}
-	if _, err := cascadia.ParseGroup(h.Item); err != nil {
-		return nil, fmt.Errorf("item selector %q: %w", h.Item, err)
+	if err := checkSelector(h.Item); err != nil {
+		return nil, fmt.Errorf("item: %w", err)
 	}
 	s := &Spec{Item: h.Item, Layout: h.TimeFormat, Location: time.UTC}
-	for _, f := range []struct {
-		name string
-		src  string
-		dst  *Field
-	}{
-		{"id", h.ID, &s.ID}, {"text", h.Text, &s.Text}, {"title", h.Title, &s.Title},
-		{"author", h.Author, &s.Author}, {"time", h.Time, &s.Time}, {"url", h.URL, &s.URL},
-		{"likes", h.Likes, &s.Likes}, {"replies", h.Replies, &s.Replies}, {"shares", h.Shares, &s.Shares},
-		{"parent", h.Parent, &s.Parent}, {"follow", h.Follow, &s.Follow}, {"next", h.Next, &s.Next},
-	} {
-		v, err := ParseField(f.src)
+	dst := []*Field{&s.ID, &s.Text, &s.Title, &s.Author, &s.Time, &s.URL, &s.Likes, &s.Replies, &s.Shares, &s.Parent, &s.Follow, &s.Next}
+	for i, f := range h.fields() {
+		v, err := ParseField(f.val)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f.name, err)
+			return nil, fmt.Errorf("%s: %w", f.key, err)
 		}
-		*f.dst = v
+		*dst[i] = v
 	}
 	if s.Text.IsZero() {
 		return nil, fmt.Errorf("missing selector: text")

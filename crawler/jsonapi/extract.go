@@ -12,7 +12,6 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler/clean"
 	"github.com/backlash-monitor/backlash/crawler/when"
 	"github.com/backlash-monitor/backlash/post"
@@ -58,7 +57,7 @@ func (p Path) Get(r gjson.Result) gjson.Result {
 	return gjson.Result{}
 }
 
-// Spec is a compiled JSONSource, preset applied.
+// Spec is a compiled Settings block, preset applied.
 type Spec struct {
 	// Items selects the array of items in a response.
 	Items Path
@@ -86,7 +85,7 @@ type Spec struct {
 }
 
 // Compile applies a preset and compiles the paths.
-func Compile(j *config.JSONSource) (*Spec, error) {
+func Compile(j *Settings) (*Spec, error) {
 	if j == nil {
 		return nil, errors.New("no json paths configured")
 	}

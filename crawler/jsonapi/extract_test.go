@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/backlash-monitor/backlash/config"
 )
 
 var fetched = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
@@ -31,13 +29,13 @@ func TestExtractPresets(t *testing.T) {
 	}
 	cases := []struct {
 		name, file, base string
-		cfg              config.JSONSource
+		cfg              Settings
 		cursor           string
 		want             []want
 	}{
 		{
 			name: "reddit search", file: "reddit_search.json", base: "https://www.reddit.com/r/AcmeNotes/search.json?q=sync",
-			cfg: config.JSONSource{Preset: "reddit"}, cursor: "t3_1bq9zzc",
+			cfg: Settings{Preset: "reddit"}, cursor: "t3_1bq9zzc",
 			want: []want{
 				{id: "t3_1bqa1x2", author: "throwaway_sync", title: "The new sync engine is duplicating everything",
 					text:  "Since 4.2 every note shows up three times. Support says a fix is coming but this is the second broken sync update this year. Seriously considering moving to a competitor.",
@@ -50,7 +48,7 @@ func TestExtractPresets(t *testing.T) {
 		},
 		{
 			name: "reddit comments", file: "reddit_comments.json", base: "https://www.reddit.com/r/AcmeNotes/comments/1bqa1x2.json",
-			cfg: config.JSONSource{Preset: "reddit"},
+			cfg: Settings{Preset: "reddit"},
 			want: []want{
 				{id: "t3_1bqa1x2", author: "throwaway_sync", title: "The new sync engine is duplicating everything", text: "Since 4.2 every note shows up three times.",
 					url: "https://www.reddit.com/r/AcmeNotes/comments/1bqa1x2/the_new_sync_engine_is_duplicating_everything/", likes: 1287, replies: 342, published: time.Unix(1773043200, 0).UTC()},
@@ -66,7 +64,7 @@ func TestExtractPresets(t *testing.T) {
 		},
 		{
 			name: "hackernews", file: "hackernews.json", base: "https://hn.algolia.com/api/v1/search_by_date?query=acme+notes",
-			cfg: config.JSONSource{Preset: "hackernews"},
+			cfg: Settings{Preset: "hackernews"},
 			want: []want{
 				{id: "39812399", parent: "39812345", author: "pg_fan", title: "Acme Notes 4.2 duplicates user data",
 					text: "The sync rewrite is a classic second-system effect.\nThey should have shipped it behind a flag & measured duplicates first.",
@@ -77,7 +75,7 @@ func TestExtractPresets(t *testing.T) {
 		},
 		{
 			name: "mastodon", file: "mastodon.json", base: "https://fosstodon.example/api/v1/timelines/tag/acmenotes?limit=40",
-			cfg: config.JSONSource{Preset: "mastodon"},
+			cfg: Settings{Preset: "mastodon"},
 			want: []want{
 				{id: "112233445566778899", author: "kim", text: "Day 3 of #AcmeNotes sync duplicating my notes. I'm done.\nExporting everything tonight.",
 					url: "https://fosstodon.example/@kim/112233445566778899", likes: 57, replies: 4, shares: 12, followers: 1843,
@@ -88,7 +86,7 @@ func TestExtractPresets(t *testing.T) {
 		},
 		{
 			name: "bluesky", file: "bluesky.json", base: "https://public.api.bsky.app/xrpc/app.bsky.feed.searchPosts?q=acme",
-			cfg: config.JSONSource{Preset: "bluesky"}, cursor: "eyJvZmZzZXQiOjI1fQ",
+			cfg: Settings{Preset: "bluesky"}, cursor: "eyJvZmZzZXQiOjI1fQ",
 			want: []want{
 				{id: "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kxyzabc123", author: "maria.bsky.social", text: "Acme's new pricing is a joke. $14/month for notes?",
 					url: "https://bsky.app/profile/maria.bsky.social/post/3kxyzabc123", likes: 121, replies: 8, shares: 15, published: time.Date(2026, 3, 9, 11, 22, 33, 444e6, time.UTC)},
@@ -99,7 +97,7 @@ func TestExtractPresets(t *testing.T) {
 		},
 		{
 			name: "custom paths", file: "custom_pages.json", base: "https://reviews.example/api/reviews?product=notes",
-			cfg: config.JSONSource{Items: "result.reviews", ID: "review_id", Text: "body", Author: "user.name", Time: "posted",
+			cfg: Settings{Items: "result.reviews", ID: "review_id", Text: "body", Author: "user.name", Time: "posted",
 				URL: "link", Likes: "helpful", Followers: "user.followers", PageParam: "page"},
 			want: []want{
 				{id: "501", author: "A. Chen", text: "Love the calendar, hate the price.", url: "https://reviews.example/reviews/501",
@@ -140,13 +138,13 @@ func TestExtractPresets(t *testing.T) {
 }
 
 func TestExtractErrors(t *testing.T) {
-	spec, _ := Compile(&config.JSONSource{Preset: "hackernews"})
+	spec, _ := Compile(&Settings{Preset: "hackernews"})
 	_, err := Extract(fixture(t, "malformed.json"), nil, spec, fetched)
 	var se *SyntaxError
 	if !errors.As(err, &se) || se.Line != 4 {
 		t.Fatalf("err = %v, want a syntax error on line 4", err)
 	}
-	spec, _ = Compile(&config.JSONSource{Items: "data.children", Text: "body"})
+	spec, _ = Compile(&Settings{Items: "data.children", Text: "body"})
 	_, err = Extract([]byte(`{"data": {}}`), nil, spec, fetched)
 	if err == nil || !strings.Contains(err.Error(), `"data.children"`) {
 		t.Fatalf("err = %v, want one naming the items path", err)
@@ -159,7 +157,7 @@ func TestExtractErrors(t *testing.T) {
 
 func TestNextPage(t *testing.T) {
 	u, _ := url.Parse("https://api.example/search?q=acme")
-	mk := func(c config.JSONSource) *Spec {
+	mk := func(c Settings) *Spec {
 		c.Text = "x"
 		s, err := Compile(&c)
 		if err != nil {
@@ -175,12 +173,12 @@ func TestNextPage(t *testing.T) {
 		link string
 		want string
 	}{
-		{"cursor", mk(config.JSONSource{Cursor: "next", CursorParam: "after"}), Response{Cursor: "abc", Items: 2}, "", "https://api.example/search?after=abc&q=acme"},
-		{"no cursor", mk(config.JSONSource{Cursor: "next", CursorParam: "after"}), Response{Items: 2}, "", ""},
-		{"page from start", mk(config.JSONSource{PageParam: "page"}), Response{Items: 2}, "", "https://api.example/search?page=2&q=acme"},
-		{"zero-based page", mk(config.JSONSource{PageParam: "page", PageStart: &zero}), Response{Items: 2}, "", "https://api.example/search?page=1&q=acme"},
-		{"empty page ends", mk(config.JSONSource{PageParam: "page"}), Response{}, "", ""},
-		{"link header", mk(config.JSONSource{LinkHeader: true}), Response{Items: 1}, "https://api.example/search?max_id=9", "https://api.example/search?max_id=9"},
+		{"cursor", mk(Settings{Cursor: "next", CursorParam: "after"}), Response{Cursor: "abc", Items: 2}, "", "https://api.example/search?after=abc&q=acme"},
+		{"no cursor", mk(Settings{Cursor: "next", CursorParam: "after"}), Response{Items: 2}, "", ""},
+		{"page from start", mk(Settings{PageParam: "page"}), Response{Items: 2}, "", "https://api.example/search?page=2&q=acme"},
+		{"zero-based page", mk(Settings{PageParam: "page", PageStart: &zero}), Response{Items: 2}, "", "https://api.example/search?page=1&q=acme"},
+		{"empty page ends", mk(Settings{PageParam: "page"}), Response{}, "", ""},
+		{"link header", mk(Settings{LinkHeader: true}), Response{Items: 1}, "https://api.example/search?max_id=9", "https://api.example/search?max_id=9"},
 	}
 	for _, c := range cases {
 		if got := c.spec.nextPage(u, c.res, c.link); got != c.want {
@@ -220,8 +218,8 @@ func FuzzJSONItems(f *testing.F) {
 	}
 	base, _ := url.Parse("https://api.example/x")
 	var specs []*Spec
-	for _, p := range config.JSONPresets {
-		s, err := Compile(&config.JSONSource{Preset: p})
+	for _, p := range Presets() {
+		s, err := Compile(&Settings{Preset: p})
 		if err != nil {
 			f.Fatal(err)
 		}

@@ -19,7 +19,7 @@ const Accept = "application/json, application/activity+json;q=0.9, */*;q=0.5"
 // pagination until it runs out, reaches max_pages, or reaches posts an
 // earlier run stored.
 func Crawl(ctx context.Context, r *kind.Run) error {
-	spec, err := Compile(r.Source.JSON)
+	spec, err := Compile(settings(r.Source))
 	if err != nil {
 		return err
 	}

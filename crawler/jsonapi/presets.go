@@ -6,13 +6,12 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/post"
 )
 
 // preset is a named set of paths plus what the API needs beyond paths.
 type preset struct {
-	cfg config.JSONSource
+	cfg Settings
 	// fix adjusts a post after its paths are read; root is the response.
 	fix func(p *post.Post, item, root gjson.Result)
 	// required are the fields (id, time, author, text, rating) every item
@@ -38,7 +37,7 @@ func intp(i int) *int { return &i }
 // caller can change another's.
 func presets() map[string]preset {
 	return map[string]preset{
-		"reddit": {cfg: config.JSONSource{
+		"reddit": {cfg: Settings{
 			Items:       "data.children || #.data.children|@flatten",
 			ID:          "data.name",
 			Text:        "data.body || data.selftext || data.title",
@@ -54,7 +53,7 @@ func presets() map[string]preset {
 			CursorParam: "after",
 			TextHTML:    true, // Reddit escapes &, < and > in its JSON
 		}},
-		"hackernews": {cfg: config.JSONSource{
+		"hackernews": {cfg: Settings{
 			Items:     "hits",
 			ID:        "objectID",
 			Text:      "comment_text || story_text || title",
@@ -73,7 +72,7 @@ func presets() map[string]preset {
 				p.URL = "https://news.ycombinator.com/item?id=" + p.ID
 			}
 		}},
-		"mastodon": {cfg: config.JSONSource{
+		"mastodon": {cfg: Settings{
 			Items:      "@this",
 			ID:         "id",
 			Text:       "content",
@@ -88,7 +87,7 @@ func presets() map[string]preset {
 			LinkHeader: true,
 			TextHTML:   true,
 		}},
-		"bluesky": {cfg: config.JSONSource{
+		"bluesky": {cfg: Settings{
 			Items:       "posts",
 			ID:          "uri",
 			Text:        "record.text",
@@ -122,7 +121,7 @@ func presets() map[string]preset {
 }
 
 // merge lays the source's own settings over a preset's.
-func merge(base, over config.JSONSource) config.JSONSource {
+func merge(base, over Settings) Settings {
 	pick := func(a, b string) string {
 		if b != "" {
 			return b

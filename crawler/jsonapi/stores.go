@@ -9,7 +9,6 @@ import (
 
 	"github.com/tidwall/gjson"
 
-	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -26,7 +25,7 @@ var appStorePageRe = regexp.MustCompile(`/page=(\d+)/`)
 // with an entry describing the app itself, which is skipped.
 func appStore() preset {
 	return preset{
-		cfg: config.JSONSource{
+		cfg: Settings{
 			Items:      "[feed.entry]|@flatten",
 			ID:         "id.label",
 			Text:       "content.label",
@@ -88,7 +87,7 @@ func appStore() preset {
 // its post.
 func lemmy() preset {
 	return preset{
-		cfg: config.JSONSource{
+		cfg: Settings{
 			Items:     "posts || comments",
 			ID:        "comment.id || post.id",
 			Text:      "comment.content || post.body || post.name",
@@ -132,7 +131,7 @@ func youTube() preset {
 		return "snippet.topLevelComment.snippet." + f + " || snippet." + f
 	}
 	return preset{
-		cfg: config.JSONSource{
+		cfg: Settings{
 			Items:       "items",
 			ID:          "snippet.topLevelComment.id || id",
 			Text:        snip("textDisplay") + " || " + snip("textOriginal"),
@@ -198,7 +197,7 @@ func stripTags(s string) string { return strings.TrimSpace(tagRe.ReplaceAllStrin
 // objects themselves.
 func activityStreams() preset {
 	return preset{
-		cfg: config.JSONSource{
+		cfg: Settings{
 			Items: "orderedItems || items || first.orderedItems || first.items || [orderedItems]|@flatten",
 			ID:    "object.id || id",
 			Text:  "object.content || content || object.summary || summary || object.name || name",
@@ -263,7 +262,7 @@ func jsonAPI() preset {
 		return strings.Join(names, " || ")
 	}
 	return preset{
-		cfg: config.JSONSource{
+		cfg: Settings{
 			Items:    "[data]|@flatten",
 			ID:       "id",
 			Text:     attr("body.processed", "body.value", "body", "content", "text", "message", "comment_body.processed", "comment_body.value", "description"),

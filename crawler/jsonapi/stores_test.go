@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/backlash-monitor/backlash/config"
 )
 
 // TestExtractNewPresets holds every field of every item of the recorded
@@ -132,7 +130,7 @@ func TestExtractNewPresets(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			spec, err := Compile(&config.JSONSource{Preset: c.preset})
+			spec, err := Compile(&Settings{Preset: c.preset})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,7 +183,7 @@ func TestPresetChangedPayload(t *testing.T) {
 		{"activitystreams", `{"orderedItems": []}`, `no "type" member`, 0},
 	}
 	for _, c := range cases {
-		spec, err := Compile(&config.JSONSource{Preset: c.preset})
+		spec, err := Compile(&Settings{Preset: c.preset})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,7 +196,7 @@ func TestPresetChangedPayload(t *testing.T) {
 		}
 	}
 	var fe *FieldError
-	spec, _ := Compile(&config.JSONSource{Preset: "appstore"})
+	spec, _ := Compile(&Settings{Preset: "appstore"})
 	if _, err := Extract(fixture(t, "appstore_changed.json"), nil, spec, fetched); !errors.As(err, &fe) || fe.Field != "rating" {
 		t.Errorf("err = %v, want a FieldError for rating", err)
 	}
@@ -219,7 +217,7 @@ func TestGoogleAPIError(t *testing.T) {
 }
 
 func TestRating(t *testing.T) {
-	spec, _ := Compile(&config.JSONSource{Items: "r", Text: "t", Rating: "s"})
+	spec, _ := Compile(&Settings{Items: "r", Text: "t", Rating: "s"})
 	for body, want := range map[string]uint8{
 		`{"r":[{"t":"x","s":"1"}]}`: 1, `{"r":[{"t":"x","s":4.6}]}`: 5, `{"r":[{"t":"x","s":"0"}]}`: 0,
 		`{"r":[{"t":"x","s":9}]}`: 0, `{"r":[{"t":"x","s":"five"}]}`: 0, `{"r":[{"t":"x"}]}`: 0,
@@ -232,7 +230,7 @@ func TestRating(t *testing.T) {
 }
 
 func TestAppStorePages(t *testing.T) {
-	spec, _ := Compile(&config.JSONSource{Preset: "appstore"})
+	spec, _ := Compile(&Settings{Preset: "appstore"})
 	full := `{"feed": {"entry": [{"id": {"label": "1"}}]}}`
 	cases := []struct{ u, body, want string }{
 		// A URL without page= is page 1.

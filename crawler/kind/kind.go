@@ -16,6 +16,30 @@ import (
 // page is reported with PageError and the walk goes on.
 type Func func(ctx context.Context, r *Run) error
 
+// funcs maps each registered kind's name to its Func. It is written only
+// by Register, from the kinds' init functions.
+var funcs = map[string]Func{}
+
+// Register makes a source kind known to the configuration loader and the
+// crawler: name is the value of a source's kind and the key of its
+// settings block, settings returns an empty block of the kind's settings
+// type (which owns its defaults and checks), and crawl walks a source of
+// the kind. A kind's package calls it from init; the crawler's kinds.go
+// imports the package. A second registration of a name panics.
+func Register(name string, settings func() config.KindSettings, crawl Func) {
+	if _, dup := funcs[name]; dup {
+		panic("kind: " + name + " registered twice")
+	}
+	config.RegisterKind(name, settings)
+	funcs[name] = crawl
+}
+
+// Lookup returns the Func of the kind registered as name.
+func Lookup(name string) (Func, bool) {
+	f, ok := funcs[name]
+	return f, ok
+}
+
 // ErrPageLimit is returned by Run.Page when the source's max_pages is
 // reached; kinds stop walking and return nil.
 var ErrPageLimit = errors.New("max_pages reached")
