@@ -59,6 +59,11 @@ func (s *Scorer) detect(text string, sc *scratch) route {
 	case latin == 0:
 		return route{lang: "und", rules: true}
 	}
+	if st.latin == 0 && st.stopEN > 0 && st.stopOther == 0 && st.hindi == 0 {
+		// Plain ASCII with English function words and no foreign ones is
+		// what the identifier would call English, without its cost.
+		return route{lang: "en", rules: true}
+	}
 	m := ms.LID
 	featurize(text, sc, &m.Cfg, -1, m.mask())
 	var z [maxClasses]float64
@@ -75,9 +80,9 @@ func (s *Scorer) detect(text string, sc *scratch) route {
 		// the identifier is sure ("worst update ever" has no evidence).
 		return s.routeTo("en")
 	}
-	if m.Classes[best] == "hi" && z[best] < minHindiProb {
+	if m.Classes[best] == "hi" && (z[best] < minHindiProb || st.hindi == 0) {
 		// Romanized Hindi tweets mix in English: a post is called Hindi
-		// only when the identifier is sure.
+		// only when the identifier is sure and it has a Hindi function word.
 		z[best] = 0
 		for c := range m.Classes {
 			if z[c] > z[best] {

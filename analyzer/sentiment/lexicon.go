@@ -26,6 +26,7 @@ const (
 	fAdjBooster                     // "pretty", "super": booster before a sentiment word
 	fLeast                          // "least"
 	fNo                             // "no"
+	fHindi                          // a function word of romanized Hindi
 )
 
 // entry is everything the scorer knows about one lower-case word.
@@ -142,6 +143,9 @@ func (lx *lexicon) addFunctionWords() {
 	}
 	for _, w := range strings.Fields(stopOther) {
 		lx.setFlag(w, fStopOther)
+	}
+	for _, w := range strings.Fields(stopHindi) {
+		lx.setFlag(w, fHindi)
 	}
 	for _, w := range strings.Fields(likeSubjects) {
 		lx.setFlag(w, fLikeSubject)

@@ -35,6 +35,7 @@ type textStats struct {
 	excl, quest                            int
 	capsWords, words                       int
 	stopEN, stopOther                      int
+	hindi                                  int // romanized Hindi function words
 }
 
 // scratch is per-call working memory, pooled so scoring does not allocate.

@@ -65,6 +65,9 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 		if e.flags&fStopOther != 0 {
 			sc.stats.stopOther++
 		}
+		if e.flags&fHindi != 0 {
+			sc.stats.hindi++
+		}
 	}
 	sc.toks = append(sc.toks, t)
 	sc.toks[len(sc.toks)-1].e = e
