@@ -387,7 +387,9 @@ func (e *Engine) evidence(ctx context.Context, sig Signal) ([]post.Post, []strin
 	if e.opts.Entities != nil && len(posts) > 0 {
 		texts := make([]string, len(posts))
 		for i, p := range posts {
-			texts[i] = p.Title + "\n" + p.Text
+			// A post's own words: a thread's title is not what a reply
+			// says.
+			texts[i] = p.Text
 		}
 		ents = e.opts.Entities(texts)
 	}

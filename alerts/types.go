@@ -46,6 +46,10 @@ type Signal struct {
 	Posts, Negative, Authors, NegativeAuthors, Sources int
 	// Reach is the window's total engagement.
 	Reach uint64
+	// SharedPosts counts the negative posts whose text other authors
+	// posted too, and SharedTexts the texts they share: each is a voice,
+	// but together they may be a campaign.
+	SharedPosts, SharedTexts int
 	// Rated and OneStar count the window's rated reviews and those with
 	// one star (0 for a topic without review sources).
 	Rated, OneStar int

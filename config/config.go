@@ -166,6 +166,9 @@ type Analyzer struct {
 	// (defaults 0.05 and -0.05).
 	PositiveCutoff float64 `yaml:"positive_cutoff"`
 	NegativeCutoff float64 `yaml:"negative_cutoff"`
+	// RepostWindow is how close in time the same author's posts with the
+	// same text must be to count as one post (default 24h).
+	RepostWindow Duration `yaml:"repost_window"`
 }
 
 // Serve configures `backlash serve`.
@@ -355,6 +358,9 @@ func (c *Config) setDefaults(v *validator) {
 	if c.Analyzer.NegativeCutoff == 0 {
 		c.Analyzer.NegativeCutoff = -0.05
 	}
+	if c.Analyzer.RepostWindow == 0 {
+		c.Analyzer.RepostWindow = Duration(24 * time.Hour)
+	}
 	if c.Serve.Listen == "" {
 		c.Serve.Listen = "127.0.0.1:8080"
 	}
@@ -397,6 +403,9 @@ func (c *Config) validate(v *validator) {
 	}
 	if !identRe.MatchString(c.ClickHouse.Database) {
 		v.errorf(path{"clickhouse", "database"}, "database %q must be letters, digits, _ . or -", c.ClickHouse.Database)
+	}
+	if c.Analyzer.RepostWindow < 0 {
+		v.errorf(path{"analyzer", "repost_window"}, "repost_window must not be negative")
 	}
 	if c.Crawler.RenderTabs < 0 {
 		v.errorf(path{"crawler", "render_tabs"}, "render_tabs must be at least 1")

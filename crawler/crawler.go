@@ -215,6 +215,10 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 			return stats, fmt.Errorf("crawl %s: url %q must be an absolute http(s) URL", src.Name, u)
 		}
 	}
+	ident, err := newIdentity(src.Identity)
+	if err != nil {
+		return stats, fmt.Errorf("crawl %s: %w", src.Name, err)
+	}
 	f, err := fetch.New(ctx, src, fetch.Config{
 		UserAgent:    c.opts.UserAgent,
 		Timeout:      c.opts.Timeout,
@@ -264,6 +268,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 			}
 			seen[p.ID] = true
 			p.Source = src.Name
+			ident.apply(&p)
 			if err := emit(p); err != nil {
 				return true, err
 			}

@@ -80,7 +80,9 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 	var posts []post.Post
 	add := func(topic, source string, at time.Time, label string, compound float64, reach uint32, text string, terms ...string) {
 		id := fmt.Sprintf("%s-%d", source, len(posts))
-		p := post.Post{Source: source, ID: id, URL: "https://" + source + ".example/p/" + id, Author: "user" + id[len(id)-1:],
+		// Every post has its own author: the same author's same text within
+		// a day would be a repost, counted once.
+		p := post.Post{Source: source, ID: id, URL: "https://" + source + ".example/p/" + id, Author: "user-" + id,
 			Text: text, Published: at, Fetched: now, Likes: reach, Topics: []string{topic},
 			Sentiment: &post.Sentiment{Compound: compound, Label: label, Terms: terms}, Language: "en",
 			Entities: []string{"Acme Pay"}}

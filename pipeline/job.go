@@ -419,6 +419,8 @@ func Signals(as []analyzer.Assessment) []alerts.Signal {
 			Sources:         int(a.Stats.Sources),
 			Reach:           a.Stats.Reach,
 			ColdStart:       a.ColdStart,
+			SharedPosts:     int(a.Stats.SharedPosts),
+			SharedTexts:     int(a.Stats.SharedTexts),
 		}
 	}
 	return out
@@ -432,7 +434,7 @@ func RiskRows(as []analyzer.Assessment) []store.RiskRow {
 			Anomaly: a.Risk.Anomaly, Share: a.Risk.Share, Reach: a.Risk.Reach, Spread: a.Risk.Spread,
 			Velocity: a.Risk.Velocity, OneStar: a.Risk.OneStar, Observed: a.Observed, Expected: a.Expected, Deviation: a.Peak.Deviation,
 			Posts: a.Stats.Posts, Negative: a.Stats.Negative, Authors: a.Stats.Authors, Sources: a.Stats.Sources,
-			ColdStart: a.ColdStart}
+			ColdStart: a.ColdStart, SharedPosts: a.Stats.SharedPosts, SharedTexts: a.Stats.SharedTexts}
 	}
 	return out
 }
