@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/backlash-monitor/backlash/store"
 )
 
 //go:embed web/templates/*.html web/static/*
@@ -28,6 +26,9 @@ type Options struct {
 	Topics []string
 	// Sources are the configured source names.
 	Sources []string
+	// Feeds maps each topic to the sources feeding it, so a topic whose
+	// sources are all broken is shown as blind.
+	Feeds map[string][]string
 	// Token, when set, is a bearer token every request must carry
 	// ("Authorization: Bearer <token>"); a browser can give it as the
 	// password of the login prompt, with any user name.
@@ -54,7 +55,7 @@ var ErrExposed = errors.New("dashboards: refusing to serve beyond loopback witho
 
 // New returns the dashboard's handler: the pages, their assets and the
 // JSON API, read-only, behind the configured authentication.
-func New(st *store.Store, o Options) (http.Handler, error) {
+func New(st Reader, o Options) (http.Handler, error) {
 	if st == nil {
 		return nil, errors.New("dashboards: no store")
 	}
