@@ -134,7 +134,9 @@ func TestSourceIncidentAgain(t *testing.T) {
 // fakeHealth serves fixed verdicts.
 type fakeHealth map[string]health.Verdict
 
-func (f fakeHealth) LatestSourceHealth(context.Context) (map[string]health.Verdict, error) { return f, nil }
+func (f fakeHealth) LatestSourceHealth(context.Context) (map[string]health.Verdict, error) {
+	return f, nil
+}
 
 // TestDigestStartsWithSourceHealth: the digest's first line counts the
 // healthy sources or names the broken ones.
