@@ -8,7 +8,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/incident"
+	"github.com/backlash-monitor/backlash/outbox"
 )
 
 // Flush delivers the notifications earlier runs left in the outbox. Call it
@@ -57,9 +58,9 @@ func (e *Engine) deliver(ctx context.Context, rep *Report) error {
 			continue
 		}
 		if m == nil { // nothing to do: an update of a message that was never posted
-			it.Status, it.Updated = store.OutboxSent, e.now()
+			it.Status, it.Updated = outbox.Sent, e.now()
 			it.LastError = "skipped: the thread's first message has no ts to update"
-			if err := e.st.PutOutbox(ctx, []store.OutboxItem{it}); err != nil {
+			if err := e.st.PutOutbox(ctx, []outbox.Item{it}); err != nil {
 				return fmt.Errorf("alerts: mark %s: %w", it.Key, err)
 			}
 			known[it.Key] = it
@@ -70,26 +71,26 @@ func (e *Engine) deliver(ctx context.Context, rep *Report) error {
 		it.Updated = e.now()
 		switch {
 		case nerr == nil:
-			it.Status, it.SentChannel, it.SentTS, it.LastError = store.OutboxSent, m.SentChannel, m.SentTS, ""
+			it.Status, it.SentChannel, it.SentTS, it.LastError = outbox.Sent, m.SentChannel, m.SentTS, ""
 		case retry:
 			it.LastError = nerr.Error()
 		default:
-			it.Status, it.LastError = store.OutboxFailed, nerr.Error()
+			it.Status, it.LastError = outbox.Failed, nerr.Error()
 		}
-		if err := e.st.PutOutbox(ctx, []store.OutboxItem{it}); err != nil {
+		if err := e.st.PutOutbox(ctx, []outbox.Item{it}); err != nil {
 			return fmt.Errorf("alerts: mark %s %s: %w", it.Key, it.Status, err)
 		}
 		known[it.Key] = it
 		switch it.Status {
-		case store.OutboxSent:
+		case outbox.Sent:
 			rep.Sent = append(rep.Sent, it.Key)
 			e.log.Info("alert sent", "key", it.Key, "topic", it.Topic, "channel", it.SentChannel, "ts", it.SentTS)
 			if it.AlertState != "" {
-				if err := e.st.RecordAlerts(ctx, []store.AlertRow{alertRow(it, it.AlertState, it.Created)}); err != nil {
+				if err := e.st.RecordAlerts(ctx, []incident.AlertRow{alertRow(it, it.AlertState, it.Created)}); err != nil {
 					return fmt.Errorf("alerts: record alert %s: %w", it.Key, err)
 				}
 			}
-		case store.OutboxFailed:
+		case outbox.Failed:
 			rep.Failed = append(rep.Failed, it.Key)
 			e.log.Error("alert refused", "key", it.Key, "topic", it.Topic, "err", nerr)
 		default:
@@ -105,7 +106,7 @@ func (e *Engine) deliver(ctx context.Context, rep *Report) error {
 // message turns an outbox item into a message. It returns ok=false while
 // the item must wait for its thread's first message, and a nil message when
 // there is nothing to send.
-func (e *Engine) message(it store.OutboxItem, known map[string]store.OutboxItem) (*notify.Message, bool) {
+func (e *Engine) message(it outbox.Item, known map[string]outbox.Item) (*notify.Message, bool) {
 	// An earlier attempt that failed may still have been delivered; a
 	// receiver that can look for it does so before posting again.
 	m := &notify.Message{Key: it.Key, Kind: it.Kind, Mode: it.Mode, Channel: it.Channel, Text: it.Text,
@@ -122,10 +123,10 @@ func (e *Engine) message(it store.OutboxItem, known map[string]store.OutboxItem)
 		return m, true
 	}
 	parent, ok := known[it.ParentKey]
-	if ok && parent.Status == store.OutboxPending {
+	if ok && parent.Status == outbox.Pending {
 		return nil, false
 	}
-	sent := ok && parent.Status == store.OutboxSent && parent.SentTS != ""
+	sent := ok && parent.Status == outbox.Sent && parent.SentTS != ""
 	if it.Mode == notify.ModeUpdate {
 		if !sent {
 			return nil, true

@@ -10,7 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/outbox"
 )
 
 // Digest sends the day's digest to the digest channel: each topic's volume,
@@ -33,10 +33,10 @@ func (e *Engine) Digest(ctx context.Context, sigs []Signal, day time.Time) error
 		}
 		blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
 		now := e.now()
-		it := store.OutboxItem{Key: key, Kind: KindDigest, Mode: notify.ModePost, Channel: e.cfg.DigestChannel(),
-			Text: r.text, Blocks: string(blocks), Status: store.OutboxPending, Created: now, Updated: now,
+		it := outbox.Item{Key: key, Kind: KindDigest, Mode: notify.ModePost, Channel: e.cfg.DigestChannel(),
+			Text: r.text, Blocks: string(blocks), Status: outbox.Pending, Created: now, Updated: now,
 			WindowStart: day, WindowEnd: day.Add(24 * time.Hour), Summary: "daily digest " + day.Format("2006-01-02")}
-		if err := e.st.PutOutbox(ctx, []store.OutboxItem{it}); err != nil {
+		if err := e.st.PutOutbox(ctx, []outbox.Item{it}); err != nil {
 			return fmt.Errorf("alerts: queue digest: %w", err)
 		}
 	}

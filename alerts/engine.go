@@ -12,8 +12,10 @@ import (
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/incident"
+	"github.com/backlash-monitor/backlash/outbox"
 	"github.com/backlash-monitor/backlash/post"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/silence"
 )
 
 // Incident states.
@@ -63,17 +65,17 @@ func (e *Engine) pipeline() Notifier {
 
 // state is what an evaluation starts from.
 type state struct {
-	incidents  map[string]store.Incident
-	conditions map[string]store.Condition
-	silences   []store.Silence
-	parents    map[string]store.OutboxItem
+	incidents  map[string]incident.Incident
+	conditions map[string]incident.Condition
+	silences   []silence.Silence
+	parents    map[string]outbox.Item
 }
 
 func condKey(topic, rule, sev string) string { return topic + "\x00" + rule + "\x00" + sev }
 
 func (e *Engine) load(ctx context.Context) (*state, error) {
-	s := &state{incidents: map[string]store.Incident{}, conditions: map[string]store.Condition{},
-		parents: map[string]store.OutboxItem{}}
+	s := &state{incidents: map[string]incident.Incident{}, conditions: map[string]incident.Condition{},
+		parents: map[string]outbox.Item{}}
 	if e.st == nil {
 		return s, nil
 	}
@@ -127,10 +129,10 @@ type candidate struct {
 // plan is what an evaluation decided: state to save and messages to queue.
 type plan struct {
 	events     []Event
-	items      []store.OutboxItem
-	incidents  []store.Incident
-	conditions []store.Condition
-	silenced   []store.AlertRow
+	items      []outbox.Item
+	incidents  []incident.Incident
+	conditions []incident.Condition
+	silenced   []incident.AlertRow
 }
 
 // metric returns the value a rule watches.
@@ -255,7 +257,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 			inc.State, inc.Resolved = stateOpen, time.Time{}
 			kinds = append(kinds, KindReopen)
 		} else {
-			inc = store.Incident{ID: sig.Topic + "-" + now.Format("20060102T150405Z"), Topic: sig.Topic,
+			inc = incident.Incident{ID: sig.Topic + "-" + now.Format("20060102T150405Z"), Topic: sig.Topic,
 				State: stateOpen, Opened: now}
 			hasPrev = false
 			kinds = append(kinds, KindOpen)
@@ -333,8 +335,8 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 	}
 	if muted {
 		for i := range p.items {
-			if p.items[i].IncidentID == inc.ID && p.items[i].Status == store.OutboxPending {
-				p.items[i].Status = store.OutboxSilenced
+			if p.items[i].IncidentID == inc.ID && p.items[i].Status == outbox.Pending {
+				p.items[i].Status = outbox.Silenced
 			}
 		}
 	}
@@ -355,7 +357,7 @@ func needsEvidence(kinds []string) bool {
 
 // threadChannel is the channel of the incident's thread: where its first
 // message went.
-func (e *Engine) threadChannel(st *state, inc store.Incident, openSev string) string {
+func (e *Engine) threadChannel(st *state, inc incident.Incident, openSev string) string {
 	if it, ok := st.parents[openKey(inc.ID)]; ok {
 		return it.Channel
 	}
@@ -383,14 +385,14 @@ func (e *Engine) evidence(ctx context.Context, sig Signal) ([]post.Post, []strin
 }
 
 // item renders a view into an outbox item.
-func (e *Engine) item(st *state, v view) store.OutboxItem {
+func (e *Engine) item(st *state, v view) outbox.Item {
 	r := renderIncident(v)
 	blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
-	it := store.OutboxItem{Key: itemKey(v.inc.ID, v.kind, v.inc.Seq), IncidentID: v.inc.ID, Kind: v.kind, Seq: v.inc.Seq,
+	it := outbox.Item{Key: itemKey(v.inc.ID, v.kind, v.inc.Seq), IncidentID: v.inc.ID, Kind: v.kind, Seq: v.inc.Seq,
 		Topic: v.inc.Topic, Rule: v.inc.Rule, Severity: v.inc.Severity, AlertState: alertStates[v.kind],
 		Mode: notify.ModePost, Text: r.text, Blocks: string(blocks), Value: v.inc.Value, Threshold: v.inc.Threshold,
 		Observed: v.sig.Observed, Expected: v.sig.Expected, WindowStart: v.sig.At.Add(-v.sig.Window), WindowEnd: v.sig.At,
-		Summary: summary(v), Status: store.OutboxPending, Created: v.now, Updated: v.now}
+		Summary: summary(v), Status: outbox.Pending, Created: v.now, Updated: v.now}
 	thread := e.threadChannel(st, v.inc, v.inc.Severity)
 	switch v.kind {
 	case KindOpen:
@@ -413,8 +415,8 @@ func summary(v view) string {
 		formatValue(v.rule, v.inc.Threshold), int(v.sig.Observed), v.sig.Expected)
 }
 
-func alertRow(it store.OutboxItem, state string, at time.Time) store.AlertRow {
-	return store.AlertRow{AlertID: it.Key, IncidentID: it.IncidentID, Rule: it.Rule, Topic: it.Topic,
+func alertRow(it outbox.Item, state string, at time.Time) incident.AlertRow {
+	return incident.AlertRow{AlertID: it.Key, IncidentID: it.IncidentID, Rule: it.Rule, Topic: it.Topic,
 		Severity: it.Severity, State: state, At: at, WindowStart: it.WindowStart, WindowEnd: it.WindowEnd,
 		Value: it.Value, Threshold: it.Threshold, Observed: it.Observed, Expected: it.Expected, Summary: it.Summary,
 		Channel: it.SentChannel, MessageTS: it.SentTS}
@@ -459,7 +461,7 @@ func (e *Engine) Evaluate(ctx context.Context, sigs []Signal) (Report, error) {
 
 // enqueue writes items to the outbox, skipping keys already there so a
 // re-run after a crash never queues a message twice.
-func (e *Engine) enqueue(ctx context.Context, items []store.OutboxItem) error {
+func (e *Engine) enqueue(ctx context.Context, items []outbox.Item) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -471,7 +473,7 @@ func (e *Engine) enqueue(ctx context.Context, items []store.OutboxItem) error {
 	if err != nil {
 		return fmt.Errorf("alerts: check outbox: %w", err)
 	}
-	var fresh []store.OutboxItem
+	var fresh []outbox.Item
 	for _, it := range items {
 		if _, dup := have[it.Key]; dup {
 			e.log.Info("alert already queued", "key", it.Key)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/backlash-monitor/backlash/alerts"
 	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/store"
 )
 
 var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -80,7 +79,7 @@ func lifecycle(t *testing.T, restart bool) {
 	if copies != 1 {
 		t.Errorf("%d messages in #leadership, want 1", copies)
 	}
-	rows, err := r.st.(*store.Store).Alerts(context.Background(), "checkout", t0.Add(-time.Hour), t0.Add(24*time.Hour))
+	rows, err := r.st.Alerts(context.Background(), "checkout", t0.Add(-time.Hour), t0.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +166,7 @@ func TestSlackOutageDelaysButNeitherLosesNorRepeats(t *testing.T) {
 	if err != nil || len(pending) != 0 {
 		t.Fatalf("outbox still holds %d items (%v)", len(pending), err)
 	}
-	rows, err := r.st.(*store.Store).Alerts(context.Background(), "checkout", t0, t0.Add(time.Hour))
+	rows, err := r.st.Alerts(context.Background(), "checkout", t0, t0.Add(time.Hour))
 	if err != nil || len(rows) != 1 || !rows[0].At.Equal(t0) {
 		t.Fatalf("alerts rows %+v (%v), want one firing at %s", rows, err, t0)
 	}
@@ -220,7 +219,7 @@ func TestSilencedIncidentIsRecordedNotSent(t *testing.T) {
 	if n := len(r.slack.Messages()); n != 0 {
 		t.Fatalf("%d messages sent while silenced", n)
 	}
-	rows, err := r.st.(*store.Store).Alerts(ctx, "checkout", now.Add(-time.Hour), now.Add(time.Hour))
+	rows, err := r.st.Alerts(ctx, "checkout", now.Add(-time.Hour), now.Add(time.Hour))
 	if err != nil || len(rows) != 1 || rows[0].State != "silenced" {
 		t.Fatalf("alerts rows %+v (%v), want one silenced", rows, err)
 	}
@@ -286,7 +285,7 @@ func TestConsoleOnlyPrintsTheThread(t *testing.T) {
 			t.Errorf("console output lacks %q:\n%s", w, text)
 		}
 	}
-	rows, err := r.st.(*store.Store).Alerts(context.Background(), "checkout", t0, t0.Add(time.Hour))
+	rows, err := r.st.Alerts(context.Background(), "checkout", t0, t0.Add(time.Hour))
 	if err != nil || len(rows) != 2 || rows[0].Channel != "console" {
 		t.Fatalf("alerts rows %+v (%v)", rows, err)
 	}

@@ -11,14 +11,12 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/alerts/alertstest"
 	"github.com/backlash-monitor/backlash/alerts/notify"
 	"github.com/backlash-monitor/backlash/alerts/slackserver"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/post"
-	"github.com/backlash-monitor/backlash/store/chtest"
 )
-
-func TestMain(m *testing.M) { chtest.Main(m) }
 
 // fakeClock is a clock that moves only when told to, or when a retry sleeps.
 type fakeClock struct {
@@ -127,14 +125,14 @@ func loadAlerts(t *testing.T, yml string) config.Alerts {
 	return cfg.Alerts
 }
 
-// rig is a Slack stand-in, a store and a clock, from which engines are made
+// rig is a Slack stand-in, an in-memory store and a clock, from which engines are made
 // as each run of the CLI would make them.
 type rig struct {
 	t     *testing.T
 	clock *fakeClock
 	slack *slackserver.Server
 	cfg   config.Alerts
-	st    alerts.IncidentStore
+	st    *alertstest.Store
 	ev    alerts.Evidence
 }
 
@@ -144,7 +142,7 @@ func newRig(t *testing.T, start time.Time) *rig {
 	srv := slackserver.New(slackserver.Options{Token: testToken, Channels: []string{"#comms", "#leadership"}, Now: clock.Now})
 	t.Cleanup(srv.Close)
 	t.Setenv("BACKLASH_TEST_SLACK_TOKEN", testToken)
-	return &rig{t: t, clock: clock, slack: srv, cfg: loadAlerts(t, alertsYAML(srv.URL)), st: chtest.Store(t),
+	return &rig{t: t, clock: clock, slack: srv, cfg: loadAlerts(t, alertsYAML(srv.URL)), st: alertstest.New(),
 		ev: fakeEvidence{posts: samplePosts(start)}}
 }
 

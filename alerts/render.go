@@ -10,14 +10,14 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/post"
-	"github.com/backlash-monitor/backlash/store"
 )
 
 // view is what a message about an incident shows.
 type view struct {
 	kind     string
-	inc      store.Incident
+	inc      incident.Incident
 	sig      Signal
 	rule     *config.Rule
 	prevSev  string

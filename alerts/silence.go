@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/silence"
 )
 
 // Silence mutes a topic's notifications ("*" for every topic) from now for
@@ -32,7 +32,7 @@ func SilenceFrom(ctx context.Context, st SilenceStore, topic string, start time.
 		return "", fmt.Errorf("alerts: silence id: %w", err)
 	}
 	now := start.UTC().Truncate(time.Second)
-	sl := store.Silence{ID: "sil-" + hex.EncodeToString(b[:]), Topic: topic, Reason: reason, CreatedBy: by,
+	sl := silence.Silence{ID: "sil-" + hex.EncodeToString(b[:]), Topic: topic, Reason: reason, CreatedBy: by,
 		Starts: now, Ends: now.Add(dur), Created: now}
 	if err := st.SaveSilence(ctx, sl); err != nil {
 		return "", fmt.Errorf("alerts: silence %s: %w", topic, err)
@@ -42,7 +42,7 @@ func SilenceFrom(ctx context.Context, st SilenceStore, topic string, start time.
 
 // ListSilences returns the silences that have not ended, newest first;
 // with all, every silence ever made.
-func ListSilences(ctx context.Context, st SilenceStore, all bool) ([]store.Silence, error) {
+func ListSilences(ctx context.Context, st SilenceStore, all bool) ([]silence.Silence, error) {
 	sls, err := st.Silences(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: list silences: %w", err)
@@ -51,7 +51,7 @@ func ListSilences(ctx context.Context, st SilenceStore, all bool) ([]store.Silen
 		return sls, nil
 	}
 	now := time.Now()
-	var out []store.Silence
+	var out []silence.Silence
 	for _, s := range sls {
 		if !s.Expired && now.Before(s.Ends) {
 			out = append(out, s)

@@ -6,8 +6,10 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
+	"github.com/backlash-monitor/backlash/incident"
+	"github.com/backlash-monitor/backlash/outbox"
 	"github.com/backlash-monitor/backlash/post"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/silence"
 )
 
 // Signal is the analyzer's verdict on one topic at one evaluation.
@@ -58,23 +60,25 @@ type Evidence interface {
 }
 
 // IncidentStore keeps incidents, rule conditions, the outbox, silences and
-// the alerts table. *store.Store satisfies it.
+// the alerts table. *store.Store satisfies it, and alertstest.Store in
+// memory.
 type IncidentStore interface {
 	SilenceStore
-	LatestIncidents(ctx context.Context) ([]store.Incident, error)
-	SaveIncidents(ctx context.Context, incs []store.Incident) error
-	Conditions(ctx context.Context) ([]store.Condition, error)
-	SaveConditions(ctx context.Context, cs []store.Condition) error
-	PutOutbox(ctx context.Context, items []store.OutboxItem) error
-	OutboxItems(ctx context.Context, keys []string) (map[string]store.OutboxItem, error)
-	PendingOutbox(ctx context.Context) ([]store.OutboxItem, error)
-	RecordAlerts(ctx context.Context, rows []store.AlertRow) error
+	LatestIncidents(ctx context.Context) ([]incident.Incident, error)
+	SaveIncidents(ctx context.Context, incs []incident.Incident) error
+	Conditions(ctx context.Context) ([]incident.Condition, error)
+	SaveConditions(ctx context.Context, cs []incident.Condition) error
+	PutOutbox(ctx context.Context, items []outbox.Item) error
+	OutboxItems(ctx context.Context, keys []string) (map[string]outbox.Item, error)
+	PendingOutbox(ctx context.Context) ([]outbox.Item, error)
+	RecordAlerts(ctx context.Context, rows []incident.AlertRow) error
 }
 
-// SilenceStore keeps silences. *store.Store satisfies it.
+// SilenceStore keeps silences. *store.Store and alertstest.Store satisfy
+// it.
 type SilenceStore interface {
-	SaveSilence(ctx context.Context, s store.Silence) error
-	Silences(ctx context.Context) ([]store.Silence, error)
+	SaveSilence(ctx context.Context, s silence.Silence) error
+	Silences(ctx context.Context) ([]silence.Silence, error)
 }
 
 // Notifier delivers a message; see package notify.

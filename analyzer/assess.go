@@ -9,14 +9,14 @@ import (
 
 	"github.com/backlash-monitor/backlash/analyzer/detect"
 	"github.com/backlash-monitor/backlash/analyzer/risk"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/series"
 )
 
 // SeriesReader reads a topic's rollups and window statistics; *store.Store
 // is one.
 type SeriesReader interface {
-	Series(ctx context.Context, topic, source string, from, to time.Time) ([]store.Bucket, error)
-	Window(ctx context.Context, topic string, from, to time.Time) (store.WindowStats, error)
+	Series(ctx context.Context, topic, source string, from, to time.Time) ([]series.Bucket, error)
+	Window(ctx context.Context, topic string, from, to time.Time) (series.WindowStats, error)
 }
 
 // RatingReader counts a topic's rated reviews and one-star reviews in a
@@ -53,7 +53,7 @@ func (o AssessOptions) withDefaults() AssessOptions {
 	}
 	if o.Detector == nil {
 		c := detect.DefaultConfig()
-		c.Interval = store.BucketSize
+		c.Interval = series.BucketSize
 		o.Detector = &c
 	}
 	if o.Weights == nil {
@@ -82,7 +82,7 @@ type Assessment struct {
 	// Risk is the brand-risk score and its components.
 	Risk risk.Score
 	// Stats counts the window's posts, authors and sources.
-	Stats store.WindowStats
+	Stats series.WindowStats
 	// BaselineShare is the negative share of posts before the window.
 	BaselineShare float64
 	// BaselineRated and BaselineOneStar count the rated and one-star
@@ -126,7 +126,7 @@ func Assess(ctx context.Context, r SeriesReader, topic string, at time.Time, o A
 
 // started returns the index of the first non-empty bucket, so a new topic's
 // empty past does not count as calm history.
-func started(buckets []store.Bucket) int {
+func started(buckets []series.Bucket) int {
 	for i, b := range buckets {
 		if b.Posts > 0 {
 			return i
@@ -135,7 +135,7 @@ func started(buckets []store.Bucket) int {
 	return len(buckets)
 }
 
-func assessBuckets(a Assessment, buckets []store.Bucket, o AssessOptions) Assessment {
+func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Assessment {
 	d := detect.New(*o.Detector)
 	windowStart := a.At.Add(-o.Window)
 	var basePosts, baseNeg, baseNegReach, windowNegReach float64

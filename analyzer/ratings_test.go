@@ -5,22 +5,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/series"
 )
 
 // ratingReader is an in-memory SeriesReader and RatingReader.
 type ratingReader struct {
-	stats        store.WindowStats
+	stats        series.WindowStats
 	rated, ones  uint64
 	from, to     time.Time
 	ratingsCalls int
 }
 
-func (r *ratingReader) Series(context.Context, string, string, time.Time, time.Time) ([]store.Bucket, error) {
+func (r *ratingReader) Series(context.Context, string, string, time.Time, time.Time) ([]series.Bucket, error) {
 	return nil, nil
 }
 
-func (r *ratingReader) Window(context.Context, string, time.Time, time.Time) (store.WindowStats, error) {
+func (r *ratingReader) Window(context.Context, string, time.Time, time.Time) (series.WindowStats, error) {
 	return r.stats, nil
 }
 
@@ -35,7 +35,7 @@ func (r *ratingReader) Ratings(_ context.Context, _ string, from, to time.Time) 
 // topic without rated reviews never asks for it.
 func TestAssessOneStar(t *testing.T) {
 	at := time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
-	stats := store.WindowStats{Posts: 60, Negative: 30, Authors: 55, Sources: 2,
+	stats := series.WindowStats{Posts: 60, Negative: 30, Authors: 55, Sources: 2,
 		NegativeAuthors: 28, NegativeSources: 2, NegativeThreads: 2}
 	plain := &ratingReader{stats: stats}
 	a, err := Assess(context.Background(), plain, "sync", at, AssessOptions{})

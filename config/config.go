@@ -127,6 +127,16 @@ type Crawler struct {
 	// so a run ends before the next cron run begins; what was collected is
 	// still assessed and alerted.
 	RunDeadline Duration `yaml:"run_deadline"`
+	// Chromium is the headless browser that renders sources with render:
+	// true (default /usr/bin/chromium, else chromium, chromium-browser or
+	// google-chrome on $PATH).
+	Chromium string `yaml:"chromium"`
+	// RenderTabs is how many pages the browser renders at once, across
+	// all sources (default 2).
+	RenderTabs int `yaml:"render_tabs"`
+	// RenderMemoryMB is the browser's memory past which it is restarted
+	// once its open tabs finish (default 400).
+	RenderMemoryMB int `yaml:"render_memory_mb"`
 }
 
 // UserAgentHeader is the User-Agent the crawler sends: UserAgent, with
@@ -366,6 +376,12 @@ func (c *Config) setDefaults(v *validator) {
 	if cr.RunDeadline == 0 {
 		cr.RunDeadline = Duration(10 * time.Minute)
 	}
+	if cr.RenderTabs == 0 {
+		cr.RenderTabs = 2
+	}
+	if cr.RenderMemoryMB == 0 {
+		cr.RenderMemoryMB = 400
+	}
 	if c.Analyzer.PositiveCutoff == 0 {
 		c.Analyzer.PositiveCutoff = 0.05
 	}
@@ -413,6 +429,12 @@ func (c *Config) validate(v *validator) {
 	}
 	if !identRe.MatchString(c.ClickHouse.Database) {
 		v.errorf(path{"clickhouse", "database"}, "database %q must be letters, digits, _ . or -", c.ClickHouse.Database)
+	}
+	if c.Crawler.RenderTabs < 0 {
+		v.errorf(path{"crawler", "render_tabs"}, "render_tabs must be at least 1")
+	}
+	if c.Crawler.RenderMemoryMB < 0 {
+		v.errorf(path{"crawler", "render_memory_mb"}, "render_memory_mb must be positive")
 	}
 	if c.Analyzer.NegativeCutoff >= c.Analyzer.PositiveCutoff {
 		v.errorf(path{"analyzer", "negative_cutoff"}, "negative_cutoff must be below positive_cutoff")

@@ -11,7 +11,7 @@ import (
 )
 
 func TestKindsRegistered(t *testing.T) {
-	if got := strings.Join(config.Kinds(), " "); got != "feed html json" {
+	if got := strings.Join(config.Kinds(), " "); got != "discourse feed html json telegram" {
 		t.Fatalf("Kinds() = %q", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/kind"
+	"github.com/backlash-monitor/backlash/crawler/render"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -42,6 +43,13 @@ type Options struct {
 	// Progress, when set (a terminal), gets a live progress line per
 	// source; leave it nil for logs and cron.
 	Progress io.Writer
+	// Render configures the headless browser of sources with render: true
+	// (its Timeout, MaxBytes and Logger default to the crawler's). The
+	// browser starts on the first such page; Close stops it.
+	Render render.Options
+	// Browser, when set, is used instead of a browser of the crawler's own,
+	// and Close leaves it running (to share one between crawlers).
+	Browser *render.Browser
 
 	// allowAddrs are exact dial addresses allowed despite the private
 	// address guard; only tests set it.
@@ -51,7 +59,9 @@ type Options struct {
 // Crawler crawls sources. It is safe to call Crawl from several
 // goroutines, each for its own source.
 type Crawler struct {
-	opts Options
+	opts    Options
+	browser *render.Browser
+	owned   bool // browser is the crawler's own, stopped by Close
 }
 
 // New returns a Crawler with opts, defaults filled in.
@@ -74,7 +84,29 @@ func New(opts Options) *Crawler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Crawler{opts: opts}
+	c := &Crawler{opts: opts, browser: opts.Browser}
+	if c.browser == nil {
+		ro := opts.Render
+		if ro.Timeout <= 0 {
+			ro.Timeout = opts.Timeout
+		}
+		if ro.MaxBytes <= 0 {
+			ro.MaxBytes = opts.MaxBodyBytes
+		}
+		if ro.Logger == nil {
+			ro.Logger = opts.Logger
+		}
+		c.browser, c.owned = render.New(ro), true
+	}
+	return c
+}
+
+// Close stops the crawler's headless browser, if one was started.
+func (c *Crawler) Close() error {
+	if c.owned {
+		return c.browser.Close()
+	}
+	return nil
 }
 
 // State is what the store remembers per source between runs.
@@ -150,6 +182,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 	run := &kind.Run{
 		Source:  src,
 		Fetcher: f,
+		Browser: c.browser,
 		Cutoff:  cutoff,
 		Cursor:  st.Cursor,
 		Now:     c.opts.Now,

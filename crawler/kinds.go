@@ -5,7 +5,9 @@ package crawler
 // (kind.Register); adding a kind means adding its folder and one import
 // line here.
 import (
+	_ "github.com/backlash-monitor/backlash/crawler/discourse"
 	_ "github.com/backlash-monitor/backlash/crawler/feed"
 	_ "github.com/backlash-monitor/backlash/crawler/html"
 	_ "github.com/backlash-monitor/backlash/crawler/jsonapi"
+	_ "github.com/backlash-monitor/backlash/crawler/telegram"
 )

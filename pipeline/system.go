@@ -15,6 +15,7 @@ import (
 	"github.com/backlash-monitor/backlash/analyzer/sentiment"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler"
+	"github.com/backlash-monitor/backlash/crawler/render"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
@@ -133,8 +134,11 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 	return sys, nil
 }
 
-// Close closes the store.
+// Close stops the crawler's headless browser and closes the store.
 func (s *System) Close() error {
+	if s.Crawler != nil {
+		s.Crawler.Close()
+	}
 	if s.Store == nil {
 		return nil
 	}
@@ -170,7 +174,9 @@ func (u unavailable) RecordRuns(context.Context, []store.Run) error             
 func NewCrawler(cfg *config.Config, log *slog.Logger, progress io.Writer, now func() time.Time) *crawler.Crawler {
 	return crawler.New(crawler.Options{UserAgent: cfg.Crawler.UserAgentHeader(), Timeout: cfg.Crawler.Timeout.D(),
 		MaxBodyBytes: cfg.Crawler.MaxBodyBytes, Retries: cfg.Crawler.Retries, Logger: log,
-		Progress: progress, Now: now})
+		Progress: progress, Now: now,
+		Render: render.Options{Path: cfg.Crawler.Chromium, Tabs: cfg.Crawler.RenderTabs,
+			MaxMemory: int64(cfg.Crawler.RenderMemoryMB) << 20}})
 }
 
 // entityNames adapts the extractor to the alert engine: the names of the

@@ -9,6 +9,10 @@
 // batches with explicit column lists; every value is bound, never spliced
 // into SQL.
 //
+// The types it keeps belong to their own packages (post, incident,
+// outbox, silence, series); store maps them to tables and back, and keeps
+// their old names here as aliases.
+//
 // The store does not decide what to crawl or when to alert; it answers the
 // queries the other packages need and persists what they produce.
 package store

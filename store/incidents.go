@@ -4,41 +4,17 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/backlash-monitor/backlash/incident"
 )
 
-// Incident is one topic's alert episode, from the first rule that fired to
-// its resolution. Each change is stored as a new version.
-type Incident struct {
-	// ID identifies the incident; it is stable for the incident's life.
-	ID string
-	// Topic is the topic the incident is about.
-	Topic string
-	// Rule is the rule behind the incident's current severity.
-	Rule string
-	// Severity is the highest severity reached: watch, warn or page.
-	Severity string
-	// State is "open" or "resolved".
-	State string
-	// Opened is when the incident opened; it never changes.
-	Opened time.Time
-	// Updated is when the incident last changed.
-	Updated time.Time
-	// Resolved is when the incident resolved, zero while open.
-	Resolved time.Time
-	// LastNotified is when a message about the incident was last queued.
-	LastNotified time.Time
-	// ClearSince is since when no rule's threshold has held, zero while one
-	// does; the incident resolves when this lasts long enough.
-	ClearSince time.Time
-	// Value and Threshold are the firing rule's latest metric and threshold.
-	Value, Threshold float64
-	// PeakValue is the highest value seen during the incident.
-	PeakValue float64
-	// Risk is the topic's brand-risk score in the latest message.
-	Risk float64
-	// Seq counts the messages queued for the incident.
-	Seq uint32
-}
+// Incident, Condition and AlertRow are the alert engine's model, kept
+// here under their old names.
+type (
+	Incident  = incident.Incident
+	Condition = incident.Condition
+	AlertRow  = incident.AlertRow
+)
 
 const incidentColumns = `incident_id, topic, rule, severity, state, opened, updated, resolved, last_notified,
  clear_since, value, threshold, peak_value, risk, seq, version`
@@ -102,17 +78,6 @@ ORDER BY topic, opened`
 	return out, nil
 }
 
-// Condition records since when one rule's threshold at one severity has held
-// for a topic.
-type Condition struct {
-	// Topic, Rule and Severity identify the condition.
-	Topic, Rule, Severity string
-	// Since is when the threshold started to hold; zero when it does not.
-	Since time.Time
-	// Seen is when the condition was last evaluated.
-	Seen time.Time
-}
-
 // SaveConditions stores a new version of each condition.
 func (s *Store) SaveConditions(ctx context.Context, cs []Condition) error {
 	if len(cs) == 0 {
@@ -156,19 +121,6 @@ func (s *Store) Conditions(ctx context.Context) ([]Condition, error) {
 		return nil, fmt.Errorf("store: read alert conditions: %w", err)
 	}
 	return out, nil
-}
-
-// AlertRow is one notification sent, printed or silenced, as the dashboard
-// reads it from the alerts table.
-type AlertRow struct {
-	AlertID, IncidentID, Rule, Topic, Severity string
-	// State is firing, escalated, update, resolved or silenced.
-	State                      string
-	At, WindowStart, WindowEnd time.Time
-	Value, Threshold           float64
-	Observed, Expected         float64
-	Summary                    string
-	Channel, MessageTS         string
 }
 
 // RecordAlerts appends rows to the alerts table.

@@ -6,30 +6,17 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/series"
 )
 
-// Bucket is one 5-minute bucket of a topic's series.
-type Bucket struct {
-	// Start is the bucket's first second.
-	Start time.Time
-	// Posts, Scored, Negative and Positive count posts first seen in it.
-	Posts, Scored, Negative, Positive uint64
-	// SentimentSum adds up the compound scores of its scored posts.
-	SentimentSum float64
-	// Reach and NegativeReach add up likes, replies and shares.
-	Reach, NegativeReach uint64
-}
-
-// MeanSentiment is the average compound score of the bucket's scored posts.
-func (b Bucket) MeanSentiment() float64 {
-	if b.Scored == 0 {
-		return 0
-	}
-	return b.SentimentSum / float64(b.Scored)
-}
+// Bucket and WindowStats are package series' model of a topic's series.
+type (
+	Bucket      = series.Bucket
+	WindowStats = series.WindowStats
+)
 
 // BucketSize is the rollups' resolution.
-const BucketSize = 5 * time.Minute
+const BucketSize = series.BucketSize
 
 // Series returns a topic's 5-minute buckets in [from, to), oldest first,
 // with empty buckets filled in as zeros. An empty source means all sources.
@@ -70,22 +57,6 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 		out = append(out, b)
 	}
 	return out, nil
-}
-
-// WindowStats summarises a topic's posts in [from, to).
-type WindowStats struct {
-	// Posts and Negative count the window's posts and negative posts.
-	Posts, Negative uint64
-	// Authors and Sources count distinct authors and sources.
-	Authors, Sources uint64
-	// NegativeAuthors, NegativeSources and NegativeThreads count distinct
-	// authors, sources and threads among negative posts: the spread.
-	NegativeAuthors, NegativeSources, NegativeThreads uint64
-	// Reach and NegativeReach add up likes, replies and shares.
-	Reach, NegativeReach uint64
-	// Rated counts rated reviews (rating > 0) and OneStar those with one
-	// star.
-	Rated, OneStar uint64
 }
 
 // Window returns a topic's statistics over [from, to), counting distinct

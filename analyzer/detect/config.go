@@ -102,7 +102,12 @@ type Config struct {
 	// Transform is the variance-stabilising transform (TransformSqrt).
 	Transform Transform
 	// MinScale floors the noise scale, in transformed units (0.5, the
-	// Poisson floor for square-rooted counts). Set it for TransformNone.
+	// Poisson floor for square-rooted counts). With TransformSqrt or
+	// TransformLog it applies while every value seen is a non-negative
+	// integer (counts); a series with other values (levels, rates, shares)
+	// is floored at 1 % of its typical transformed level instead. With
+	// TransformNone it always applies: set it to the smallest meaningful
+	// change.
 	MinScale float64
 	// TwoSided also scores drops. By default only rises are anomalous.
 	TwoSided bool

@@ -57,6 +57,8 @@ const (
 	minPoints      = 12      // buckets needed before any score is given
 	maxSpans       = 4       // most smoothing spans a Detector keeps
 	maxFillBuckets = 1 << 16 // longest gap zero-filled, in buckets, whatever MaxGapFill says
+	relScaleFloor  = 1e-2    // noise floor of non-count series, relative to their level
+	tinyScale      = 1e-12   // absolute noise floor of non-count series
 )
 
 // Detector is a causal, streaming spike detector for one regular-interval
@@ -71,6 +73,7 @@ type Detector struct {
 	lastIdx  int64
 	n        int64 // buckets processed, gap-filled ones included
 	nonNeg   bool  // every observation so far was >= 0
+	counts   bool  // every observation so far was a non-negative integer
 
 	aLevel, aLevelCold, aScale, aSlow float64
 	nSpans                            int
@@ -116,7 +119,7 @@ type Detector struct {
 // New returns a Detector for cfg; zero fields take their defaults.
 func New(cfg Config) *Detector {
 	cfg = cfg.withDefaults()
-	d := &Detector{cfg: cfg, nonNeg: true}
+	d := &Detector{cfg: cfg, nonNeg: true, counts: true}
 	for k := range d.tails {
 		d.tails[k] = newTail()
 	}
@@ -365,12 +368,23 @@ func (d *Detector) baseline(ls int64) (exp, daily float64, ok bool) {
 	return s + d.level, daily, true
 }
 
+// minScale is the floor of the noise scale: Config.MinScale while the
+// series looks like counts (every value a non-negative integer), where it
+// is the Poisson floor; for other values, which can be of any magnitude,
+// a thousandth of the series' typical transformed level.
+func (d *Detector) minScale() float64 {
+	if d.counts || d.cfg.Transform == TransformNone {
+		return d.cfg.MinScale
+	}
+	return math.Max(relScaleFloor*math.Abs(d.slow), tinyScale)
+}
+
 func (d *Detector) sigma() float64 {
-	return math.Max(madToSigma*d.mad, d.cfg.MinScale)
+	return math.Max(madToSigma*d.mad, d.minScale())
 }
 
 func (d *Detector) spanSigma(k int) float64 {
-	return math.Max(madToSigma*d.smMad[k], d.cfg.MinScale*d.spanFactor[k])
+	return math.Max(madToSigma*d.smMad[k], d.minScale()*d.spanFactor[k])
 }
 
 func (d *Detector) widen() float64 {
@@ -421,6 +435,9 @@ func (d *Detector) peek(t time.Time, v float64) Point {
 func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 	if v < 0 {
 		d.nonNeg = false
+	}
+	if d.counts && (v < 0 || v != math.Trunc(v)) {
+		d.counts = false
 	}
 	y := d.transform(v)
 	ls := d.localSec(t)

@@ -342,3 +342,53 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSmallLevelsAreNotFlooredLikeCounts checks that a series of small
+// non-integer levels (a cost per click around 0.1) is judged on its own
+// noise, not on the Poisson floor meant for counts, under which a 30 %
+// jump would be invisible; and that the same series scaled to counts
+// keeps the floor.
+func TestSmallLevelsAreNotFlooredLikeCounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 1))
+	jump := at(10, 12, 0)
+	var s series
+	for tt := start; tt.Before(start.Add(12 * 24 * time.Hour)); tt = tt.Add(step) {
+		v := 0.1 * (1 + 0.2*math.Sin(2*math.Pi*float64(tt.Hour())/24)) * (1 + 0.02*rng.NormFloat64())
+		if !tt.Before(jump) {
+			v *= 1.3
+		}
+		s.times = append(s.times, tt)
+		s.values = append(s.values, v)
+	}
+	got := onsets(run(detect.DefaultConfig(), s))
+	fired, early := false, 0
+	for _, o := range got {
+		if o.Before(jump) {
+			early++
+		}
+		if !o.Before(jump) && o.Sub(jump) <= time.Hour {
+			fired = true
+		}
+	}
+	// One in ten thousand per bucket and scale, over three scales and
+	// 2,880 buckets, allows an onset or two in ten calm days.
+	if early > 2 {
+		t.Errorf("%d false onsets before the jump (onsets %v)", early, got)
+	}
+	if !fired {
+		t.Errorf("a 30%% jump of a small level did not fire within the hour (onsets %v)", got)
+	}
+	// The same shape as small counts (0 or 1 per bucket): the Poisson
+	// floor holds, so neither the calm days nor the jump's first hour,
+	// which the counting noise swamps, fire (the long span may later).
+	var c series
+	for i, v := range s.values {
+		c.times = append(c.times, s.times[i])
+		c.values = append(c.values, math.Round(v*5))
+	}
+	for _, p := range run(detect.DefaultConfig(), c) {
+		if p.Onset && p.Time.Before(jump.Add(time.Hour)) {
+			t.Errorf("count series: onset at %v", p.Time)
+		}
+	}
+}

@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/crawler/html"
+	"github.com/backlash-monitor/backlash/crawler/render"
 )
 
 func cmdConfig(ctx context.Context, e *env, args []string) error {
@@ -59,6 +62,7 @@ func writeSummary(e *env, cfg *config.Config) {
 			fmt.Fprintf(w, "  %-20s header %s from $%s%s\n", "", name, s.HeaderEnv[name], secretState(s.HeaderEnv[name]))
 		}
 	}
+	writeBrowser(w, cfg)
 	fmt.Fprintf(w, "alert rules (%d):\n", len(cfg.Alerts.Rules))
 	for _, r := range cfg.Alerts.Rules {
 		fmt.Fprintf(w, "  %-20s topic %s\n", r.Name, r.Topic)
@@ -76,4 +80,24 @@ func secretState(env config.SecretEnv) string {
 		return " (not set)"
 	}
 	return " (set)"
+}
+
+// writeBrowser says which browser renders the sources with render: true,
+// or that none is installed.
+func writeBrowser(w io.Writer, cfg *config.Config) {
+	var names []string
+	for i := range cfg.Sources {
+		if html.Renders(&cfg.Sources[i]) {
+			names = append(names, cfg.Sources[i].Name)
+		}
+	}
+	if len(names) == 0 {
+		return
+	}
+	path, err := render.LookPath(cfg.Crawler.Chromium)
+	if err != nil {
+		fmt.Fprintf(w, "chromium: NOT INSTALLED, so %s (render: true) cannot be crawled: %v\n", strings.Join(names, ", "), err)
+		return
+	}
+	fmt.Fprintf(w, "chromium: %s renders %s, %d tabs at once, restarted past %d MB\n", path, strings.Join(names, ", "), cfg.Crawler.RenderTabs, cfg.Crawler.RenderMemoryMB)
 }

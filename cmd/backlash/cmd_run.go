@@ -78,6 +78,7 @@ func cmdCrawl(ctx context.Context, e *env, args []string) error {
 			return usagef("--dry-run needs exactly one --source")
 		}
 		c := pipeline.NewCrawler(cfg, log, nil, nil)
+		defer c.Close()
 		return crawler.DryRun(ctx, c, &srcs[0], *n, e.stdout)
 	}
 	release, err := lock(cfg)

@@ -12,6 +12,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/backlash-monitor/backlash/crawler/kind"
+	"github.com/backlash-monitor/backlash/crawler/render"
 )
 
 // Accept is the Accept header sent for web pages.
@@ -106,23 +107,62 @@ type pageResult struct {
 
 // fetchPage fetches, parses and extracts one page.
 func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Time) pageResult {
-	page, err := r.Fetcher.Get(ctx, j.URL, Accept)
-	if err != nil {
-		return pageResult{job: j, err: err}
+	var (
+		body    []byte
+		pageURL *url.URL
+		refused []string
+	)
+	if spec.Render {
+		if r.Browser == nil {
+			return pageResult{job: j, err: errors.New("render: true needs the crawler's headless browser")}
+		}
+		var links []string
+		for _, f := range []Field{spec.Follow, spec.Next} {
+			if f.Sel != "" {
+				links = append(links, f.Sel)
+			}
+		}
+		res, err := r.Browser.Render(ctx, render.Request{
+			URL: j.URL, Accept: Accept, Fetcher: r.Fetcher,
+			Items: spec.Item, Wait: spec.RenderWait, Links: strings.Join(links, ", "), Scroll: spec.RenderScroll,
+		})
+		if err != nil {
+			return pageResult{job: j, err: fmt.Errorf("render: %w", err)}
+		}
+		if res.Truncated {
+			r.Logger.Warn("rendered page truncated at max_body_bytes", "url", j.URL)
+		}
+		body, pageURL, refused = res.HTML, res.URL, res.Refused
+	} else {
+		page, err := r.Fetcher.Get(ctx, j.URL, Accept)
+		if err != nil {
+			return pageResult{job: j, err: err}
+		}
+		if ct := page.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") && !strings.Contains(ct, "text/plain") {
+			return pageResult{job: j, err: fmt.Errorf("not an HTML page (Content-Type %q)", ct)}
+		}
+		body, pageURL = page.Body, page.URL
 	}
-	if ct := page.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") && !strings.Contains(ct, "text/plain") {
-		return pageResult{job: j, err: fmt.Errorf("not an HTML page (Content-Type %q)", ct)}
-	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page.Body))
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
 		return pageResult{job: j, err: fmt.Errorf("parse HTML: %w", err)}
 	}
 	if j.Thread == "" {
-		j.Thread = stripFragment(page.URL.String())
+		j.Thread = stripFragment(pageURL.String())
 	}
-	res := Extract(doc, Page{URL: page.URL, Thread: j.Thread, ParentID: j.ParentID, Fetched: now}, spec)
+	res := Extract(doc, Page{URL: pageURL, Thread: j.Thread, ParentID: j.ParentID, Fetched: now}, spec)
 	if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" {
-		return pageResult{job: j, err: fmt.Errorf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item)}
+		msg := fmt.Sprintf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item)
+		if spec.Render {
+			msg = fmt.Sprintf("no items, links or next page matched in the rendered page (item selector %q); the page layout may have changed", spec.Item)
+			if len(refused) > 0 {
+				msg += "; requests the page made were refused (" + strings.Join(refused, ", ") + "): add hosts it needs to allowed_domains"
+			}
+		}
+		return pageResult{job: j, err: errors.New(msg)}
+	}
+	if len(refused) > 0 {
+		r.Logger.Debug("rendered page: requests refused", "url", j.URL, "refused", strings.Join(refused, ", "))
 	}
 	return pageResult{job: j, res: res}
 }

@@ -52,6 +52,15 @@ type Settings struct {
 	TimeFormat string `yaml:"time_format"`
 	// TimeZone is the IANA zone of times that carry none (default UTC).
 	TimeZone string `yaml:"time_zone"`
+	// Render loads each page in headless Chromium and reads the DOM its
+	// scripts built (for pages whose posts are built by JavaScript).
+	Render bool `yaml:"render"`
+	// RenderWait is the CSS selector waited for before a rendered page is
+	// read (default: item), up to crawler.timeout.
+	RenderWait string `yaml:"render_wait"`
+	// RenderScroll is how many times a rendered page is scrolled to the
+	// bottom, waiting for more items each time (infinite scroll).
+	RenderScroll int `yaml:"render_scroll"`
 }
 
 // fields lists the field selectors with their keys.
@@ -88,6 +97,26 @@ func (h *Settings) Check(c *config.KindCheck) {
 			c.Errorf("time_zone", "unknown time zone %q", h.TimeZone)
 		}
 	}
+	if h.RenderWait != "" {
+		if err := checkSelector(h.RenderWait); err != nil {
+			c.Errorf("render_wait", "%v", err)
+		} else if !h.Render {
+			c.Errorf("render_wait", "render_wait needs render: true")
+		}
+	}
+	switch {
+	case h.RenderScroll < 0 || h.RenderScroll > 100:
+		c.Errorf("render_scroll", "render_scroll must be between 0 and 100")
+	case h.RenderScroll > 0 && !h.Render:
+		c.Errorf("render_scroll", "render_scroll needs render: true")
+	}
+}
+
+// Renders reports whether src is an html source with render: true, for
+// callers that check the browser is installed.
+func Renders(src *config.Source) bool {
+	s := settings(src)
+	return src.Kind == Name && s != nil && s.Render
 }
 
 // settings returns the html block of src, nil when it has none.

@@ -76,6 +76,15 @@ type Spec struct {
 	Layout string
 	// Location is the zone of times that carry none.
 	Location *time.Location
+	// Render loads pages in the headless browser and reads the DOM its
+	// scripts built, instead of the HTML as served.
+	Render bool
+	// RenderWait is the selector waited for before a rendered page is read
+	// (default: Item).
+	RenderWait string
+	// RenderScroll is how many times a rendered page is scrolled to the
+	// bottom to load more items.
+	RenderScroll int
 }
 
 // Compile checks and compiles a Settings block.
@@ -86,7 +95,13 @@ func Compile(h *Settings) (*Spec, error) {
 	if err := checkSelector(h.Item); err != nil {
 		return nil, fmt.Errorf("item: %w", err)
 	}
-	s := &Spec{Item: h.Item, Layout: h.TimeFormat, Location: time.UTC}
+	s := &Spec{Item: h.Item, Layout: h.TimeFormat, Location: time.UTC,
+		Render: h.Render, RenderWait: h.RenderWait, RenderScroll: h.RenderScroll}
+	if h.RenderWait != "" {
+		if err := checkSelector(h.RenderWait); err != nil {
+			return nil, fmt.Errorf("render_wait: %w", err)
+		}
+	}
 	dst := []*Field{&s.ID, &s.Text, &s.Title, &s.Author, &s.Time, &s.URL, &s.Likes, &s.Replies, &s.Shares, &s.Parent, &s.Follow, &s.Next}
 	for i, f := range h.fields() {
 		v, err := ParseField(f.val)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler/fetch"
+	"github.com/backlash-monitor/backlash/crawler/render"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -50,6 +51,9 @@ type Run struct {
 	Source *config.Source
 	// Fetcher downloads pages for the source.
 	Fetcher *fetch.Fetcher
+	// Browser renders pages in headless Chromium, for sources whose posts
+	// are built by JavaScript; it is shared by every source of the crawler.
+	Browser *render.Browser
 	// Cutoff is the incremental boundary: posts published before it were
 	// stored by an earlier run. Zero on a first run.
 	Cutoff time.Time

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -30,6 +31,10 @@ type Options struct {
 	// browser's processes) past which the browser is restarted once its
 	// open tabs finish (default 400 MiB).
 	MaxMemory int64
+	// Timeout is a Request's default Timeout (default 20s).
+	Timeout time.Duration
+	// MaxBytes is a Request's default MaxBytes (default 10 MiB).
+	MaxBytes int
 	// Logger receives the browser's starts, restarts and refused
 	// connections (default: discarded).
 	Logger *slog.Logger
@@ -85,6 +90,7 @@ type Browser struct {
 	peak     atomic.Int64 // PSS
 	peakRSS  atomic.Int64
 	refused  atomic.Int64
+	cpu      atomic.Int64 // clock ticks of browsers that have exited
 }
 
 // generation is one browser process.
@@ -105,6 +111,12 @@ func New(opts Options) *Browser {
 	}
 	if opts.MaxMemory <= 0 {
 		opts.MaxMemory = 400 << 20
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 20 * time.Second
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 10 << 20
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -127,13 +139,24 @@ type Stats struct {
 	// sizes, which counts memory shared between them once per process.
 	PeakRSS int64
 	// RefusedConnections counts connections the browser tried to open
-	// outside the interception; they were refused.
+	// outside the interception (its own update and sign-in checks, a
+	// page's WebSocket); they were refused.
 	RefusedConnections int64
+	// CPU is the processor time the browser's processes have used.
+	CPU time.Duration
 }
 
 // Stats returns the counters so far.
 func (b *Browser) Stats() Stats {
-	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakMemory: b.peak.Load(), PeakRSS: b.peakRSS.Load(), RefusedConnections: b.refused.Load()}
+	ticks := b.cpu.Load()
+	b.mu.Lock()
+	if b.cur != nil {
+		_, t := tree(b.cur.pid())
+		ticks += t
+	}
+	b.mu.Unlock()
+	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakMemory: b.peak.Load(), PeakRSS: b.peakRSS.Load(),
+		RefusedConnections: b.refused.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
 }
 
 // Close stops the browser, waiting for open tabs to finish.
@@ -208,6 +231,8 @@ func (b *Browser) retireLocked(g *generation) {
 	b.retired = append(b.retired, g)
 	go func() {
 		g.active.Wait()
+		_, ticks := tree(g.pid())
+		b.cpu.Add(ticks)
 		g.shutdown()
 		b.mu.Lock()
 		defer b.mu.Unlock()
@@ -284,8 +309,15 @@ func (b *Browser) refuse(l net.Listener) {
 			return
 		}
 		b.refused.Add(1)
-		b.opts.Logger.Warn("browser connection outside the crawler refused (a WebSocket or similar)")
-		c.Close()
+		go func() {
+			defer c.Close()
+			// The request line names what the browser wanted to reach.
+			c.SetReadDeadline(time.Now().Add(time.Second))
+			buf := make([]byte, 256)
+			n, _ := c.Read(buf)
+			line, _, _ := strings.Cut(string(buf[:n]), "\r\n")
+			b.opts.Logger.Debug("browser connection outside the crawler refused", "request", line)
+		}()
 	}
 }
 

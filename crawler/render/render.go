@@ -41,13 +41,17 @@ type Request struct {
 	Items string
 	// Wait, when set, is the selector waited for instead of Items.
 	Wait string
-	// Timeout bounds the page load and each wait (default 20s). A wait that
-	// times out is not an error: the page is read as it is.
+	// Links selects the links a page may hold instead of items (an index
+	// page's thread links, a next-page link). When it matches and Items
+	// does not, the wait ends LinkGrace later.
+	Links string
+	// Timeout bounds the page load and each wait (default: the Browser's).
+	// A wait that times out is not an error: the page is read as it is.
 	Timeout time.Duration
 	// Scroll is how many times to scroll to the bottom and wait for more
 	// items; scrolling stops early when a scroll brings none.
 	Scroll int
-	// MaxBytes caps the rendered HTML (default 10 MiB).
+	// MaxBytes caps the rendered HTML (default: the Browser's).
 	MaxBytes int
 }
 
@@ -82,6 +86,11 @@ const poll = 50 * time.Millisecond
 // read, so a list inserted in batches is read whole.
 const settle = 150 * time.Millisecond
 
+// LinkGrace is how long a page whose links are showing is given for its
+// items to appear: an index page has none, and is read this long after its
+// links appear rather than at the timeout.
+const LinkGrace = time.Second
+
 // Render loads req.URL in a tab of the shared browser, waits for its
 // items, scrolls, and returns the DOM as HTML. It blocks while all tabs
 // are busy. If the browser dies during the render, the render is retried
@@ -91,10 +100,10 @@ func (b *Browser) Render(ctx context.Context, req Request) (*Result, error) {
 		return nil, errors.New("render: no fetcher")
 	}
 	if req.Timeout <= 0 {
-		req.Timeout = 20 * time.Second
+		req.Timeout = b.opts.Timeout
 	}
 	if req.MaxBytes <= 0 {
-		req.MaxBytes = 10 << 20
+		req.MaxBytes = b.opts.MaxBytes
 	}
 	select {
 	case b.tabs <- struct{}{}:
@@ -132,7 +141,7 @@ type tab struct {
 }
 
 func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (*Result, error) {
-	tctx, cancel := chromedp.NewContext(g.ctx, chromedp.WithNewBrowserContext())
+	tctx, cancel := chromedp.NewContext(g.ctx)
 	// The tab lives in the browser's context; the caller's ends it too.
 	stop := context.AfterFunc(ctx, cancel)
 	t := &tab{ctx: tctx, req: req, b: b, pages: map[string]*crawlfetch.Page{}, refused: map[string]bool{}}
@@ -180,7 +189,11 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (*Re
 		wait = req.Items
 	}
 	if wait != "" {
-		if _, err := t.waitFor(ctx, func(n int) bool { return n > 0 }, wait); err != nil {
+		links := req.Links
+		if req.Wait != "" {
+			links = ""
+		}
+		if _, err := t.waitFor(ctx, func(n int) bool { return n > 0 }, wait, links); err != nil {
 			return nil, t.fail(ctx, err)
 		}
 	}
@@ -193,7 +206,7 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (*Re
 		if err := chromedp.Do(tctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0))`)); err != nil {
 			return nil, t.fail(ctx, fmt.Errorf("scroll: %w", err))
 		}
-		grew, err := t.waitFor(ctx, func(n int) bool { return n > before }, req.Items)
+		grew, err := t.waitFor(ctx, func(n int) bool { return n > before }, req.Items, "")
 		if err != nil {
 			return nil, t.fail(ctx, err)
 		}
@@ -242,25 +255,45 @@ func (t *tab) fail(ctx context.Context, err error) error {
 	return err
 }
 
-// count returns how many elements match sel.
-func (t *tab) count(sel string) (int, error) {
-	q, _ := json.Marshal(sel)
-	return chromedp.Run(t.ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+string(q)+`).length`))
+// count returns how many elements match each selector.
+func (t *tab) count(sels ...string) ([]int, error) {
+	q, _ := json.Marshal(sels)
+	n, err := chromedp.Run(t.ctx, chromedp.Evaluate[[]int](string(q)+`.map(s => { try { return document.querySelectorAll(s).length } catch (e) { return -1 } })`))
+	for i, c := range n {
+		if c < 0 {
+			return nil, fmt.Errorf("the browser cannot match %q: rendered pages need standard CSS (no :contains and the like)", sels[i])
+		}
+	}
+	return n, err
 }
 
 // waitFor polls the count of sel until ok accepts it or the request's
-// timeout passes; it reports whether ok accepted.
-func (t *tab) waitFor(ctx context.Context, ok func(int) bool, sel string) (bool, error) {
+// timeout passes, and reports whether ok accepted. When links is set and
+// matches, the wait ends LinkGrace after it first matched.
+func (t *tab) waitFor(ctx context.Context, ok func(int) bool, sel, links string) (bool, error) {
 	deadline := time.Now().Add(t.req.Timeout)
+	sels := []string{sel}
+	if links != "" {
+		sels = append(sels, links)
+	}
+	var linked time.Time
 	for {
-		n, err := t.count(sel)
-		if err != nil {
+		n, err := t.count(sels...)
+		if err != nil || len(n) != len(sels) {
 			return false, fmt.Errorf("selector %q: %w", sel, err)
 		}
-		if ok(n) {
+		if ok(n[0]) {
 			return true, nil
 		}
-		if time.Now().After(deadline) {
+		now := time.Now()
+		if len(n) > 1 && n[1] > 0 {
+			if linked.IsZero() {
+				linked = now
+			} else if now.Sub(linked) >= LinkGrace {
+				return false, nil
+			}
+		}
+		if now.After(deadline) {
 			return false, nil
 		}
 		select {
@@ -278,23 +311,23 @@ func (t *tab) settle(ctx context.Context) (int, error) {
 		return 0, nil
 	}
 	deadline := time.Now().Add(t.req.Timeout)
-	last, err := t.count(t.req.Items)
-	if err != nil {
-		return 0, err
+	c, err := t.count(t.req.Items)
+	if err != nil || len(c) != 1 {
+		return 0, fmt.Errorf("selector %q: %w", t.req.Items, err)
 	}
-	stable := time.Now()
+	last, stable := c[0], time.Now()
 	for time.Since(stable) < settle && time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		case <-time.After(poll):
 		}
-		n, err := t.count(t.req.Items)
-		if err != nil {
-			return 0, err
+		c, err := t.count(t.req.Items)
+		if err != nil || len(c) != 1 {
+			return 0, fmt.Errorf("selector %q: %w", t.req.Items, err)
 		}
-		if n != last {
-			last, stable = n, time.Now()
+		if c[0] != last {
+			last, stable = c[0], time.Now()
 		}
 	}
 	return last, nil
