@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build demo test test-short fuzz bench vet fmt clean deps deps-test
+.PHONY: all build demo test test-short fuzz bench vet fmt clean deps deps-test eval-sentiment sentiment-model
 
 all: build
 
@@ -33,6 +33,22 @@ fuzz:
 
 bench: build
 	bin/backlash bench
+
+# README's sentiment table: validation-split figures per language (these
+# splits were used to choose the recipe) and k-fold cross-validation on
+# the train splits, from ../shared/data/sentiment.
+SENTIMENT_DATA ?= ../shared/data/sentiment
+eval-sentiment: build
+	@echo "validation splits (used to choose the recipe):"
+	@for l in ar de en es fr hi it pt; do \
+		bin/backlash eval sentiment $(SENTIMENT_DATA)/umsab/$$l-val.jsonl | tail -n 1; \
+	done
+	$(GO) run ./analyzer/sentiment/train -data $(SENTIMENT_DATA) -cv 5
+
+# Rebuild the learned model from the train splits (deterministic). Commit
+# the result only when the recipe changes; experiment with -out /tmp/...
+sentiment-model:
+	$(GO) run ./analyzer/sentiment/train -data $(SENTIMENT_DATA)
 
 vet:
 	$(GO) vet ./...

@@ -217,3 +217,21 @@ func TestDiscourseLongTopic(t *testing.T) {
 		t.Errorf("later run: %s, chunks %v, err %v", ids(posts), chunks, err)
 	}
 }
+
+// TestDiscourseRateLimitSpent: a rate limit still in force after the
+// retries stops the forum for this run, with Discourse's reason.
+func TestDiscourseRateLimitSpent(t *testing.T) {
+	routes := discourseRoutes()
+	routes["/t/welcome-to-the-acme-community/102.json"] = route{status: http.StatusTooManyRequests, ctype: "application/json",
+		header: map[string]string{"Retry-After": "0"},
+		body:   `{"errors":["You’ve performed this action too many times. Please wait 30 seconds before trying again."],"error_type":"rate_limit","extras":{"wait_seconds":30}}`}
+	s := newSite(t, routes)
+	posts, stats, err := collect(t, testCrawler(Options{Retries: 1}), testSource("forum", discourse.Name, s.URL), State{})
+	if err != nil || len(posts) != 0 || stats.Errors != 1 || s.hit("/t/welcome-to-the-acme-community/102.json") != 2 ||
+		!strings.Contains(stats.LastError, "HTTP 429 Too Many Requests: rate_limit: You’ve performed this action too many times.") {
+		t.Fatalf("posts %d stats %+v err %v hits %d", len(posts), stats, err, s.hit("/t/welcome-to-the-acme-community/102.json"))
+	}
+	if n := s.hit("/t/sync-duplicates-every-note-since-4-2/101.json"); n != 0 {
+		t.Errorf("the next topic was asked %d times after the limit was spent", n)
+	}
+}

@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/backlash-monitor/backlash/store"
 )
 
 //go:embed web/templates/*.html web/static/*
@@ -54,7 +52,7 @@ var ErrExposed = errors.New("dashboards: refusing to serve beyond loopback witho
 
 // New returns the dashboard's handler: the pages, their assets and the
 // JSON API, read-only, behind the configured authentication.
-func New(st *store.Store, o Options) (http.Handler, error) {
+func New(st Reader, o Options) (http.Handler, error) {
 	if st == nil {
 		return nil, errors.New("dashboards: no store")
 	}

@@ -7,14 +7,35 @@ import (
 	"sort"
 	"time"
 
+	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
 
-// data runs the dashboard's queries. Every value from a request reaches
-// ClickHouse as a bound parameter, after validation in params.go; table
-// names come from the store.
+// Reader is what the dashboards read: typed queries over the store's
+// tables, as Prometheus' web API reads through storage.Queryable. The
+// dashboards write no SQL; *store.Store satisfies it.
+type Reader interface {
+	HourlyVolume(ctx context.Context, topics []string, from, to time.Time) ([]store.TopicHour, error)
+	RiskScores(ctx context.Context, topics []string, from, to time.Time) ([]store.RiskScore, error)
+	IncidentSummaries(ctx context.Context, q store.IncidentQuery) ([]store.IncidentSummary, error)
+	IncidentTimelines(ctx context.Context, ids []string) ([]store.AlertRow, error)
+	OpenIncidentCounts(ctx context.Context, topics []string) (map[string]int, error)
+	SourceRunSummaries(ctx context.Context, since time.Time) ([]store.SourceRuns, error)
+	RecentRunPosts(ctx context.Context, since time.Time) (map[string][]uint32, error)
+	HighWaters(ctx context.Context) (map[string]time.Time, error)
+	SeriesSteps(ctx context.Context, topic, source string, from, to time.Time, step time.Duration) ([]store.SeriesStep, error)
+	RiskSteps(ctx context.Context, topic string, from, to time.Time, step time.Duration) ([]store.RiskStep, error)
+	AlertMarkers(ctx context.Context, topic string, from, to time.Time, limit int) ([]store.AlertRow, error)
+	SentimentHistogram(ctx context.Context, topic string, from, to time.Time) ([]store.SentimentBin, error)
+	TopTerms(ctx context.Context, topic string, from, to time.Time, entities bool) ([]store.TermCount, error)
+	SourceCounts(ctx context.Context, topic string, from, to time.Time) ([]store.SourceCount, error)
+	TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error)
+}
+
+// data shapes what the Reader returns into the dashboard's pages. Every
+// value from a request is validated in params.go before it is bound.
 type data struct {
-	st *store.Store
+	st Reader
 }
 
 // num is a float64 that encodes NaN and ±Inf as JSON null.
@@ -75,68 +96,39 @@ func (d data) overview(ctx context.Context, topics []string, now time.Time) ([]t
 	if len(topics) == 0 {
 		return []topicOverview{}, nil
 	}
-	set := topicSet(topics)
 
 	vol := map[string]*hourCounts{}
 	for _, t := range topics {
 		vol[t] = &hourCounts{posts: map[int64]float64{}, neg: map[int64]float64{}}
 	}
-	rows, err := d.st.Conn().Query(ctx, `SELECT topic, toStartOfHour(bucket) AS h, sum(posts), sum(negative)
-FROM `+d.st.Table("topic_rollup_5m")+`
-WHERE topic IN ? AND bucket >= ? AND bucket < ?
-GROUP BY topic, h ORDER BY topic, h`, set, week, to)
+	hours, err := d.st.HourlyVolume(ctx, topics, week, to)
 	if err != nil {
 		return nil, fmt.Errorf("overview volume: %w", err)
 	}
-	for rows.Next() {
-		var topic string
-		var h time.Time
-		var posts, neg uint64
-		if err := rows.Scan(&topic, &h, &posts, &neg); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("overview volume: %w", err)
+	for _, r := range hours {
+		if p := vol[r.Topic]; p != nil {
+			p.posts[r.Hour.Unix()] = float64(r.Posts)
+			p.neg[r.Hour.Unix()] = float64(r.Negative)
 		}
-		if p := vol[topic]; p != nil {
-			p.posts[h.Unix()] = float64(posts)
-			p.neg[h.Unix()] = float64(neg)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overview volume: %w", err)
 	}
 
 	// Risk per 5-minute bucket over the last day; the newest is "current".
 	risk := map[string]map[int64]float64{}
 	latest := map[string]time.Time{}
 	current := map[string]float64{}
-	rows, err = d.st.Conn().Query(ctx, `SELECT topic, bucket, argMax(score, version)
-FROM `+d.st.Table("topic_risk")+`
-WHERE topic IN ? AND bucket >= ? AND bucket < ?
-GROUP BY topic, bucket ORDER BY topic, bucket`, set, from24h, to)
+	scores, err := d.st.RiskScores(ctx, topics, from24h, to)
 	if err != nil {
 		return nil, fmt.Errorf("overview risk: %w", err)
 	}
-	for rows.Next() {
-		var topic string
-		var b time.Time
-		var score float64
-		if err := rows.Scan(&topic, &b, &score); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("overview risk: %w", err)
+	for _, r := range scores {
+		h := r.Bucket.Truncate(time.Hour).Unix()
+		if risk[r.Topic] == nil {
+			risk[r.Topic] = map[int64]float64{}
 		}
-		h := b.Truncate(time.Hour).Unix()
-		if risk[topic] == nil {
-			risk[topic] = map[int64]float64{}
+		if v, ok := risk[r.Topic][h]; !ok || r.Score > v {
+			risk[r.Topic][h] = r.Score // the hour's peak
 		}
-		if v, ok := risk[topic][h]; !ok || score > v {
-			risk[topic][h] = score // the hour's peak
-		}
-		latest[topic], current[topic] = b, score
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overview risk: %w", err)
+		latest[r.Topic], current[r.Topic] = r.Bucket, r.Score
 	}
 
 	open, err := d.openIncidentCounts(ctx, topics)
@@ -199,12 +191,4 @@ func share(from, to time.Time, p *hourCounts) spark {
 		}
 	}
 	return fill(from, to, time.Hour, got, math.NaN())
-}
-
-func toAny(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
+	"github.com/backlash-monitor/backlash/store"
 )
 
 // incident is one incident: the alerts sharing an incident_id. Summary is
@@ -62,91 +62,44 @@ func (d data) incidents(ctx context.Context, f incidentFilter, slackBase string)
 	if f.Topic == "" && len(f.Topics) == 0 {
 		return []incident{}, nil
 	}
-	q := `SELECT incident_id, argMin(topic, at), argMin(rule, at), argMax(severity, at), argMax(state, at) AS st,
-    min(at), max(at) AS last, max(value), argMax(observed, at), argMax(expected, at), argMax(summary, at),
-    argMin(summary, at), argMinIf(channel, at, message_ts != ''), minIf(message_ts, message_ts != '')
-FROM ` + d.st.Table("alerts") + ` WHERE `
-	var args []any
+	topics := f.Topics
 	if f.Topic != "" {
-		q += "topic = ?"
-		args = append(args, f.Topic)
-	} else {
-		q += "topic IN ?"
-		args = append(args, topicSet(f.Topics))
+		topics = []string{f.Topic}
 	}
-	q += " GROUP BY incident_id HAVING last >= ? AND min(at) < ?"
-	args = append(args, f.From.UTC(), f.To.UTC())
-	if f.OpenOnly {
-		q += " AND st NOT IN ?"
-		args = append(args, clickhouse.GroupSet{Value: closedStates})
-	}
-	q += " ORDER BY last DESC LIMIT ?"
-	args = append(args, f.Limit)
-	rows, err := d.st.Conn().Query(ctx, q, args...)
+	sums, err := d.st.IncidentSummaries(ctx, store.IncidentQuery{Topics: topics, OpenOnly: f.OpenOnly,
+		From: f.From, To: f.To, Limit: f.Limit})
 	if err != nil {
 		return nil, fmt.Errorf("incidents: %w", err)
 	}
-	var out []incident
-	byID := map[string]int{}
-	for rows.Next() {
-		var in incident
-		var peak, obs, exp float64
-		if err := rows.Scan(&in.ID, &in.Topic, &in.Rule, &in.Severity, &in.State, &in.Opened, &in.Updated,
-			&peak, &obs, &exp, &in.Summary, &in.Evidence, &in.Channel, &in.MessageTS); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("incidents: %w", err)
-		}
-		in.Peak, in.Observed, in.Expected = num(peak), num(obs), num(exp)
-		in.Open = !isClosed(in.State)
-		in.SlackURL = slackLink(slackBase, in.Channel, in.MessageTS)
-		in.Timeline = []alertRow{}
-		byID[in.ID] = len(out)
-		out = append(out, in)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("incidents: %w", err)
-	}
-	if len(out) == 0 {
+	if len(sums) == 0 {
 		return []incident{}, nil
 	}
-	ids := make([]any, 0, len(out))
-	for _, in := range out {
+	out := make([]incident, 0, len(sums))
+	byID := map[string]int{}
+	ids := make([]string, 0, len(sums))
+	for _, s := range sums {
+		in := incident{ID: s.ID, Topic: s.Topic, Rule: s.Rule, Severity: s.Severity, State: s.State,
+			Open: s.Open(), Opened: s.Opened, Updated: s.Updated, Peak: num(s.Peak), Observed: num(s.Observed),
+			Expected: num(s.Expected), Summary: s.Summary, Evidence: s.Evidence, Channel: s.Channel,
+			MessageTS: s.MessageTS, SlackURL: slackLink(slackBase, s.Channel, s.MessageTS), Timeline: []alertRow{}}
+		byID[in.ID] = len(out)
 		ids = append(ids, in.ID)
+		out = append(out, in)
 	}
-	rows, err = d.st.Conn().Query(ctx, `SELECT incident_id, at, rule, severity, state, value, threshold, observed, expected,
-    summary, channel, message_ts
-FROM `+d.st.Table("alerts")+` WHERE incident_id IN ? ORDER BY at LIMIT 5000`, clickhouse.GroupSet{Value: ids})
+	rows, err := d.st.IncidentTimelines(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("incident timelines: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var a alertRow
-		var v, th, obs, exp float64
-		if err := rows.Scan(&id, &a.At, &a.Rule, &a.Severity, &a.State, &v, &th, &obs, &exp, &a.Summary, &a.Channel, &a.MessageTS); err != nil {
-			return nil, fmt.Errorf("incident timelines: %w", err)
-		}
-		a.Value, a.Threshold, a.Observed, a.Expected = num(v), num(th), num(obs), num(exp)
-		if i, ok := byID[id]; ok {
+	for _, r := range rows {
+		a := alertRow{At: r.At, Rule: r.Rule, Severity: r.Severity, State: r.State, Value: num(r.Value),
+			Threshold: num(r.Threshold), Observed: num(r.Observed), Expected: num(r.Expected), Summary: r.Summary,
+			Channel: r.Channel, MessageTS: r.MessageTS}
+		if i, ok := byID[r.IncidentID]; ok {
 			out[i].Timeline = append(out[i].Timeline, a)
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("incident timelines: %w", err)
-	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Open && !out[j].Open })
 	return out, nil
-}
-
-func isClosed(state string) bool {
-	for _, s := range closedStates {
-		if state == s {
-			return true
-		}
-	}
-	return false
 }
 
 // openIncidentCounts returns the number of open incidents per topic.
@@ -154,24 +107,11 @@ func (d data) openIncidentCounts(ctx context.Context, topics []string) (map[stri
 	if len(topics) == 0 {
 		return map[string]int{}, nil
 	}
-	rows, err := d.st.Conn().Query(ctx, `SELECT t, count() FROM (
-    SELECT incident_id, argMin(topic, at) AS t, argMax(state, at) AS st
-    FROM `+d.st.Table("alerts")+` WHERE topic IN ? GROUP BY incident_id)
-WHERE st NOT IN ? GROUP BY t`, topicSet(topics), clickhouse.GroupSet{Value: closedStates})
+	out, err := d.st.OpenIncidentCounts(ctx, topics)
 	if err != nil {
 		return nil, fmt.Errorf("open incidents: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var t string
-		var n uint64
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, fmt.Errorf("open incidents: %w", err)
-		}
-		out[t] = int(n)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 var (
@@ -227,76 +167,40 @@ func (d data) sources(ctx context.Context, configured []string, now time.Time) (
 	for _, name := range configured {
 		get(name).Configured = true
 	}
-	rows, err := d.st.Conn().Query(ctx, `SELECT source, max(started), argMax(finished, started), argMax(pages, started),
-    argMax(posts, started), argMax(new_posts, started), argMax(errors, started), argMax(last_error, started),
-    countIf(started >= ?), sumIf(errors, started >= ?), sumIf(new_posts, started >= ?)
-FROM `+d.st.Table("crawl_runs")+` GROUP BY source`, since, since, since)
+	runs, err := d.st.SourceRunSummaries(ctx, since)
 	if err != nil {
 		return nil, fmt.Errorf("crawl runs: %w", err)
 	}
-	for rows.Next() {
-		var name string
-		var last, fin time.Time
-		var r sourceHealth
-		if err := rows.Scan(&name, &last, &fin, &r.Pages, &r.Posts, &r.NewPosts, &r.Errors, &r.LastError,
-			&r.Runs7d, &r.Errors7d, &r.New7d); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("crawl runs: %w", err)
-		}
-		s := get(name)
-		r.Source, r.Configured, r.RecentRuns = s.Source, s.Configured, s.RecentRuns
-		r.LastRun, r.Finished = &last, &fin
-		*s = r
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("crawl runs: %w", err)
+	for _, r := range runs {
+		s := get(r.Source)
+		last, fin := r.LastRun, r.Finished
+		*s = sourceHealth{Source: s.Source, Configured: s.Configured, RecentRuns: s.RecentRuns,
+			LastRun: &last, Finished: &fin, Pages: r.Pages, Posts: r.Posts, NewPosts: r.NewPosts, Errors: r.Errors,
+			LastError: r.LastError, Runs7d: r.Runs, Errors7d: r.ErrorsSince, New7d: r.NewSince}
 	}
 
-	rows, err = d.st.Conn().Query(ctx, `SELECT source, groupArray(p) FROM (
-    SELECT source, posts AS p FROM `+d.st.Table("crawl_runs")+` WHERE started >= ? ORDER BY source, started)
-GROUP BY source`, since)
+	recent, err := d.st.RecentRunPosts(ctx, since)
 	if err != nil {
 		return nil, fmt.Errorf("recent runs: %w", err)
 	}
-	for rows.Next() {
-		var name string
-		var ps []uint32
-		if err := rows.Scan(&name, &ps); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("recent runs: %w", err)
-		}
+	for _, name := range sortedKeys(recent) {
+		ps := recent[name]
 		if len(ps) > 48 {
 			ps = ps[len(ps)-48:]
 		}
 		get(name).RecentRuns = ps
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("recent runs: %w", err)
-	}
 
-	rows, err = d.st.Conn().Query(ctx, `SELECT source, argMax(high_water, version) FROM `+d.st.Table("source_state")+` GROUP BY source`)
+	hws, err := d.st.HighWaters(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("source state: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var name string
-		var hw time.Time
-		if err := rows.Scan(&name, &hw); err != nil {
-			return nil, fmt.Errorf("source state: %w", err)
-		}
-		if hw.Unix() <= 0 {
-			continue
-		}
+	for _, name := range sortedKeys(hws) {
+		hw := hws[name]
 		s := get(name)
 		s.HighWater = &hw
 		lag := int64(now.Sub(hw) / time.Second)
 		s.LagSeconds = &lag
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("source state: %w", err)
 	}
 	out := make([]sourceHealth, 0, len(order))
 	for _, name := range order {
@@ -327,4 +231,15 @@ func rank(s sourceHealth) int {
 	default:
 		return 1
 	}
+}
+
+// sortedKeys returns m's keys in order, so sources first seen in the data
+// are listed the same way every time.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -6,12 +6,7 @@ import (
 	"math"
 	"net/url"
 	"time"
-
-	"github.com/ClickHouse/clickhouse-go/v2"
 )
-
-// closedStates are the alert states that end an incident.
-var closedStates = []any{"resolved", "closed"}
 
 // point is one step of a topic's series.
 type point struct {
@@ -75,14 +70,6 @@ func (d data) series(ctx context.Context, topic, source string, from, to time.Ti
 	from, to = from.UTC().Truncate(5*time.Minute), to.UTC()
 	out := series{Topic: topic, Source: source, From: from, To: to, Step: stepS, Points: []point{}, Alerts: []marker{}}
 
-	q := `SELECT toDateTime(intDiv(toUInt32(bucket), ?) * ?) AS t, sum(posts), sum(negative), sum(positive), sum(scored), sum(sentiment_sum)
-FROM ` + d.st.Table("topic_rollup_5m") + ` WHERE topic = ? AND bucket >= ? AND bucket < ?`
-	args := []any{stepS, stepS, topic, from, to}
-	if source != "" {
-		q += " AND source = ?"
-		args = append(args, source)
-	}
-	q += " GROUP BY t ORDER BY t"
 	byT := map[int64]*point{}
 	for t := from.Truncate(step); t.Before(to); t = t.Add(step) {
 		out.Points = append(out.Points, point{T: t})
@@ -90,82 +77,50 @@ FROM ` + d.st.Table("topic_rollup_5m") + ` WHERE topic = ? AND bucket >= ? AND b
 	for i := range out.Points {
 		byT[out.Points[i].T.Unix()] = &out.Points[i]
 	}
-	rows, err := d.st.Conn().Query(ctx, q, args...)
+	steps, err := d.st.SeriesSteps(ctx, topic, source, from, to, step)
 	if err != nil {
 		return out, fmt.Errorf("series of %s: %w", topic, err)
 	}
-	for rows.Next() {
-		var t time.Time
-		var posts, neg, pos, scored uint64
-		var sum float64
-		if err := rows.Scan(&t, &posts, &neg, &pos, &scored, &sum); err != nil {
-			rows.Close()
-			return out, fmt.Errorf("series of %s: %w", topic, err)
-		}
-		if p := byT[t.Unix()]; p != nil {
-			p.Posts, p.Negative, p.Positive = posts, neg, pos
-			if scored > 0 {
-				m := num(sum / float64(scored))
+	for _, r := range steps {
+		if p := byT[r.T.Unix()]; p != nil {
+			p.Posts, p.Negative, p.Positive = r.Posts, r.Negative, r.Positive
+			if r.Scored > 0 {
+				m := num(r.SentimentSum / float64(r.Scored))
 				p.Mean = &m
 			}
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("series of %s: %w", topic, err)
-	}
 
 	// The risk model's expectation is per window of window_s seconds; scale
 	// it to the chart's step. Cold-start windows have no expectation yet.
-	rows, err = d.st.Conn().Query(ctx, `SELECT toDateTime(intDiv(toUInt32(b), ?) * ?) AS t, max(sc),
-    avgIf(ex / if(ws = 0, 300, ws), cs = 0 AND isFinite(ex)), countIf(cs = 0 AND isFinite(ex))
-FROM (SELECT bucket AS b, argMax(score, version) AS sc, argMax(expected, version) AS ex,
-             argMax(window_s, version) AS ws, argMax(cold_start, version) AS cs
-      FROM `+d.st.Table("topic_risk")+` WHERE topic = ? AND bucket >= ? AND bucket < ? GROUP BY bucket)
-GROUP BY t ORDER BY t`, stepS, stepS, topic, from, to)
+	risks, err := d.st.RiskSteps(ctx, topic, from, to, step)
 	if err != nil {
 		return out, fmt.Errorf("risk of %s: %w", topic, err)
 	}
-	for rows.Next() {
-		var t time.Time
-		var score, perSecond float64
-		var n uint64
-		if err := rows.Scan(&t, &score, &perSecond, &n); err != nil {
-			rows.Close()
-			return out, fmt.Errorf("risk of %s: %w", topic, err)
-		}
-		p := byT[t.Unix()]
+	for _, r := range risks {
+		p := byT[r.T.Unix()]
 		if p == nil {
 			continue
 		}
-		sc := num(score)
+		sc := num(r.Score)
 		p.Score = &sc
-		if n > 0 && !math.IsNaN(perSecond) {
-			e := perSecond * float64(stepS)
+		if r.Warm > 0 && !math.IsNaN(r.ExpectedPerSecond) {
+			e := r.ExpectedPerSecond * float64(stepS)
 			lo, hi := poissonBand(e)
 			ne, nl, nh := num(e), num(lo), num(hi)
 			p.Expected, p.Lower, p.Upper = &ne, &nl, &nh
 		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("risk of %s: %w", topic, err)
-	}
 
-	rows, err = d.st.Conn().Query(ctx, `SELECT at, incident_id, rule, severity, state, summary
-FROM `+d.st.Table("alerts")+` WHERE topic = ? AND at >= ? AND at < ? ORDER BY at LIMIT 500`, topic, from, to)
+	markers, err := d.st.AlertMarkers(ctx, topic, from, to, 500)
 	if err != nil {
 		return out, fmt.Errorf("alerts of %s: %w", topic, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var m marker
-		if err := rows.Scan(&m.At, &m.IncidentID, &m.Rule, &m.Severity, &m.State, &m.Summary); err != nil {
-			return out, fmt.Errorf("alerts of %s: %w", topic, err)
-		}
-		out.Alerts = append(out.Alerts, m)
+	for _, r := range markers {
+		out.Alerts = append(out.Alerts, marker{At: r.At, IncidentID: r.IncidentID, Rule: r.Rule, Severity: r.Severity,
+			State: r.State, Summary: r.Summary})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // poissonBand is the range within three standard deviations of an expected
@@ -218,14 +173,6 @@ type sourceCount struct {
 	Positive uint64 `json:"positive"`
 }
 
-// latestPosts is the newest version of each post of a topic in a range.
-func (d data) latestPosts() string {
-	return `(SELECT argMax(label, version) AS lbl, argMax(compound, version) AS c,
-        argMax(terms, version) AS tms, argMax(entities, version) AS ents
-    FROM ` + d.st.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
-    GROUP BY source, id)`
-}
-
 // breakdown returns a topic's sentiment distribution, top terms and
 // entities, and per-source counts in [from, to).
 func (d data) breakdown(ctx context.Context, topic string, from, to time.Time) (breakdown, error) {
@@ -234,78 +181,48 @@ func (d data) breakdown(ctx context.Context, topic string, from, to time.Time) (
 	for i := range out.Histogram {
 		out.Histogram[i].From = math.Round((-1+float64(i)/10)*10) / 10
 	}
-	rows, err := d.st.Conn().Query(ctx, `SELECT lbl, toInt32(floor(round((ifNull(c, -2) + 1) * 10, 6))) AS bin, count()
-FROM `+d.latestPosts()+` GROUP BY lbl, bin`, topic, from, to)
+	bins, err := d.st.SentimentHistogram(ctx, topic, from, to)
 	if err != nil {
 		return out, fmt.Errorf("sentiment of %s: %w", topic, err)
 	}
-	for rows.Next() {
-		var lbl string
-		var bin int32
-		var n uint64
-		if err := rows.Scan(&lbl, &bin, &n); err != nil {
-			rows.Close()
-			return out, fmt.Errorf("sentiment of %s: %w", topic, err)
-		}
-		if bin < 0 || lbl == "" {
-			out.Labels["unscored"] += n
+	for _, r := range bins {
+		if r.Bin < 0 || r.Label == "" {
+			out.Labels["unscored"] += r.Count
 			continue
 		}
-		out.Labels[lbl] += n
-		b := &out.Histogram[min(int(bin), 19)]
-		switch lbl {
+		out.Labels[r.Label] += r.Count
+		b := &out.Histogram[min(int(r.Bin), 19)]
+		switch r.Label {
 		case "negative":
-			b.Negative += n
+			b.Negative += r.Count
 		case "positive":
-			b.Positive += n
+			b.Positive += r.Count
 		default:
-			b.Neutral += n
+			b.Neutral += r.Count
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("sentiment of %s: %w", topic, err)
 	}
 
 	for _, c := range []struct {
-		col  string
-		dest *[]termCount
-	}{{"tms", &out.Terms}, {"ents", &out.Entities}} {
-		rows, err := d.st.Conn().Query(ctx, `SELECT term, count() AS n, countIf(lbl = 'negative') AS neg
-FROM `+d.latestPosts()+` ARRAY JOIN `+c.col+` AS term
-WHERE term != '' GROUP BY term ORDER BY neg DESC, n DESC, term LIMIT 20`, topic, from, to)
+		entities bool
+		dest     *[]termCount
+	}{{false, &out.Terms}, {true, &out.Entities}} {
+		terms, err := d.st.TopTerms(ctx, topic, from, to, c.entities)
 		if err != nil {
 			return out, fmt.Errorf("terms of %s: %w", topic, err)
 		}
-		for rows.Next() {
-			var t termCount
-			if err := rows.Scan(&t.Term, &t.Count, &t.Negative); err != nil {
-				rows.Close()
-				return out, fmt.Errorf("terms of %s: %w", topic, err)
-			}
-			*c.dest = append(*c.dest, t)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return out, fmt.Errorf("terms of %s: %w", topic, err)
+		for _, t := range terms {
+			*c.dest = append(*c.dest, termCount{Term: t.Term, Count: t.Count, Negative: t.Negative})
 		}
 	}
 
-	rows, err = d.st.Conn().Query(ctx, `SELECT source, sum(posts) AS n, sum(negative), sum(positive)
-FROM `+d.st.Table("topic_rollup_5m")+` WHERE topic = ? AND bucket >= ? AND bucket < ?
-GROUP BY source ORDER BY n DESC, source`, topic, from.Truncate(5*time.Minute), to)
+	srcs, err := d.st.SourceCounts(ctx, topic, from, to)
 	if err != nil {
 		return out, fmt.Errorf("sources of %s: %w", topic, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s sourceCount
-		if err := rows.Scan(&s.Source, &s.Posts, &s.Negative, &s.Positive); err != nil {
-			return out, fmt.Errorf("sources of %s: %w", topic, err)
-		}
-		out.Sources = append(out.Sources, s)
+	for _, r := range srcs {
+		out.Sources = append(out.Sources, sourceCount{Source: r.Source, Posts: r.Posts, Negative: r.Negative, Positive: r.Positive})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // postView is a post as the dashboard shows it.
@@ -365,6 +282,3 @@ func truncate(s string, n int) string {
 	}
 	return string(r[:n]) + "…"
 }
-
-// topicSet binds a list of topics for IN.
-func topicSet(topics []string) clickhouse.GroupSet { return clickhouse.GroupSet{Value: toAny(topics)} }

@@ -91,7 +91,7 @@ func TestGrafanaProvisioning(t *testing.T) {
 	if len(files) < 4 {
 		t.Fatalf("dashboards: %v", files)
 	}
-	conn := scenarioConn(t)
+	db := scenarioDB(t)
 	now := time.Now()
 	vars := map[string]bool{}
 	uids := map[string]bool{}
@@ -113,7 +113,7 @@ func TestGrafanaProvisioning(t *testing.T) {
 			if v.Datasource.UID != uid {
 				t.Errorf("%s: variable %s uses data source %q, want %q", f, v.Name, v.Datasource.UID, uid)
 			}
-			if n := countRows(t, conn, f+" variable "+v.Name, grafanaSQL(v.Query, now)); n == 0 {
+			if n := countRows(t, db, f+" variable "+v.Name, grafanaSQL(v.Query, now)); n == 0 {
 				t.Errorf("%s: variable %s has no values", f, v.Name)
 			}
 		}
@@ -126,7 +126,7 @@ func TestGrafanaProvisioning(t *testing.T) {
 					t.Errorf("%s: panel %q uses data source %+v", f, p.Title, tg.Datasource)
 				}
 				name := fmt.Sprintf("%s: panel %q", f, p.Title)
-				if n := countRows(t, conn, name, grafanaSQL(tg.RawSQL, now)); n == 0 {
+				if n := countRows(t, db, name, grafanaSQL(tg.RawSQL, now)); n == 0 {
 					t.Errorf("%s found nothing in the scenario", name)
 				}
 			}

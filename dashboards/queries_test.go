@@ -1,48 +1,30 @@
 package dashboards_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
-
 	"github.com/backlash-monitor/backlash/store/chtest"
 )
 
-// scenarioConn fills a fresh database with the scenario and returns a
-// connection whose default database is it, as an analyst's
-// clickhouse-client --database=backlash would be.
-func scenarioConn(t *testing.T) driver.Conn {
+// scenarioDB fills a fresh database with the scenario and returns its
+// name, for queries run as an analyst's clickhouse-client
+// --database=backlash would run them.
+func scenarioDB(t *testing.T) string {
 	t.Helper()
 	s := chtest.Store(t)
 	fillScenario(t, s, time.Now().UTC().Truncate(time.Second))
-	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{chtest.Server(t).Addr()},
-		Auth: clickhouse.Auth{Database: s.Database(), Username: "default"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
+	return s.Database()
 }
 
 // countRows runs q and returns how many rows it gave.
-func countRows(t *testing.T, conn driver.Conn, name, q string) int {
+func countRows(t *testing.T, db, name, q string) int {
 	t.Helper()
-	rows, err := conn.Query(context.Background(), q)
+	n, err := chtest.CountRows(t, db, q)
 	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		n++
-	}
-	if err := rows.Err(); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return n
@@ -59,7 +41,7 @@ func TestSavedQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conn := scenarioConn(t)
+	db := scenarioDB(t)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -72,7 +54,7 @@ func TestSavedQueries(t *testing.T) {
 		if !strings.Contains(string(readme), filepath.Base(f)) {
 			t.Errorf("%s is not described in queries/README.md", f)
 		}
-		if n := countRows(t, conn, f, q); n == 0 {
+		if n := countRows(t, db, f, q); n == 0 {
 			t.Errorf("%s found nothing in the scenario", f)
 		}
 	}

@@ -59,3 +59,14 @@ type AlertRow struct {
 	Summary                    string
 	Channel, MessageTS         string
 }
+
+// States of an alert row: what the notification did to its incident. An
+// incident whose latest row is AlertResolved is closed; any other keeps
+// it open.
+const (
+	AlertFiring    = "firing"
+	AlertEscalated = "escalated"
+	AlertUpdate    = "update"
+	AlertResolved  = "resolved"
+	AlertSilenced  = "silenced"
+)

@@ -13,6 +13,10 @@
 // outbox, silence, series); store maps them to tables and back, and keeps
 // their old names here as aliases.
 //
+// Store is the only package that speaks SQL or imports the ClickHouse
+// driver: the dashboards' read queries (dashboard.go) are here too, behind
+// the interface package dashboards declares.
+//
 // The store does not decide what to crawl or when to alert; it answers the
 // queries the other packages need and persists what they produce.
 package store

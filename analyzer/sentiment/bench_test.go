@@ -149,13 +149,19 @@ func TestMemory(t *testing.T) {
 	runtime.GC() // twice: sync.Pool victims from earlier tests survive one cycle
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
+	start := time.Now()
 	s := newTestScorer(t)
+	load := time.Since(start)
 	runtime.GC()
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	runtime.KeepAlive(s)
 	heap := int64(m1.HeapAlloc) - int64(m0.HeapAlloc)
-	t.Logf("heap after New: %.1f MB (process heap %.1f MB)", float64(heap)/1e6, float64(m1.HeapAlloc)/1e6)
+	t.Logf("New with the learned model: %v; heap after New: %.1f MB (process heap %.1f MB)", load, float64(heap)/1e6, float64(m1.HeapAlloc)/1e6)
+	// The bar is 1 s on an idle core; 3 s leaves room for a loaded machine.
+	if load > 3*time.Second {
+		t.Errorf("New took %v", load)
+	}
 	if m1.HeapAlloc > 100<<20 {
 		t.Errorf("heap %d bytes over 100 MB", m1.HeapAlloc)
 	}

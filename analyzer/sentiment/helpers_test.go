@@ -15,3 +15,12 @@ func newTestScorer(t testing.TB) *Scorer {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func hasTerm(r Result, text string) bool {
+	for _, t := range r.Terms {
+		if t.Text == text {
+			return true
+		}
+	}
+	return false
+}

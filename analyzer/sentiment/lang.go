@@ -33,6 +33,14 @@ não uma com mas muito você é eu isso também
 il che non sono della questo molto anche
 het een niet ik dat zijn maar ook voor heel`
 
+// stopHindi holds function words of romanized Hindi that are not English
+// words. UMSAB's Hindi tweets are often wholly English, so the language
+// identifier learned to call many English posts Hindi; a post is routed to
+// Hindi only with at least one of these.
+const stopHindi = `hai hain ka ki ke ko nahi nahin nhi kya yeh ye aur bhi mein mai tha thi kar karo
+karna hum tum aap apne apna mera meri mere tera teri kuch sab bahut bhai yaar toh kyun kyu kaise
+wala wali raha rahe rahi gaya gayi diya liye abhi hoga jaisa koi kabhi sirf log`
+
 // likeSubjects are words after which "like" is the verb of liking.
 const likeSubjects = `i we you they u ya people everyone everybody who really do does did don't
 dont didn't didnt doesn't doesnt still actually totally also genuinely honestly def definitely

@@ -26,6 +26,7 @@ const (
 	fAdjBooster                     // "pretty", "super": booster before a sentiment word
 	fLeast                          // "least"
 	fNo                             // "no"
+	fHindi                          // a function word of romanized Hindi
 )
 
 // entry is everything the scorer knows about one lower-case word.
@@ -132,7 +133,9 @@ func (lx *lexicon) freeze() {
 // addFunctionWords flags the closed-class words the rules and the language
 // check rely on.
 func (lx *lexicon) addFunctionWords() {
-	for _, w := range []string{"but", "however"} {
+	// Contrast words shift weight to what follows. "then" and "eventually"
+	// tell a story whose end is the verdict: "failed once then worked".
+	for _, w := range []string{"but", "however", "then", "eventually"} {
 		lx.setFlag(w, fContrast)
 	}
 	for _, w := range strings.Fields(stopEN) {
@@ -140,6 +143,9 @@ func (lx *lexicon) addFunctionWords() {
 	}
 	for _, w := range strings.Fields(stopOther) {
 		lx.setFlag(w, fStopOther)
+	}
+	for _, w := range strings.Fields(stopHindi) {
+		lx.setFlag(w, fHindi)
 	}
 	for _, w := range strings.Fields(likeSubjects) {
 		lx.setFlag(w, fLikeSubject)

@@ -16,7 +16,7 @@ func TestBrandLexiconIsValid(t *testing.T) {
 		t.Fatalf("brand lexicon version %q with %d entries", y.Version, len(y.Entries))
 	}
 	s := newTestScorer(t)
-	if want := "vader-3.3.2+brand-" + y.Version; s.Version() != want {
+	if want := "vader-3.3.2+brand-" + y.Version + "+"; !strings.HasPrefix(s.Version(), want) || !strings.Contains(s.Version(), "+model-") {
 		t.Errorf("Version() = %q, want %q", s.Version(), want)
 	}
 }
@@ -38,7 +38,7 @@ func TestUserLexicon(t *testing.T) {
 	if r := s.Score("zorp"); r.Label != Positive {
 		t.Errorf("zorp: %+v", r)
 	}
-	if r := s.Score("tried Acme Pay today"); r.Label != Negative || r.Terms[0].Text != "Acme Pay" {
+	if r := s.Score("tried Acme Pay today"); r.Label != Negative || !hasTerm(r, "Acme Pay") {
 		t.Errorf("acme pay: %+v", r)
 	}
 	// Editing the file without bumping its version still changes Version.

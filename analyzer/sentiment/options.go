@@ -11,6 +11,12 @@ type Options struct {
 	// NegativeCutoff is the compound score at or below which a post is
 	// labelled negative. Zero means the VADER default -0.05.
 	NegativeCutoff float64
+	// RulesOnly scores with the lexicon rules alone, English only, as
+	// before the learned models; for comparisons and rule tests.
+	RulesOnly bool
+	// Model is the path of a model file to use instead of the embedded
+	// one (as written by `go run ./analyzer/sentiment/train -out FILE`).
+	Model string
 }
 
 func (o Options) cutoffs() (pos, neg float64) {

@@ -81,12 +81,17 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 	s.finish(text, sc, vals, from, r)
 }
 
+// sarcasmMin is the valence a closing word needs to be read as sarcasm:
+// praise ("Great.", "Perfect.", "Lovely.") is; acceptance ("fine", "ok")
+// after a complaint is not: "failed once then worked on retry, fine".
+const sarcasmMin = 1.5
+
 // sarcasm flips a lone positive word that closes an otherwise negative
 // post in its own clause: "Third outage this month. Great." The rule needs
 // a clause break before the word, so "works great" is never touched.
 func sarcasm(toks []token, vals []float64) {
 	last := len(toks) - 1
-	if last < 2 || vals[last] <= 0 || toks[last-1].clause == toks[last].clause || toks[last].kind != tkWord {
+	if last < 2 || vals[last] < sarcasmMin || toks[last-1].clause == toks[last].clause || toks[last].kind != tkWord {
 		return
 	}
 	rest := 0.0
@@ -110,7 +115,16 @@ func valence(sc *scratch, i int, capDiff bool) float64 {
 	}
 	base := float64(t.e.valence)
 	v := base
-	same := func(k int) bool { return k >= 0 && toks[k].clause == t.clause }
+	// A "but" between a word and the negator or booster before it ends
+	// their reach: in "nothing special but useful", useful is not negated.
+	lo := -1
+	for k := i - 1; k >= 0 && k >= i-3 && toks[k].clause == t.clause; k-- {
+		if toks[k].e.flags&fContrast != 0 {
+			lo = k
+			break
+		}
+	}
+	same := func(k int) bool { return k > lo && k >= 0 && toks[k].clause == t.clause }
 	isNo := func(k int) bool { return same(k) && toks[k].e.flags&fNo != 0 }
 	if t.e.flags&fNo != 0 && i+1 < len(toks) && toks[i+1].clause == t.clause && toks[i+1].e.flags&fValence != 0 {
 		v = 0 // "no" before a sentiment word is a negator, not a sentiment

@@ -3,6 +3,7 @@ package sentiment
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -50,6 +51,8 @@ const MaxTerms = 5
 // use by multiple goroutines.
 type Scorer struct {
 	lx       *lexicon
+	models   *modelSet               // nil: English by the rules alone
+	langLex  map[string]*langLexicon // brand-risk vocabulary by language
 	pos, neg float64
 	version  string
 	pool     sync.Pool
@@ -59,6 +62,32 @@ type Scorer struct {
 // opts.Lexicons cannot be read or has an invalid entry; the error names the
 // file, line and entry.
 func New(opts Options) (*Scorer, error) {
+	var ms *modelSet
+	if !opts.RulesOnly {
+		data := modelFile
+		if opts.Model != "" {
+			var err error
+			if data, err = os.ReadFile(opts.Model); err != nil {
+				return nil, fmt.Errorf("sentiment model: %w", err)
+			}
+		}
+		var err error
+		if ms, err = loadModels(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", modelName(opts.Model), err)
+		}
+	}
+	return newScorer(opts, ms)
+}
+
+func modelName(path string) string {
+	if path == "" {
+		return "embedded model"
+	}
+	return path
+}
+
+// newScorer is New with the learned models given (nil for rules only).
+func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 	lx := newBaseLexicon()
 	brand, err := parseLexicon("brand.yaml", brandYAML)
 	if err != nil {
@@ -79,11 +108,25 @@ func New(opts Options) (*Scorer, error) {
 		parts = append(parts, versionTag(p, y, data))
 	}
 	lx.freeze()
-	s := &Scorer{lx: lx, version: strings.Join(parts, "+")}
+	langLex, err := loadLangLexicons()
+	if err != nil {
+		return nil, err
+	}
+	if ms != nil {
+		langs := make([]string, 0, len(langLex))
+		for l, ll := range langLex {
+			langs = append(langs, l+"-"+ll.version)
+		}
+		sort.Strings(langs)
+		parts = append(parts, langs...)
+		parts = append(parts, "model-"+ms.Version)
+	}
+	s := &Scorer{lx: lx, models: ms, langLex: langLex, version: strings.Join(parts, "+")}
 	s.pos, s.neg = opts.cutoffs()
 	s.pool.New = func() any {
 		return &scratch{lower: make([]byte, 0, 512), toks: make([]token, 0, 64),
-			vals: make([]float64, 0, 64), from: make([]int32, 0, 64)}
+			vals: make([]float64, 0, 64), from: make([]int32, 0, 64),
+			feats: make([]feat, 0, 1024), cands: make([]cand, 0, 512)}
 	}
 	return s, nil
 }
@@ -105,9 +148,22 @@ func (s *Scorer) ScoreInto(text string, r *Result) {
 	*r = Result{Terms: r.Terms[:0]}
 	sc := s.pool.Get().(*scratch)
 	s.lx.tokenize(text, sc)
-	r.Language, r.Scored = s.lx.language(text, &sc.stats)
-	if r.Scored {
-		s.score(text, sc, r)
+	if s.models == nil {
+		r.Language, r.Scored = s.lx.language(text, &sc.stats)
+		if r.Scored {
+			s.score(text, sc, r)
+		}
+	} else {
+		rt := s.detect(text, sc)
+		r.Language = rt.lang
+		switch {
+		case rt.rules:
+			r.Scored = true
+			s.score(text, sc, r)
+		case rt.model != nil:
+			r.Scored = true
+			s.scoreLearned(text, sc, rt, r)
+		}
 	}
 	s.pool.Put(sc)
 }

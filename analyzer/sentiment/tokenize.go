@@ -31,9 +31,11 @@ type token struct {
 // check, the capitals rule and punctuation emphasis.
 type textStats struct {
 	ascii, latin, han, kana, hangul, other int
+	arabic, deva                           int // also counted in other
 	excl, quest                            int
 	capsWords, words                       int
 	stopEN, stopOther                      int
+	hindi                                  int // romanized Hindi function words
 }
 
 // scratch is per-call working memory, pooled so scoring does not allocate.
@@ -42,6 +44,8 @@ type scratch struct {
 	toks  []token
 	vals  []float64
 	from  []int32
+	feats []feat
+	cands []cand
 	stats textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).

@@ -65,6 +65,9 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 		if e.flags&fStopOther != 0 {
 			sc.stats.stopOther++
 		}
+		if e.flags&fHindi != 0 {
+			sc.stats.hindi++
+		}
 	}
 	sc.toks = append(sc.toks, t)
 	sc.toks[len(sc.toks)-1].e = e
@@ -114,6 +117,12 @@ func (lx *lexicon) countScript(r rune, st *textStats) {
 		st.latin++
 	default:
 		st.other++
+		switch {
+		case r >= 0x600 && r <= 0x6ff || r >= 0x750 && r <= 0x77f || r >= 0xfb50 && r <= 0xfdff || r >= 0xfe70 && r <= 0xfeff:
+			st.arabic++
+		case r >= 0x900 && r <= 0x97f:
+			st.deva++
+		}
 	}
 }
 

@@ -46,7 +46,7 @@ func cmdScore(_ context.Context, e *env, args []string) error {
 }
 
 func cmdEval(_ context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "eval", "eval sentiment FILE.jsonl   (lines {\"id\",\"text\",\"rating\"})")
+	fs, g := flagSet(e, "eval", "eval sentiment FILE.jsonl   (lines {\"id\",\"text\",\"rating\"} or {\"id\",\"label\",\"text\"})")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -57,6 +57,17 @@ func cmdEval(_ context.Context, e *env, args []string) error {
 	s, err := scorerFromFlags(g)
 	if err != nil {
 		return err
+	}
+	labelled, err := sentiment.IsLabelled(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	if labelled {
+		rep, err := sentiment.EvaluateLabels(fs.Arg(1), s)
+		if err != nil {
+			return err
+		}
+		return rep.Write(e.stdout)
 	}
 	rep, err := sentiment.Evaluate(fs.Arg(1), s)
 	if err != nil {

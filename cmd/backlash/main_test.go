@@ -52,22 +52,26 @@ func TestExitCodes(t *testing.T) {
 
 func TestScoreCommand(t *testing.T) {
 	t.Setenv("BACKLASH_CONFIG", filepath.Join(t.TempDir(), "none.yaml"))
-	code, out, errs := run(t, `{"id":"a","text":"Boycott this app, it is a scam"}`+"\n"+`{"id":"b","text":"这个功能太恶心了"}`+"\n", "score")
+	code, out, errs := run(t, `{"id":"a","text":"Boycott this app, it is a scam"}`+"\n"+`{"id":"b","text":"这个功能太恶心了"}`+"\n"+`{"id":"c","text":"このアプリは最高です"}`+"\n", "score")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 2 {
-		t.Fatalf("want 2 JSONL lines, got %q", out)
+	if len(lines) != 3 {
+		t.Fatalf("want 3 JSONL lines, got %q", out)
 	}
-	var a, b map[string]any
+	var a, b, c map[string]any
 	json.Unmarshal([]byte(lines[0]), &a)
 	json.Unmarshal([]byte(lines[1]), &b)
+	json.Unmarshal([]byte(lines[2]), &c)
 	if a["id"] != "a" || a["label"] != "negative" || a["compound"].(float64) >= -0.05 {
 		t.Errorf("line a = %v", a)
 	}
-	if b["id"] != "b" || b["compound"] != nil || b["language"] != "zh" {
-		t.Errorf("unscored language must have null sentiment, got %v", b)
+	if b["id"] != "b" || b["label"] != "negative" || b["language"] != "zh" {
+		t.Errorf("Chinese outrage must score negative, got %v", b)
+	}
+	if c["id"] != "c" || c["compound"] != nil || c["language"] != "ja" {
+		t.Errorf("a language without a model must have null sentiment, got %v", c)
 	}
 }
 

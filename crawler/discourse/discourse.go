@@ -51,12 +51,36 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 	return nil
 }
 
-// stopped turns the page limit into the end of a clean walk.
+// stopped turns the page limit, or a forum that asks to stop, into the
+// end of a clean walk.
 func stopped(err error) error {
-	if errors.Is(err, kind.ErrPageLimit) {
+	if errors.Is(err, kind.ErrPageLimit) || errors.Is(err, kind.ErrStopped) {
 		return nil
 	}
 	return err
+}
+
+// explain reads Discourse's error body,
+// {"errors": ["..."], "error_type": "rate_limit"}: a rate limit still in
+// force after the retries stops the source for this run, since every
+// further request would be refused too.
+func explain(body []byte) (string, bool) {
+	var e struct {
+		Errors    []string `json:"errors"`
+		ErrorType string   `json:"error_type"`
+	}
+	if json.Unmarshal(body, &e) != nil || (len(e.Errors) == 0 && e.ErrorType == "") {
+		return "", false
+	}
+	reason := strings.Join(e.Errors, " ")
+	switch e.ErrorType {
+	case "invalid_access", "not_logged_in":
+		reason += " (the forum, or this part of it, needs a login)"
+	}
+	if e.ErrorType != "" {
+		reason = e.ErrorType + ": " + reason
+	}
+	return strings.TrimSpace(reason), e.ErrorType == "rate_limit"
 }
 
 // ListingURL maps a forum URL a user copies from the browser to its JSON:
@@ -123,7 +147,7 @@ func crawlListing(ctx context.Context, r *kind.Run, start *url.URL) error {
 	seen := map[string]bool{}
 	for u := start; u != nil && !seen[u.String()]; {
 		seen[u.String()] = true
-		page, err := r.Fetch(ctx, u.String(), Accept)
+		page, err := r.FetchAPI(ctx, u.String(), Accept, explain)
 		if err != nil || page == nil {
 			return err
 		}
@@ -246,7 +270,7 @@ const likeAction = 2
 
 func crawlTopic(ctx context.Context, r *kind.Run, base *url.URL, ref topicRef) error {
 	tu := base.ResolveReference(&url.URL{Path: ref.path})
-	page, err := r.Fetch(ctx, tu.String(), Accept)
+	page, err := r.FetchAPI(ctx, tu.String(), Accept, explain)
 	if err != nil || page == nil {
 		return err
 	}
@@ -304,7 +328,7 @@ func fetchPosts(ctx context.Context, r *kind.Run, base *url.URL, th thread, ids 
 		q.Add("post_ids[]", strconv.FormatInt(id, 10))
 	}
 	pu := base.ResolveReference(&url.URL{Path: "/t/" + strconv.FormatInt(th.id, 10) + "/posts.json", RawQuery: q.Encode()})
-	page, err := r.Fetch(ctx, pu.String(), Accept)
+	page, err := r.FetchAPI(ctx, pu.String(), Accept, explain)
 	if err != nil || page == nil {
 		return nil, false, err
 	}

@@ -148,3 +148,17 @@ func TestChangedPayloads(t *testing.T) {
 		t.Errorf("posts %+v err %v", posts, err)
 	}
 }
+
+func TestExplain(t *testing.T) {
+	reason, stop := explain([]byte(`{"errors":["You are not permitted to view the requested resource."],"error_type":"invalid_access"}`))
+	if stop || reason != "invalid_access: You are not permitted to view the requested resource. (the forum, or this part of it, needs a login)" {
+		t.Errorf("invalid access: %q %v", reason, stop)
+	}
+	reason, stop = explain([]byte(`{"errors":["You’ve performed this action too many times."],"error_type":"rate_limit","extras":{"wait_seconds":30}}`))
+	if !stop || !strings.HasPrefix(reason, "rate_limit: ") {
+		t.Errorf("rate limit: %q %v", reason, stop)
+	}
+	if reason, stop := explain([]byte(`<h1>502 Bad Gateway</h1>`)); reason != "" || stop {
+		t.Errorf("not JSON: %q %v", reason, stop)
+	}
+}

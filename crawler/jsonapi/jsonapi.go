@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 )
 
@@ -27,8 +26,8 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 		seen := map[string]bool{}
 		for u := start; u != "" && !seen[u]; {
 			seen[u] = true
-			page, err := fetchPage(ctx, r, spec, u)
-			if errors.Is(err, kind.ErrPageLimit) || errors.Is(err, errStop) {
+			page, err := r.FetchAPI(ctx, u, Accept, spec.preset.apiError)
+			if errors.Is(err, kind.ErrPageLimit) || errors.Is(err, kind.ErrStopped) {
 				return nil
 			}
 			if err != nil {
@@ -76,42 +75,6 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 		}
 	}
 	return nil
-}
-
-// errStop ends a source's crawl for this run without an error of its own
-// (the page error was recorded): the API's quota is spent.
-var errStop = errors.New("stop")
-
-// fetchPage is kind.Run.Fetch with the API's own error reading: an error
-// status is reported with the reason the body gives, and a spent quota
-// stops the source for this run instead of spending more requests.
-func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, u string) (*fetch.Page, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if err := r.Page(u); err != nil {
-		return nil, err
-	}
-	page, err := r.Fetcher.Get(ctx, u, Accept)
-	if err == nil {
-		return page, nil
-	}
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	var he *fetch.HTTPError
-	if spec.preset.apiError != nil && errors.As(err, &he) {
-		if reason, stop := spec.preset.apiError(he.Body); reason != "" {
-			err = fmt.Errorf("%w: %s", err, reason)
-			if stop {
-				r.PageError(u, fmt.Errorf("%w; stopping this source until its next run", err))
-				r.Logger.Warn("API quota spent: stopping the source for this run", "url", u, "reason", reason)
-				return nil, errStop
-			}
-		}
-	}
-	r.PageError(u, err)
-	return nil, nil
 }
 
 var linkRe = regexp.MustCompile(`<([^>]*)>\s*((?:;\s*[^;,]+)*)`)

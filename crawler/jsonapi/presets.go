@@ -6,6 +6,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"github.com/backlash-monitor/backlash/crawler/kind"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -28,7 +29,7 @@ type preset struct {
 	page func(u *url.URL, root gjson.Result) (next string, last bool)
 	// apiError reads an error response's body: the reason it gives, and
 	// whether the source must stop for this run (a spent quota).
-	apiError func(body []byte) (reason string, stop bool)
+	apiError kind.Explain
 }
 
 func intp(i int) *int { return &i }

@@ -3,6 +3,7 @@ package kind
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -108,6 +109,47 @@ func (r *Run) Fetch(ctx context.Context, url, accept string) (*fetch.Page, error
 		return nil, nil
 	}
 	return page, nil
+}
+
+// Explain reads the body of an API's error response: the reason it gives
+// ("" when it gives none), and whether the source must stop for this run
+// (a spent quota, where asking again only spends more).
+type Explain func(body []byte) (reason string, stop bool)
+
+// ErrStopped is returned by FetchAPI when the API says the source must
+// stop for this run; the page error is recorded and the kind returns nil.
+var ErrStopped = errors.New("the API asked to stop for this run")
+
+// FetchAPI is Fetch for an API that explains its errors in the body: an
+// error status is recorded with the reason explain reads, and a response
+// that says to stop ends the walk with ErrStopped.
+func (r *Run) FetchAPI(ctx context.Context, url, accept string, explain Explain) (*fetch.Page, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := r.Page(url); err != nil {
+		return nil, err
+	}
+	page, err := r.Fetcher.Get(ctx, url, accept)
+	if err == nil {
+		return page, nil
+	}
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	var he *fetch.HTTPError
+	if explain != nil && errors.As(err, &he) {
+		if reason, stop := explain(he.Body); reason != "" {
+			err = fmt.Errorf("%w: %s", err, reason)
+			if stop {
+				r.PageError(url, fmt.Errorf("%w; stopping this source until its next run", err))
+				r.Logger.Warn("API quota or rate spent: stopping the source for this run", "url", url, "reason", reason)
+				return nil, ErrStopped
+			}
+		}
+	}
+	r.PageError(url, err)
+	return nil, nil
 }
 
 // PageError records a failed page; the crawl continues.

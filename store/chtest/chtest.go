@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ClickHouse/clickhouse-go/v2"
+
 	"github.com/backlash-monitor/backlash/store"
 	"github.com/backlash-monitor/backlash/store/chserver"
 )
@@ -109,6 +111,28 @@ func Store(t testing.TB) *store.Store {
 		s.Close()
 	})
 	return s
+}
+
+// CountRows runs q with db as the default database, as an analyst's
+// clickhouse-client --database=db would, and returns how many rows it gave.
+func CountRows(t testing.TB, db, q string) (int, error) {
+	t.Helper()
+	conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{Server(t).Addr()},
+		Auth: clickhouse.Auth{Database: db, Username: "default"}})
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	rows, err := conn.Query(context.Background(), q)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
 }
 
 type testWriter struct{ t testing.TB }

@@ -1,0 +1,207 @@
+package sentiment
+
+import "unicode/utf8"
+
+// featCfg selects the hashed features a learned model reads. It is stored
+// in the model file so that training and scoring always agree.
+type featCfg struct {
+	Words   bool // word unigrams (emoji and emoticons count as words)
+	Bigrams bool // adjacent word pairs within a clause
+	CharMin int  // character n-grams of non-CJK words, with word-boundary marks;
+	CharMax int  // 0 disables them
+	CJKMin  int  // character n-grams of Han, kana and Hangul runs;
+	CJKMax  int  // 0 disables them
+	Shared  bool // emit each feature twice: tagged by language and shared by all
+}
+
+// feat is one hashed feature occurrence and the span of text it came from,
+// kept so a score can be explained by the words and phrases that pushed it.
+type feat struct {
+	idx        uint32
+	start, end int32
+	stop       bool // a function word's unigram: kept out of explanations
+}
+
+// featSink appends features to a scratch; a struct rather than a closure
+// so featurize does not allocate.
+type featSink struct {
+	sc       *scratch
+	shared   bool
+	tagged   bool
+	langSalt uint64
+	mask     uint64
+	stop     bool
+}
+
+func (k *featSink) emit(h uint64, start, end int32) {
+	if k.shared {
+		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h) & k.mask), start: start, end: end, stop: k.stop})
+	}
+	if k.tagged {
+		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h^k.langSalt) & k.mask), start: start, end: end, stop: k.stop})
+	}
+}
+
+// Feature kinds, mixed into the hash so kinds never share a bucket by design.
+const (
+	saltWord   = 0x9e3779b97f4a7c15
+	saltBigram = 0xc2b2ae3d27d4eb4f
+	saltChar   = 0x165667b19e3779f9
+	saltCJK    = 0x27d4eb2f165667c5
+	saltEmoji  = 0x85ebca77c2b2ae63
+)
+
+// mix is a 64-bit finaliser (MurmurHash3's fmix64).
+func mix(h uint64) uint64 {
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
+}
+
+// maxWordRunes caps the runes of one word used for character n-grams.
+const maxWordRunes = 48
+
+// featurize appends the hashed features of the tokenized post in sc to
+// sc.feats. lang is the language slot of the model (tagging features);
+// mask is the bucket count minus one.
+func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
+	sc.feats = sc.feats[:0]
+	k := featSink{sc: sc, shared: cfg.Shared, tagged: lang >= 0, mask: mask,
+		langSalt: mix(uint64(lang+1) * 0x9fb21c651e98df25)}
+	prev, prevTok := uint64(0), -1
+	for i := range sc.toks {
+		t := &sc.toks[i]
+		if t.kind != tkWord {
+			if cfg.Words {
+				k.emit(hashBytes(text[t.start:t.end])^saltEmoji, t.start, t.end)
+			}
+			prevTok = -1
+			continue
+		}
+		w := sc.lower[t.ls:t.le]
+		if len(w) == 0 || isDigits(w) {
+			prevTok = -1
+			continue
+		}
+		if r, _ := utf8.DecodeRune(w); isCJK(r) {
+			if cfg.CJKMax > 0 {
+				cjkGrams(t, w, cfg, &k)
+			}
+			prevTok = -1
+			continue
+		}
+		h := hashBytes(w)
+		if cfg.Words {
+			k.stop = t.e.flags&(fStopEN|fStopOther) != 0
+			k.emit(h^saltWord, t.start, t.end)
+			k.stop = false
+		}
+		if cfg.Bigrams && prevTok >= 0 && sc.toks[prevTok].clause == t.clause {
+			k.emit((prev*fnvPrime)^h^saltBigram, sc.toks[prevTok].start, t.end)
+		}
+		if cfg.CharMax > 0 {
+			charGrams(t, w, cfg, &k)
+		}
+		prev, prevTok = h, i
+	}
+}
+
+func isDigits(w []byte) bool {
+	for _, c := range w {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isCJK(r rune) bool {
+	return r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf || r >= 0xf900 && r <= 0xfaff ||
+		r >= 0x3040 && r <= 0x30ff || r >= 0xac00 && r <= 0xd7af
+}
+
+// charGrams emits the character n-grams of the lower-case word w, padded
+// with a boundary mark at each end ("<ok>" gives "<o", "ok", "k>" ...).
+func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
+	var pos [maxWordRunes + 1]int32 // rune starts in w, then len(w)
+	n := 0
+	for i := 0; i < len(w) && n < maxWordRunes; {
+		pos[n] = int32(i)
+		_, size := utf8.DecodeRune(w[i:])
+		i += size
+		n++
+	}
+	end := int32(len(w))
+	if n == maxWordRunes {
+		end = pos[n-1]
+		n--
+	}
+	pos[n] = end
+	// Virtual positions -1 (start mark) .. n (end mark).
+	for a := -1; a <= n; a++ {
+		for g := cfg.CharMin; g <= cfg.CharMax; g++ {
+			b := a + g // exclusive, virtual
+			if b > n+1 {
+				break
+			}
+			if a == -1 && b == n+1 && g > 2 {
+				continue // the whole padded word is the unigram
+			}
+			h := uint64(fnvOffset)
+			if a == -1 {
+				h = (h ^ '<') * fnvPrime
+			}
+			lo, hi := max(a, 0), min(b, n)
+			for _, c := range w[pos[lo]:pos[hi]] {
+				h = (h ^ uint64(c)) * fnvPrime
+			}
+			if b == n+1 {
+				h = (h ^ '>') * fnvPrime
+			}
+			k.emit(h^saltChar^uint64(g)<<56, t.start, t.end)
+		}
+	}
+}
+
+// cjkGrams emits the character n-grams of a run of Han, kana or Hangul
+// letters, each with its own span so explanations name the n-gram.
+func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
+	// CJK letters have no case, so w and the original text share offsets.
+	if int(t.end-t.start) != len(w) {
+		return
+	}
+	var pos [maxWordRunes + 1]int32
+	skip := 0 // leading runes of this chunk whose n-grams were emitted before
+	for base := 0; base < len(w); {
+		n := 0
+		i := base
+		for i < len(w) && n < maxWordRunes {
+			pos[n] = int32(i)
+			_, size := utf8.DecodeRune(w[i:])
+			i += size
+			n++
+		}
+		pos[n] = int32(i)
+		for a := 0; a < n; a++ {
+			for g := cfg.CJKMin; g <= cfg.CJKMax && a+g <= n; g++ {
+				if a+g <= skip {
+					continue
+				}
+				h := uint64(fnvOffset)
+				for _, c := range w[pos[a]:pos[a+g]] {
+					h = (h ^ uint64(c)) * fnvPrime
+				}
+				k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+			}
+		}
+		if i >= len(w) {
+			break
+		}
+		// Step back so n-grams across the chunk border are emitted too.
+		skip = min(cfg.CJKMax-1, n-1)
+		base = int(pos[n-skip])
+	}
+}

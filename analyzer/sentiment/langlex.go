@@ -1,0 +1,137 @@
+package sentiment
+
+import (
+	"embed"
+	"fmt"
+	"math"
+	"path"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// brandLangFS holds the brand-risk lexicons of languages other than
+// English, one file per language: lexicon/brand.<lang>.yaml.
+//
+//go:embed lexicon/brand.*.yaml
+var brandLangFS embed.FS
+
+// langLexicon is one language's brand-risk vocabulary. Its score is a
+// dense feature of the learned model, so what the model learned from
+// training data decides how much the vocabulary counts.
+type langLexicon struct {
+	version string
+	words   map[string]float64 // single words, lower case (space-delimited scripts)
+	negs    map[string]bool    // negators flipping the next word
+	// runes maps the first rune of each term to the terms starting with
+	// it, longest first, for scripts written without spaces (zh, ja).
+	runes map[rune][]runeTerm
+}
+
+type runeTerm struct {
+	term    string
+	valence float64
+	neg     bool
+}
+
+// loadLangLexicons parses every embedded lexicon/brand.<lang>.yaml.
+func loadLangLexicons() (map[string]*langLexicon, error) {
+	files, err := brandLangFS.ReadDir("lexicon")
+	if err != nil {
+		return nil, fmt.Errorf("lexicon: %w", err)
+	}
+	out := make(map[string]*langLexicon, len(files))
+	for _, f := range files {
+		name := f.Name()
+		lang := strings.TrimSuffix(strings.TrimPrefix(name, "brand."), ".yaml")
+		data, err := brandLangFS.ReadFile(path.Join("lexicon", name))
+		if err != nil {
+			return nil, fmt.Errorf("lexicon %s: %w", name, err)
+		}
+		y, err := parseLexicon(name, data)
+		if err != nil {
+			return nil, err
+		}
+		ll := &langLexicon{version: y.Version, words: map[string]float64{}, negs: map[string]bool{},
+			runes: map[rune][]runeTerm{}}
+		spaceless := lang == "zh" || lang == "ja"
+		for _, e := range y.Entries {
+			t := normalizeTerm(e.Term)
+			neg := e.role() == roleNegator
+			if spaceless {
+				r, _ := utf8.DecodeRuneInString(t)
+				ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg})
+				continue
+			}
+			if neg {
+				ll.negs[t] = true
+				continue
+			}
+			ll.words[t] = *e.Valence
+		}
+		for _, list := range ll.runes {
+			sort.SliceStable(list, func(i, j int) bool { return len(list[i].term) > len(list[j].term) })
+		}
+		out[lang] = ll
+	}
+	return out, nil
+}
+
+// langLexicon returns the language vocabulary's score of the post,
+// normalised to (-1, 1) as VADER normalises its sum. A negator up to two
+// words before a term (right before it in Chinese) flips it (×-0.74, as in
+// VADER): "no es útil", 不好.
+func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
+	ll := s.langLex[lang]
+	if ll == nil {
+		return 0
+	}
+	sum := 0.0
+	if len(ll.runes) > 0 {
+		negEnd := -1 // where the last negator ended
+		for i := 0; i < len(text); {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			matched := 0
+			for _, t := range ll.runes[r] {
+				if strings.HasPrefix(text[i:], t.term) {
+					if t.neg {
+						negEnd = i + len(t.term)
+					} else {
+						v := t.valence
+						if i == negEnd {
+							v *= nScalar
+						}
+						sum += v
+					}
+					matched = len(t.term)
+					break
+				}
+			}
+			if matched == 0 {
+				matched = size
+			}
+			i += matched
+		}
+	} else {
+		for i := range sc.toks {
+			t := &sc.toks[i]
+			if t.kind != tkWord {
+				continue
+			}
+			w := sc.lower[t.ls:t.le]
+			if v, ok := ll.words[string(w)]; ok {
+				for k := i - 1; k >= 0 && k >= i-2 && sc.toks[k].clause == t.clause; k-- {
+					if ll.negs[string(sc.word(k))] {
+						v *= nScalar
+						break
+					}
+				}
+				sum += v
+			}
+		}
+	}
+	if sum == 0 {
+		return 0
+	}
+	return sum / math.Sqrt(sum*sum+alpha)
+}
