@@ -290,3 +290,34 @@ func TestStoreReady(t *testing.T) {
 
 // The store is what the daemon checks in production.
 var _ Database = (*store.Store)(nil)
+
+// TestRunCreatesStateDirAndSaysWhenServing starts with a state directory
+// that does not exist yet: Run creates it for its lock and reports the
+// address once it serves.
+func TestRunCreatesStateDirAndSaysWhenServing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not", "yet")
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Listen: "127.0.0.1:0", LockPath: filepath.Join(dir, "backlash.lock"), Logger: quietLogger(t),
+			Serving: func(a net.Addr) { served <- a }})
+	}()
+	select {
+	case a := <-served:
+		if a.String() == "" {
+			t.Error("Serving got no address")
+		}
+	case err := <-done:
+		t.Fatalf("Run ended before serving: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not start serving")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "backlash.lock")); err != nil {
+		t.Errorf("lock file: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}

@@ -85,10 +85,16 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled\n",
-		cfg.Serve.Listen, len(scheds))
+	serving := func(addr net.Addr) {
+		digest := "no daily digest"
+		if cfg.Alerts.Digest.Schedule != "off" {
+			digest = fmt.Sprintf("daily digest at %q", cfg.Alerts.Digest.Schedule)
+		}
+		fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled, %s\n",
+			addr, len(cfg.Sources), digest)
+	}
 	return serve.Run(ctx, serve.Options{Listen: cfg.Serve.Listen, Sources: scheds, Job: job, Handler: dash,
-		Ready: serve.StoreReady(sys.Store), Logger: log, Registry: reg, Metrics: metrics,
+		Ready: serve.StoreReady(sys.Store), Logger: log, Registry: reg, Metrics: metrics, Serving: serving,
 		LockPath: filepath.Join(cfg.StateDir, "backlash.lock")})
 }
 
