@@ -187,6 +187,9 @@ func TestHealthReadyMetricsAndDashboard(t *testing.T) {
 	m.Inserted(40, 30*time.Millisecond)
 	m.AlertSent("slack", true, 200*time.Millisecond)
 	m.AlertSent("slack", false, time.Second)
+	m.TopicAssessed("payments", 72.5, 14)
+	m.IncidentsOpen(map[string]int{"page": 1}, []string{"watch", "warn", "page"})
+	m.AlertsDelivered("slack", 2, 0)
 	base, _ := start(t, Options{
 		Registry: reg,
 		Metrics:  m,
@@ -222,6 +225,13 @@ func TestHealthReadyMetricsAndDashboard(t *testing.T) {
 	} {
 		if !strings.Contains(body, name) {
 			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	for _, want := range []string{`backlash_topic_risk{topic="payments"} 72.5`, `backlash_topic_negative_posts{topic="payments"} 14`,
+		`backlash_incidents_open{severity="page"} 1`, `backlash_incidents_open{severity="watch"} 0`,
+		`backlash_alerts_total{channel="slack",result="sent"} 3`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
 		}
 	}
 	if !strings.Contains(body, `backlash_alerts_total{channel="slack",result="failed"} 1`) {
