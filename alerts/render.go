@@ -116,7 +116,16 @@ func renderIncident(v view) rendered {
 			escapeName(topic), v.sig.Risk, clock(v.inc.ClearSince), sev, span(v.now.Sub(v.inc.Opened))))
 		b.context(dashLink(v))
 	}
+	if !v.sig.BlindSince.IsZero() {
+		b.context(blindNote(v.sig.BlindSince))
+	}
 	return b.done()
+}
+
+// blindNote warns that a topic's figures are silence, not calm.
+func blindNote(since time.Time) string {
+	return fmt.Sprintf(":see_no_evil: *Blind since %s*: every source feeding this topic is broken, so its figures show silence, not calm.",
+		clock(since))
 }
 
 // headline says which rule crossed and how risk moved.
@@ -169,10 +178,27 @@ func numbers(v view) string {
 		}
 		fmt.Fprintf(&b, "\n*Risk parts:* %s", strings.Join(parts, " · "))
 	}
+	if c := campaign(s); c != "" {
+		b.WriteString("\n" + c)
+	}
 	if s.ColdStart {
 		b.WriteString("\n_Baseline still being learnt: expectations are rough._")
 	}
 	return b.String()
+}
+
+// campaign says how many negative posts share their text with other
+// authors' posts, so a copy-paste campaign can be told from outrage.
+func campaign(s Signal) string {
+	if s.SharedPosts == 0 {
+		return ""
+	}
+	texts := "texts"
+	if s.SharedTexts == 1 {
+		texts = "text"
+	}
+	return fmt.Sprintf("*Shared texts:* %d of %d negative posts share %d %s (%.0f%%): copies by many authors, possibly a campaign",
+		s.SharedPosts, s.Negative, s.SharedTexts, texts, 100*float64(s.SharedPosts)/float64(max(s.Negative, 1)))
 }
 
 func status(v view) string {

@@ -46,6 +46,8 @@ type Config struct {
 	Alerts Alerts `yaml:"alerts"`
 	// Serve configures the long-running daemon and its dashboard.
 	Serve Serve `yaml:"serve"`
+	// Health configures the source-health rules and the operators' route.
+	Health Health `yaml:"health"`
 }
 
 // ClickHouse is the store's connection.
@@ -169,6 +171,9 @@ type Analyzer struct {
 	// (defaults 0.05 and -0.05).
 	PositiveCutoff float64 `yaml:"positive_cutoff"`
 	NegativeCutoff float64 `yaml:"negative_cutoff"`
+	// RepostWindow is how close in time the same author's posts with the
+	// same text must be to count as one post (default 24h).
+	RepostWindow Duration `yaml:"repost_window"`
 }
 
 // Serve configures `backlash serve`.
@@ -388,6 +393,9 @@ func (c *Config) setDefaults(v *validator) {
 	if c.Analyzer.NegativeCutoff == 0 {
 		c.Analyzer.NegativeCutoff = -0.05
 	}
+	if c.Analyzer.RepostWindow == 0 {
+		c.Analyzer.RepostWindow = Duration(24 * time.Hour)
+	}
 	if c.Serve.Listen == "" {
 		c.Serve.Listen = "127.0.0.1:8080"
 	}
@@ -398,6 +406,7 @@ func (c *Config) setDefaults(v *validator) {
 		}
 	}
 	c.Alerts.setDefaults()
+	c.Health.setDefaults()
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
@@ -429,6 +438,9 @@ func (c *Config) validate(v *validator) {
 	}
 	if !identRe.MatchString(c.ClickHouse.Database) {
 		v.errorf(path{"clickhouse", "database"}, "database %q must be letters, digits, _ . or -", c.ClickHouse.Database)
+	}
+	if c.Analyzer.RepostWindow < 0 {
+		v.errorf(path{"analyzer", "repost_window"}, "repost_window must not be negative")
 	}
 	if c.Crawler.RenderTabs < 0 {
 		v.errorf(path{"crawler", "render_tabs"}, "render_tabs must be at least 1")
@@ -473,6 +485,7 @@ func (c *Config) validate(v *validator) {
 	}
 	c.Alerts.validate(v, c)
 	c.checkLimits(v)
+	c.Health.validate(v)
 	if c.Serve.PublicURL != "" && !strings.HasPrefix(c.Serve.PublicURL, "http") {
 		v.errorf(path{"serve", "public_url"}, "public_url must start with http:// or https://")
 	}

@@ -55,7 +55,7 @@ func TestExampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cfg.Sources) != 3 || len(cfg.Topics) != 2 || len(cfg.Alerts.Rules) != 1 {
+	if len(cfg.Sources) != 4 || len(cfg.Topics) != 2 || len(cfg.Alerts.Rules) != 1 {
 		t.Fatalf("example parsed to %d sources, %d topics, %d rules", len(cfg.Sources), len(cfg.Topics), len(cfg.Alerts.Rules))
 	}
 	if cfg.Sources[0].Delay.D().Seconds() != 2 || cfg.Sources[1].Schedule != "@hourly" {

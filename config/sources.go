@@ -62,6 +62,9 @@ type Source struct {
 	// (the variable holding "Bearer ..."). They are sent only to the hosts
 	// of URLs, never to another host a link or a redirect leads to.
 	HeaderEnv map[string]SecretEnv `yaml:"header_env"`
+	// Identity declares that the source shows posts other sources show
+	// too, and how its ids map into their shared namespace.
+	Identity *Identity `yaml:"identity"`
 	// Settings is the kind's own block (the html: block of an html
 	// source), of the type the kind registered. After loading it is never
 	// nil for a registered kind: a missing block is an empty one.
@@ -177,6 +180,9 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 		}
 	}
 	s.validateHeaders(v, p)
+	if s.Identity != nil {
+		s.Identity.validate(v, append(append(path{}, p...), "identity"))
+	}
 	for i, t := range s.Topics {
 		found := false
 		for _, ct := range c.Topics {

@@ -68,6 +68,15 @@ func TestShard(t *testing.T) {
 	if len(Shard(sources, 0, 1)) != 40 {
 		t.Error("1 shard should hold every source")
 	}
+	// Sources of one namespace share a worker.
+	for i := range sources {
+		sources[i].Identity = &config.Identity{Namespace: "forum"}
+	}
+	for i := 0; i < 3; i++ {
+		if n := len(Shard(sources, i, 3)); n != 0 && n != 40 {
+			t.Errorf("shard %d/3 holds %d of 40 sources of one namespace", i, n)
+		}
+	}
 }
 
 func TestParseShard(t *testing.T) {

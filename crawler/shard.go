@@ -10,16 +10,24 @@ import (
 )
 
 // Shard returns the sources worker i of n crawls (0 ≤ i < n). Sources are
-// assigned by a hash of their name, so the split is the same on every
-// machine and adding a source does not move the others.
+// assigned by a hash of their name (of their identity namespace when they
+// have one, so sources that show the same posts share a worker), so the
+// split is the same on every machine and adding a source does not move the
+// others.
 func Shard(sources []config.Source, i, n int) []config.Source {
 	if n <= 1 {
 		return sources
 	}
 	var out []config.Source
 	for _, s := range sources {
+		// Sources that show the same posts stay in one shard, so one
+		// process decides which of their sightings of a post is counted.
+		key := s.Name
+		if s.Identity != nil && s.Identity.Namespace != "" {
+			key = "identity:" + s.Identity.Namespace
+		}
 		h := fnv.New32a()
-		h.Write([]byte(s.Name))
+		h.Write([]byte(key))
 		if int(h.Sum32()%uint32(n)) == i {
 			out = append(out, s)
 		}

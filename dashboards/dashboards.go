@@ -26,6 +26,9 @@ type Options struct {
 	Topics []string
 	// Sources are the configured source names.
 	Sources []string
+	// Feeds maps each topic to the sources feeding it, so a topic whose
+	// sources are all broken is shown as blind.
+	Feeds map[string][]string
 	// Token, when set, is a bearer token every request must carry
 	// ("Authorization: Bearer <token>"); a browser can give it as the
 	// password of the login prompt, with any user name.

@@ -213,8 +213,10 @@ func calmHistory(prefix string, from, to time.Time, n int) []forumPost {
 	step := to.Sub(from) / time.Duration(n)
 	out := make([]forumPost, n)
 	for i := range out {
-		out[i] = forumPost{ID: fmt.Sprintf("%s-%04d", prefix, i), Author: fmt.Sprintf("regular%d", i%4),
-			Text: texts[i%len(texts)], At: from.Add(time.Duration(i) * step), Likes: i % 7}
+		// A regular says the same thing again only after more than a day
+		// (60 posts later), so no post is a repost that counts once.
+		out[i] = forumPost{ID: fmt.Sprintf("%s-%04d", prefix, i), Author: fmt.Sprintf("regular%d", i%12),
+			Text: texts[(i/12)%len(texts)], At: from.Add(time.Duration(i) * step), Likes: i % 7}
 	}
 	return out
 }

@@ -62,6 +62,27 @@ type Post struct {
 	Language string
 	// Entities are named entities found in the text, when extracted.
 	Entities []string
+
+	// Namespace names the id space shared by the sources that show the
+	// same posts (a forum's pages, its feed and its API); empty when the
+	// source declares none. Set by the crawler from the source's identity.
+	Namespace string
+	// SharedID is the post's id in Namespace, the same through every source
+	// of the namespace; empty when the source's identity maps none.
+	SharedID string
+	// TitleSentiment scores the title on its own, when the post has a title
+	// the text does not contain; the title never enters Sentiment.
+	TitleSentiment *Sentiment
+}
+
+// Key is the post's own identity: "namespace:shared-id" when it has an id
+// in a namespace, else "source/id". Sightings of one post through several
+// sources of a namespace share it.
+func (p *Post) Key() string {
+	if p.Namespace != "" && p.SharedID != "" {
+		return p.Namespace + ":" + p.SharedID
+	}
+	return p.Source + "/" + p.ID
 }
 
 // Sentiment is the analyzer's verdict on a post.

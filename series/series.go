@@ -36,6 +36,10 @@ type WindowStats struct {
 	NegativeAuthors, NegativeSources, NegativeThreads uint64
 	// Reach and NegativeReach add up likes, replies and shares.
 	Reach, NegativeReach uint64
+	// SharedPosts counts the negative posts whose text other authors
+	// posted too, and SharedTexts the texts they share: a copy-paste
+	// campaign rather than independent voices.
+	SharedPosts, SharedTexts uint64
 	// Rated counts rated reviews (rating > 0) and OneStar those with one
 	// star.
 	Rated, OneStar uint64

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,9 @@ type Metrics struct {
 	alertDuration             *prometheus.HistogramVec
 	topicRisk, topicNegative  *prometheus.GaugeVec
 	incidentsOpen             *prometheus.GaugeVec
+	sourceUp, sourceFailures  *prometheus.GaugeVec
+	failStreak                map[string]int
+	mu                        sync.Mutex
 }
 
 // NewMetrics creates the metrics and registers them with reg.
@@ -76,10 +80,17 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		incidentsOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "backlash_incidents_open", Help: "Open incidents, per severity (watch, warn, page).",
 		}, []string{"severity"}),
+		sourceUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "backlash_source_up", Help: "1 when the source-health rules found nothing wrong after the source's last run, 0 while it is broken.",
+		}, []string{"source"}),
+		sourceFailures: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "backlash_source_consecutive_failures", Help: "Runs in a row in which the source's crawl met errors and collected nothing.",
+		}, []string{"source"}),
+		failStreak: map[string]int{},
 	}
 	reg.MustRegister(m.pages, m.posts, m.crawlErrors, m.crawlDuration, m.lastCrawl,
 		m.jobRuns, m.jobSkipped, m.jobDuration, m.insertedRows, m.insertDuration,
-		m.alerts, m.alertDuration, m.topicRisk, m.topicNegative, m.incidentsOpen)
+		m.alerts, m.alertDuration, m.topicRisk, m.topicNegative, m.incidentsOpen, m.sourceUp, m.sourceFailures)
 	return m
 }
 
@@ -96,6 +107,27 @@ func (m *Metrics) CrawlDone(source string, pages, posts, errors int, dur time.Du
 	if errors == 0 {
 		m.lastCrawl.WithLabelValues(source).SetToCurrentTime()
 	}
+	m.mu.Lock()
+	if errors > 0 && posts == 0 {
+		m.failStreak[source]++
+	} else {
+		m.failStreak[source] = 0
+	}
+	n := m.failStreak[source]
+	m.mu.Unlock()
+	m.sourceFailures.WithLabelValues(source).Set(float64(n))
+}
+
+// SourceHealth records a source's health verdict after a run.
+func (m *Metrics) SourceHealth(source string, up bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if up {
+		v = 1
+	}
+	m.sourceUp.WithLabelValues(source).Set(v)
 }
 
 // Inserted records one insert batch of rows into ClickHouse and its

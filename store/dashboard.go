@@ -352,13 +352,14 @@ FROM `+s.Table("alerts")+` WHERE topic = ? AND at >= ? AND at < ? ORDER BY at LI
 	return out, wrapErr("alerts of "+topic, rows.Err())
 }
 
-// latestTopicPosts is the newest version of each post of a topic in a range;
-// it binds topic, from and to.
+// latestTopicPosts is the newest version of each post of a topic in a range,
+// once per post however many sources showed it (SCHEMA.md, Identity); it
+// binds topic, from and to.
 func (s *Store) latestTopicPosts() string {
 	return `(SELECT argMax(label, version) AS lbl, argMax(compound, version) AS c,
         argMax(terms, version) AS tms, argMax(entities, version) AS ents
     FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
-    GROUP BY source, id)`
+    GROUP BY post_key)`
 }
 
 // SentimentBin counts a topic's posts with one label in one tenth of the

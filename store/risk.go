@@ -21,6 +21,9 @@ type RiskRow struct {
 	Observed, Expected, Deviation     float64
 	Posts, Negative, Authors, Sources uint64
 	ColdStart                         bool
+	// SharedPosts of the negative posts share SharedTexts texts with other
+	// authors' posts.
+	SharedPosts, SharedTexts uint64
 }
 
 // SaveRisk stores risk rows in topic_risk; a recomputed window replaces the
@@ -31,7 +34,7 @@ func (s *Store) SaveRisk(ctx context.Context, rows []RiskRow) error {
 	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("topic_risk")+` (topic, bucket, window_s, score, anomaly,
  share, reach, spread, velocity, observed, expected, deviation, posts, negative, authors, sources, cold_start, computed, version,
- one_star)`)
+ one_star, shared_posts, shared_texts)`)
 	if err != nil {
 		return fmt.Errorf("store: save risk: %w", err)
 	}
@@ -43,7 +46,8 @@ func (s *Store) SaveRisk(ctx context.Context, rows []RiskRow) error {
 		}
 		if err := b.Append(r.Topic, r.At.UTC().Truncate(BucketSize), uint32(r.Window/time.Second), r.Score,
 			r.Anomaly, r.Share, r.Reach, r.Spread, r.Velocity, r.Observed, r.Expected, r.Deviation,
-			r.Posts, r.Negative, r.Authors, r.Sources, cold, now.UTC(), uint64(now.UnixNano()), r.OneStar); err != nil {
+			r.Posts, r.Negative, r.Authors, r.Sources, cold, now.UTC(), uint64(now.UnixNano()), r.OneStar,
+			r.SharedPosts, r.SharedTexts); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: save risk of %s: %w", r.Topic, err)
 		}

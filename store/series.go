@@ -60,26 +60,58 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 }
 
 // Window returns a topic's statistics over [from, to), counting distinct
-// authors and sources from the posts themselves.
+// authors and sources from the posts themselves. Each post counts once
+// however many sources it was seen through (its post_key); its sources are
+// all those it was seen through.
 func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (WindowStats, error) {
 	var w WindowStats
-	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExact(source),
-    uniqExactIf(author, label = 'negative'), uniqExactIf(source, label = 'negative'),
-    uniqExactIf(concat(source, '/', if(thread = '', id, thread)), label = 'negative'),
-    sum(toUInt64(likes) + replies + shares), sumIf(toUInt64(likes) + replies + shares, label = 'negative'),
+	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExactArray(srcs),
+    uniqExactIf(author, label = 'negative'), uniqExactArray(if(label = 'negative', srcs, emptyArrayString())),
+    uniqExactIf(thread, label = 'negative'),
+    sum(reach), sumIf(reach, label = 'negative'),
     countIf(rating > 0), countIf(rating = 1)
-FROM (SELECT source, id, argMax(author, version) AS author, argMax(label, version) AS label,
-      argMax(thread, version) AS thread,
-      argMax(likes, version) AS likes, argMax(replies, version) AS replies, argMax(shares, version) AS shares,
-      argMax(rating, version) AS rating
-      FROM `+s.Table("posts")+` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY source, id)`,
+FROM (`+s.uniquePosts()+`)`,
 		topic, from.UTC(), to.UTC()).Scan(&w.Posts, &w.Negative, &w.Authors, &w.Sources, &w.NegativeAuthors,
 		&w.NegativeSources, &w.NegativeThreads, &w.Reach, &w.NegativeReach, &w.Rated, &w.OneStar)
 	if err != nil {
 		return w, fmt.Errorf("store: window of %s: %w", topic, err)
 	}
+	if err := s.sharedTexts(ctx, topic, from, to, &w); err != nil {
+		return w, err
+	}
 	return w, nil
 }
+
+// uniquePosts is a subquery of one row per post (post_key) about topic
+// published in [from, to) (its three arguments): the newest label, the
+// sources it was seen through, its thread, author, text hash and the
+// highest engagement any sighting showed. Choices between sightings do not
+// depend on the order they were stored in.
+func (s *Store) uniquePosts() string {
+	return `SELECT post_key, argMax(label, version) AS label, max(author) AS author, groupUniqArray(source) AS srcs,
+      min(concat(source, '/', if(thread = '', id, thread))) AS thread, argMax(content_hash, version) AS text_hash,
+      argMax(text, version) AS text,
+      toUInt64(max(likes)) + max(replies) + max(shares) AS reach, argMax(rating, version) AS rating
+      FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY post_key`
+}
+
+// sharedTexts counts the negative posts whose text other authors posted
+// too in the window (copy-paste campaigns), and how many texts they share.
+// Texts of fewer than minSharedWords words ("+1", "this") are not counted.
+func (s *Store) sharedTexts(ctx context.Context, topic string, from, to time.Time, w *WindowStats) error {
+	err := s.conn.QueryRow(ctx, `SELECT count(), sum(n) FROM (
+    SELECT text_hash, count() AS n, uniqExact(author) AS a FROM (`+s.uniquePosts()+`)
+    WHERE label = 'negative' AND length(splitByChar(' ', text)) >= ?
+    GROUP BY text_hash HAVING n >= 2 AND a >= 2)`,
+		topic, from.UTC(), to.UTC(), minSharedWords).Scan(&w.SharedTexts, &w.SharedPosts)
+	if err != nil {
+		return fmt.Errorf("store: shared texts of %s: %w", topic, err)
+	}
+	return nil
+}
+
+// minSharedWords is the shortest text a campaign is recognised by.
+const minSharedWords = 4
 
 // Ratings counts a topic's rated reviews in [from, to) and those with
 // one star: the baseline the one-star share of a window is measured
@@ -87,7 +119,7 @@ FROM (SELECT source, id, argMax(author, version) AS author, argMax(label, versio
 func (s *Store) Ratings(ctx context.Context, topic string, from, to time.Time) (rated, oneStar uint64, err error) {
 	err = s.conn.QueryRow(ctx, `SELECT count(), countIf(stars = 1)
 FROM (SELECT argMax(rating, version) AS stars FROM `+s.Table("posts")+`
-      WHERE rating > 0 AND has(topics, ?) AND published >= ? AND published < ? GROUP BY source, id)`,
+      WHERE rating > 0 AND has(topics, ?) AND published >= ? AND published < ? GROUP BY post_key)`,
 		topic, from.UTC(), to.UTC()).Scan(&rated, &oneStar)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: ratings of %s: %w", topic, err)
@@ -99,16 +131,19 @@ FROM (SELECT argMax(rating, version) AS stars FROM `+s.Table("posts")+`
 // ("negative", "positive" or "" for any), most reached and most extreme
 // first.
 func (s *Store) TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error) {
-	order := "reach DESC, compound ASC"
+	order := "reach DESC, compound ASC, post_key"
 	if label == "positive" {
-		order = "reach DESC, compound DESC"
+		order = "reach DESC, compound DESC, post_key"
 	}
-	q := `SELECT source, id, argMax(url, version), argMax(author, version), argMax(title, version), argMax(text, version),
-    min(published), argMax(likes, version), argMax(replies, version), argMax(shares, version),
+	// One row per post: sightings of it through other sources and reposts
+	// share its post_key.
+	q := `SELECT argMax(source, version), argMax(id, version), argMax(url, version), argMax(author, version),
+    argMax(title, version), argMax(text, version),
+    min(published), max(likes), max(replies), max(shares),
     argMax(compound, version) AS compound, argMax(label, version) AS label, argMax(terms, version),
-    toUInt64(argMax(likes, version)) + argMax(replies, version) + argMax(shares, version) AS reach
+    toUInt64(max(likes)) + max(replies) + max(shares) AS reach, post_key
 FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
-GROUP BY source, id`
+GROUP BY post_key`
 	args := []any{topic, from.UTC(), to.UTC()}
 	if label != "" {
 		q += " HAVING label = ?"
@@ -128,8 +163,9 @@ GROUP BY source, id`
 		var lbl string
 		var terms []string
 		var reach uint64
+		var key string
 		if err := rows.Scan(&p.Source, &p.ID, &p.URL, &p.Author, &p.Title, &p.Text, &p.Published,
-			&p.Likes, &p.Replies, &p.Shares, &compound, &lbl, &terms, &reach); err != nil {
+			&p.Likes, &p.Replies, &p.Shares, &compound, &lbl, &terms, &reach, &key); err != nil {
 			return nil, fmt.Errorf("store: top posts of %s: %w", topic, err)
 		}
 		if compound != nil {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2"
@@ -48,6 +49,11 @@ type Store struct {
 	// opts and cluster are kept for the per-node connections of a cluster.
 	opts    Options
 	cluster *Cluster
+	// saveMu makes deciding which sighting of a post is counted and
+	// storing it one step among the saves of this process.
+	saveMu sync.Mutex
+	// repostWindow: see SetRepostWindow.
+	repostWindow time.Duration
 }
 
 var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
@@ -99,7 +105,8 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 			return nil, fmt.Errorf("store: create database %s: %w", o.Database, err)
 		}
 	}
-	return &Store{conn: retryConn{conn}, db: o.Database, addr: o.Addr, log: o.Logger, opts: o, cluster: o.Cluster}, nil
+	return &Store{conn: retryConn{conn}, db: o.Database, addr: o.Addr, log: o.Logger, opts: o, cluster: o.Cluster,
+		repostWindow: DefaultRepostWindow}, nil
 }
 
 // Close closes the connection.

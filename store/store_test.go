@@ -125,7 +125,7 @@ func TestSavePostsCountsOnce(t *testing.T) {
 	other := mkPost("0", t0, -0.6, "pay")
 	other.Source = "news"
 	res, err = s.SavePosts(ctx, append([]post.Post{other}, batch[:3]...))
-	if err != nil || res.BySource["news"] != (store.SaveCounts{New: 1}) || res.BySource[batch[0].Source] != (store.SaveCounts{Updated: 3}) {
+	if err != nil || res.BySource["news"] != (store.SaveCounts{New: 1, Counted: 1}) || res.BySource[batch[0].Source] != (store.SaveCounts{Updated: 3}) {
 		t.Fatalf("shared save = %+v, %v", res, err)
 	}
 }

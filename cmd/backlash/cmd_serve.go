@@ -137,7 +137,7 @@ func newDashboard(sys *pipeline.System, cfg *config.Config, now func() time.Time
 	for _, s := range cfg.Sources {
 		sources = append(sources, s.Name)
 	}
-	return dashboards.New(sys.Store, dashboards.Options{Topics: cfg.TopicNames(), Sources: sources,
+	return dashboards.New(sys.Store, dashboards.Options{Topics: cfg.TopicNames(), Sources: sources, Feeds: cfg.Feeds(),
 		Token: cfg.Serve.TokenEnv.Value().Reveal(), Loopback: isLoopback(cfg.Serve.Listen), Now: now, Logger: log})
 }
 

@@ -101,6 +101,7 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 		st.Close()
 		return nil, err
 	}
+	st.SetRepostWindow(cfg.Analyzer.RepostWindow.D())
 	return st, nil
 }
 

@@ -5,7 +5,9 @@
 -- began just before the range is still found).
 -- "First negative post" is the earliest negative post about the topic
 -- inside the window the first alert looked at (window_start to the alert),
--- so ordinary background complaints from days before do not count.
+-- so ordinary background complaints from days before do not count. Each
+-- post counts once (counted = 1 marks one row per post_key), however many
+-- sources showed it.
 SELECT
     incident_id,
     topic,
@@ -28,7 +30,7 @@ ALL INNER JOIN
 (
     SELECT arrayJoin(topics) AS topic, published
     FROM posts
-    WHERE first_seen = 1 AND label = 'negative' AND published >= now() - INTERVAL 31 DAY
+    WHERE counted = 1 AND label = 'negative' AND published >= now() - INTERVAL 31 DAY
 ) USING topic
 WHERE published >= ws AND published <= opened
 GROUP BY incident_id, topic, opened
