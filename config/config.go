@@ -137,7 +137,7 @@ type Crawler struct {
 	// all sources (default 2).
 	RenderTabs int `yaml:"render_tabs"`
 	// RenderMemoryMB is the browser's memory past which it is restarted
-	// once its open tabs finish (default 400).
+	// once its open tabs finish (default 450).
 	RenderMemoryMB int `yaml:"render_memory_mb"`
 }
 
@@ -385,7 +385,7 @@ func (c *Config) setDefaults(v *validator) {
 		cr.RenderTabs = 2
 	}
 	if cr.RenderMemoryMB == 0 {
-		cr.RenderMemoryMB = 400
+		cr.RenderMemoryMB = 450
 	}
 	if c.Analyzer.PositiveCutoff == 0 {
 		c.Analyzer.PositiveCutoff = 0.05
