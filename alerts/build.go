@@ -51,3 +51,15 @@ func BuildNotifier(cfg config.Alerts, stdout io.Writer, logger *slog.Logger) (No
 		logger.Warn("console mirror failed", "key", m.Key, "err", err)
 	}}, nil
 }
+
+// BuildOpsNotifier returns the ops route's receiver: the main notifier when
+// health.channel names a Slack channel and Slack is configured, else the
+// console, so operators' messages never land in a leadership channel by
+// default.
+func BuildOpsNotifier(cfg config.Alerts, h config.Health, main Notifier, stdout io.Writer) Notifier {
+	slackSet := cfg.Slack.TokenEnv != "" || cfg.Slack.WebhookURLEnv != ""
+	if h.Channel != "" && slackSet || !slackSet {
+		return main
+	}
+	return console.New(stdout)
+}

@@ -44,7 +44,7 @@ func (e *Engine) deliver(ctx context.Context, rep *Report) error {
 	if err != nil {
 		return fmt.Errorf("alerts: read outbox threads: %w", err)
 	}
-	pipe := e.pipeline()
+	pipe, ops := e.pipeline(), e.opsPipeline()
 	waiting := map[string]bool{} // incidents whose earlier message is still pending
 	for i, it := range items {
 		if waiting[it.IncidentID] && it.IncidentID != "" {
@@ -66,7 +66,11 @@ func (e *Engine) deliver(ctx context.Context, rep *Report) error {
 			known[it.Key] = it
 			continue
 		}
-		retry, nerr := pipe.Notify(ctx, m)
+		to := pipe
+		if IsOps(it.Topic) {
+			to = ops
+		}
+		retry, nerr := to.Notify(ctx, m)
 		it.Attempts++
 		it.Updated = e.now()
 		switch {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -54,6 +55,11 @@ func (e *Engine) renderDigest(ctx context.Context, sigs []Signal, day time.Time)
 	})
 	var b builder
 	b.header(fmt.Sprintf(":newspaper: Daily opinion digest · %s", day.Format("Mon Jan 2, 2006")))
+	if line, err := e.sourcesLine(ctx); err != nil {
+		return rendered{}, err
+	} else if line != "" {
+		b.section(line)
+	}
 	if len(sigs) == 0 {
 		b.section("No topic had posts in the last day.")
 	}
@@ -102,6 +108,31 @@ func (e *Engine) renderDigest(ctx context.Context, sigs []Signal, day time.Time)
 		b.context(fmt.Sprintf("…and %d more topics in the dashboard", len(sigs)-shown))
 	}
 	return b.done(), nil
+}
+
+// sourcesLine says how many sources are healthy and names the broken ones
+// with what broke and since when: "12 of 12 sources healthy".
+func (e *Engine) sourcesLine(ctx context.Context) (string, error) {
+	if e.opts.SourceHealth == nil || len(e.opts.Sources) == 0 || e.opts.Health.Off {
+		return "", nil
+	}
+	latest, err := e.opts.SourceHealth.LatestSourceHealth(ctx)
+	if err != nil {
+		return "", fmt.Errorf("alerts: digest source health: %w", err)
+	}
+	var broken []string
+	for _, name := range e.opts.Sources {
+		if h, ok := latest[name]; ok && !h.Healthy() {
+			broken = append(broken, fmt.Sprintf("%s (%s since %s)", escapeName(name),
+				escapeName(strings.Join(h.Rules(), ", ")), clock(h.BrokenSince)))
+		}
+	}
+	n := len(e.opts.Sources)
+	if len(broken) == 0 {
+		return fmt.Sprintf(":white_check_mark: *%d of %d sources healthy*", n, n), nil
+	}
+	return fmt.Sprintf(":rotating_light: *%d of %d sources healthy* · broken: %s", n-len(broken), n,
+		strings.Join(broken, "; ")), nil
 }
 
 func joinLines(xs []string) string {

@@ -57,9 +57,19 @@ func (e *Engine) now() time.Time { return e.opts.Now().UTC().Truncate(time.Secon
 
 // pipeline wraps the notifier in the retry stage; one per run, so the
 // run's waiting budget starts afresh.
-func (e *Engine) pipeline() Notifier {
+func (e *Engine) pipeline() Notifier { return e.retry(e.n) }
+
+// opsPipeline is pipeline for the ops route.
+func (e *Engine) opsPipeline() Notifier {
+	if e.opts.Ops == nil {
+		return e.pipeline()
+	}
+	return e.retry(e.opts.Ops)
+}
+
+func (e *Engine) retry(n Notifier) Notifier {
 	r := e.cfg.Retry
-	return &notify.Retry{Next: e.n, Attempts: r.Attempts, MaxWait: r.MaxWait.D(), Sleep: e.opts.Sleep,
+	return &notify.Retry{Next: n, Attempts: r.Attempts, MaxWait: r.MaxWait.D(), Sleep: e.opts.Sleep,
 		Backoff: notify.Backoff{Initial: r.InitialBackoff.D(), Max: r.MaxBackoff.D()}}
 }
 

@@ -116,7 +116,16 @@ func renderIncident(v view) rendered {
 			escapeName(topic), v.sig.Risk, clock(v.inc.ClearSince), sev, span(v.now.Sub(v.inc.Opened))))
 		b.context(dashLink(v))
 	}
+	if !v.sig.BlindSince.IsZero() {
+		b.context(blindNote(v.sig.BlindSince))
+	}
 	return b.done()
+}
+
+// blindNote warns that a topic's figures are silence, not calm.
+func blindNote(since time.Time) string {
+	return fmt.Sprintf(":see_no_evil: *Blind since %s*: every source feeding this topic is broken, so its figures show silence, not calm.",
+		clock(since))
 }
 
 // headline says which rule crossed and how risk moved.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/outbox"
 	"github.com/backlash-monitor/backlash/post"
@@ -56,6 +58,9 @@ type Signal struct {
 	// Baseline is the history the expectation comes from (0: unknown,
 	// matching any rule's baseline).
 	Baseline time.Duration
+	// BlindSince, when set, is since when every source feeding the topic
+	// has been broken: the figures then show silence, not calm.
+	BlindSince time.Time
 }
 
 // Evidence reads the posts a message quotes. *store.Store satisfies it.
@@ -101,6 +106,23 @@ type Options struct {
 	// Sleep waits between delivery attempts (default a real timer); tests
 	// inject a fake clock.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Health configures source-health incidents: their channel and repeat
+	// interval.
+	Health config.Health
+	// Ops delivers source-health messages (the ops route); nil uses the
+	// engine's notifier.
+	Ops Notifier
+	// Sources are the configured source names and SourceHealth where their
+	// latest verdicts are read, for the digest's first line; nil leaves the
+	// line out.
+	Sources      []string
+	SourceHealth SourceHealthReader
+}
+
+// SourceHealthReader reads each source's latest health verdict.
+// *store.Store satisfies it.
+type SourceHealthReader interface {
+	LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error)
 }
 
 // Event kinds.

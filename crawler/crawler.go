@@ -135,6 +135,65 @@ type Stats struct {
 	Cursor string
 	// LastError describes the last page error, if any.
 	LastError string
+
+	// Items counts the posts the pages held, those older than the cutoff
+	// too; NoText the items dropped because their text was empty. Fields
+	// counts, per field (title, author, time, url), the posts that had it.
+	// Source health compares them run to run.
+	Items, NoText int
+	Fields        map[string]int
+	// Denied counts pages refused with 401 or 403; DeniedStatus is the last
+	// such status.
+	Denied, DeniedStatus int
+	// Challenged counts pages that came back as a captcha, a bot challenge
+	// or a login page; ChallengeMarker is what gave the last one away.
+	Challenged      int
+	ChallengeMarker string
+	// Unmatched counts pages on which the item selector (or items path)
+	// matched nothing; UnmatchedSelector is that selector.
+	Unmatched         int
+	UnmatchedSelector string
+}
+
+// HealthFields are the fields Stats.Fields counts.
+var HealthFields = []string{"title", "author", "time", "url"}
+
+// countFields adds a post's fields to the stats.
+func (s *Stats) countFields(p *post.Post) {
+	if s.Fields == nil {
+		s.Fields = make(map[string]int, len(HealthFields))
+	}
+	s.Items++
+	if p.Title != "" {
+		s.Fields["title"]++
+	}
+	if p.Author != "" {
+		s.Fields["author"]++
+	}
+	if !p.TimeGuessed && !p.Published.IsZero() {
+		s.Fields["time"]++
+	}
+	if p.URL != "" {
+		s.Fields["url"]++
+	}
+}
+
+// countError classifies a page error for source health.
+func (s *Stats) countError(err error) {
+	var he *fetch.HTTPError
+	var ce *fetch.ChallengeError
+	var nm *kind.NoMatchError
+	switch {
+	case errors.As(err, &he) && (he.Status == 401 || he.Status == 403):
+		s.Denied++
+		s.DeniedStatus = he.Status
+	case errors.As(err, &ce):
+		s.Challenged++
+		s.ChallengeMarker = ce.Marker
+	case errors.As(err, &nm):
+		s.Unmatched++
+		s.UnmatchedSelector = nm.Selector
+	}
 }
 
 // Crawl collects one source. emit is called for every extracted post, from
@@ -195,6 +254,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 			if p.Fetched.IsZero() {
 				p.Fetched = c.opts.Now()
 			}
+			stats.countFields(&p)
 			if p.Published.IsZero() || p.Published.After(p.Fetched.Add(maxSkew)) {
 				// A time in the future is a misread zone or a broken clock;
 				// trusting it would push the high-water mark past real posts.
@@ -230,12 +290,13 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 		},
 		ErrorFunc: func(u string, err error) {
 			stats.Errors++
+			stats.countError(err)
 			stats.LastError = fmt.Sprintf("crawl %s: %s: %v", src.Name, u, err)
 			log.Warn("page failed", "url", u, "err", err)
 			prog.update(stats)
 		},
-		CursorFunc: func(cur string) { stats.Cursor = cur },
-	}
+		CursorFunc:  func(cur string) { stats.Cursor = cur },
+		DroppedFunc: func(field string, n int) { stats.NoText += n }}
 	err = crawl(ctx, run)
 	stats.Duration = time.Since(began)
 	prog.done(stats)

@@ -4,7 +4,11 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/backlash-monitor/backlash/health"
 )
 
 // apiHandler answers one JSON endpoint: the value to encode, or an error
@@ -43,7 +47,25 @@ func (d *dashboard) apiOverview(ctx context.Context, r *http.Request) (any, erro
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"now": now, "topics": topics, "open_incidents": open}, nil
+	_, blind, err := d.sourceHealth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"now": now, "topics": topics, "open_incidents": open, "blind": blind}, nil
+}
+
+// sourceHealth reads each source's latest health verdict and, per topic,
+// since when every source feeding it has been broken.
+func (d *dashboard) sourceHealth(ctx context.Context) (map[string]health.Verdict, map[string]time.Time, error) {
+	latest, err := d.data.st.LatestSourceHealth(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	blind := health.Blind(d.o.Feeds, func(src string) (bool, time.Time, bool) {
+		h, ok := latest[src]
+		return !h.Healthy(), h.BrokenSince, ok
+	})
+	return latest, blind, nil
 }
 
 // topicParam reads and checks the {topic} path segment.
@@ -77,7 +99,18 @@ func (d *dashboard) apiSeries(ctx context.Context, r *http.Request) (any, error)
 			return nil, err
 		}
 	}
-	return d.data.series(ctx, topic, source, from, to)
+	out, err := d.data.series(ctx, topic, source, from, to)
+	if err != nil {
+		return nil, err
+	}
+	_, blind, err := d.sourceHealth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if since, ok := blind[topic]; ok {
+		out.BlindSince = &since
+	}
+	return out, nil
 }
 
 // apiBreakdown serves GET /api/topics/{topic}/breakdown?from&to: sentiment
@@ -155,5 +188,25 @@ func (d *dashboard) apiSources(ctx context.Context, r *http.Request) (any, error
 	if err != nil {
 		return nil, err
 	}
+	latest, _, err := d.sourceHealth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range s {
+		h, ok := latest[s[i].Source]
+		if !ok {
+			continue
+		}
+		if !h.Healthy() {
+			s[i].Problems, s[i].Detail = h.Rules(), strings.Split(h.Detail(), "\n")
+		}
+		if !h.LastGood.IsZero() {
+			s[i].LastGood = &h.LastGood
+		}
+		if !h.Healthy() {
+			s[i].Status, s[i].BrokenSince = "broken", &h.BrokenSince
+		}
+	}
+	sort.SliceStable(s, func(i, j int) bool { return (s[i].Status == "broken") && (s[j].Status != "broken") })
 	return map[string]any{"now": now.Truncate(time.Second), "sources": s}, nil
 }

@@ -77,9 +77,13 @@ func TestAPIReturnsScenario(t *testing.T) {
 				NegShare24h   struct{ Values []*float64 } `json:"negative_share_24h"`
 			}
 			OpenIncidents []struct{ ID string } `json:"open_incidents"`
+			Blind         map[string]time.Time
 		}
 		if code := getJSON(t, srv, "/api/overview", &got); code != 200 {
 			t.Fatalf("status %d", code)
+		}
+		if len(got.Blind) != 1 || !got.Blind[calmTopic].Equal(blindSince(sc.now)) {
+			t.Errorf("blind topics = %v, want just %s since its only source broke", got.Blind, calmTopic)
 		}
 		if len(got.Topics) != 2 || got.Topics[0].Topic != spikeTopic {
 			t.Fatalf("topics = %+v, want %s first (it has an open incident)", got.Topics, spikeTopic)
@@ -102,6 +106,20 @@ func TestAPIReturnsScenario(t *testing.T) {
 		}
 		if len(got.OpenIncidents) != 1 || got.OpenIncidents[0].ID != openIncident {
 			t.Errorf("open incidents = %+v, want just %s", got.OpenIncidents, openIncident)
+		}
+	})
+
+	t.Run("blind", func(t *testing.T) {
+		for topic, blind := range map[string]bool{calmTopic: true, spikeTopic: false} {
+			var got struct {
+				BlindSince *time.Time `json:"blind_since"`
+			}
+			if code := getJSON(t, srv, "/api/topics/"+topic+"/series?from=24h", &got); code != 200 {
+				t.Fatalf("status %d", code)
+			}
+			if (got.BlindSince != nil) != blind || blind && !got.BlindSince.Equal(blindSince(sc.now)) {
+				t.Errorf("%s: blind_since = %v, want blind %v", topic, got.BlindSince, blind)
+			}
 		}
 	})
 
@@ -265,6 +283,10 @@ func TestAPIReturnsScenario(t *testing.T) {
 				Runs          int    `json:"runs_7d"`
 				Lag           *int64 `json:"lag_seconds"`
 				Recent        []int  `json:"recent_posts"`
+				Problems      []string
+				Detail        []string   `json:"problem_detail"`
+				Since         *time.Time `json:"broken_since"`
+				LastGood      *time.Time `json:"last_good"`
 			}
 		}
 		if code := getJSON(t, srv, "/api/sources", &got); code != 200 {
@@ -277,13 +299,18 @@ func TestAPIReturnsScenario(t *testing.T) {
 		if len(got.Sources) != 3 {
 			t.Fatalf("sources = %+v", got.Sources)
 		}
-		if s := got.Sources[by["broken-forum"]]; s.State != "no posts" || s.Runs != 6 || len(s.Recent) != 6 || s.Lag == nil || *s.Lag < 26*3600 {
-			t.Errorf("broken-forum = %+v, want no posts on the last of 6 runs and a day's lag", s)
+		if s := got.Sources[by["broken-forum"]]; s.State != "broken" || s.Runs != 6 || len(s.Recent) != 6 || s.Lag == nil || *s.Lag < 26*3600 ||
+			strings.Join(s.Problems, ",") != "layout" || len(s.Detail) != 1 || !strings.Contains(s.Detail[0], `"div.post" matched nothing`) ||
+			s.Since == nil || !s.Since.Equal(blindSince(sc.now)) || s.LastGood == nil {
+			t.Errorf("broken-forum = %+v, want broken (layout) since its last run, 6 runs and a day's lag", s)
+		}
+		if by["broken-forum"] != 0 {
+			t.Errorf("the broken source is not listed first: %+v", got.Sources)
 		}
 		if s := got.Sources[by["reviews"]]; s.State != "errors" || s.Errors != 2 || !strings.Contains(s.Err, "503") {
 			t.Errorf("reviews = %+v, want its errors", s)
 		}
-		if s := got.Sources[by["forum"]]; s.State != "ok" || s.Posts != 41 {
+		if s := got.Sources[by["forum"]]; s.State != "ok" || s.Posts != 41 || s.Since != nil {
 			t.Errorf("forum = %+v", s)
 		}
 		if got.Sources[len(got.Sources)-1].Name != "forum" {

@@ -26,6 +26,9 @@ type Options struct {
 	Topics []string
 	// Sources are the configured source names.
 	Sources []string
+	// Feeds maps each topic to the sources feeding it, so a topic whose
+	// sources are all broken is shown as blind.
+	Feeds map[string][]string
 	// Token, when set, is a bearer token every request must carry
 	// ("Authorization: Bearer <token>"); a browser can give it as the
 	// password of the login prompt, with any user name.
@@ -110,7 +113,9 @@ func New(st Reader, o Options) (http.Handler, error) {
 		d.errorPage(w, http.StatusNotFound, "There is no page here.")
 	})
 
-	var h http.Handler = mux
+	// Identical requests are computed once and shared, ClickHouse work is
+	// bounded, and what cannot be served in time is shed with 503.
+	var h http.Handler = newSharer(mux, time.Now)
 	h = d.authenticate(h)
 	h = readOnly(h)
 	h = secure(h)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
@@ -30,6 +31,7 @@ type Reader interface {
 	TopTerms(ctx context.Context, topic string, from, to time.Time, entities bool) ([]store.TermCount, error)
 	SourceCounts(ctx context.Context, topic string, from, to time.Time) ([]store.SourceCount, error)
 	TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error)
+	LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error)
 }
 
 // data shapes what the Reader returns into the dashboard's pages. Every

@@ -147,6 +147,13 @@ type sourceHealth struct {
 	HighWater  *time.Time `json:"high_water"`
 	LagSeconds *int64     `json:"lag_seconds"`
 	RecentRuns []uint32   `json:"recent_posts"`
+	// Problems are the source-health rules that fired after its last run
+	// and Detail what each saw; BrokenSince is set while it is broken, and
+	// LastGood is when its last healthy run finished.
+	Problems    []string   `json:"problems"`
+	Detail      []string   `json:"problem_detail"`
+	BrokenSince *time.Time `json:"broken_since"`
+	LastGood    *time.Time `json:"last_good"`
 }
 
 // sources returns each configured source's last run and lag, plus any

@@ -40,6 +40,8 @@ type series struct {
 	Step   int64     `json:"step"`
 	Points []point   `json:"points"`
 	Alerts []marker  `json:"alerts"`
+	// BlindSince is set when every source feeding the topic is broken.
+	BlindSince *time.Time `json:"blind_since,omitempty"`
 }
 
 // stepFor picks a chart resolution that keeps a range to a few hundred

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/dashboards"
+	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 	"github.com/backlash-monitor/backlash/store/chtest"
@@ -231,8 +232,25 @@ func fillScenario(t *testing.T, s *store.Store, now time.Time) scenario {
 	if err := s.SetState(ctx, "broken-forum", store.SourceState{HighWater: now.Add(-26 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
+	// The health checks found broken-forum's layout changed on its last
+	// run; it alone feeds checkout, which is therefore blind.
+	if err := s.SaveSourceHealth(ctx, []health.Verdict{
+		{Source: "forum", At: now.Add(-30 * time.Minute), RunID: "r1-forum", LastGood: now.Add(-29 * time.Minute)},
+		{Source: "broken-forum", At: now.Add(-time.Hour), RunID: "r2-broken", LastGood: now.Add(-time.Hour)},
+		{Source: "broken-forum", At: now.Add(-30 * time.Minute), RunID: "r1-broken", Problems: []health.Problem{{Rule: "layout",
+			Detail: `pages fetched but no items extracted: selector "div.post" matched nothing on 3 of 3 pages`}},
+			BrokenSince: blindSince(now), LastGood: now.Add(-time.Hour)},
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return sc
 }
+
+// blindSince is when broken-forum broke.
+func blindSince(now time.Time) time.Time { return now.Add(-30 * time.Minute) }
+
+// feeds says which sources feed which topic.
+var feeds = map[string][]string{spikeTopic: {"forum", "reviews"}, calmTopic: {"broken-forum"}}
 
 // newServer fills a fresh store with the scenario and serves the dashboard.
 func newServer(t *testing.T) (*httptest.Server, scenario) {
@@ -240,7 +258,7 @@ func newServer(t *testing.T) (*httptest.Server, scenario) {
 	s := chtest.Store(t)
 	now := time.Now().UTC().Truncate(time.Second)
 	sc := fillScenario(t, s, now)
-	h, err := dashboards.New(s, dashboards.Options{Topics: topics, Sources: sources, Loopback: true,
+	h, err := dashboards.New(s, dashboards.Options{Topics: topics, Sources: sources, Feeds: feeds, Loopback: true,
 		Now: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

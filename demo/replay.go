@@ -56,6 +56,9 @@ type Summary struct {
 	// Escalated and Resolved say whether the backlash incident escalated
 	// and resolved.
 	Escalated, Resolved bool
+	// OpsAlerts are the source-health incident events: none in a replay of
+	// sources that keep working.
+	OpsAlerts []Alert
 	// Posts is how many posts were stored for the first time; Runs how many
 	// runs the replay made; Errors how many of them failed.
 	Posts, Runs, Errors int
@@ -138,6 +141,9 @@ func (s *Summary) add(at time.Time, res pipeline.RunResult) {
 	for _, r := range res.Sources {
 		s.Posts += r.New
 	}
+	for _, ev := range res.OpsAlerts.Events {
+		s.OpsAlerts = append(s.OpsAlerts, Alert{At: at, Event: ev})
+	}
 	for _, ev := range res.Alerts.Events {
 		a := Alert{At: at, Event: ev}
 		s.Events = append(s.Events, a)
@@ -181,6 +187,14 @@ func (s Summary) Write(w io.Writer) {
 		fmt.Fprintf(w, "  false alerts:                   %d\n", len(s.FalseAlerts))
 		for _, a := range s.FalseAlerts {
 			fmt.Fprintf(w, "    %s %s %s\n", a.At.Format("Mon 15:04"), a.Topic, a.Severity)
+		}
+	}
+	if len(s.OpsAlerts) == 0 {
+		fmt.Fprintf(w, "  source health:                  no ops alert (every source kept being seen)\n")
+	} else {
+		fmt.Fprintf(w, "  source health:                  %d ops alert events\n", len(s.OpsAlerts))
+		for _, a := range s.OpsAlerts {
+			fmt.Fprintf(w, "    %s %s %s\n", a.At.Format("Mon 15:04"), a.Kind, a.Topic)
 		}
 	}
 	fmt.Fprintf(w, "  posts stored:                   %d in %d runs (%d failed)\n", s.Posts, s.Runs, s.Errors)

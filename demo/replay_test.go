@@ -76,6 +76,9 @@ func TestReplayDetectsTheBacklash(t *testing.T) {
 	if !sum.Escalated {
 		t.Errorf("the backlash incident never escalated")
 	}
+	if len(sum.OpsAlerts) > 0 {
+		t.Errorf("the demo's sources never break, yet source health alerted: %+v", sum.OpsAlerts)
+	}
 	// About 7 s here when the machine is otherwise idle; the bound leaves
 	// room for the other packages' tests running beside this one.
 	if w := sum.WallPerSimDay(); w > time.Minute {

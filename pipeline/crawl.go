@@ -309,6 +309,7 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 	}
 	r.run = store.Run{ID: runID, Source: src.Name, Started: started, Finished: c.opts.Now(),
 		Pages: stats.Pages, Posts: stats.Posts, NewPosts: res.New, Errs: stats.Errors, LastError: stats.LastError, HighWater: newest}
+	runHealth(&r.run, stats)
 	if res.Cut != "" {
 		r.run.LastError = res.Err.Error()
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/backlash-monitor/backlash/alerts"
 	"github.com/backlash-monitor/backlash/analyzer"
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
@@ -46,6 +47,10 @@ type Job struct {
 	// RunDeadline bounds the crawling of a run (0: none); the sources
 	// still crawling then are cut, and what they collected is assessed.
 	RunDeadline time.Duration
+	// Health, when set, judges each crawled source after the run, and Ops
+	// turns the verdicts into ops incidents.
+	Health *HealthChecker
+	Ops    OpsAlerter
 }
 
 // View is the window and baseline one alert rule compares: the recent
@@ -77,10 +82,17 @@ func ViewsOf(rules []config.Rule) []View {
 // RunResult is what a run did.
 type RunResult struct {
 	// Replayed is how many spooled posts from earlier runs were stored.
-	Replayed    int
+	Replayed int
+	// Quarantined is how many spool lines could not be read back and were
+	// moved to the spool's quarantine directory.
+	Quarantined int
 	Sources     []SourceResult
 	Assessments []analyzer.Assessment
 	Alerts      alerts.Report
+	// Health are the verdicts on the sources crawled; OpsAlerts what the
+	// ops route did with them.
+	Health    []health.Verdict
+	OpsAlerts alerts.Report
 }
 
 // Run collects the sources and assesses and alerts every topic at now. A
@@ -100,16 +112,26 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		}
 	}
 	if j.Spool != nil {
-		n, err := j.Spool.Replay(ctx, func(ctx context.Context, posts []post.Post) error {
+		n, bad, err := j.Spool.Replay(ctx, func(ctx context.Context, posts []post.Post) error {
 			_, err := j.Collector.store.SavePosts(ctx, posts)
 			return err
 		})
-		res.Replayed = n
+		res.Replayed, res.Quarantined = n, bad
+		if bad > 0 {
+			j.logger().Warn("unreadable spool lines quarantined", "run", runID, "lines", bad, "dir", j.Spool.QuarantineDir())
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("replay spool: %w", err))
 		}
 	}
 	as := newAssessor(ctx, j, runID, now, sources)
+	if j.Health != nil {
+		// Topics whose sources were all broken after their last runs.
+		var err error
+		if as.blind, err = j.Health.Blind(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if len(sources) > 0 {
 		cctx, cancel := context.WithCancel(ctx)
 		if j.RunDeadline > 0 {
@@ -141,6 +163,26 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 	as.rest(ctx)
 	as.wait()
 	res.Assessments, res.Alerts = as.results()
+	if j.Health != nil {
+		// After the topics' alerts, so the engine delivers one batch at a
+		// time.
+		vs, err := j.Health.Check(ctx, sources, now)
+		res.Health = vs.All
+		if err == nil && j.Ops != nil && len(vs.Changed) > 0 {
+			res.OpsAlerts, err = j.Ops.EvaluateSources(ctx, vs.Changed)
+			if err != nil {
+				err = fmt.Errorf("source health alerts: %w", err)
+			}
+		}
+		if err == nil {
+			// Saved only once the ops route has seen them, so a change
+			// is never lost between the two.
+			err = j.Health.Save(ctx, vs)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return res, errors.Join(append(errs, as.errs...)...)
 }
 
@@ -159,6 +201,10 @@ type assessor struct {
 	mu    sync.Mutex // guards feeders and the queue
 	queue chan []string
 	done  chan struct{}
+
+	// blind is, per topic, since when all its sources have been broken;
+	// set before the first source is done.
+	blind map[string]time.Time
 
 	// written by the worker only, read after wait.
 	assessed map[string]analyzer.Assessment
@@ -257,7 +303,11 @@ func (a *assessor) work() {
 			continue
 		}
 		t0 = time.Now()
-		rep, err := a.j.Alerter.Evaluate(ctx, Signals(as))
+		sigs := Signals(as)
+		for i := range sigs {
+			sigs[i].BlindSince = a.blind[sigs[i].Topic]
+		}
+		rep, err := a.j.Alerter.Evaluate(ctx, sigs)
 		a.j.logger().Debug("alerts evaluated", "run", a.runID, "topics", topics, "events", len(rep.Events), "duration", time.Since(t0).Round(time.Millisecond))
 		a.report.Events = append(a.report.Events, rep.Events...)
 		a.report.Sent = append(a.report.Sent, rep.Sent...)

@@ -121,15 +121,25 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		Options{Concurrency: cfg.Crawler.Concurrency, Logger: log, Now: o.Now, Spool: spool, Metrics: o.Metrics,
 			SourceDeadline: cfg.Crawler.SourceDeadline.D()})
 	sys.Job = &Job{Collector: collector, Store: st, Topics: cfg.TopicNames(), Logger: log, Spool: spool,
-		RunDeadline: cfg.Crawler.RunDeadline.D(), Views: ViewsOf(cfg.Alerts.Rules)}
+		RunDeadline: cfg.Crawler.RunDeadline.D(), Views: ViewsOf(cfg.Alerts.Rules),
+		Health: &HealthChecker{Store: st, Config: cfg, Logger: log}}
+	if hm, ok := o.Metrics.(HealthMetrics); ok {
+		sys.Job.Health.Metrics = hm
+	}
 	if !o.NoAlerts {
 		ents := o.Entities
 		if ents == nil {
 			ents = entityNames(entities.NewExtractor())
 		}
+		ops := notifier
+		if o.Notifier == nil {
+			ops = alerts.BuildOpsNotifier(cfg.Alerts, cfg.Health, notifier, o.Stdout)
+		}
 		sys.Engine = alerts.NewEngine(cfg.Alerts, st, st, notifier, alerts.Options{Logger: log,
-			DashboardURL: cfg.Serve.PublicURL, Now: o.Now, Entities: ents})
+			DashboardURL: cfg.Serve.PublicURL, Now: o.Now, Entities: ents, Health: cfg.Health, Ops: ops,
+			Sources: sourceNames(cfg.Sources), SourceHealth: st})
 		sys.Job.Alerter = sys.Engine
+		sys.Job.Ops = sys.Engine
 	}
 	return sys, nil
 }
@@ -190,4 +200,12 @@ func entityNames(x *entities.Extractor) func([]string) []string {
 		}
 		return out
 	}
+}
+
+func sourceNames(srcs []config.Source) []string {
+	out := make([]string, len(srcs))
+	for i, s := range srcs {
+		out[i] = s.Name
+	}
+	return out
 }

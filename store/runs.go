@@ -84,7 +84,22 @@ type Run struct {
 	Pages, Posts, NewPosts, Errs int
 	LastError                    string
 	HighWater                    time.Time
+	// Items counts the posts the pages held, older ones too; NoText the
+	// items dropped for an empty text; WithTitle, WithAuthor, WithTime and
+	// WithURL the posts that had each field.
+	Items, NoText                            int
+	WithTitle, WithAuthor, WithTime, WithURL int
+	// Denied counts pages refused with 401/403 (DeniedStatus the last one),
+	// Challenged pages that were a captcha or login page (ChallengeMarker
+	// what gave it away), Unmatched pages on which UnmatchedSelector
+	// matched nothing.
+	Denied, DeniedStatus, Challenged, Unmatched int
+	ChallengeMarker, UnmatchedSelector          string
 }
+
+const runColumns = `run_id, source, started, finished, pages, posts, new_posts, errors, last_error, high_water,
+ items, no_text, with_title, with_author, with_time, with_url, denied, denied_status, challenged,
+ challenge_marker, unmatched, unmatched_selector`
 
 // RecordRun stores a crawl run.
 func (s *Store) RecordRun(ctx context.Context, r Run) error {
@@ -100,8 +115,7 @@ func (s *Store) RecordRuns(ctx context.Context, runs []Run) error {
 	if len(runs) > 1 {
 		what = fmt.Sprintf("record %d runs", len(runs))
 	}
-	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("crawl_runs")+
-		" (run_id, source, started, finished, pages, posts, new_posts, errors, last_error, high_water)")
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("crawl_runs")+" ("+runColumns+")")
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
@@ -111,7 +125,10 @@ func (s *Store) RecordRuns(ctx context.Context, runs []Run) error {
 			hw = time.Unix(0, 0)
 		}
 		if err := b.Append(r.ID, r.Source, r.Started.UTC(), r.Finished.UTC(), uint32(r.Pages), uint32(r.Posts),
-			uint32(r.NewPosts), uint32(r.Errs), r.LastError, hw.UTC()); err != nil {
+			uint32(r.NewPosts), uint32(r.Errs), r.LastError, hw.UTC(), uint32(r.Items), uint32(r.NoText),
+			uint32(r.WithTitle), uint32(r.WithAuthor), uint32(r.WithTime), uint32(r.WithURL), uint32(r.Denied),
+			uint16(r.DeniedStatus), uint32(r.Challenged), r.ChallengeMarker, uint32(r.Unmatched),
+			r.UnmatchedSelector); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: record run of %s: %w", r.Source, err)
 		}

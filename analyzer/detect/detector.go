@@ -26,6 +26,15 @@ type Point struct {
 	// score; positive means above the baseline. It is not widened for cold
 	// start.
 	Deviation float64
+	// Cusum is the accumulated excess of the bucket's deviations over 1
+	// robust standard unit since they last stayed low (a one-sided CUSUM,
+	// each bucket counting at most 3): how long and how far the series
+	// has been running above its baseline.
+	Cusum float64
+	// Sustained is set when Cusum, rather than the deviation at one of
+	// the spans, gave the score: a rise unusual for its persistence more
+	// than its height.
+	Sustained bool
 	// Velocity is how fast the deviation at the shortest span is rising,
 	// in robust standard units per hour (smoothed over that span).
 	Velocity float64
@@ -109,6 +118,8 @@ type Detector struct {
 	smMad    [maxSpans]float64 // mean absolute smoothed residual per span
 	prevZs   float64
 	tails    [maxSpans]tail // per span
+	cusum    float64        // one-sided CUSUM of the single-bucket deviation
+	cTail    tail           // its learnt tail
 	vel      float64
 	inEvent  bool
 	evStart  time.Time
@@ -123,6 +134,7 @@ func New(cfg Config) *Detector {
 	for k := range d.tails {
 		d.tails[k] = newTail()
 	}
+	d.cTail = newTail()
 	if cfg.Season > 0 {
 		d.seasonOn = true
 		bin := cfg.SeasonBin
@@ -497,6 +509,17 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 			}
 			d.tails[k].learn(z)
 		}
+		// A sustained rise: the one-sided CUSUM of the bucket's deviation,
+		// scored through its own tail like the spans.
+		u := math.Max(-cusumClip, math.Min(cusumClip, r/sg))
+		d.cusum = math.Max(0, d.cusum+u-cusumK)
+		p.Cusum = d.cusum
+		zc := d.cusum / cusumNorm
+		if sc := d.cTail.score(zc / w); sc > best {
+			best = sc
+			p.Sustained = true
+		}
+		d.cTail.learn(zc)
 		p.Score = best
 		d.vel += d.aSpan[0] * ((zs - d.prevZs) - d.vel)
 		p.Velocity = d.vel * d.bucketsPerHour
@@ -547,6 +570,12 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 	p.Window = d.window()
 	return p
 }
+
+const (
+	cusumK    = 1.0 // CUSUM drift: a rise of more than 2 robust standard units accumulates
+	cusumClip = 3.0 // each bucket adds at most this much, so a lone spike is left to the spans
+	cusumNorm = 4.0 // the CUSUM is divided by this before its tail is learnt, to match the tail's prior
+)
 
 const (
 	tailQ      = 0.05  // exceedance probability of the tail's anchor quantile

@@ -37,6 +37,13 @@
 // cold start the deviation is divided by a widening factor (2 at the first
 // bucket, 1 after Warmup) and Point.ColdStart is set.
 //
+// A sustained rise is also scored by its persistence: a one-sided CUSUM of
+// the bucket's deviation (each bucket adds its deviation less 1, at most
+// 3, and the sum never goes below 0) goes through a learnt tail of its
+// own, and the bucket's score is the best of the spans and the CUSUM
+// (Point.Cusum, Point.Sustained). A level shift that the slow level would
+// absorb before any span is extreme is seen this way.
+//
 // # Events
 //
 // An event starts (Point.Onset) when the score reaches Config.Threshold

@@ -11,8 +11,13 @@
 // It is built for throughput: a hand-written Unicode-aware tokenizer, one map
 // lookup per token and pooled scratch space, so ScoreInto does not allocate.
 //
-// It is not a general language model: it does not understand sarcasm, long
-// documents or languages other than English. Posts detected as another
-// language are returned with Scored=false rather than as neutral. For named
-// entities see package analyzer/entities, which is too slow for every post.
+// Chinese and the UMSAB languages other than English (Spanish, French,
+// German, Italian, Portuguese, Arabic, Hindi) are scored by learned
+// logistic-regression models over hashed n-grams that also read the rules'
+// score and per-language brand-risk lexicons (see learned.go and the
+// train command); English stays on the rules. Posts in other languages
+// (Japanese, Korean, Russian ...) are returned with Scored=false rather
+// than as neutral. It does not understand sarcasm beyond simple patterns
+// or long documents. For named entities see package analyzer/entities,
+// which is too slow for every post.
 package sentiment

@@ -82,26 +82,30 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 // words before a term (right before it in Chinese) flips it (×-0.74, as in
 // VADER): "no es útil", 不好.
 func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
+	sc.lexHits = sc.lexHits[:0]
 	ll := s.langLex[lang]
 	if ll == nil {
 		return 0
 	}
 	sum := 0.0
 	if len(ll.runes) > 0 {
-		negEnd := -1 // where the last negator ended
+		negStart, negEnd := -1, -1 // the last negator
 		for i := 0; i < len(text); {
 			r, size := utf8.DecodeRuneInString(text[i:])
 			matched := 0
 			for _, t := range ll.runes[r] {
 				if strings.HasPrefix(text[i:], t.term) {
 					if t.neg {
-						negEnd = i + len(t.term)
+						negStart, negEnd = i, i+len(t.term)
 					} else {
 						v := t.valence
+						start := i
 						if i == negEnd {
 							v *= nScalar
+							start = negStart
 						}
 						sum += v
+						sc.lexHits = append(sc.lexHits, cand{start: int32(start), end: int32(i + len(t.term)), v: v})
 					}
 					matched = len(t.term)
 					break
@@ -120,13 +124,16 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 			}
 			w := sc.lower[t.ls:t.le]
 			if v, ok := ll.words[string(w)]; ok {
+				start := t.start
 				for k := i - 1; k >= 0 && k >= i-2 && sc.toks[k].clause == t.clause; k-- {
 					if ll.negs[string(sc.word(k))] {
 						v *= nScalar
+						start = sc.toks[k].start
 						break
 					}
 				}
 				sum += v
+				sc.lexHits = append(sc.lexHits, cand{start: start, end: t.end, v: v})
 			}
 		}
 	}

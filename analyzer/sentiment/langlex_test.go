@@ -62,3 +62,19 @@ func TestLangLexicons(t *testing.T) {
 		}
 	}
 }
+
+// TestChineseTermsNameWords checks Chinese explanations name the lexicon's
+// words rather than fragments of character n-grams.
+func TestChineseTermsNameWords(t *testing.T) {
+	s := newTestScorer(t)
+	for text, want := range map[string]string{
+		"这个圈子功能太恶心了":               "恶心",
+		"#支付宝圈子# 官方道歉了，但是我已经卸载了 😡": "卸载",
+		"这个功能不好用":                  "不好用",
+	} {
+		r := s.Score(text)
+		if r.Label != Negative || !hasTerm(r, want) {
+			t.Errorf("%q: label %s terms %v, want negative with %q", text, r.Label, r.Terms, want)
+		}
+	}
+}

@@ -173,8 +173,7 @@ const minTermWeight = 0.1
 type cand struct {
 	start, end int32
 	v          float64
-	used, stop bool
-	chosen     bool // picked as a term (used is also set for absorbed features)
+	used, stop bool // used: picked as a term or absorbed by one
 }
 
 // explain fills r.Terms with the spans that pushed the score most: hashed
@@ -196,7 +195,7 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 	if n := len(sc.toks); slot >= 0 && r.Compound != 0 && cap(sc.vals) >= n {
 		vals, from := sc.vals[:n], sc.from[:n]
 		d := m.Dense[slot*numDense*nc:]
-		w := float64(d[pos] - d[neg]) // weight of the rule compound
+		w := float64(d[pos]-d[neg]) * denseScale // weight of the rule compound
 		c := r.Compound
 		sum := c * math.Sqrt(alpha/math.Max(1e-9, 1-c*c))
 		lambda := w * alpha / math.Pow(sum*sum+alpha, 1.5)
@@ -206,8 +205,21 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			}
 		}
 	}
-	// A rule term (a lexicon word or phrase with its negator or booster)
-	// absorbs the hashed features of the words inside it.
+	if slot >= 0 && len(sc.lexHits) > 0 {
+		// The language lexicon's matches, weighted like the rule terms.
+		d := m.Dense[slot*numDense*nc:]
+		w := float64(d[3*nc+pos]-d[3*nc+neg]) * denseScale
+		var sum float64
+		for _, h := range sc.lexHits {
+			sum += h.v
+		}
+		lambda := w * alpha / math.Pow(sum*sum+alpha, 1.5)
+		for _, h := range sc.lexHits {
+			sc.cands = append(sc.cands, cand{start: h.start, end: h.end, v: lambda * h.v})
+		}
+	}
+	// A rule or lexicon term (a word or phrase with its negator or
+	// booster) absorbs the hashed features of the text inside it.
 	for i := nFeat; i < len(sc.cands); i++ {
 		v := &sc.cands[i]
 		for j := range sc.cands[:nFeat] {
@@ -218,13 +230,15 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			}
 		}
 	}
+	var chosen [MaxTerms]cand
 	for len(r.Terms) < MaxTerms {
 		best := -1
-		for i, c := range sc.cands {
+		for i := range sc.cands {
+			c := &sc.cands[i]
 			if c.used || c.stop || math.Abs(c.v) < minTermWeight || (best >= 0 && math.Abs(c.v) <= math.Abs(sc.cands[best].v)) {
 				continue
 			}
-			if overlapsTerm(sc.cands, c) {
+			if overlapsTerm(chosen[:len(r.Terms)], *c) {
 				continue
 			}
 			best = i
@@ -233,16 +247,16 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			break
 		}
 		c := sc.cands[best]
+		chosen[len(r.Terms)] = c
 		r.Terms = append(r.Terms, Term{Text: text[c.start:c.end], Valence: math.Round(c.v*1000) / 1000})
 		sc.cands[best].used = true
-		sc.cands[best].chosen = true
 	}
 }
 
 // overlapsTerm reports whether c overlaps a span already chosen.
-func overlapsTerm(cands []cand, c cand) bool {
-	for _, o := range cands {
-		if o.used && o.chosen && o.start < c.end && c.start < o.end {
+func overlapsTerm(chosen []cand, c cand) bool {
+	for _, o := range chosen {
+		if o.start < c.end && c.start < o.end {
 			return true
 		}
 	}

@@ -39,8 +39,9 @@ type Result struct {
 	Terms []Term
 	// Language is an ISO 639-1 code, or "und" when the post has no letters.
 	Language string
-	// Scored is false for posts in a language the lexicon does not cover;
-	// their scores are zero and Label is empty, never neutral.
+	// Scored is false for posts in a language without a model (Japanese,
+	// Korean, Russian ...); their scores are zero and Label is empty,
+	// never neutral.
 	Scored bool
 }
 
@@ -126,7 +127,7 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 	s.pool.New = func() any {
 		return &scratch{lower: make([]byte, 0, 512), toks: make([]token, 0, 64),
 			vals: make([]float64, 0, 64), from: make([]int32, 0, 64),
-			feats: make([]feat, 0, 1024), cands: make([]cand, 0, 512)}
+			feats: make([]feat, 0, 1024), cands: make([]cand, 0, 512), lexHits: make([]cand, 0, 32)}
 	}
 	return s, nil
 }

@@ -46,7 +46,9 @@ type scratch struct {
 	from  []int32
 	feats []feat
 	cands []cand
-	stats textStats
+	// lexHits are the language lexicon's matches, with their valences.
+	lexHits []cand
+	stats   textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32

@@ -52,7 +52,7 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 	if !ok && apostrophe {
 		w := sc.lower[ls:le]
 		if n := len(w); n > 2 && w[n-2] == '\'' && w[n-1] == 's' {
-			e, ok = lx.table.get(w[:n-2], hashBytes(w[:n-2]))
+			e, _ = lx.table.get(w[:n-2], hashBytes(w[:n-2]))
 		}
 	}
 	if apostrophe && hasNT(sc.lower[t.ls:t.le]) {

@@ -341,7 +341,7 @@ func fetchPosts(ctx context.Context, r *kind.Run, base *url.URL, th thread, ids 
 	if err != nil {
 		r.PageError(pu.String(), err)
 	}
-	reached := r.Cutoff.IsZero() == false && len(posts) > 0 && posts[0].Published.Before(r.Cutoff)
+	reached := !r.Cutoff.IsZero() && len(posts) > 0 && posts[0].Published.Before(r.Cutoff)
 	return posts, reached, nil
 }
 

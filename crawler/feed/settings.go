@@ -32,3 +32,12 @@ func settings(src *config.Source) *Settings {
 	s, _ := src.Settings.(*Settings)
 	return s
 }
+
+// FieldSelectors names the selectors of the comment pages, if any, for
+// source-health messages.
+func (f *Settings) FieldSelectors() map[string]string {
+	if f.Comments == nil {
+		return nil
+	}
+	return f.Comments.FieldSelectors()
+}

@@ -33,6 +33,9 @@ type Result struct {
 	Follow []string
 	// Next is the absolute link to the next page of this listing, if any.
 	Next string
+	// NoText counts the items the item selector matched whose text was
+	// empty; they yield no post.
+	NoText int
 }
 
 // Extract reads posts and links from a parsed page. Its cost grows
@@ -94,6 +97,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			text = strings.Join(parts, "\n")
 		}
 		if text == "" {
+			res.NoText++
 			continue
 		}
 		p := post.Post{

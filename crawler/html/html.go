@@ -11,6 +11,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 	"github.com/backlash-monitor/backlash/crawler/render"
 )
@@ -111,6 +112,7 @@ func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Tim
 		body    []byte
 		pageURL *url.URL
 		refused []string
+		status  = 200 // a rendered page's status is not known
 	)
 	if spec.Render {
 		if r.Browser == nil {
@@ -141,7 +143,7 @@ func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Tim
 		if ct := page.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "html") && !strings.Contains(ct, "xml") && !strings.Contains(ct, "text/plain") {
 			return pageResult{job: j, err: fmt.Errorf("not an HTML page (Content-Type %q)", ct)}
 		}
-		body, pageURL = page.Body, page.URL
+		body, pageURL, status = page.Body, page.URL, page.Status
 	}
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(body))
 	if err != nil {
@@ -151,7 +153,10 @@ func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Tim
 		j.Thread = stripFragment(pageURL.String())
 	}
 	res := Extract(doc, Page{URL: pageURL, Thread: j.Thread, ParentID: j.ParentID, Fetched: now}, spec)
-	if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" {
+	if len(res.Posts) == 0 && len(res.Follow) == 0 && res.Next == "" && j.ParentID == "" && res.NoText == 0 {
+		if marker := fetch.Challenge(status, body); marker != "" {
+			return pageResult{job: j, err: &fetch.ChallengeError{Status: status, Marker: marker}}
+		}
 		msg := fmt.Sprintf("no items, links or next page matched (item selector %q); the page layout may have changed", spec.Item)
 		if spec.Render {
 			msg = fmt.Sprintf("no items, links or next page matched in the rendered page (item selector %q); the page layout may have changed", spec.Item)
@@ -159,7 +164,7 @@ func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Tim
 				msg += "; requests the page made were refused (" + strings.Join(refused, ", ") + "): add hosts it needs to allowed_domains"
 			}
 		}
-		return pageResult{job: j, err: errors.New(msg)}
+		return pageResult{job: j, err: &kind.NoMatchError{Selector: spec.Item, Msg: msg}}
 	}
 	if len(refused) > 0 {
 		r.Logger.Debug("rendered page: requests refused", "url", j.URL, "refused", strings.Join(refused, ", "))
@@ -177,6 +182,7 @@ func emitPage(ctx context.Context, r *kind.Run, spec *Spec, f pageResult) ([]Job
 		r.PageError(j.URL, f.err)
 		return nil, nil
 	}
+	r.Dropped("text", f.res.NoText)
 	fresh := 0
 	for _, p := range f.res.Posts {
 		if p.Title == "" {

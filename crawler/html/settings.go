@@ -124,3 +124,9 @@ func settings(src *config.Source) *Settings {
 	s, _ := src.Settings.(*Settings)
 	return s
 }
+
+// FieldSelectors names the selector of each field, for source-health
+// messages that say which one stopped matching.
+func (h *Settings) FieldSelectors() map[string]string {
+	return map[string]string{"item": h.Item, "text": h.Text, "title": h.Title, "author": h.Author, "time": h.Time, "url": h.URL}
+}

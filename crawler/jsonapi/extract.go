@@ -13,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 
 	"github.com/backlash-monitor/backlash/crawler/clean"
+	"github.com/backlash-monitor/backlash/crawler/kind"
 	"github.com/backlash-monitor/backlash/crawler/when"
 	"github.com/backlash-monitor/backlash/post"
 )
@@ -157,6 +158,9 @@ type Response struct {
 	Posts []post.Post
 	// Items is how many items the items path matched, posts or not.
 	Items int
+	// NoText counts the items (replies included) whose text path was empty;
+	// they yield no post.
+	NoText int
 	// Cursor is the next-page cursor, if the spec has a cursor path.
 	Cursor string
 	// Next is the next page's URL when the response names it (a preset
@@ -202,7 +206,8 @@ func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, 
 	}
 	items := s.Items.Get(root)
 	if !items.Exists() {
-		return res, fmt.Errorf("items path %q matched nothing", strings.Join(s.Items, " || "))
+		sel := strings.Join(s.Items, " || ")
+		return res, &kind.NoMatchError{Selector: sel, Msg: fmt.Sprintf("items path %q matched nothing", sel)}
 	}
 	if !items.IsArray() {
 		return res, fmt.Errorf("items path %q matched a %s, not an array", strings.Join(s.Items, " || "), items.Type)
@@ -244,7 +249,11 @@ func (s *Spec) walk(items, root gjson.Result, base *url.URL, fetched time.Time, 
 			return true
 		}
 		id := ""
-		if p, ok := s.item(it, root, base, fetched); ok {
+		p, ok := s.item(it, root, base, fetched)
+		if !ok {
+			res.NoText++
+		}
+		if ok {
 			if p.ParentID == "" && parent != p.ID {
 				p.ParentID = parent
 			}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/backlash-monitor/backlash/crawler/fetch"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 )
 
@@ -39,6 +40,9 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 			res, err := Extract(page.Body, page.URL, spec, r.Now())
 			var fe *FieldError
 			if err != nil && !errors.As(err, &fe) {
+				if marker := fetch.Challenge(page.Status, page.Body); marker != "" {
+					err = &fetch.ChallengeError{Status: page.Status, Marker: marker}
+				}
 				r.PageError(u, err)
 				break
 			}
@@ -47,6 +51,7 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 				// changed format is seen.
 				r.PageError(u, fe)
 			}
+			r.Dropped("text", res.NoText)
 			fresh := 0
 			for _, p := range res.Posts {
 				f, err := r.Emit(p)

@@ -100,3 +100,9 @@ func settings(src *config.Source) *Settings {
 	s, _ := src.Settings.(*Settings)
 	return s
 }
+
+// FieldSelectors names the path of each field, for source-health messages
+// that say which one stopped matching.
+func (j *Settings) FieldSelectors() map[string]string {
+	return map[string]string{"item": j.Items, "text": j.Text, "title": j.Title, "author": j.Author, "time": j.Time, "url": j.URL}
+}

@@ -75,6 +75,28 @@ type Run struct {
 	ErrorFunc func(url string, err error)
 	// CursorFunc records the newest pagination cursor.
 	CursorFunc func(cursor string)
+	// DroppedFunc records items found on a page but dropped because a
+	// required field (the text) was empty.
+	DroppedFunc func(field string, n int)
+}
+
+// NoMatchError is a page on which the source's item selector (or items
+// path) matched nothing: usually a layout change.
+type NoMatchError struct {
+	// Selector is the item selector or items path that matched nothing.
+	Selector string
+	// Msg says what happened.
+	Msg string
+}
+
+// Error says what matched nothing.
+func (e *NoMatchError) Error() string { return e.Msg }
+
+// Dropped records n items that were dropped for lack of field.
+func (r *Run) Dropped(field string, n int) {
+	if r.DroppedFunc != nil && n > 0 {
+		r.DroppedFunc(field, n)
+	}
 }
 
 // Emit passes a post on; fresh is false when it is older than the cutoff.

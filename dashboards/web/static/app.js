@@ -139,6 +139,11 @@
         h2.appendChild(topicLink(t.topic));
         left.appendChild(h2);
         if (t.open_incidents) left.appendChild(badge(t.open_incidents + " open incident" + (t.open_incidents > 1 ? "s" : ""), "open"));
+        if (d.blind && d.blind[t.topic]) {
+          var bl = badge("blind since " + C.fmtFull(ms(d.blind[t.topic])), "neg blind");
+          bl.title = "Every source feeding this topic is broken: its figures show silence, not calm.";
+          left.appendChild(bl);
+        }
         head.appendChild(left);
         var sc = h("div", "score " + scoreClass(t.score));
         sc.appendChild(h("b", null, t.score === null ? "–" : t.score.toFixed(0)));
@@ -268,6 +273,12 @@
       s.points.forEach(function (p) { total += p.posts; neg += p.negative; if (p.score !== null && (peak === null || p.score > peak)) peak = p.score; });
       var box = $("stats");
       clear(box);
+      if (s.blind_since) {
+        var bn = h("p", "blind-banner", "Blind since " + C.fmtFull(ms(s.blind_since)) +
+          ": every source feeding this topic is broken, so these figures show silence, not calm. See Sources.");
+        bn.setAttribute("role", "alert");
+        box.appendChild(bn);
+      }
       stat(box, "Posts", int(total));
       stat(box, "Negative", int(neg), false);
       stat(box, "Negative share", pct(total ? neg / total : null), total && neg / total >= 0.4);
@@ -331,6 +342,10 @@
         tr.appendChild(name);
         var st = h("td");
         st.appendChild(badge(s.status, s.status === "ok" ? "ok" : s.status === "never run" ? "warn" : "neg"));
+        if (s.broken_since) {
+          st.appendChild(h("div", "muted", "since " + C.fmtFull(ms(s.broken_since))));
+          if (s.last_good) st.appendChild(h("div", "muted", "last good run " + ago(s.last_good)));
+        }
         tr.appendChild(st);
         var last = h("td", null, s.last_run ? ago(s.last_run) : "never");
         if (s.last_run) last.title = C.fmtFull(ms(s.last_run));
@@ -344,7 +359,16 @@
         if (s.recent_posts.length) C.spark(sp, s.recent_posts, { cls: "all", area: true, width: 140, label: "Posts found by each run in the last 7 days" });
         else sp.appendChild(h("span", "muted", "–"));
         tr.appendChild(sp);
-        tr.appendChild(h("td", "err", s.last_error || ""));
+        var errTd = h("td", "err");
+        if (s.broken_since && s.problem_detail && s.problem_detail.length) {
+          var ul = h("ul", "problems");
+          s.problem_detail.forEach(function (p) { ul.appendChild(h("li", null, p)); });
+          errTd.appendChild(ul);
+          errTd.appendChild(h("code", null, "backlash crawl --dry-run --source " + s.source));
+        } else {
+          errTd.textContent = s.last_error || "";
+        }
+        tr.appendChild(errTd);
         body.appendChild(tr);
       });
       if (!d.sources.length) {
