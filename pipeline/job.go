@@ -13,7 +13,6 @@ import (
 	"github.com/backlash-monitor/backlash/analyzer"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/health"
-	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
 
@@ -109,10 +108,7 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		}
 	}
 	if j.Spool != nil {
-		n, err := j.Spool.Replay(ctx, func(ctx context.Context, posts []post.Post) error {
-			_, err := j.Collector.store.SavePosts(ctx, posts)
-			return err
-		})
+		n, err := j.Spool.Replay(ctx, j.Collector.Save)
 		res.Replayed = n
 		if err != nil {
 			errs = append(errs, fmt.Errorf("replay spool: %w", err))
