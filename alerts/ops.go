@@ -130,7 +130,7 @@ func (e *Engine) stepSource(st *state, p *plan, v health.Verdict, now time.Time)
 // ClearSince holds when the source broke (ops incidents have no
 // hysteresis).
 func (e *Engine) opsItem(st *state, inc incident.Incident, v health.Verdict, kind string, now time.Time) outbox.Item {
-	r := renderSource(inc, v, kind, now)
+	r := renderSource(inc, v, kind, now, e.opts.Health.RepeatInterval.D())
 	blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
 	it := outbox.Item{Key: itemKey(inc.ID, kind, inc.Seq), IncidentID: inc.ID, Kind: kind, Seq: inc.Seq,
 		Topic: inc.Topic, Rule: OpsRule, Severity: inc.Severity, AlertState: alertStates[kind], Mode: notify.ModePost,
@@ -192,7 +192,7 @@ func sourceSummary(inc incident.Incident, v health.Verdict, kind string) string 
 func DryRunCommand(source string) string { return "backlash crawl --dry-run --source " + source }
 
 // renderSource renders a message about a source's health.
-func renderSource(inc incident.Incident, v health.Verdict, kind string, now time.Time) rendered {
+func renderSource(inc incident.Incident, v health.Verdict, kind string, now time.Time, repeat time.Duration) rendered {
 	var b builder
 	src := strings.TrimPrefix(inc.Topic, OpsTopicPrefix)
 	name := escapeName(src)
@@ -219,7 +219,11 @@ func renderSource(inc incident.Incident, v health.Verdict, kind string, now time
 		problems()
 		b.section(fmt.Sprintf("*Since:* %s · *Last good run:* %s", clock(inc.ClearSince), lastGood))
 		b.section(diagnose)
-		b.context("Source health · for operators · repeats every day while broken, resolves when the source recovers")
+		every := "repeats every " + span(repeat) + " while broken"
+		if repeat <= 0 {
+			every = "sent once while broken"
+		}
+		b.context("Source health · for operators · " + every + ", resolves when the source recovers")
 	case kind == KindUpdate:
 		b.section(fmt.Sprintf(":rotating_light: *Still broken · source %s*, for %s (since %s)", name,
 			span(now.Sub(inc.ClearSince)), clock(inc.ClearSince)))

@@ -1,5 +1,6 @@
 // Package crawler collects posts from the configured sources: web pages
-// (html), feeds (feed) and JSON APIs (json), each implemented in its own
+// (html), feeds (feed), JSON APIs (json), Discourse forums (discourse) and
+// public Telegram channels (telegram), each implemented in its own
 // sub-package and selected by the source's kind.
 //
 // A Crawler is built once from the crawler-wide settings and crawls one

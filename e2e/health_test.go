@@ -244,6 +244,7 @@ health:
 		if r, ok := resolved[name]; !ok || r != p.fixAt {
 			t.Errorf("%s: fixed before run %d, resolved at run %d (want that run)", name, p.fixAt, r)
 		}
+		t.Logf("%s: first ops message:\n%s", name, texts[name])
 		if !strings.Contains(texts[name], want[name]) {
 			t.Errorf("%s: ops message does not say %q:\n%s", name, want[name], texts[name])
 		}
