@@ -81,7 +81,10 @@ func ViewsOf(rules []config.Rule) []View {
 // RunResult is what a run did.
 type RunResult struct {
 	// Replayed is how many spooled posts from earlier runs were stored.
-	Replayed    int
+	Replayed int
+	// Quarantined is how many spool lines could not be read back and were
+	// moved to the spool's quarantine directory.
+	Quarantined int
 	Sources     []SourceResult
 	Assessments []analyzer.Assessment
 	Alerts      alerts.Report
@@ -108,8 +111,11 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		}
 	}
 	if j.Spool != nil {
-		n, err := j.Spool.Replay(ctx, j.Collector.Save)
-		res.Replayed = n
+		n, bad, err := j.Spool.Replay(ctx, j.Collector.Save)
+		res.Replayed, res.Quarantined = n, bad
+		if bad > 0 {
+			j.logger().Warn("unreadable spool lines quarantined", "run", runID, "lines", bad, "dir", j.Spool.QuarantineDir())
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("replay spool: %w", err))
 		}

@@ -36,7 +36,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	oneDB := fs.Bool("one-database", false, "throughput: replay on one database, dropped before each replay (shows what a drop costs)")
 	renderPages := fs.Int("render-pages", 500, "render: thread pages of the local single-page site to render")
 	renderTabs := fs.Int("render-tabs", 2, "render: pages rendered at once")
-	renderMemory := fs.Int("render-memory-mb", 400, "render: the browser's memory limit")
+	renderMemory := fs.Int("render-memory-mb", 450, "render: the browser's memory limit")
 	chromium := fs.String("chromium", "", "render: the browser (default: /usr/bin/chromium, else chromium on $PATH)")
 	if err := parse(fs, args); err != nil {
 		return err

@@ -14,6 +14,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chromedp/cdproto/css"
+	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -29,7 +34,7 @@ type Options struct {
 	Tabs int
 	// MaxMemory is the memory (proportional set size, summed over the
 	// browser's processes) past which the browser is restarted once its
-	// open tabs finish (default 400 MiB).
+	// open tabs finish (default 450 MiB).
 	MaxMemory int64
 	// Timeout is a Request's default Timeout (default 20s).
 	Timeout time.Duration
@@ -65,11 +70,11 @@ func LookPath(path string) (string, error) {
 }
 
 // Browser is one headless Chromium process shared by every rendered
-// source, started on the first Render. At most Options.Tabs pages are open
-// at once; each Render opens its own tab in its own browser context
-// (cookies and storage are not shared) and closes it when done. A browser
-// that dies is replaced on the next Render, and one that grows past
-// MaxMemory is replaced once its open tabs are closed.
+// source, started on the first Render. At most Options.Tabs pages render
+// at once. A tab is reused for up to tabPages pages, leaving each for
+// about:blank, and closed after a failed page. A browser that dies is
+// replaced on the next Render, and one that grows past MaxMemory is
+// replaced once its open tabs are done.
 //
 // The browser never reaches the network itself: every request it makes is
 // paused and made by the Render's Fetcher, and it is started with a proxy
@@ -102,6 +107,73 @@ type generation struct {
 	active sync.WaitGroup // open tabs
 	done   chan struct{}  // closed when the process has exited
 	stop   chan struct{}  // ends the memory sampler
+
+	mu   sync.Mutex
+	idle []*browserTab // open tabs waiting for a render
+}
+
+// browserTab is a tab of the browser, reused by up to tabPages renders.
+type browserTab struct {
+	ctx    context.Context // its chromedp context
+	cancel context.CancelFunc
+	used   int
+}
+
+// tabPages is how many pages a tab renders before it is closed and a new
+// one opened. Opening a tab for every page would cost about three times
+// the processor time of the render itself.
+const tabPages = 20
+
+// takeTab returns an idle tab, or opens one with every request
+// intercepted.
+func (g *generation) takeTab() (*browserTab, error) {
+	g.mu.Lock()
+	if n := len(g.idle); n > 0 {
+		t := g.idle[n-1]
+		g.idle = g.idle[:n-1]
+		g.mu.Unlock()
+		return t, nil
+	}
+	g.mu.Unlock()
+	ctx, cancel := chromedp.NewContext(g.ctx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		return nil, fmt.Errorf("open tab: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
+		cancel()
+		return nil, fmt.Errorf("intercept requests: %w", err)
+	}
+	// A render reads the DOM with scripts and needs no events of these
+	// domains; each would report every request, node or style sheet.
+	for _, m := range []string{network.Disable.Method, css.Disable.Method, dom.Disable.Method, log.Disable.Method} {
+		if err := chromedp.FromContext(ctx).Target.Call(ctx, m, nil, nil); err != nil {
+			cancel()
+			return nil, fmt.Errorf("open tab: %s: %w", m, err)
+		}
+	}
+	return &browserTab{ctx: ctx, cancel: cancel}, nil
+}
+
+// putTab takes a tab back after a render. The tab is closed after a
+// failed render or tabPages renders; otherwise it leaves the page (which
+// stops the page's scripts and frees its memory) and waits for the next.
+func (g *generation) putTab(t *browserTab, ok bool) {
+	t.used++
+	if !ok || t.used >= tabPages || g.ctx.Err() != nil {
+		t.cancel()
+		return
+	}
+	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+	err := chromedp.Do(ctx, chromedp.Navigate("about:blank"))
+	cancel()
+	if err != nil {
+		t.cancel()
+		return
+	}
+	g.mu.Lock()
+	g.idle = append(g.idle, t)
+	g.mu.Unlock()
 }
 
 // New returns a Browser; the process starts on the first Render.
@@ -110,7 +182,7 @@ func New(opts Options) *Browser {
 		opts.Tabs = 2
 	}
 	if opts.MaxMemory <= 0 {
-		opts.MaxMemory = 400 << 20
+		opts.MaxMemory = 450 << 20
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = 20 * time.Second
@@ -267,8 +339,12 @@ func (b *Browser) start() (*generation, error) {
 		chromedp.Flag("blink-settings", "imagesEnabled=false"),
 		// One renderer process per tab rather than per site keeps memory
 		// flat; the pages are not trusted with anything worth isolating.
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,site-per-process,IsolateOrigins,OptimizationHints,MediaRouter"),
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,site-per-process,IsolateOrigins,OptimizationHints,MediaRouter,BackForwardCache"),
 		chromedp.Flag("disable-site-isolation-trials", true),
+		// Fewer processes: the GPU process (software rendering here) runs
+		// in the browser process, and children are started without zygotes.
+		chromedp.Flag("in-process-gpu", true),
+		chromedp.Flag("no-zygote", true),
 		chromedp.Flag("renderer-process-limit", "1"),
 		// Every request is made by the crawler through the Fetch domain;
 		// anything that escapes it (WebSocket, WebRTC) meets a proxy that

@@ -2,10 +2,10 @@
 // whose posts are built by JavaScript (an html source with render: true).
 //
 // A Browser is one browser process for the whole crawler, started on first
-// use, with a bounded number of tabs. Render opens a tab, waits until the
-// item selector (or another) matches, optionally scrolls for more items,
-// and returns the DOM as HTML for the html kind to extract exactly as it
-// would a served page.
+// use, with a bounded number of tabs. Render loads a page in a tab, waits
+// until the item selector (or another) matches, optionally scrolls for
+// more items, and returns the DOM as HTML for the html kind to extract
+// exactly as it would a served page.
 //
 // The browser makes no request of its own: every request is paused
 // through the DevTools Fetch domain and made by the crawl's fetcher, under

@@ -129,7 +129,7 @@ func (b *Browser) Render(ctx context.Context, req Request) (*Result, error) {
 
 // tab is one render's state.
 type tab struct {
-	ctx context.Context // the tab's chromedp context
+	ctx context.Context // the tab's chromedp context, ended with the render
 	req Request
 	b   *Browser
 
@@ -140,19 +140,21 @@ type tab struct {
 	wg      sync.WaitGroup // request handlers
 }
 
-func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (*Result, error) {
-	tctx, cancel := chromedp.NewContext(g.ctx)
-	// The tab lives in the browser's context; the caller's ends it too.
+func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res *Result, err error) {
+	tb, err := g.takeTab()
+	if err != nil {
+		return nil, err
+	}
+	// The render's requests and waits end with it, or with the caller.
+	tctx, cancel := context.WithCancel(tb.ctx)
 	stop := context.AfterFunc(ctx, cancel)
 	t := &tab{ctx: tctx, req: req, b: b, pages: map[string]*crawlfetch.Page{}, refused: map[string]bool{}}
 	defer func() {
 		stop()
-		cancel() // closes the tab and its browser context
+		cancel()
 		t.wg.Wait()
+		g.putTab(tb, err == nil)
 	}()
-	if err := chromedp.Do(tctx); err != nil {
-		return nil, t.fail(ctx, fmt.Errorf("open tab: %w", err))
-	}
 	paused := chromedp.Events(tctx, fetch.RequestPaused)
 	t.wg.Add(1)
 	go func() {
@@ -168,11 +170,8 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (*Re
 			}()
 		}
 	}()
-	if _, err := chromedp.Call(tctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
-		return nil, t.fail(ctx, fmt.Errorf("intercept requests: %w", err))
-	}
 	lctx, lcancel := context.WithTimeout(tctx, req.Timeout)
-	err := chromedp.Do(lctx, chromedp.Navigate(req.URL))
+	err = chromedp.Do(lctx, chromedp.Navigate(req.URL))
 	lcancel()
 	if err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		// A load that times out (a request that hangs) is read as it is.
@@ -225,7 +224,7 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (*Re
 	if err != nil {
 		return nil, t.fail(ctx, fmt.Errorf("read the page: %w", err))
 	}
-	res := &Result{HTML: []byte(snap.HTML), Items: n}
+	res = &Result{HTML: []byte(snap.HTML), Items: n}
 	if res.URL, err = url.Parse(snap.URL); err != nil || res.URL.Host == "" {
 		res.URL, _ = url.Parse(req.URL)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/crawler/fetch"
@@ -319,9 +320,8 @@ func TestRenderPageErrors(t *testing.T) {
 }
 
 func TestBrowserRestartsAfterDying(t *testing.T) {
-	needBrowser(t)
-	b := New(Options{Tabs: 1})
-	defer b.Close()
+	b := browser(t)
+	restarts := b.Stats().Restarts
 	s := newTestSite(t, map[string]string{"/feedback": jsPage, "/app.js": fmt.Sprintf(appJS, 2)})
 	f := fetcherFor(t, s, nil)
 	req := Request{URL: s.URL + "/feedback", Fetcher: f, Items: "article.post", Timeout: 5 * time.Second}
@@ -342,8 +342,8 @@ func TestBrowserRestartsAfterDying(t *testing.T) {
 	if res.Items != 2 {
 		t.Errorf("%d items after restart", res.Items)
 	}
-	if st := b.Stats(); st.Restarts != 1 {
-		t.Errorf("restarts %d, want 1", st.Restarts)
+	if st := b.Stats(); st.Restarts != restarts+1 {
+		t.Errorf("restarts %d, want %d", st.Restarts, restarts+1)
 	}
 }
 
@@ -360,5 +360,59 @@ func TestBrowserRestartsPastMemoryLimit(t *testing.T) {
 	}
 	if st := b.Stats(); st.Restarts < 1 || st.PeakMemory <= 1<<20 {
 		t.Errorf("stats %+v: want a restart past the 1 MiB limit", st)
+	}
+}
+
+func TestBrowserBoundsItsTabs(t *testing.T) {
+	b := browser(t)
+	s := newTestSite(t, map[string]string{"/feedback": jsPage, "/app.js": fmt.Sprintf(appJS, 5)})
+	f := fetcherFor(t, s, nil)
+	req := Request{URL: s.URL + "/feedback", Fetcher: f, Items: "article.post", Timeout: 5 * time.Second}
+	if _, err := b.Render(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	g := b.cur
+	b.mu.Unlock()
+	var most atomic.Int32
+	stop := make(chan struct{})
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+			infos, err := chromedp.Targets(g.ctx)
+			if err != nil {
+				continue
+			}
+			pages := int32(0)
+			for _, ti := range infos {
+				if ti.Type == "page" {
+					pages++
+				}
+			}
+			if pages > most.Load() {
+				most.Store(pages)
+			}
+		}
+	}()
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() {
+			if res, err := b.Render(context.Background(), req); err != nil || res.Items != 5 {
+				t.Errorf("render: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	close(stop)
+	<-polled
+	// The browser's first page plus at most two tabs.
+	if n := most.Load(); n > 3 || n < 2 {
+		t.Errorf("%d pages open at most, want the first page and 2 tabs", n)
 	}
 }
