@@ -8,8 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
+	"github.com/backlash-monitor/backlash/config"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -48,5 +50,29 @@ func TestDryRunGolden(t *testing.T) {
 	}
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Errorf("dry run output differs from %s (run with -update to accept):\n%s", golden, buf.String())
+	}
+}
+
+// TestDryRunSaysWhenPending: a rule with for: whose threshold holds on a
+// first evaluation sends nothing yet, and the dry run says it is pending
+// and when it would fire.
+func TestDryRunSaysWhenPending(t *testing.T) {
+	cfg := loadAlerts(t, alertsYAML("http://127.0.0.1:1/api/"))
+	if cfg.Rules[0].For.D() <= 0 {
+		cfg.Rules[0].For = config.Duration(15 * time.Minute)
+	}
+	sent := 0
+	e := alerts.NewEngine(cfg, nil, fakeEvidence{posts: samplePosts(t0)}, alerts.Notifier(notifyCounter(&sent)), alerts.Options{
+		Logger: quietLogger(t), Now: newClock(t0).Now, Entities: func([]string) []string { return nil }})
+	var out, notes bytes.Buffer
+	if err := e.DryRunNotes(context.Background(), []alerts.Signal{signal(t0, 85)}, &out, &notes); err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != "[]\n" {
+		t.Errorf("a pending rule would send:\n%s", out.String())
+	}
+	if !bytes.Contains(notes.Bytes(), []byte("pending: "+signal(t0, 85).Topic+" rule "+cfg.Rules[0].Name)) ||
+		!bytes.Contains(notes.Bytes(), []byte("fires if it still holds at")) {
+		t.Errorf("notes do not say the rule is pending:\n%s", notes.String())
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"regexp"
 	"strconv"
@@ -25,6 +27,9 @@ const DefaultPath = "backlash.yaml"
 type Config struct {
 	// File is the path the configuration was loaded from.
 	File string `yaml:"-"`
+	// Warnings are what is valid but probably not meant: no alert rules,
+	// rules that can never fire. `config check` prints them.
+	Warnings Errors `yaml:"-"`
 	// StateDir holds local state: locks, spools, the embedded ClickHouse.
 	StateDir string `yaml:"state_dir"`
 	// ClickHouse says where the store lives.
@@ -209,23 +214,40 @@ func ParseDuration(s string) (time.Duration, error) {
 		if err != nil {
 			return 0, fmt.Errorf("want a number before d")
 		}
+		if math.IsNaN(n) || math.Abs(n) > maxDays {
+			return 0, fmt.Errorf("too long (at most %dd)", maxDays)
+		}
 		return time.Duration(n * float64(24*time.Hour)), nil
 	}
-	return time.ParseDuration(s)
+	d, err := time.ParseDuration(s)
+	if err != nil && strings.Contains(err.Error(), "invalid duration") && overflowRe.MatchString(s) {
+		return 0, fmt.Errorf("too long (at most %dd)", maxDays)
+	}
+	return d, err
 }
+
+// maxDays is the longest duration a file may give, in days: far beyond any
+// sensible setting, far below time.Duration's limit of about 292 years.
+const maxDays = 36500
+
+// overflowRe matches a well-formed duration whose number is too large for
+// time.ParseDuration.
+var overflowRe = regexp.MustCompile(`^[-+]?([0-9]*(\.[0-9]*)?[a-zµμ]+)+$`)
 
 // SecretEnv names an environment variable that holds a secret.
 type SecretEnv string
 
-// envNameRe is what an environment variable's name may be.
-var envNameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+// envNameRe is what an environment variable's name may be here: upper
+// case, as variables are by convention, so a pasted secret (which is
+// rarely all capitals) is refused rather than taken for a name.
+var envNameRe = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
 
 // UnmarshalYAML accepts only a variable's name, so a secret pasted into the
 // file where its variable's name belongs is refused, not used.
 func (e *SecretEnv) UnmarshalYAML(n *yaml.Node) error {
 	if n.Value != "" && !envNameRe.MatchString(n.Value) {
 		// The value is not echoed: it may be the secret itself.
-		return &lineError{line: n.Line, msg: "want the name of an environment variable (letters, digits and _); the secret itself comes from the environment, never the file"}
+		return &lineError{line: n.Line, msg: "want the name of an environment variable (capital letters, digits and _, like SLACK_BOT_TOKEN); the secret itself comes from the environment, never the file"}
 	}
 	*e = SecretEnv(n.Value)
 	return nil
@@ -266,9 +288,18 @@ func Path(flag string) string {
 	return DefaultPath
 }
 
+// MaxFileBytes caps a configuration file: a real one is a few kilobytes,
+// and decoding a huge one takes seconds and gigabytes.
+const MaxFileBytes = 1 << 20
+
 // Load reads, decodes, defaults and validates the configuration file.
 func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
@@ -278,15 +309,18 @@ func Load(path string) (*Config, error) {
 // Parse decodes, defaults and validates configuration bytes; name is used in
 // error messages.
 func Parse(name string, data []byte) (*Config, error) {
+	if len(data) > MaxFileBytes {
+		return nil, Errors{{File: name, Msg: fmt.Sprintf("larger than %d bytes: not a configuration file", MaxFileBytes)}}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, decodeError(name, nil, err)
+		return nil, decodeError(name, data, nil, err)
 	}
 	cfg := &Config{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(cfg); err != nil && !errors.Is(err, errEOF(err)) {
-		return nil, decodeError(name, &root, err)
+		return nil, decodeError(name, data, &root, err)
 	}
 	cfg.File = name
 	v := &validator{file: name, root: &root}
@@ -295,6 +329,7 @@ func Parse(name string, data []byte) (*Config, error) {
 	if err := v.err(); err != nil {
 		return nil, err
 	}
+	cfg.Warnings = cfg.warn(v)
 	return cfg, nil
 }
 
@@ -337,8 +372,8 @@ func (c *Config) setDefaults(v *validator) {
 	if cr.MaxBodyBytes == 0 {
 		cr.MaxBodyBytes = DefaultMaxBodyBytes
 	}
-	if cr.Retries == 0 {
-		cr.Retries = 3
+	if !v.has(path{"crawler", "retries"}) {
+		cr.Retries = retriesDefault
 	}
 	if cr.SourceDeadline == 0 {
 		cr.SourceDeadline = Duration(5 * time.Minute)
@@ -449,6 +484,7 @@ func (c *Config) validate(v *validator) {
 		s.validate(v, p, c)
 	}
 	c.Alerts.validate(v, c)
+	c.checkLimits(v)
 	c.Health.validate(v)
 	if c.Serve.PublicURL != "" && !strings.HasPrefix(c.Serve.PublicURL, "http") {
 		v.errorf(path{"serve", "public_url"}, "public_url must start with http:// or https://")

@@ -21,7 +21,7 @@ func TestBadConfigs(t *testing.T) {
 		{"bad_regex.yaml", `bad_regex.yaml:3: topics[0].regex[0]: bad regular expression`},
 		{"bad_url.yaml", `bad_url.yaml:7: sources[0].urls[0]: url "ftp://news.example/feed" must be an absolute http(s) URL`},
 		{"unknown_kind.yaml", `unknown_kind.yaml:6: sources[0].kind: unknown kind "carrier-pigeon"`},
-		{"not_yaml.yaml", `not_yaml.yaml:1: did not find expected`},
+		{"not_yaml.yaml", `not_yaml.yaml:1: topics: did not find expected`},
 		{"source_unknown_topic.yaml", `source_unknown_topic.yaml:8: sources[0].topics[0]: unknown topic "payy"`},
 		{"secret_header_value.yaml", `secret_header_value.yaml:10: sources[0].header_env.Authorization: want the name of an environment variable`},
 		{"secret_in_env_field.yaml", `secret_in_env_field.yaml:3: clickhouse.password_env: want the name of an environment variable`},

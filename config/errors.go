@@ -63,7 +63,7 @@ var (
 
 // decodeError turns yaml.v3's decoding errors into Errors naming file, line
 // and key.
-func decodeError(file string, root *yaml.Node, err error) error {
+func decodeError(file string, data []byte, root *yaml.Node, err error) error {
 	var te *yaml.TypeError
 	var lines []string
 	if errors.As(err, &te) {
@@ -92,7 +92,15 @@ func decodeError(file string, root *yaml.Node, err error) error {
 				n, _ = strconv.Atoi(mm[1])
 				msg = mm[2]
 			}
-			out = append(out, &Error{File: file, Line: n, Key: keyAtLine(root, n).String(), Msg: msg})
+			if strings.Contains(msg, "tab character") {
+				n = tabLine(data, n)
+				msg += " (indent with spaces)"
+			}
+			key := keyAtLine(root, n).String()
+			if key == "" {
+				key = textKey(data, n)
+			}
+			out = append(out, &Error{File: file, Line: n, Key: key, Msg: msg})
 			continue
 		}
 		out = append(out, &Error{File: file, Msg: l})
@@ -244,4 +252,70 @@ func keyAtLine(root *yaml.Node, line int) path {
 		return nil
 	}
 	return walk(root, nil)
+}
+
+// textKey names the key at line from the indentation of the lines up to
+// it, for a file too broken for the YAML parser to give a tree (a tab in
+// the indentation, an unclosed quote).
+func textKey(data []byte, line int) string {
+	type frame struct {
+		indent int
+		elem   any
+	}
+	var stack []frame
+	items := map[string]int{} // path of a sequence -> items seen
+	cur := func() path {
+		p := make(path, len(stack))
+		for i, f := range stack {
+			p[i] = f.elem
+		}
+		return p
+	}
+	pop := func(indent int) {
+		for len(stack) > 0 && stack[len(stack)-1].indent >= indent {
+			stack = stack[:len(stack)-1]
+		}
+	}
+	lines := strings.Split(string(data), "\n")
+	prev := 0
+	for i := 0; i < line && i < len(lines); i++ {
+		l := lines[i]
+		text := strings.TrimLeft(l, " \t")
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		indent := len(l) - len(text)
+		if strings.Contains(l[:indent], "\t") {
+			// A tab has no width in YAML: take the line for a sibling of
+			// the one before, which is what it most often is meant to be.
+			indent = prev
+		}
+		prev = indent
+		pop(indent)
+		if rest, ok := strings.CutPrefix(text, "- "); ok || text == "-" {
+			// A sequence item: the indent of its parent's key or deeper.
+			parent := cur().String()
+			n := items[parent]
+			items[parent] = n + 1
+			stack = append(stack, frame{indent, n})
+			text, indent = strings.TrimLeft(rest, " "), indent+2
+		}
+		if k, _, ok := strings.Cut(text, ":"); ok && k != "" && !strings.ContainsAny(k, "{[\"'") {
+			stack = append(stack, frame{indent, strings.TrimSpace(k)})
+		}
+	}
+	return cur().String()
+}
+
+// tabLine returns the first line from line on whose indentation has a tab:
+// the YAML parser reports a tab on the line before it.
+func tabLine(data []byte, line int) int {
+	lines := strings.Split(string(data), "\n")
+	for i := max(line-1, 0); i < len(lines); i++ {
+		l := lines[i]
+		if strings.Contains(l[:len(l)-len(strings.TrimLeft(l, " \t"))], "\t") {
+			return i + 1
+		}
+	}
+	return line
 }

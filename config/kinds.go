@@ -68,6 +68,10 @@ func Kinds() []string {
 	return out
 }
 
+// NewKindSettings returns an empty settings block for kind, or nil when no
+// such kind is registered; tools and tests read a kind's keys from it.
+func NewKindSettings(kind string) KindSettings { return newKindSettings(kind) }
+
 // newKindSettings returns an empty settings block for kind, or nil when no
 // such kind is registered.
 func newKindSettings(kind string) KindSettings {

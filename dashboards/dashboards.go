@@ -113,7 +113,9 @@ func New(st Reader, o Options) (http.Handler, error) {
 		d.errorPage(w, http.StatusNotFound, "There is no page here.")
 	})
 
-	var h http.Handler = mux
+	// Identical requests are computed once and shared, ClickHouse work is
+	// bounded, and what cannot be served in time is shed with 503.
+	var h http.Handler = newSharer(mux, time.Now)
 	h = d.authenticate(h)
 	h = readOnly(h)
 	h = secure(h)

@@ -520,6 +520,8 @@ func checkAlertEvidence(t *testing.T, slack *slackserver.Server, onset time.Time
 			if k := strings.LastIndexByte(who, '|'); k >= 0 {
 				who = strings.TrimPrefix(who[k+1:], "@")
 			}
+			// Escaping may break a handle with a zero-width space.
+			who = strings.ReplaceAll(who, "\u200b", "")
 			quoted[who+"|"+b[i+2:]]++
 		}
 	}

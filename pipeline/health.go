@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts"
@@ -40,6 +41,77 @@ type HealthChecker struct {
 	// Config holds the rules (Health) and which sources feed which topics.
 	Config *config.Config
 	Logger *slog.Logger
+
+	// mu guards what earlier checks in this process learnt, so a
+	// long-running process reads only what is new: each source's active
+	// spans (and up to when they were read) and the latest verdicts.
+	mu       sync.Mutex
+	spans    map[string][]time.Time
+	readTo   map[string]time.Time
+	verdicts map[string]health.Verdict
+}
+
+// activityOverlap is how far before the last read a source's activity is
+// read again, to catch posts stored late.
+const activityOverlap = 2 * time.Hour
+
+// activity returns each source's active spans over the learning window,
+// reading from the store only what earlier checks did not.
+func (h *HealthChecker) activity(ctx context.Context, names []string, now time.Time) (map[string][]time.Time, error) {
+	learnFrom := now.Add(-h.Config.Health.Stale.Learn.D())
+	h.mu.Lock()
+	if h.spans == nil {
+		h.spans, h.readTo = map[string][]time.Time{}, map[string]time.Time{}
+	}
+	from := now
+	for _, n := range names {
+		t, ok := h.readTo[n]
+		if !ok || t.Before(learnFrom) || t.After(now) {
+			from, h.spans[n] = learnFrom, nil
+			continue
+		}
+		from = minTime(from, t.Add(-activityOverlap))
+	}
+	h.mu.Unlock()
+	fresh, err := h.Store.PostActivity(ctx, names, from)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	out := map[string][]time.Time{}
+	for _, n := range names {
+		merged := mergeSpans(h.spans[n], fresh[n], learnFrom)
+		h.spans[n], h.readTo[n], out[n] = merged, now, merged
+	}
+	return out, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// mergeSpans unites two sorted span lists, dropping spans before from.
+func mergeSpans(a, b []time.Time, from time.Time) []time.Time {
+	out := make([]time.Time, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var t time.Time
+		switch {
+		case j == len(b) || i < len(a) && a[i].Before(b[j]):
+			t, i = a[i], i+1
+		default:
+			t, j = b[j], j+1
+		}
+		if t.Before(from) || len(out) > 0 && out[len(out)-1].Equal(t) {
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
 }
 
 // historyRuns bounds the runs of a source the rules look at.
@@ -75,7 +147,7 @@ func (h *HealthChecker) Check(ctx context.Context, sources []config.Source, now 
 	}
 	var act map[string][]time.Time
 	if !hc.Stale.Off {
-		if act, err = h.Store.PostActivity(ctx, names, now.Add(-hc.Stale.Learn.D())); err != nil {
+		if act, err = h.activity(ctx, names, now); err != nil {
 			return out, fmt.Errorf("source health: %w", err)
 		}
 	}
@@ -104,6 +176,9 @@ func (h *HealthChecker) Check(ctx context.Context, sources []config.Source, now 
 				"detail", v.Detail())
 		}
 	}
+	h.mu.Lock()
+	h.verdicts = out.Latest
+	h.mu.Unlock()
 	return out, nil
 }
 
@@ -121,9 +196,14 @@ func (h *HealthChecker) Blind(ctx context.Context) (map[string]time.Time, error)
 	if h.Config.Health.Off {
 		return nil, nil
 	}
-	latest, err := h.Store.LatestSourceHealth(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("source health: %w", err)
+	h.mu.Lock()
+	latest := h.verdicts
+	h.mu.Unlock()
+	if latest == nil {
+		var err error
+		if latest, err = h.Store.LatestSourceHealth(ctx); err != nil {
+			return nil, fmt.Errorf("source health: %w", err)
+		}
 	}
 	return BlindSince(h.Config, latest), nil
 }

@@ -82,7 +82,10 @@ func ViewsOf(rules []config.Rule) []View {
 // RunResult is what a run did.
 type RunResult struct {
 	// Replayed is how many spooled posts from earlier runs were stored.
-	Replayed    int
+	Replayed int
+	// Quarantined is how many spool lines could not be read back and were
+	// moved to the spool's quarantine directory.
+	Quarantined int
 	Sources     []SourceResult
 	Assessments []analyzer.Assessment
 	Alerts      alerts.Report
@@ -109,11 +112,14 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		}
 	}
 	if j.Spool != nil {
-		n, err := j.Spool.Replay(ctx, func(ctx context.Context, posts []post.Post) error {
+		n, bad, err := j.Spool.Replay(ctx, func(ctx context.Context, posts []post.Post) error {
 			_, err := j.Collector.store.SavePosts(ctx, posts)
 			return err
 		})
-		res.Replayed = n
+		res.Replayed, res.Quarantined = n, bad
+		if bad > 0 {
+			j.logger().Warn("unreadable spool lines quarantined", "run", runID, "lines", bad, "dir", j.Spool.QuarantineDir())
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("replay spool: %w", err))
 		}

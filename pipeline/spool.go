@@ -84,32 +84,75 @@ func (s *Spool) Pending() (int, error) {
 }
 
 // Replay stores every spooled post with save and removes each file once its
-// posts are stored. A torn last line (a crash mid-append) is skipped.
-func (s *Spool) Replay(ctx context.Context, save func(context.Context, []post.Post) error) (int, error) {
+// posts are stored. A line that cannot be read back (a torn last line from
+// a crash mid-append, a damaged disk) is moved to a file of the same name
+// under QuarantineDir, so nothing is dropped without a trace and one bad
+// line does not hold the rest; quarantined counts them.
+func (s *Spool) Replay(ctx context.Context, save func(context.Context, []post.Post) error) (stored, quarantined int, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	files, err := s.files()
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	total := 0
 	for _, name := range files {
-		posts, err := readSpool(name)
+		posts, bad, err := readSpool(name)
 		if err != nil {
-			return total, err
+			return stored, quarantined, err
 		}
 		for start := 0; start < len(posts); start += 5000 {
 			end := min(start+5000, len(posts))
 			if err := save(ctx, posts[start:end]); err != nil {
-				return total, fmt.Errorf("replay %s: %w", name, err)
+				return stored, quarantined, fmt.Errorf("replay %s: %w", name, err)
 			}
 		}
-		if err := os.Remove(name); err != nil {
-			return total, fmt.Errorf("spool: %w", err)
+		if len(bad) > 0 {
+			if err := s.quarantine(name, bad); err != nil {
+				return stored, quarantined, err
+			}
+			quarantined += len(bad)
 		}
-		total += len(posts)
+		if err := os.Remove(name); err != nil {
+			return stored, quarantined, fmt.Errorf("spool: %w", err)
+		}
+		stored += len(posts)
 	}
-	return total, nil
+	return stored, quarantined, nil
+}
+
+// QuarantineDir is where lines that could not be read back are kept.
+func (s *Spool) QuarantineDir() string { return filepath.Join(s.dir, "quarantine") }
+
+// quarantine appends the bad lines of spool file name, each prefixed with
+// its line number, to the quarantine file of the same name.
+func (s *Spool) quarantine(name string, bad []badLine) error {
+	if err := os.MkdirAll(s.QuarantineDir(), 0o750); err != nil {
+		return fmt.Errorf("spool: quarantine: %w", err)
+	}
+	q := filepath.Join(s.QuarantineDir(), filepath.Base(name))
+	f, err := os.OpenFile(q, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o640)
+	if err != nil {
+		return fmt.Errorf("spool: quarantine: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	for _, b := range bad {
+		fmt.Fprintf(w, "%d\t%s\n", b.line, b.text)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("spool: quarantine: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("spool: quarantine: %w", err)
+	}
+	return f.Close()
+}
+
+// badLine is a spool line that could not be decoded.
+type badLine struct {
+	line int
+	text []byte
 }
 
 func (s *Spool) files() ([]string, error) {
@@ -121,33 +164,31 @@ func (s *Spool) files() ([]string, error) {
 	return files, nil
 }
 
-func readSpool(name string) ([]post.Post, error) {
+func readSpool(name string) ([]post.Post, []badLine, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+			return nil, nil, nil
 		}
-		return nil, fmt.Errorf("spool: %w", err)
+		return nil, nil, fmt.Errorf("spool: %w", err)
 	}
 	defer f.Close()
 	var posts []post.Post
+	var bad []badLine
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for line := 1; sc.Scan(); line++ {
 		p, err := decodeSpooled(sc.Bytes())
 		if err != nil {
-			// Only a torn final line is expected; anything else is reported.
-			if !sc.Scan() {
-				break
-			}
-			return nil, fmt.Errorf("spool %s line %d: %w", name, line, err)
+			bad = append(bad, badLine{line: line, text: bytes.Clone(sc.Bytes())})
+			continue
 		}
 		posts = append(posts, p)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("spool %s: %w", name, err)
+		return nil, nil, fmt.Errorf("spool %s: %w", name, err)
 	}
-	return posts, nil
+	return posts, bad, nil
 }
 
 func safeName(s string) string {

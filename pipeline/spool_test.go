@@ -23,24 +23,32 @@ func TestSpoolRoundTrip(t *testing.T) {
 	if err := sp.Append("run-1", in[:1]); err != nil {
 		t.Fatal(err)
 	}
+	// A damaged line in the middle, and a crash mid-append leaves a torn
+	// last line: neither blocks replay, both are quarantined.
+	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	f, _ := os.OpenFile(files[0], os.O_APPEND|os.O_WRONLY, 0)
+	f.WriteString("not base64 at all\n")
+	f.Close()
 	if err := sp.Append("run-1", in[1:]); err != nil {
 		t.Fatal(err)
 	}
-	// A crash mid-append leaves a torn last line; it must not block replay.
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	f, _ := os.OpenFile(files[0], os.O_APPEND|os.O_WRONLY, 0)
+	f, _ = os.OpenFile(files[0], os.O_APPEND|os.O_WRONLY, 0)
 	f.WriteString("AAAA")
 	f.Close()
-	if n, err := sp.Pending(); err != nil || n != 2 {
-		t.Fatalf("pending = %d, %v; want 2", n, err)
+	if n, err := sp.Pending(); err != nil || n != 3 {
+		t.Fatalf("pending = %d, %v; want 3 (two posts and a damaged line)", n, err)
 	}
 	var got []post.Post
-	n, err := sp.Replay(context.Background(), func(_ context.Context, ps []post.Post) error {
+	n, bad, err := sp.Replay(context.Background(), func(_ context.Context, ps []post.Post) error {
 		got = append(got, ps...)
 		return nil
 	})
-	if err != nil || n != 2 {
-		t.Fatalf("replay = %d, %v", n, err)
+	if err != nil || n != 2 || bad != 2 {
+		t.Fatalf("replay = %d stored, %d quarantined, %v; want 2 and 2", n, bad, err)
+	}
+	q, err := os.ReadFile(filepath.Join(sp.QuarantineDir(), "run-1.spool"))
+	if err != nil || string(q) != "2\tnot base64 at all\n4\tAAAA\n" {
+		t.Fatalf("quarantine holds %q, %v", q, err)
 	}
 	for i := range in {
 		if !reflect.DeepEqual(got[i].Text, in[i].Text) || !got[i].Published.Equal(in[i].Published) {
@@ -50,7 +58,7 @@ func TestSpoolRoundTrip(t *testing.T) {
 	if got[0].Sentiment == nil || got[0].Sentiment.Terms[0] != "scam" {
 		t.Fatalf("sentiment lost: %+v", got[0].Sentiment)
 	}
-	if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) != 0 {
+	if files, _ := filepath.Glob(filepath.Join(dir, "*.spool")); len(files) != 0 {
 		t.Fatalf("spool files left after replay: %v", files)
 	}
 }

@@ -21,6 +21,8 @@ type Metrics struct {
 	insertDuration            prometheus.Histogram
 	alerts                    *prometheus.CounterVec
 	alertDuration             *prometheus.HistogramVec
+	topicRisk, topicNegative  *prometheus.GaugeVec
+	incidentsOpen             *prometheus.GaugeVec
 	sourceUp, sourceFailures  *prometheus.GaugeVec
 	failStreak                map[string]int
 	mu                        sync.Mutex
@@ -69,6 +71,15 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "backlash_alert_delivery_duration_seconds", Help: "Time one notification took to deliver (e.g. the Slack API call).",
 			Buckets: []float64{.05, .1, .25, .5, 1, 2.5, 5, 10, 30},
 		}, []string{"channel"}),
+		topicRisk: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "backlash_topic_risk", Help: "Brand-risk score (0-100) of the topic's latest assessment.",
+		}, []string{"topic"}),
+		topicNegative: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "backlash_topic_negative_posts", Help: "Negative posts about the topic in its latest assessment's window.",
+		}, []string{"topic"}),
+		incidentsOpen: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "backlash_incidents_open", Help: "Open incidents, per severity (watch, warn, page).",
+		}, []string{"severity"}),
 		sourceUp: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "backlash_source_up", Help: "1 when the source-health rules found nothing wrong after the source's last run, 0 while it is broken.",
 		}, []string{"source"}),
@@ -79,7 +90,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	}
 	reg.MustRegister(m.pages, m.posts, m.crawlErrors, m.crawlDuration, m.lastCrawl,
 		m.jobRuns, m.jobSkipped, m.jobDuration, m.insertedRows, m.insertDuration,
-		m.alerts, m.alertDuration, m.sourceUp, m.sourceFailures)
+		m.alerts, m.alertDuration, m.topicRisk, m.topicNegative, m.incidentsOpen, m.sourceUp, m.sourceFailures)
 	return m
 }
 
@@ -141,6 +152,40 @@ func (m *Metrics) AlertSent(channel string, ok bool, dur time.Duration) {
 	}
 	m.alerts.WithLabelValues(channel, result).Inc()
 	m.alertDuration.WithLabelValues(channel).Observe(dur.Seconds())
+}
+
+// TopicAssessed records a topic's latest assessment: its brand-risk score
+// and the negative posts in its window.
+func (m *Metrics) TopicAssessed(topic string, risk, negative float64) {
+	if m == nil {
+		return
+	}
+	m.topicRisk.WithLabelValues(topic).Set(risk)
+	m.topicNegative.WithLabelValues(topic).Set(negative)
+}
+
+// IncidentsOpen sets the open incidents per severity; the severities
+// listed in all and absent from open are set to 0.
+func (m *Metrics) IncidentsOpen(open map[string]int, all []string) {
+	if m == nil {
+		return
+	}
+	for _, sev := range all {
+		m.incidentsOpen.WithLabelValues(sev).Set(float64(open[sev]))
+	}
+	for sev, n := range open {
+		m.incidentsOpen.WithLabelValues(sev).Set(float64(n))
+	}
+}
+
+// AlertsDelivered counts notifications a run delivered through channel, and
+// those the receiver refused.
+func (m *Metrics) AlertsDelivered(channel string, sent, failed int) {
+	if m == nil {
+		return
+	}
+	m.alerts.WithLabelValues(channel, "sent").Add(float64(sent))
+	m.alerts.WithLabelValues(channel, "failed").Add(float64(failed))
 }
 
 // jobDone records one scheduled job's result: "ok", "error" or "cancelled".

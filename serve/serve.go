@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -40,6 +42,10 @@ type Options struct {
 	// Listener, when set, is served instead of listening on Listen (tests,
 	// socket activation). Run closes it.
 	Listener net.Listener
+	// Serving, when set, is called with the address once the daemon
+	// listens and its schedules are parsed, so a start line is printed
+	// only when serving has begun.
+	Serving func(addr net.Addr)
 	// Sources are crawled on their schedules.
 	Sources []Schedule
 	// Job runs one source's crawl.
@@ -103,6 +109,10 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 
 	if o.LockPath != "" {
+		// The state directory may not exist yet on a first start.
+		if err := os.MkdirAll(filepath.Dir(o.LockPath), 0o750); err != nil {
+			return fmt.Errorf("serve: state directory: %w", err)
+		}
 		release, err := Lock(o.LockPath)
 		if err != nil {
 			return err
@@ -147,6 +157,9 @@ func Run(ctx context.Context, o Options) (err error) {
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
+	if o.Serving != nil {
+		o.Serving(ln.Addr())
+	}
 	sched.Start()
 	log.Info("serving", "addr", ln.Addr().String(), "sources", len(o.Sources))
 

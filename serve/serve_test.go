@@ -187,6 +187,9 @@ func TestHealthReadyMetricsAndDashboard(t *testing.T) {
 	m.Inserted(40, 30*time.Millisecond)
 	m.AlertSent("slack", true, 200*time.Millisecond)
 	m.AlertSent("slack", false, time.Second)
+	m.TopicAssessed("payments", 72.5, 14)
+	m.IncidentsOpen(map[string]int{"page": 1}, []string{"watch", "warn", "page"})
+	m.AlertsDelivered("slack", 2, 0)
 	base, _ := start(t, Options{
 		Registry: reg,
 		Metrics:  m,
@@ -222,6 +225,13 @@ func TestHealthReadyMetricsAndDashboard(t *testing.T) {
 	} {
 		if !strings.Contains(body, name) {
 			t.Errorf("/metrics lacks %s", name)
+		}
+	}
+	for _, want := range []string{`backlash_topic_risk{topic="payments"} 72.5`, `backlash_topic_negative_posts{topic="payments"} 14`,
+		`backlash_incidents_open{severity="page"} 1`, `backlash_incidents_open{severity="watch"} 0`,
+		`backlash_alerts_total{channel="slack",result="sent"} 3`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
 		}
 	}
 	if !strings.Contains(body, `backlash_alerts_total{channel="slack",result="failed"} 1`) {
@@ -290,3 +300,34 @@ func TestStoreReady(t *testing.T) {
 
 // The store is what the daemon checks in production.
 var _ Database = (*store.Store)(nil)
+
+// TestRunCreatesStateDirAndSaysWhenServing starts with a state directory
+// that does not exist yet: Run creates it for its lock and reports the
+// address once it serves.
+func TestRunCreatesStateDirAndSaysWhenServing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "not", "yet")
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan net.Addr, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, Options{Listen: "127.0.0.1:0", LockPath: filepath.Join(dir, "backlash.lock"), Logger: quietLogger(t),
+			Serving: func(a net.Addr) { served <- a }})
+	}()
+	select {
+	case a := <-served:
+		if a.String() == "" {
+			t.Error("Serving got no address")
+		}
+	case err := <-done:
+		t.Fatalf("Run ended before serving: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not start serving")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "backlash.lock")); err != nil {
+		t.Errorf("lock file: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}

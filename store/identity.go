@@ -148,6 +148,10 @@ func (ix identityIndex) resolve(keys []identKey, source, id string, published ti
 	return "", time.Time{}, false, false
 }
 
+// identityChunk bounds the keys looked up in one query: fixed-size hashes,
+// so one query covers a whole batch of posts.
+const identityChunk = 20000
+
 // lookupIdentity reads the stored mappings of the given keys.
 func (s *Store) lookupIdentity(ctx context.Context, keys []uint64) (identityIndex, error) {
 	ix := identityIndex{}
@@ -158,8 +162,8 @@ func (s *Store) lookupIdentity(ctx context.Context, keys []uint64) (identityInde
 			uniq = append(uniq, k)
 		}
 	}
-	for start := 0; start < len(uniq); start += existingChunk {
-		end := min(start+existingChunk, len(uniq))
+	for start := 0; start < len(uniq); start += identityChunk {
+		end := min(start+identityChunk, len(uniq))
 		chunk := make([]any, end-start)
 		for i, k := range uniq[start:end] {
 			chunk[i] = k

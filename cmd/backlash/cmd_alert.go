@@ -51,7 +51,7 @@ func cmdAlert(ctx context.Context, e *env, args []string) error {
 	sigs := pipeline.Signals(assessments)
 	switch {
 	case *dry:
-		return sys.Engine.DryRun(ctx, sigs, e.stdout)
+		return sys.Engine.DryRunNotes(ctx, sigs, e.stdout, e.stderr)
 	case *digest:
 		return sys.Engine.Digest(ctx, sigs, when)
 	}

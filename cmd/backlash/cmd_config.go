@@ -26,6 +26,9 @@ func cmdConfig(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	writeSummary(e, cfg)
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(e.stdout, "warning: %s\n", w)
+	}
 	return nil
 }
 

@@ -7,6 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -25,11 +28,33 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	seed := fs.Int64("seed", 0, "the scenario's random seed: another seed gives other posts at other times, on the same timeline")
 	keep := fs.Bool("keep-serving", false, "keep the dashboard up after the replay until interrupted")
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files")
+	logs := fs.String("logs", "", "where the logs go (default STATE-DIR/demo.log; - for stderr)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	log := g.logger(e)
-	w, err := openDemoWorld(ctx, demo.Options{Scale: *scale, Seed: *seed}, *stateDir, "backlash_demo", log, e.stdout)
+	// The story goes to stdout; the logs of a few thousand crawls would
+	// drown it, so they go to a file unless asked for.
+	logEnv := *e
+	if *logs == "" {
+		*logs = filepath.Join(*stateDir, "demo.log")
+	}
+	if *logs != "-" {
+		if err := os.MkdirAll(filepath.Dir(*logs), 0o750); err != nil {
+			return err
+		}
+		f, err := os.OpenFile(*logs, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o640)
+		if err != nil {
+			return fmt.Errorf("demo logs: %w", err)
+		}
+		defer f.Close()
+		logEnv.stderr = f
+	}
+	log := g.logger(&logEnv)
+	out := &storyWriter{w: e.stdout, live: isTerminal(e.stdout)}
+	storyEnv := *e
+	storyEnv.stdout = out
+	e = &storyEnv
+	w, err := openDemoWorld(ctx, demo.Options{Scale: *scale, Seed: *seed}, *stateDir, "backlash_demo", log, out)
 	if err != nil {
 		return err
 	}
@@ -44,6 +69,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "demo: %s launches on %s; replaying %s of posts in %s steps\n",
 		backlashTopic, sc.Launch().Format("Mon 2 Jan 15:04"), sc.End().Sub(sc.Start()).Round(time.Hour), *step)
 	fmt.Fprintf(e.stdout, "demo: site %s, live dashboard %s\n", w.base, dashURL)
+	if *logs != "-" {
+		fmt.Fprintf(e.stdout, "demo: logs in %s (--logs - to see them here)\n", *logs)
+	}
 	posts := 0
 	sum, err := demo.Replay(ctx, sc, site, sys.Job, cfg.Sources, demo.ReplayOptions{Step: *step, Pace: *pace,
 		SetClock: w.clock.Set,
@@ -54,8 +82,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 			if err != nil && ctx.Err() == nil {
 				log.Warn("demo run", "at", at, "err", err)
 			}
-			if (at.Minute() == 0 && at.Hour()%6 == 0) || len(res.Alerts.Events) > 0 {
+			switch {
+			case len(res.Alerts.Events) > 0 || (!out.live && at.Minute() == 0 && at.Hour()%6 == 0):
 				printDemoProgress(e, at, res, posts)
+			case out.live:
+				out.progress(demoLine(at, res, posts) + fmt.Sprintf("  (%.0f%%)", 100*float64(at.Sub(sc.Start()))/float64(sc.End().Sub(sc.Start()))))
 			}
 		}})
 	fmt.Fprintln(e.stdout)
@@ -74,11 +105,46 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 }
 
 func printDemoProgress(e *env, at time.Time, res pipeline.RunResult, posts int) {
+	fmt.Fprintln(e.stdout, demoLine(at, res, posts))
+}
+
+// demoLine says where a replay is: the simulated time, the posts stored
+// and each topic's risk.
+func demoLine(at time.Time, res pipeline.RunResult, posts int) string {
 	line := fmt.Sprintf("%s  posts %6d", at.Format("Mon 02 15:04"), posts)
 	for _, a := range res.Assessments {
 		line += fmt.Sprintf("  %s risk %5.1f", a.Topic, a.Risk.Total)
 	}
-	fmt.Fprintln(e.stdout, line)
+	return line
+}
+
+// storyWriter is the demo's stdout. On a terminal (live) it keeps one
+// progress line at the bottom, rewritten in place, and clears it before
+// anything else is written, so alerts and the summary stay on screen.
+type storyWriter struct {
+	w    io.Writer
+	live bool
+
+	mu    sync.Mutex
+	shown bool
+}
+
+func (s *storyWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shown {
+		io.WriteString(s.w, "\r\033[K")
+		s.shown = false
+	}
+	return s.w.Write(p)
+}
+
+// progress replaces the progress line with line.
+func (s *storyWriter) progress(line string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	io.WriteString(s.w, "\r\033[K"+line)
+	s.shown = true
 }
 
 // resetDatabase drops the demo's database so a replay starts empty.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime/debug"
@@ -67,22 +68,37 @@ func printRetention(w io.Writer, keep config.Duration, dropped []store.DroppedPa
 }
 
 func cmdClickHouse(_ context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "clickhouse", "clickhouse stop [--config FILE | --state-dir DIR]")
+	fs, g := flagSet(e, "clickhouse", "clickhouse status|stop [--config FILE | --state-dir DIR]")
 	stateDir := fs.String("state-dir", "", "state directory of the embedded server (default: the config's state_dir)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || fs.Arg(0) != "stop" {
+	if fs.NArg() != 1 || (fs.Arg(0) != "stop" && fs.Arg(0) != "status") {
 		fs.Usage()
-		return usagef("want: clickhouse stop")
+		return usagef("want: clickhouse status or clickhouse stop")
 	}
-	dir := *stateDir
+	// With --state-dir alone the database is not known: the line names none.
+	dir, database := *stateDir, ""
 	if dir == "" {
 		cfg, err := g.load()
 		if err != nil {
 			return err
 		}
-		dir = cfg.StateDir
+		dir, database = cfg.StateDir, cfg.ClickHouse.Database
+	}
+	if fs.Arg(0) == "status" {
+		srv, ok := chserver.Running(store.EmbeddedDir(dir))
+		if !ok {
+			fmt.Fprintf(e.stdout, "no embedded ClickHouse is running in %s\n", store.EmbeddedDir(dir))
+			return errors.New("embedded ClickHouse not running")
+		}
+		fmt.Fprintf(e.stdout, "embedded ClickHouse running: pid %d, native protocol %s, files in %s\n", srv.PID(), srv.Addr(), srv.Dir())
+		line := fmt.Sprintf("clickhouse-client --host 127.0.0.1 --port %d", srv.Port())
+		if database != "" {
+			line += " --database " + database
+		}
+		fmt.Fprintf(e.stdout, "query it:  %s\n", line)
+		return nil
 	}
 	stopped, err := chserver.StopDir(store.EmbeddedDir(dir))
 	if err != nil {

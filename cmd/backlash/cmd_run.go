@@ -169,6 +169,9 @@ func printRun(w io.Writer, r pipeline.RunResult) {
 	if r.Replayed > 0 {
 		fmt.Fprintf(w, "replayed %d spooled posts from earlier runs\n", r.Replayed)
 	}
+	if r.Quarantined > 0 {
+		fmt.Fprintf(w, "quarantined %d unreadable spool lines (see the spool's quarantine directory)\n", r.Quarantined)
+	}
 	for _, s := range r.Sources {
 		status := "ok"
 		if s.Err != nil {

@@ -67,6 +67,7 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 			if err != nil {
 				return err
 			}
+			observe(ctx, sys, metrics, cfg, pipeline.RunResult{Assessments: as}, log)
 			return sys.Engine.Digest(ctx, pipeline.Signals(as), time.Now())
 		}
 		src, ok := cfg.Source(name)
@@ -80,16 +81,54 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		out, err := sys.Job.Run(ctx, runID, nil, time.Now())
 		out.Sources = []pipeline.SourceResult{res}
 		printRun(e.stdout, out)
+		observe(ctx, sys, metrics, cfg, out, log)
 		if res.Err != nil {
 			return res.Err
 		}
 		return err
 	}
-	fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled\n",
-		cfg.Serve.Listen, len(scheds))
+	serving := func(addr net.Addr) {
+		digest := "no daily digest"
+		if cfg.Alerts.Digest.Schedule != "off" {
+			digest = fmt.Sprintf("daily digest at %q", cfg.Alerts.Digest.Schedule)
+		}
+		fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled, %s\n",
+			addr, len(cfg.Sources), digest)
+	}
 	return serve.Run(ctx, serve.Options{Listen: cfg.Serve.Listen, Sources: scheds, Job: job, Handler: dash,
-		Ready: serve.StoreReady(sys.Store), Logger: log, Registry: reg, Metrics: metrics,
+		Ready: serve.StoreReady(sys.Store), Logger: log, Registry: reg, Metrics: metrics, Serving: serving,
 		LockPath: filepath.Join(cfg.StateDir, "backlash.lock")})
+}
+
+// observe puts a run's assessments, deliveries and the open incidents on
+// /metrics.
+func observe(ctx context.Context, sys *pipeline.System, m *serve.Metrics, cfg *config.Config, out pipeline.RunResult, log *slog.Logger) {
+	for _, a := range out.Assessments {
+		m.TopicAssessed(a.Topic, a.Risk.Total, a.Observed)
+	}
+	receiver := "console"
+	switch {
+	case cfg.Alerts.Slack.TokenEnv != "":
+		receiver = "slack"
+	case cfg.Alerts.Slack.WebhookURLEnv != "":
+		receiver = "webhook"
+	}
+	m.AlertsDelivered(receiver, len(out.Alerts.Sent), len(out.Alerts.Failed))
+	if sys.Store == nil {
+		return
+	}
+	incs, err := sys.Store.LatestIncidents(ctx)
+	if err != nil {
+		log.Warn("metrics: read open incidents", "err", err)
+		return
+	}
+	open := map[string]int{}
+	for _, in := range incs {
+		if in.State == "open" {
+			open[in.Severity]++
+		}
+	}
+	m.IncidentsOpen(open, []string{"watch", "warn", "page"})
 }
 
 // newDashboard builds the dashboard handler for the configuration.

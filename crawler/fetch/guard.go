@@ -18,11 +18,35 @@ type BlockedError struct {
 	Addr string
 	// Reason names the kind of address ("loopback", "private", ...).
 	Reason string
+	// Always is set for addresses allow_private does not open.
+	Always bool
 }
 
 // Error names the address and how to allow it.
 func (e *BlockedError) Error() string {
+	if e.Always {
+		return fmt.Sprintf("refusing to connect to %s (%s address, never reachable, even with allow_private)", e.Addr, e.Reason)
+	}
 	return fmt.Sprintf("refusing to connect to %s (%s address; set allow_private: true on the source to permit it)", e.Addr, e.Reason)
+}
+
+// metadataAddrs are the cloud providers' instance metadata services,
+// which hand out the machine's credentials.
+var metadataAddrs = []netip.Addr{
+	netip.MustParseAddr("169.254.169.254"),
+	netip.MustParseAddr("fd00:ec2::254"),
+}
+
+// IsMetadata reports whether ip is a cloud metadata address, refused to
+// every source whatever allow_private says.
+func IsMetadata(ip netip.Addr) bool {
+	ip = ip.Unmap().WithZone("")
+	for _, m := range metadataAddrs {
+		if ip == m {
+			return true
+		}
+	}
+	return false
 }
 
 // Unwrap makes errors.Is(err, ErrBlockedAddress) true.
@@ -74,9 +98,6 @@ func Classify(ip netip.Addr) string {
 // reach their own listener and nothing else).
 func guard(allowPrivate bool, exact map[string]bool) func(network, address string, _ syscall.RawConn) error {
 	return func(network, address string, _ syscall.RawConn) error {
-		if allowPrivate || exact[address] {
-			return nil
-		}
 		host, _, err := net.SplitHostPort(address)
 		if err != nil {
 			return &BlockedError{Addr: address, Reason: "unparsable"}
@@ -84,6 +105,13 @@ func guard(allowPrivate bool, exact map[string]bool) func(network, address strin
 		ip, err := netip.ParseAddr(host)
 		if err != nil {
 			return &BlockedError{Addr: address, Reason: "unparsable"}
+		}
+		if IsMetadata(ip) {
+			// Cloud credentials live there: no source may reach it.
+			return &BlockedError{Addr: address, Reason: "cloud metadata", Always: true}
+		}
+		if allowPrivate || exact[address] {
+			return nil
 		}
 		if reason := Classify(ip.WithZone("")); reason != "" {
 			return &BlockedError{Addr: address, Reason: reason}

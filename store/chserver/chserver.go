@@ -101,6 +101,11 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
 		port := opts.Port
+		if port == 0 && attempt == 0 && opts.Detach {
+			// The port of the last start, so clickhouse-client lines and
+			// dashboards written down keep working across restarts.
+			port = lastPort(dir)
+		}
 		if port == 0 {
 			if port, err = freePort(); err != nil {
 				return nil, fmt.Errorf("chserver: %w", err)
@@ -178,9 +183,47 @@ func start(ctx context.Context, bin []string, dir string, port int, opts Options
 		if err := os.WriteFile(filepath.Join(dir, "server.pid"), []byte(fmt.Sprintf("%d %d\n", s.pid, port)), 0o640); err != nil {
 			return nil, fmt.Errorf("chserver: %w", err)
 		}
+		if err := os.WriteFile(filepath.Join(dir, "port"), []byte(strconv.Itoa(port)+"\n"), 0o640); err != nil {
+			return nil, fmt.Errorf("chserver: %w", err)
+		}
 	}
 	return s, nil
 }
+
+// lastPort returns the port recorded by the last detached start in dir
+// when it is free now, else 0.
+func lastPort(dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "port"))
+	if err != nil {
+		return 0
+	}
+	port, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || port <= 0 || port > 65535 {
+		return 0
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return 0
+	}
+	l.Close()
+	return port
+}
+
+// Running returns the detached server recorded in dir, if it is alive and
+// listening.
+func Running(dir string) (*Server, bool) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, false
+	}
+	return running(abs)
+}
+
+// PID is the server's process id.
+func (s *Server) PID() int { return s.pid }
+
+// Dir is the server's directory: config, data and logs.
+func (s *Server) Dir() string { return s.dir }
 
 // running returns the detached server recorded in dir's pid file, if it is
 // still alive and listening.
