@@ -66,3 +66,16 @@ func (i *identity) sharedID(p *post.Post) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// Identity returns the function that gives a source's posts their
+// namespace and shared id, as a crawl of the source does; it does nothing
+// when the source declares no identity. Posts that enter by another way
+// than a crawl (an import) go through it so they meet their crawled
+// sightings.
+func Identity(src *config.Source) (func(*post.Post), error) {
+	id, err := newIdentity(src.Identity)
+	if err != nil {
+		return nil, fmt.Errorf("source %s: %w", src.Name, err)
+	}
+	return id.apply, nil
+}

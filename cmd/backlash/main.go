@@ -53,6 +53,7 @@ func commands() map[string]command {
 		"alert":      {"evaluate alert rules and notify; --dry-run prints the Slack blocks", cmdAlert},
 		"migrate":    {"create or upgrade the ClickHouse schema", cmdMigrate},
 		"config":     {"config check: validate the configuration and print a summary", cmdConfig},
+		"import":     {"import --source NAME FILE: load posts from JSONL or CSV (history, exports)", cmdImport},
 		"score":      {"score texts (arguments or JSONL on stdin) and write JSONL", cmdScore},
 		"eval":       {"eval sentiment FILE: compare the scorer with VADER on rated posts", cmdEval},
 		"detect":     {"detect --input series.csv: write anomaly scores as CSV", cmdDetect},
