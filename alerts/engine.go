@@ -26,8 +26,8 @@ const (
 
 // Alert states written to the alerts table.
 var alertStates = map[string]string{
-	KindOpen: "firing", KindReopen: "firing", KindEscalate: "escalated", KindRoute: "escalated",
-	KindUpdate: "update", KindResolve: "resolved",
+	KindOpen: incident.AlertFiring, KindReopen: incident.AlertFiring, KindEscalate: incident.AlertEscalated,
+	KindRoute: incident.AlertEscalated, KindUpdate: incident.AlertUpdate, KindResolve: incident.AlertResolved,
 }
 
 // Engine evaluates rules on signals, keeps incidents and delivers their
@@ -332,7 +332,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 		p.events = append(p.events, Event{Kind: kind, Topic: inc.Topic, IncidentID: inc.ID, Rule: inc.Rule,
 			Severity: inc.Severity, Value: inc.Value, Threshold: inc.Threshold, Silenced: muted})
 		if muted {
-			p.silenced = append(p.silenced, alertRow(it, "silenced", now))
+			p.silenced = append(p.silenced, alertRow(it, incident.AlertSilenced, now))
 		}
 	}
 	if kinds[0] != KindOpen && !muted {

@@ -88,7 +88,7 @@ func renderIncident(v view) rendered {
 	switch v.kind {
 	case KindOpen, KindReopen, KindRoute, KindParent:
 		title := fmt.Sprintf("%s %s · %s: negative opinion rising", severityEmoji[v.inc.Severity], sev, topic)
-		if v.kind == KindParent && v.inc.State == "resolved" {
+		if v.kind == KindParent && v.inc.State == stateResolved {
 			title = fmt.Sprintf(":white_check_mark: RESOLVED · %s (peaked at %s)", topic, sev)
 		}
 		b.header(title)
@@ -204,7 +204,7 @@ func campaign(s Signal) string {
 func status(v view) string {
 	s := fmt.Sprintf("Open since %s · current severity *%s* · updated %s", clock(v.inc.Opened),
 		strings.ToUpper(v.inc.Severity), clock(v.now))
-	if v.inc.State == "resolved" {
+	if v.inc.State == stateResolved {
 		s = fmt.Sprintf("Resolved at %s after %s", clock(v.inc.Resolved), span(v.inc.Resolved.Sub(v.inc.Opened)))
 	}
 	if l := dashLink(v); l != "" {

@@ -16,10 +16,6 @@ import (
 	"github.com/backlash-monitor/backlash/post"
 )
 
-// maxSkew is how far past the fetch time a post's time may lie before it
-// is treated as unknown.
-const maxSkew = 15 * time.Minute
-
 // Options are the crawler-wide settings.
 type Options struct {
 	// UserAgent is sent with every request (default
@@ -255,11 +251,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 				p.Fetched = c.opts.Now()
 			}
 			stats.countFields(&p)
-			if p.Published.IsZero() || p.Published.After(p.Fetched.Add(maxSkew)) {
-				// A time in the future is a misread zone or a broken clock;
-				// trusting it would push the high-water mark past real posts.
-				p.Published, p.TimeGuessed = p.Fetched, true
-			}
+			p.SettleTimes(p.Fetched)
 			if !cutoff.IsZero() && p.Published.Before(cutoff) {
 				return false, nil
 			}

@@ -24,7 +24,7 @@ type fakeCrawler struct {
 }
 
 func (f fakeCrawler) Crawl(ctx context.Context, src *config.Source, st crawler.State, emit func(post.Post) error) (crawler.Stats, error) {
-	var stats crawler.Stats
+	stats := crawler.Stats{NewHighWater: st.HighWater}
 	t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	for i := 0; i < f.posts[src.Name]; i++ {
 		if d := f.pause[src.Name]; d > 0 {
@@ -36,6 +36,9 @@ func (f fakeCrawler) Crawl(ctx context.Context, src *config.Source, st crawler.S
 			return stats, err
 		}
 		stats.Posts++
+		if p.Published.After(stats.NewHighWater) {
+			stats.NewHighWater = p.Published
+		}
 	}
 	stats.Pages = 1
 	return stats, nil

@@ -230,17 +230,10 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 		r.log.Warn("store unavailable; crawling into the spool", "err", err)
 		st = store.SourceState{}
 	}
-	newest := st.HighWater
 	// Posts are tagged and scored here, in chunks, so every source's
 	// crawl does its own; the batcher stores them while the crawl goes on.
 	chunk := make([]post.Post, 0, processChunk)
 	process := func() {
-		for i := range chunk {
-			// Every post seen counts towards the high-water mark, kept or not.
-			if !chunk[i].TimeGuessed && chunk[i].Published.After(newest) {
-				newest = chunk[i].Published
-			}
-		}
 		c.batch.add(t, c.proc.Process(chunk, src.Topics, src.KeepUnmatched))
 		chunk = chunk[:0]
 	}
@@ -254,9 +247,7 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 		if t.failed.Load() {
 			return errStoreFailed
 		}
-		if p.Published.IsZero() {
-			p.Published, p.TimeGuessed = p.Fetched, true
-		}
+		p.SettleTimes(c.opts.Now())
 		chunk = append(chunk, p)
 		if len(chunk) == processChunk {
 			process()
@@ -298,22 +289,30 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 	case crawlErr != nil:
 		res.Err = fmt.Errorf("collect %s: %w", src.Name, crawlErr)
 	}
-	// The high-water mark moves only when every post of the run is stored
+	// The crawler computes the high-water mark from every post it emitted,
+	// kept or not. It moves only when every post of the run is stored
 	// and the crawl was not cut: a cut crawl may have skipped older pages,
 	// which the next run fetches again.
 	if t.saveErr == nil && t.spoolErr == nil && res.Cut == "" {
-		next := store.SourceState{HighWater: newest, Cursor: stats.Cursor}
+		next := store.SourceState{HighWater: stats.NewHighWater, Cursor: stats.Cursor}
 		if !next.HighWater.Equal(st.HighWater) || next.Cursor != st.Cursor {
 			r.next = &next
 		}
 	}
 	r.run = store.Run{ID: runID, Source: src.Name, Started: started, Finished: c.opts.Now(),
-		Pages: stats.Pages, Posts: stats.Posts, NewPosts: res.New, Errs: stats.Errors, LastError: stats.LastError, HighWater: newest}
+		Pages: stats.Pages, Posts: stats.Posts, NewPosts: res.New, Errs: stats.Errors, LastError: stats.LastError, HighWater: stats.NewHighWater}
 	runHealth(&r.run, stats)
 	if res.Cut != "" {
 		r.run.LastError = res.Err.Error()
 	}
 	return r
+}
+
+// Save stores posts collected outside a crawl, such as those a spool
+// replays, in the collector's store.
+func (c *Collector) Save(ctx context.Context, posts []post.Post) error {
+	_, err := c.store.SavePosts(ctx, posts)
+	return err
 }
 
 // record stores the states and runs of collected sources, one insert each.

@@ -13,7 +13,6 @@ import (
 	"github.com/backlash-monitor/backlash/analyzer"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/health"
-	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
 
@@ -112,10 +111,7 @@ func (j *Job) Run(ctx context.Context, runID string, sources []config.Source, no
 		}
 	}
 	if j.Spool != nil {
-		n, bad, err := j.Spool.Replay(ctx, func(ctx context.Context, posts []post.Post) error {
-			_, err := j.Collector.store.SavePosts(ctx, posts)
-			return err
-		})
+		n, bad, err := j.Spool.Replay(ctx, j.Collector.Save)
 		res.Replayed, res.Quarantined = n, bad
 		if bad > 0 {
 			j.logger().Warn("unreadable spool lines quarantined", "run", runID, "lines", bad, "dir", j.Spool.QuarantineDir())

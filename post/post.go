@@ -123,3 +123,22 @@ func DeriveID(url, author, when, text string) string {
 	}
 	return "h" + hex.EncodeToString(h.Sum(nil)[:12])
 }
+
+// MaxSkew is how far past its fetch time a post's publish time may lie
+// before it is treated as unknown: a time in the future is a misread zone
+// or a broken clock, and trusting it would push the high-water mark past
+// real posts.
+const MaxSkew = 15 * time.Minute
+
+// SettleTimes applies the publish-time rule, the one place it is written:
+// a post without a fetch time was fetched now; a post without a publish
+// time, or with one more than MaxSkew past its fetch time, was published
+// when it was fetched, and TimeGuessed says so.
+func (p *Post) SettleTimes(now time.Time) {
+	if p.Fetched.IsZero() {
+		p.Fetched = now
+	}
+	if p.Published.IsZero() || p.Published.After(p.Fetched.Add(MaxSkew)) {
+		p.Published, p.TimeGuessed = p.Fetched, true
+	}
+}

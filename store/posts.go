@@ -215,18 +215,13 @@ func appendPost(b interface{ Append(...any) error }, p *post.Post, textHash uint
 	if ents == nil {
 		ents = []string{}
 	}
+	settled := *p
+	settled.SettleTimes(time.Now())
 	guessed := uint8(0)
-	if p.TimeGuessed {
+	if settled.TimeGuessed {
 		guessed = 1
 	}
-	fetched := p.Fetched
-	if fetched.IsZero() {
-		fetched = time.Now()
-	}
-	published := p.Published
-	if published.IsZero() {
-		published, guessed = fetched, 1
-	}
+	published, fetched := settled.Published, settled.Fetched
 	var titleCompound *float64
 	var titleLabel string
 	if t := p.TitleSentiment; t != nil {

@@ -77,7 +77,8 @@ func cmdClickHouse(_ context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usagef("want: clickhouse status or clickhouse stop")
 	}
-	dir, database := *stateDir, "backlash"
+	// With --state-dir alone the database is not known: the line names none.
+	dir, database := *stateDir, ""
 	if dir == "" {
 		cfg, err := g.load()
 		if err != nil {
@@ -92,7 +93,11 @@ func cmdClickHouse(_ context.Context, e *env, args []string) error {
 			return errors.New("embedded ClickHouse not running")
 		}
 		fmt.Fprintf(e.stdout, "embedded ClickHouse running: pid %d, native protocol %s, files in %s\n", srv.PID(), srv.Addr(), srv.Dir())
-		fmt.Fprintf(e.stdout, "query it:  clickhouse-client --host 127.0.0.1 --port %d --database %s\n", srv.Port(), database)
+		line := fmt.Sprintf("clickhouse-client --host 127.0.0.1 --port %d", srv.Port())
+		if database != "" {
+			line += " --database " + database
+		}
+		fmt.Fprintf(e.stdout, "query it:  %s\n", line)
 		return nil
 	}
 	stopped, err := chserver.StopDir(store.EmbeddedDir(dir))
