@@ -14,7 +14,6 @@ import (
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/outbox"
-	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/silence"
 )
 
@@ -315,18 +314,17 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 	inc.LastNotified = now
 	muted := st.silenced(sig.Topic, now)
 	rule := e.ruleByName(inc.Rule)
-	var posts []post.Post
-	var ents []string
+	var ev found
 	if needsEvidence(kinds) {
 		var err error
-		if posts, ents, err = e.evidence(ctx, sig); err != nil {
+		if ev, err = e.evidence(ctx, sig); err != nil {
 			return err
 		}
 	}
 	for _, kind := range kinds {
 		inc.Seq++
 		v := view{kind: kind, inc: inc, sig: sig, rule: rule, prevSev: prevSev, prevRisk: prevRisk, hasPrev: hasPrev,
-			posts: posts, entities: ents, dash: e.opts.DashboardURL, now: now}
+			posts: ev.posts, entities: ev.entities, terms: ev.terms, themes: ev.themes, dash: e.opts.DashboardURL, now: now}
 		it := e.item(st, v)
 		p.items = append(p.items, it)
 		p.events = append(p.events, Event{Kind: kind, Topic: inc.Topic, IncidentID: inc.ID, Rule: inc.Rule,
@@ -374,26 +372,38 @@ func (e *Engine) threadChannel(st *state, inc incident.Incident, openSev string)
 	return e.cfg.Slack.ChannelFor(openSev)
 }
 
-// evidence reads the top negative posts of the signal's window.
-func (e *Engine) evidence(ctx context.Context, sig Signal) ([]post.Post, []string, error) {
+// evidence reads the top negative posts of the signal's window and, when
+// a tokenizer is configured, what drives them.
+func (e *Engine) evidence(ctx context.Context, sig Signal) (found, error) {
 	if e.ev == nil || e.cfg.Evidence == 0 {
-		return nil, nil, nil
+		return found{}, nil
 	}
-	posts, err := e.ev.TopPosts(ctx, sig.Topic, "negative", sig.At.Add(-sig.Window), sig.At, e.cfg.Evidence)
-	if err != nil {
-		return nil, nil, fmt.Errorf("alerts: evidence for %s: %w", sig.Topic, err)
+	var f found
+	if e.opts.Tokenizer != nil {
+		var err error
+		if f, err = e.driversEvidence(ctx, sig, e.cfg.Evidence); err != nil {
+			return f, err
+		}
+	} else {
+		posts, err := e.ev.TopPosts(ctx, sig.Topic, "negative", sig.At.Add(-sig.Window), sig.At, e.cfg.Evidence)
+		if err != nil {
+			return f, fmt.Errorf("alerts: evidence for %s: %w", sig.Topic, err)
+		}
+		f.posts = posts
 	}
-	var ents []string
-	if e.opts.Entities != nil && len(posts) > 0 {
-		texts := make([]string, len(posts))
-		for i, p := range posts {
+	if e.opts.Entities != nil && len(f.posts) > 0 {
+		texts := make([]string, len(f.posts))
+		for i, p := range f.posts {
 			// A post's own words: a thread's title is not what a reply
 			// says.
 			texts[i] = p.Text
 		}
-		ents = e.opts.Entities(texts)
+		f.entities = e.opts.Entities(texts)
+		if e.opts.Tokenizer != nil {
+			f.entities = goodEntities(f.entities, texts, append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...))
+		}
 	}
-	return posts, ents, nil
+	return f, nil
 }
 
 // item renders a view into an outbox item.

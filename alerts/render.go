@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/backlash-monitor/backlash/analyzer/drivers"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/post"
@@ -25,6 +26,8 @@ type view struct {
 	hasPrev  bool
 	posts    []post.Post
 	entities []string
+	terms    []drivers.Term
+	themes   []themeView
 	dash     string
 	now      time.Time
 }
@@ -215,6 +218,13 @@ func status(v view) string {
 
 // evidence quotes the top negative posts, terms and entities.
 func evidence(b *builder, v view) {
+	if len(v.terms) > 0 {
+		b.divider()
+		b.section(driversText(v.terms))
+	}
+	if len(v.themes) > 0 {
+		b.section(themesText(v.themes))
+	}
 	if len(v.posts) > 0 {
 		b.divider()
 		b.section("*Top negative posts*")
@@ -222,7 +232,10 @@ func evidence(b *builder, v view) {
 			b.section(quotePost(p))
 		}
 	}
-	terms := topTerms(v.posts, 8)
+	var terms []string
+	if len(v.terms) == 0 {
+		terms = topTerms(v.posts, 8) // without drivers, the quoted posts' sentiment terms
+	}
 	var ctx []string
 	if len(terms) > 0 {
 		ctx = append(ctx, "*Top negative terms:* "+joinEscaped(terms))

@@ -127,3 +127,35 @@ func TestDistinctiveEdges(t *testing.T) {
 		t.Errorf("got %+v, want only location (hookup is under the minimum)", got)
 	}
 }
+
+// TestThemesGolden groups the mixed case's window posts by their
+// distinctive terms and compares the themes with the golden file.
+func TestThemesGolden(t *testing.T) {
+	sc := newScorer(t)
+	o := drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8}
+	window := readLines(t, filepath.Join("testdata", "mixed", "window.txt"))
+	terms := drivers.Distinctive(drivers.Count(sc, window, o.Exclude), drivers.Count(sc, readLines(t, filepath.Join("testdata", "mixed", "baseline.txt")), o.Exclude), o)
+	reach := make([]uint64, len(window))
+	for i := range reach {
+		reach[i] = uint64(i)
+	}
+	ex := drivers.Exclusions{"moments": true, "paywise": true}
+	var b strings.Builder
+	for _, th := range drivers.Themes(sc, window, reach, terms, ex, 2, 5) {
+		fmt.Fprintf(&b, "%s\t%d posts\t%.0f%%\t%s\n", strings.Join(th.Terms, " / "), th.Posts, 100*th.Share, window[th.Example])
+	}
+	got := b.String()
+	golden := filepath.Join("testdata", "themes.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("themes differ from %s (run with -update to accept):\n%s", golden, got)
+	}
+}
