@@ -33,6 +33,7 @@ fuzz:
 
 bench: build
 	bin/backlash bench
+	bin/backlash bench ingest
 
 # README's sentiment table: validation-split figures per language (these
 # splits were used to choose the recipe) and k-fold cross-validation on

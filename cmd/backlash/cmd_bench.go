@@ -27,9 +27,9 @@ import (
 const benchRuns = 5
 
 func cmdBench(ctx context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "bench", "bench [score|detect|crawl|render|e2e ...]   (default: score detect crawl e2e)")
+	fs, g := flagSet(e, "bench", "bench [score|detect|crawl|render|ingest|e2e ...]   (default: score detect crawl e2e)")
 	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
-	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e)")
+	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e, ingest)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the benchmarks to this file")
 	seeds := fs.Int("seeds", 1, "detection: replay the scenario with seeds 0 to N-1 and report each (about a minute per seed)")
 	pageSize := fs.Int("page-size", 500, "throughput: items per page the demo site serves")
@@ -37,6 +37,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	renderPages := fs.Int("render-pages", 500, "render: thread pages of the local single-page site to render")
 	renderTabs := fs.Int("render-tabs", 2, "render: pages rendered at once")
 	renderMemory := fs.Int("render-memory-mb", 450, "render: the browser's memory limit")
+	ingestPosts := fs.Int("posts", 300000, "ingest: posts to generate and import")
 	chromium := fs.String("chromium", "", "render: the browser (default: /usr/bin/chromium, else chromium on $PATH)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -75,6 +76,8 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 			err = benchCrawl(ctx, e.stdout, g.logger(e))
 		case "render":
 			err = benchRender(ctx, e.stdout, g.logger(e), *renderPages, *renderTabs, *renderMemory, *chromium)
+		case "ingest":
+			err = benchIngest(ctx, e, *stateDir, *ingestPosts, g.logger(e))
 		case "e2e":
 			if err = benchDetection(ctx, e, r, *seeds); err == nil {
 				err = benchThroughput(ctx, e, r, *pageSize)
@@ -84,7 +87,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		case "throughput":
 			err = benchThroughput(ctx, e, r, *pageSize)
 		default:
-			return usagef("unknown benchmark %q (want score, detect, crawl, render, e2e, detection or throughput)", w)
+			return usagef("unknown benchmark %q (want score, detect, crawl, render, ingest, e2e, detection or throughput)", w)
 		}
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", w, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backlash-monitor/backlash/store/chserver"
 	"github.com/backlash-monitor/backlash/store/chtest"
 )
 
@@ -84,5 +85,24 @@ func TestImportCommandUsage(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errs, tt.inErr) {
 			t.Errorf("import %v: exit %d, want %d and %q\nstdout: %s\nstderr: %s", tt.args, code, exitUsage, tt.inErr, out, errs)
 		}
+	}
+}
+
+// TestBenchIngest runs `bench ingest` on a few posts: both rates and their
+// ratio are printed, and the embedded server it started is stopped.
+func TestBenchIngest(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := run(t, "", "bench", "ingest", "--posts", "1500", "--state-dir", dir, "--log-level", "warn")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	for _, want := range []string{"ingest  1500 generated posts", "backlash import", "posts/s", "clickhouse-client", "the same 1500 rows", "ratio"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if _, running := chserver.Running(filepath.Join(dir, "clickhouse")); running {
+		t.Error("the embedded server bench ingest started is still running")
+		chserver.StopDir(filepath.Join(dir, "clickhouse"))
 	}
 }

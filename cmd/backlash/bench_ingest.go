@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/backlash-monitor/backlash/analyzer"
+	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/demo"
+	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/store/chserver"
+)
+
+// benchIngestDB is the database `bench ingest` imports into; it is dropped
+// at the end.
+const benchIngestDB = "backlash_bench_ingest"
+
+// benchIngestSource is the demo source the generated posts are imported
+// under.
+const benchIngestSource = "microblog"
+
+// benchIngest measures `backlash import` of n generated posts against
+// clickhouse-client inserting the same rows, as TSV, into a copy of the
+// posts table on the same server, in one run. The import runs as the
+// command does (configuration, wiring, matching, scoring, identity,
+// storing, rollups) on the embedded server, which is started first so its
+// start-up is not timed. It drops its database and removes its files, and
+// stops the embedded server unless it was already running.
+func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.Logger) (err error) {
+	if n < 1 {
+		return usagef("--posts must be at least 1")
+	}
+	if _, err := chserver.Binary(); err != nil {
+		return fmt.Errorf("bench ingest runs the embedded ClickHouse server: %w", err)
+	}
+	client, err := clickhouseClient()
+	if err != nil {
+		return err
+	}
+	stateDir, err = filepath.Abs(stateDir)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "backlash-bench-ingest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	sc := demo.NewScenario(demo.Options{})
+	yaml := demo.Config("http://127.0.0.1:9", sc)
+	yaml = regexp.MustCompile(`(?m)^state_dir: .*$`).ReplaceAll(yaml, []byte("state_dir: "+strconv.Quote(stateDir)))
+	yaml = regexp.MustCompile(`(?m)^(\s+)database: .*$`).ReplaceAll(yaml, []byte("${1}database: "+benchIngestDB))
+	cfgFile := filepath.Join(tmp, "backlash.yaml")
+	if err := os.WriteFile(cfgFile, yaml, 0o600); err != nil {
+		return err
+	}
+	cfg, err := config.Load(cfgFile)
+	if err != nil {
+		return fmt.Errorf("bench configuration: %w", err)
+	}
+	if cfg.ClickHouse.Database != benchIngestDB || cfg.StateDir != stateDir {
+		return fmt.Errorf("bench configuration: database %q, state_dir %q", cfg.ClickHouse.Database, cfg.StateDir)
+	}
+	src, ok := cfg.Source(benchIngestSource)
+	if !ok {
+		return fmt.Errorf("the demo configuration has no %s source", benchIngestSource)
+	}
+
+	// The embedded server, running before anything is timed; stopped at
+	// the end only if this run started it.
+	_, wasRunning := chserver.Running(store.EmbeddedDir(stateDir))
+	if err := resetDatabase(ctx, cfg, log); err != nil {
+		return err
+	}
+	srv, ok := chserver.Running(store.EmbeddedDir(stateDir))
+	if !ok {
+		return errors.New("the embedded ClickHouse server is not running after start")
+	}
+	defer func() {
+		if derr := resetDatabase(context.WithoutCancel(ctx), cfg, log); derr != nil {
+			err = errors.Join(err, fmt.Errorf("drop %s: %w", benchIngestDB, derr))
+		}
+		if !wasRunning {
+			err = errors.Join(err, srv.Stop())
+		} else {
+			fmt.Fprintf(e.stdout, "  the embedded server was already running and is left running (backlash clickhouse stop ends it)\n")
+		}
+	}()
+	st, err := openStore(ctx, cfg, log) // migrated now, so the import finds the schema
+	if err != nil {
+		return err
+	}
+	st.Close()
+
+	posts := filepath.Join(tmp, "posts.jsonl")
+	if err := writeBenchPosts(posts, cfg, src, sc, n); err != nil {
+		return err
+	}
+	load0 := loadAverage()
+	var out, errb bytes.Buffer
+	t0 := time.Now()
+	code := runMain(ctx, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
+		[]string{"import", "--config", cfgFile, "--source", benchIngestSource, "--log-level", "warn", posts})
+	importSecs := time.Since(t0).Seconds()
+	if code != exitOK {
+		return fmt.Errorf("import exited %d: %s%s", code, out.String(), errb.String())
+	}
+	var stored uint64
+	if err := clickhouseQuery(ctx, client, srv.Port(), nil, io.Discard, &stored, "SELECT count() FROM "+benchIngestDB+".posts"); err != nil {
+		return err
+	}
+	if stored != uint64(n) {
+		return fmt.Errorf("import stored %d rows of %d posts: %s", stored, n, strings.TrimSpace(out.String()))
+	}
+
+	// The same rows, as TSV, into a copy of the posts table.
+	tsv := filepath.Join(tmp, "posts.tsv")
+	f, err := os.Create(tsv)
+	if err != nil {
+		return err
+	}
+	err = clickhouseQuery(ctx, client, srv.Port(), nil, f, nil, "SELECT * FROM "+benchIngestDB+".posts FORMAT TabSeparated")
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if err := clickhouseQuery(ctx, client, srv.Port(), nil, io.Discard, nil,
+		"CREATE TABLE "+benchIngestDB+".posts_copy AS "+benchIngestDB+".posts"); err != nil {
+		return err
+	}
+	in, err := os.Open(tsv)
+	if err != nil {
+		return err
+	}
+	t0 = time.Now()
+	err = clickhouseQuery(ctx, client, srv.Port(), in, io.Discard, nil, "INSERT INTO "+benchIngestDB+".posts_copy FORMAT TabSeparated")
+	clientSecs := time.Since(t0).Seconds()
+	in.Close()
+	if err != nil {
+		return err
+	}
+	var copied uint64
+	if err := clickhouseQuery(ctx, client, srv.Port(), nil, io.Discard, &copied, "SELECT count() FROM "+benchIngestDB+".posts_copy"); err != nil {
+		return err
+	}
+	load1 := loadAverage()
+
+	imp, cli := float64(n)/importSecs, float64(copied)/clientSecs
+	fmt.Fprintf(e.stdout, "ingest  %d generated posts (demo texts), source %s, embedded ClickHouse already running\n", n, benchIngestSource)
+	fmt.Fprintf(e.stdout, "  backlash import         %9.0f posts/s  (%.2fs: config, wiring, match, score, identity, store, rollups)\n", imp, importSecs)
+	fmt.Fprintf(e.stdout, "  clickhouse-client       %9.0f rows/s   (%.2fs: the same %d rows as TSV into a copy of posts)\n", cli, clientSecs, copied)
+	fmt.Fprintf(e.stdout, "  ratio                   %9.2f\n", imp/cli)
+	fmt.Fprintf(e.stdout, "  load average            %s at start, %s at end, %d CPUs (figures under load are lower)\n", load0, load1, runtime.NumCPU())
+	return nil
+}
+
+// writeBenchPosts writes n posts as import reads them: the demo's texts
+// about its topics (each matching a topic of src, so every post is stored),
+// with distinct ids, authors and times over the last four weeks.
+func writeBenchPosts(path string, cfg *config.Config, src *config.Source, sc *demo.Scenario, n int) error {
+	m, err := analyzer.NewMatcher(cfg.Topics)
+	if err != nil {
+		return err
+	}
+	var texts []string
+	seen := map[string]bool{}
+	for _, it := range sc.Items() {
+		if !seen[it.Text] && len(m.Match(it.Text, src.Topics)) > 0 {
+			seen[it.Text] = true
+			texts = append(texts, it.Text)
+		}
+	}
+	if len(texts) == 0 {
+		return errors.New("no demo text matches a topic")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	enc := json.NewEncoder(w)
+	end := time.Now().UTC().Truncate(time.Second)
+	span := 28 * 24 * time.Hour
+	type rec struct {
+		ID        string `json:"id"`
+		Text      string `json:"text"`
+		Author    string `json:"author"`
+		Published string `json:"published"`
+		URL       string `json:"url"`
+		Likes     int    `json:"likes"`
+		Replies   int    `json:"replies"`
+		Shares    int    `json:"shares"`
+		Followers int    `json:"followers"`
+	}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("bench-%07d", i)
+		at := end.Add(-span + time.Duration(int64(span)/int64(n)*int64(i)))
+		if err := enc.Encode(rec{ID: id, Text: texts[i%len(texts)], Author: fmt.Sprintf("user%d", (i*7919)%(n/3+1)),
+			Published: at.Format(time.RFC3339), URL: "https://social.example/p/" + id,
+			Likes: i % 97, Replies: i % 13, Shares: i % 7, Followers: (i * 31) % 5000}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// clickhouseClient returns the command that runs clickhouse-client.
+func clickhouseClient() ([]string, error) {
+	if p, err := exec.LookPath("clickhouse-client"); err == nil {
+		return []string{p}, nil
+	}
+	if p, err := exec.LookPath("clickhouse"); err == nil {
+		return []string{p, "client"}, nil
+	}
+	return nil, errors.New("bench ingest compares with clickhouse-client, which is not on $PATH")
+}
+
+// clickhouseQuery runs one query with clickhouse-client against the server
+// on port, reading stdin and writing stdout; with count set, it parses the
+// single number the query prints instead.
+func clickhouseQuery(ctx context.Context, client []string, port int, stdin io.Reader, stdout io.Writer, count *uint64, q string) error {
+	args := append(append([]string{}, client[1:]...), "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--query", q)
+	cmd := exec.CommandContext(ctx, client[0], args...)
+	cmd.Stdin = stdin
+	var out bytes.Buffer
+	if count != nil {
+		cmd.Stdout = &out
+	} else {
+		cmd.Stdout = stdout
+	}
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("clickhouse-client %q: %w: %s", q, err, strings.TrimSpace(errb.String()))
+	}
+	if count != nil {
+		v, err := strconv.ParseUint(strings.TrimSpace(out.String()), 10, 64)
+		if err != nil {
+			return fmt.Errorf("clickhouse-client %q: %w", q, err)
+		}
+		*count = v
+	}
+	return nil
+}
+
+// loadAverage is the one-minute load average, or "?" where unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
+}
