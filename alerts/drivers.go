@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/analyzer/drivers"
+	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/post"
 )
 
@@ -160,4 +161,34 @@ func themesText(themes []themeView) string {
 			Escape(truncateRaw(th.example.Text, 140)))
 	}
 	return b.String()
+}
+
+// DriverStore keeps what drove each incident's messages, for analysts.
+// *store.Store satisfies it; an IncidentStore that is one gets them.
+type DriverStore interface {
+	SaveIncidentDrivers(ctx context.Context, ds []incident.Driver) error
+}
+
+// saveDrivers stores a message's terms and themes when the incident store
+// keeps drivers. A failure is logged, never fatal: the alert matters more.
+func (e *Engine) saveDrivers(ctx context.Context, inc incident.Incident, sig Signal, f found) {
+	ds, ok := e.st.(DriverStore)
+	if !ok || len(f.terms)+len(f.themes) == 0 {
+		return
+	}
+	var rows []incident.Driver
+	base := incident.Driver{IncidentID: inc.ID, Topic: inc.Topic, At: sig.At, WindowStart: sig.At.Add(-sig.Window)}
+	for i, t := range f.terms {
+		d := base
+		d.Kind, d.Rank, d.Text, d.Posts, d.BaselinePosts, d.Z, d.LogOdds = "term", i+1, t.Text, t.Posts, t.BaselinePosts, t.Z, t.LogOdds
+		rows = append(rows, d)
+	}
+	for i, th := range f.themes {
+		d := base
+		d.Kind, d.Rank, d.Text, d.Posts, d.Share, d.Example = "theme", i+1, th.name, th.posts, th.share, th.example.Text
+		rows = append(rows, d)
+	}
+	if err := ds.SaveIncidentDrivers(ctx, rows); err != nil {
+		e.log.Warn("alerts: drivers not stored", "incident", inc.ID, "err", err)
+	}
 }

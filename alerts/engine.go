@@ -320,6 +320,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 		if ev, err = e.evidence(ctx, sig); err != nil {
 			return err
 		}
+		e.saveDrivers(ctx, inc, sig, ev)
 	}
 	for _, kind := range kinds {
 		inc.Seq++
