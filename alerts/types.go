@@ -152,7 +152,8 @@ type Event struct {
 	// Topic and IncidentID say which incident.
 	Topic, IncidentID string
 	// Rule, Severity, Value and Threshold describe the firing rule.
-	Rule, Severity   string
+	Rule             string
+	Severity         incident.Severity
 	Value, Threshold float64
 	// Silenced is true when a silence kept the notification back.
 	Silenced bool

@@ -22,7 +22,7 @@ func (s *Store) SaveIncidents(ctx context.Context, incs []incident.Incident) err
 	}
 	version := uint64(time.Now().UnixNano())
 	for _, in := range incs {
-		if err := b.Append(in.ID, in.Topic, in.Rule, in.Severity, in.State, dbTime(in.Opened), dbTime(in.Updated),
+		if err := b.Append(in.ID, in.Topic, in.Rule, string(in.Severity), string(in.State), dbTime(in.Opened), dbTime(in.Updated),
 			dbTime(in.Resolved), dbTime(in.LastNotified), dbTime(in.ClearSince), in.Value, in.Threshold,
 			in.PeakValue, in.Risk, in.Seq, version); err != nil {
 			_ = b.Abort()
@@ -52,10 +52,12 @@ ORDER BY topic, opened`
 	var out []incident.Incident
 	for rows.Next() {
 		var in incident.Incident
-		if err := rows.Scan(&in.ID, &in.Topic, &in.Rule, &in.Severity, &in.State, &in.Opened, &in.Updated,
+		var sev, state string // plain strings: the driver's String column
+		if err := rows.Scan(&in.ID, &in.Topic, &in.Rule, &sev, &state, &in.Opened, &in.Updated,
 			&in.Resolved, &in.LastNotified, &in.ClearSince, &in.Value, &in.Threshold, &in.PeakValue, &in.Risk, &in.Seq); err != nil {
 			return nil, fmt.Errorf("store: read incidents: %w", err)
 		}
+		in.Severity, in.State = incident.Severity(sev), incident.State(state)
 		in.Resolved, in.LastNotified, in.ClearSince = goTime(in.Resolved), goTime(in.LastNotified), goTime(in.ClearSince)
 		if i, ok := latest[in.Topic]; ok {
 			out[i] = in
@@ -81,7 +83,7 @@ func (s *Store) SaveConditions(ctx context.Context, cs []incident.Condition) err
 	}
 	version := uint64(time.Now().UnixNano())
 	for _, c := range cs {
-		if err := b.Append(c.Topic, c.Rule, c.Severity, dbTime(c.Since), dbTime(c.Seen), version); err != nil {
+		if err := b.Append(c.Topic, c.Rule, string(c.Severity), dbTime(c.Since), dbTime(c.Seen), version); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: save alert condition %s/%s: %w", c.Topic, c.Rule, err)
 		}
@@ -103,9 +105,11 @@ func (s *Store) Conditions(ctx context.Context) ([]incident.Condition, error) {
 	var out []incident.Condition
 	for rows.Next() {
 		var c incident.Condition
-		if err := rows.Scan(&c.Topic, &c.Rule, &c.Severity, &c.Since, &c.Seen); err != nil {
+		var sev string
+		if err := rows.Scan(&c.Topic, &c.Rule, &sev, &c.Since, &c.Seen); err != nil {
 			return nil, fmt.Errorf("store: read alert conditions: %w", err)
 		}
+		c.Severity = incident.Severity(sev)
 		c.Since, c.Seen = goTime(c.Since), goTime(c.Seen)
 		out = append(out, c)
 	}
