@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/health"
+	incidents "github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
@@ -30,6 +31,7 @@ type Reader interface {
 	SentimentHistogram(ctx context.Context, topic string, from, to time.Time) ([]store.SentimentBin, error)
 	TopTerms(ctx context.Context, topic string, from, to time.Time, entities bool) ([]store.TermCount, error)
 	SourceCounts(ctx context.Context, topic string, from, to time.Time) ([]store.SourceCount, error)
+	TopicDrivers(ctx context.Context, topic string, from, to time.Time) ([]incidents.Driver, error)
 	TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error)
 	LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error)
 }
