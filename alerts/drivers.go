@@ -54,14 +54,16 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
 	}
 	exclude := append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...)
-	f.terms = drivers.Distinctive(drivers.Count(e.opts.Tokenizer, texts(window), exclude),
-		drivers.Count(e.opts.Tokenizer, texts(base), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
 	var neg []post.Post
 	for _, p := range window {
 		if p.Sentiment != nil && p.Sentiment.Label == "negative" {
 			neg = append(neg, p)
 		}
 	}
+	// What the negative posts say that the topic did not say before: a
+	// window also holds the calm posts the incident is not about.
+	f.terms = drivers.Distinctive(drivers.Count(e.opts.Tokenizer, texts(neg), exclude),
+		drivers.Count(e.opts.Tokenizer, texts(base), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
 	reach := make([]uint64, len(neg))
 	for i, p := range neg {
 		reach[i] = p.Reach()

@@ -31,6 +31,7 @@ type Reader interface {
 	SentimentHistogram(ctx context.Context, topic string, from, to time.Time) ([]store.SentimentBin, error)
 	TopTerms(ctx context.Context, topic string, from, to time.Time, entities bool) ([]store.TermCount, error)
 	SourceCounts(ctx context.Context, topic string, from, to time.Time) ([]store.SourceCount, error)
+	TopicDrivers(ctx context.Context, topic string, from, to time.Time) ([]inc.Driver, error)
 	TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error)
 	LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error)
 }

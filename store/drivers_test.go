@@ -36,4 +36,14 @@ func TestIncidentDriversRoundTrip(t *testing.T) {
 	if want := []incident.Driver{term, theme}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
+	got, err = s.TopicDrivers(ctx, "moments", at.Add(-90*time.Minute), at.Add(-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []incident.Driver{older}; !reflect.DeepEqual(got, want) {
+		t.Errorf("topic drivers before the latest message: got %+v\nwant %+v", got, want)
+	}
+	if got, err = s.TopicDrivers(ctx, "moments", at, at.Add(time.Hour)); err != nil || len(got) != 0 {
+		t.Errorf("topic drivers after the last message: %+v, %v", got, err)
+	}
 }
