@@ -266,7 +266,7 @@ func (a *Alerts) validate(v *validator, c *Config) {
 			}
 			prev := Level{}
 			for _, l := range r.Levels() {
-				lp := path{"alerts", "rules", i, "severities", l.Severity}
+				lp := path{"alerts", "rules", i, "severities", string(l.Severity)}
 				if l.Severity.Rank() == 0 {
 					v.errorf(lp, "unknown severity %q (want watch, warn or page)", l.Severity)
 					continue
