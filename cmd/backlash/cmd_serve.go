@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,14 +14,9 @@ import (
 
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/dashboards"
-	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/pipeline"
 	"github.com/backlash-monitor/backlash/serve"
 )
-
-// digestJob is the daily digest's name among the scheduled jobs; source
-// names cannot start with @.
-const digestJob = "@digest"
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
 	fs, g := flagSet(e, "serve", "serve [--config FILE] [--listen ADDR]")
@@ -55,39 +49,10 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		scheds = append(scheds, serve.Schedule{Name: s.Name, Cron: s.Schedule})
 	}
 	if cfg.Alerts.Digest.Schedule != "off" {
-		scheds = append(scheds, serve.Schedule{Name: digestJob, Cron: cfg.Alerts.Digest.Schedule})
+		scheds = append(scheds, serve.Schedule{Name: pipeline.DigestJob, Cron: cfg.Alerts.Digest.Schedule})
 	}
-	// Sources crawl in parallel, but assessing and alerting run one at a
-	// time so incidents see a consistent order.
-	var alertMu sync.Mutex
-	job := func(ctx context.Context, name string) error {
-		if name == digestJob {
-			alertMu.Lock()
-			defer alertMu.Unlock()
-			as, err := sys.Job.AssessAll(ctx, time.Now())
-			if err != nil {
-				return err
-			}
-			observe(ctx, sys, metrics, cfg, pipeline.RunResult{Assessments: as}, log)
-			return sys.Engine.Digest(ctx, pipeline.Signals(as), time.Now())
-		}
-		src, ok := cfg.Source(name)
-		if !ok {
-			return fmt.Errorf("no source %q", name)
-		}
-		runID := newRunID()
-		res := sys.Job.Collector.Collect(ctx, runID, src)
-		alertMu.Lock()
-		defer alertMu.Unlock()
-		out, err := sys.Job.Run(ctx, runID, nil, time.Now())
-		out.Sources = []pipeline.SourceResult{res}
-		printRun(e.stdout, out)
-		observe(ctx, sys, metrics, cfg, out, log)
-		if res.Err != nil {
-			return res.Err
-		}
-		return err
-	}
+	jobs := &pipeline.Scheduled{Sys: sys, Metrics: metrics, NewRunID: newRunID, Logger: log,
+		OnRun: func(out pipeline.RunResult) { printRun(e.stdout, out) }}
 	serving := func(addr net.Addr) {
 		digest := "no daily digest"
 		if cfg.Alerts.Digest.Schedule != "off" {
@@ -96,44 +61,9 @@ func cmdServe(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "backlash serving http://%s (dashboard, /healthz, /readyz, /metrics); %d sources scheduled, %s\n",
 			addr, len(cfg.Sources), digest)
 	}
-	return serve.Run(ctx, serve.Options{Listen: cfg.Serve.Listen, Sources: scheds, Job: job, Handler: dash,
+	return serve.Run(ctx, serve.Options{Listen: cfg.Serve.Listen, Sources: scheds, Job: jobs.Run, Handler: dash,
 		Ready: serve.StoreReady(sys.Store), Logger: log, Registry: reg, Metrics: metrics, Serving: serving,
 		LockPath: filepath.Join(cfg.StateDir, "backlash.lock")})
-}
-
-// observe puts a run's assessments, deliveries and the open incidents on
-// /metrics.
-func observe(ctx context.Context, sys *pipeline.System, m *serve.Metrics, cfg *config.Config, out pipeline.RunResult, log *slog.Logger) {
-	for _, a := range out.Assessments {
-		m.TopicAssessed(a.Topic, a.Risk.Total, a.Observed)
-	}
-	receiver := "console"
-	switch {
-	case cfg.Alerts.Slack.TokenEnv != "":
-		receiver = "slack"
-	case cfg.Alerts.Slack.WebhookURLEnv != "":
-		receiver = "webhook"
-	}
-	m.AlertsDelivered(receiver, len(out.Alerts.Sent), len(out.Alerts.Failed))
-	if sys.Store == nil {
-		return
-	}
-	incs, err := sys.Store.LatestIncidents(ctx)
-	if err != nil {
-		log.Warn("metrics: read open incidents", "err", err)
-		return
-	}
-	open := map[string]int{}
-	for _, in := range incs {
-		if in.State == incident.StateOpen {
-			open[string(in.Severity)]++
-		}
-	}
-	sevs := make([]string, 0, 3)
-	for _, s := range incident.Severities() {
-		sevs = append(sevs, string(s))
-	}
-	m.IncidentsOpen(open, sevs)
 }
 
 // newDashboard builds the dashboard handler for the configuration.
