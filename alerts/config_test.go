@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/backlash-monitor/backlash/alerts"
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/incident"
 )
 
 func TestRuleConfigErrorsNameLineAndKey(t *testing.T) {
@@ -44,7 +46,7 @@ func TestRuleConfigDefaults(t *testing.T) {
 	if r.Topic != "*" || r.Severity != "" || len(r.Levels()) != 3 || r.Levels()[2].Severity != "page" {
 		t.Errorf("rule defaults: %+v levels %+v", r, r.Levels())
 	}
-	if a.Slack.ChannelFor("page") != "#leadership" || a.Slack.ChannelFor("watch") != "#comms" || a.DigestChannel() != "#comms" {
+	if alerts.ChannelFor(a.Slack, incident.SeverityPage) != "#leadership" || alerts.ChannelFor(a.Slack, incident.SeverityWatch) != "#comms" || alerts.DigestChannel(a) != "#comms" {
 		t.Errorf("routing: %+v", a.Slack)
 	}
 	if s := a.Rules[1]; s.Levels()[0].Severity != "warn" || s.RepeatInterval.D() != a.RepeatInterval.D() || s.Cooldown.D() == 0 {

@@ -140,7 +140,7 @@ func (e *Engine) message(it outbox.Item, known map[string]outbox.Item) (*notify.
 	}
 	if sent {
 		m.ThreadTS = parent.SentTS
-		if parent.SentChannel != "" && parent.SentChannel != "webhook" && parent.SentChannel != "console" {
+		if notify.InChannel(parent.SentChannel) {
 			m.Channel = parent.SentChannel
 		}
 	}

@@ -34,7 +34,7 @@ func (e *Engine) Digest(ctx context.Context, sigs []Signal, day time.Time) error
 		}
 		blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
 		now := e.now()
-		it := outbox.Item{Key: key, Kind: KindDigest, Mode: notify.ModePost, Channel: e.cfg.DigestChannel(),
+		it := outbox.Item{Key: key, Kind: KindDigest, Mode: notify.ModePost, Channel: DigestChannel(e.cfg),
 			Text: r.text, Blocks: string(blocks), Status: outbox.Pending, Created: now, Updated: now,
 			WindowStart: day, WindowEnd: day.Add(24 * time.Hour), Summary: "daily digest " + day.Format("2006-01-02")}
 		if err := e.st.PutOutbox(ctx, []outbox.Item{it}); err != nil {

@@ -14,14 +14,7 @@ import (
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/outbox"
-	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/silence"
-)
-
-// Incident states.
-const (
-	stateOpen     = "open"
-	stateResolved = "resolved"
 )
 
 // Alert states written to the alerts table.
@@ -81,7 +74,9 @@ type state struct {
 	parents    map[string]outbox.Item
 }
 
-func condKey(topic, rule, sev string) string { return topic + "\x00" + rule + "\x00" + sev }
+func condKey(topic, rule string, sev incident.Severity) string {
+	return topic + "\x00" + rule + "\x00" + string(sev)
+}
 
 func (e *Engine) load(ctx context.Context) (*state, error) {
 	s := &state{incidents: map[string]incident.Incident{}, conditions: map[string]incident.Condition{},
@@ -245,7 +240,7 @@ func ruleView(r *config.Rule, views []Signal) Signal {
 }
 
 func better(a, b *candidate) bool {
-	ra, rb := config.SeverityRank(a.level.Severity), config.SeverityRank(b.level.Severity)
+	ra, rb := SeverityRank(a.level.Severity), SeverityRank(b.level.Severity)
 	if ra != rb {
 		return ra > rb
 	}
@@ -255,7 +250,7 @@ func better(a, b *candidate) bool {
 // step moves one topic's incident along.
 func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best *candidate, anyHold bool, now time.Time) error {
 	inc, has := st.incidents[sig.Topic]
-	open := has && inc.State == stateOpen
+	open := has && inc.State == incident.StateOpen
 	prevRisk, hasPrev := inc.Risk, has
 	prevSev := inc.Severity
 	var kinds []string
@@ -264,11 +259,11 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 		return nil
 	case !open:
 		if has && now.Sub(inc.Resolved) < best.rule.Cooldown.D() {
-			inc.State, inc.Resolved = stateOpen, time.Time{}
+			inc.State, inc.Resolved = incident.StateOpen, time.Time{}
 			kinds = append(kinds, KindReopen)
 		} else {
 			inc = incident.Incident{ID: sig.Topic + "-" + now.Format("20060102T150405Z"), Topic: sig.Topic,
-				State: stateOpen, Opened: now}
+				State: incident.StateOpen, Opened: now}
 			hasPrev = false
 			kinds = append(kinds, KindOpen)
 		}
@@ -280,10 +275,10 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 		if rule != nil {
 			resolveAfter, repeat = rule.ResolveAfter.D(), rule.RepeatInterval.D()
 		}
-		if best != nil && config.SeverityRank(best.level.Severity) > config.SeverityRank(inc.Severity) {
+		if best != nil && SeverityRank(best.level.Severity) > SeverityRank(inc.Severity) {
 			inc.Rule, inc.Severity, inc.Value, inc.Threshold = best.rule.Name, best.level.Severity, best.value, best.level.Threshold
 			kinds = append(kinds, KindEscalate)
-			if e.cfg.Slack.ChannelFor(inc.Severity) != e.threadChannel(st, inc, prevSev) {
+			if ChannelFor(e.cfg.Slack, inc.Severity) != e.threadChannel(st, inc, prevSev) {
 				kinds = append(kinds, KindRoute)
 			}
 		} else if best != nil && best.rule.Name == inc.Rule {
@@ -298,7 +293,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 		}
 		switch {
 		case !anyHold && now.Sub(inc.ClearSince) >= resolveAfter:
-			inc.State, inc.Resolved = stateResolved, now
+			inc.State, inc.Resolved = incident.StateResolved, now
 			kinds = append(kinds, KindResolve)
 		case len(kinds) == 0 && repeat > 0 && now.Sub(inc.LastNotified) >= repeat:
 			kinds = append(kinds, KindUpdate)
@@ -315,18 +310,18 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 	inc.LastNotified = now
 	muted := st.silenced(sig.Topic, now)
 	rule := e.ruleByName(inc.Rule)
-	var posts []post.Post
-	var ents []string
+	var ev found
 	if needsEvidence(kinds) {
 		var err error
-		if posts, ents, err = e.evidence(ctx, sig); err != nil {
+		if ev, err = e.evidence(ctx, sig); err != nil {
 			return err
 		}
+		e.saveDrivers(ctx, inc, sig, ev)
 	}
 	for _, kind := range kinds {
 		inc.Seq++
 		v := view{kind: kind, inc: inc, sig: sig, rule: rule, prevSev: prevSev, prevRisk: prevRisk, hasPrev: hasPrev,
-			posts: posts, entities: ents, dash: e.opts.DashboardURL, now: now}
+			posts: ev.posts, entities: ev.entities, terms: ev.terms, themes: ev.themes, dash: e.opts.DashboardURL, now: now}
 		it := e.item(st, v)
 		p.items = append(p.items, it)
 		p.events = append(p.events, Event{Kind: kind, Topic: inc.Topic, IncidentID: inc.ID, Rule: inc.Rule,
@@ -367,33 +362,45 @@ func needsEvidence(kinds []string) bool {
 
 // threadChannel is the channel of the incident's thread: where its first
 // message went.
-func (e *Engine) threadChannel(st *state, inc incident.Incident, openSev string) string {
+func (e *Engine) threadChannel(st *state, inc incident.Incident, openSev incident.Severity) string {
 	if it, ok := st.parents[openKey(inc.ID)]; ok {
 		return it.Channel
 	}
-	return e.cfg.Slack.ChannelFor(openSev)
+	return ChannelFor(e.cfg.Slack, openSev)
 }
 
-// evidence reads the top negative posts of the signal's window.
-func (e *Engine) evidence(ctx context.Context, sig Signal) ([]post.Post, []string, error) {
+// evidence reads the top negative posts of the signal's window and, when
+// a tokenizer is configured, what drives them.
+func (e *Engine) evidence(ctx context.Context, sig Signal) (found, error) {
 	if e.ev == nil || e.cfg.Evidence == 0 {
-		return nil, nil, nil
+		return found{}, nil
 	}
-	posts, err := e.ev.TopPosts(ctx, sig.Topic, "negative", sig.At.Add(-sig.Window), sig.At, e.cfg.Evidence)
-	if err != nil {
-		return nil, nil, fmt.Errorf("alerts: evidence for %s: %w", sig.Topic, err)
+	var f found
+	if e.opts.Tokenizer != nil {
+		var err error
+		if f, err = e.driversEvidence(ctx, sig, e.cfg.Evidence); err != nil {
+			return f, err
+		}
+	} else {
+		posts, err := e.ev.TopPosts(ctx, sig.Topic, "negative", sig.At.Add(-sig.Window), sig.At, e.cfg.Evidence)
+		if err != nil {
+			return f, fmt.Errorf("alerts: evidence for %s: %w", sig.Topic, err)
+		}
+		f.posts = posts
 	}
-	var ents []string
-	if e.opts.Entities != nil && len(posts) > 0 {
-		texts := make([]string, len(posts))
-		for i, p := range posts {
+	if e.opts.Entities != nil && len(f.posts) > 0 {
+		texts := make([]string, len(f.posts))
+		for i, p := range f.posts {
 			// A post's own words: a thread's title is not what a reply
 			// says.
 			texts[i] = p.Text
 		}
-		ents = e.opts.Entities(texts)
+		f.entities = e.opts.Entities(texts)
+		if e.opts.Tokenizer != nil {
+			f.entities = goodEntities(f.entities, texts, append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...))
+		}
 	}
-	return posts, ents, nil
+	return f, nil
 }
 
 // item renders a view into an outbox item.
@@ -401,18 +408,18 @@ func (e *Engine) item(st *state, v view) outbox.Item {
 	r := renderIncident(v)
 	blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
 	it := outbox.Item{Key: itemKey(v.inc.ID, v.kind, v.inc.Seq), IncidentID: v.inc.ID, Kind: v.kind, Seq: v.inc.Seq,
-		Topic: v.inc.Topic, Rule: v.inc.Rule, Severity: v.inc.Severity, AlertState: alertStates[v.kind],
+		Topic: v.inc.Topic, Rule: v.inc.Rule, Severity: string(v.inc.Severity), AlertState: alertStates[v.kind],
 		Mode: notify.ModePost, Text: r.text, Blocks: string(blocks), Value: v.inc.Value, Threshold: v.inc.Threshold,
 		Observed: v.sig.Observed, Expected: v.sig.Expected, WindowStart: v.sig.At.Add(-v.sig.Window), WindowEnd: v.sig.At,
 		Summary: summary(v), Status: outbox.Pending, Created: v.now, Updated: v.now}
 	thread := e.threadChannel(st, v.inc, v.inc.Severity)
 	switch v.kind {
 	case KindOpen:
-		it.Channel = e.cfg.Slack.ChannelFor(v.inc.Severity)
+		it.Channel = ChannelFor(e.cfg.Slack, v.inc.Severity)
 		it.Key = openKey(v.inc.ID)
 		st.parents[it.Key] = it
 	case KindRoute:
-		it.Channel = e.cfg.Slack.ChannelFor(v.inc.Severity)
+		it.Channel = ChannelFor(e.cfg.Slack, v.inc.Severity)
 	case KindParent:
 		it.Mode, it.Channel, it.ParentKey = notify.ModeUpdate, thread, openKey(v.inc.ID)
 	default:

@@ -180,7 +180,7 @@ func signal(at time.Time, risk float64) alerts.Signal {
 func kinds(rep alerts.Report) string {
 	var ks []string
 	for _, e := range rep.Events {
-		ks = append(ks, e.Kind+":"+e.Severity)
+		ks = append(ks, e.Kind+":"+string(e.Severity))
 	}
 	return strings.Join(ks, ",")
 }

@@ -74,7 +74,7 @@ func (e *Engine) EvaluateSources(ctx context.Context, vs []health.Verdict) (Repo
 func (e *Engine) stepSource(st *state, p *plan, v health.Verdict, now time.Time) {
 	topic := OpsTopicPrefix + v.Source
 	inc, has := st.incidents[topic]
-	open := has && inc.State == stateOpen
+	open := has && inc.State == incident.StateOpen
 	var kind string
 	switch {
 	case !open && v.Healthy():
@@ -85,10 +85,10 @@ func (e *Engine) stepSource(st *state, p *plan, v health.Verdict, now time.Time)
 			since = now
 		}
 		inc = incident.Incident{ID: topic + "-" + now.Format("20060102T150405Z"), Topic: topic, Rule: OpsRule,
-			Severity: opsSeverity, State: stateOpen, Opened: now, ClearSince: since}
+			Severity: opsSeverity, State: incident.StateOpen, Opened: now, ClearSince: since}
 		kind = KindOpen
 	case v.Healthy():
-		inc.State, inc.Resolved = stateResolved, now
+		inc.State, inc.Resolved = incident.StateResolved, now
 		kind = KindResolve
 	case e.opts.Health.RepeatInterval > 0 && now.Sub(inc.LastNotified) >= e.opts.Health.RepeatInterval.D():
 		kind = KindUpdate
@@ -133,7 +133,7 @@ func (e *Engine) opsItem(st *state, inc incident.Incident, v health.Verdict, kin
 	r := renderSource(inc, v, kind, now, e.opts.Health.RepeatInterval.D())
 	blocks, _ := json.Marshal(slack.Blocks{BlockSet: r.blocks})
 	it := outbox.Item{Key: itemKey(inc.ID, kind, inc.Seq), IncidentID: inc.ID, Kind: kind, Seq: inc.Seq,
-		Topic: inc.Topic, Rule: OpsRule, Severity: inc.Severity, AlertState: alertStates[kind], Mode: notify.ModePost,
+		Topic: inc.Topic, Rule: OpsRule, Severity: string(inc.Severity), AlertState: alertStates[kind], Mode: notify.ModePost,
 		Text: r.text, Blocks: string(blocks), Value: inc.Value, WindowStart: inc.ClearSince, WindowEnd: now,
 		Summary: sourceSummary(inc, v, kind), Status: outbox.Pending, Created: now, Updated: now}
 	ch := e.opts.Health.Channel
@@ -181,7 +181,7 @@ func resolvedParent(open outbox.Item, head rendered) (text, blocks string) {
 
 func sourceSummary(inc incident.Incident, v health.Verdict, kind string) string {
 	src := strings.TrimPrefix(inc.Topic, OpsTopicPrefix)
-	if kind == KindResolve || kind == KindParent && inc.State == stateResolved {
+	if kind == KindResolve || kind == KindParent && inc.State == incident.StateResolved {
 		return fmt.Sprintf("source %s recovered after %s", src, span(inc.Resolved.Sub(inc.ClearSince)))
 	}
 	return fmt.Sprintf("source %s broken since %s: %s", src, clock(inc.ClearSince), strings.Join(v.Rules(), ", "))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/backlash-monitor/backlash/analyzer/drivers"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/post"
@@ -20,11 +21,13 @@ type view struct {
 	inc      incident.Incident
 	sig      Signal
 	rule     *config.Rule
-	prevSev  string
+	prevSev  incident.Severity
 	prevRisk float64
 	hasPrev  bool
 	posts    []post.Post
 	entities []string
+	terms    []drivers.Term
+	themes   []themeView
 	dash     string
 	now      time.Time
 }
@@ -35,7 +38,9 @@ type rendered struct {
 	text   string
 }
 
-var severityEmoji = map[string]string{"watch": ":eyes:", "warn": ":warning:", "page": ":rotating_light:"}
+var severityEmoji = map[incident.Severity]string{
+	incident.SeverityWatch: ":eyes:", incident.SeverityWarn: ":warning:", incident.SeverityPage: ":rotating_light:",
+}
 
 // builder accumulates blocks and the matching plain text.
 type builder struct {
@@ -83,12 +88,12 @@ func (b *builder) done() rendered {
 // renderIncident renders a message about an incident.
 func renderIncident(v view) rendered {
 	var b builder
-	sev := strings.ToUpper(v.inc.Severity)
+	sev := strings.ToUpper(string(v.inc.Severity))
 	topic := v.inc.Topic
 	switch v.kind {
 	case KindOpen, KindReopen, KindRoute, KindParent:
 		title := fmt.Sprintf("%s %s · %s: negative opinion rising", severityEmoji[v.inc.Severity], sev, topic)
-		if v.kind == KindParent && v.inc.State == stateResolved {
+		if v.kind == KindParent && v.inc.State == incident.StateResolved {
 			title = fmt.Sprintf(":white_check_mark: RESOLVED · %s (peaked at %s)", topic, sev)
 		}
 		b.header(title)
@@ -101,7 +106,7 @@ func renderIncident(v view) rendered {
 		}
 	case KindEscalate:
 		b.section(fmt.Sprintf("%s *Escalated to %s* (was %s)\n%s", severityEmoji[v.inc.Severity], sev,
-			strings.ToUpper(v.prevSev), headline(v)))
+			strings.ToUpper(string(v.prevSev)), headline(v)))
 		b.section(numbers(v))
 		evidence(&b, v)
 	case KindUpdate:
@@ -203,8 +208,8 @@ func campaign(s Signal) string {
 
 func status(v view) string {
 	s := fmt.Sprintf("Open since %s · current severity *%s* · updated %s", clock(v.inc.Opened),
-		strings.ToUpper(v.inc.Severity), clock(v.now))
-	if v.inc.State == stateResolved {
+		strings.ToUpper(string(v.inc.Severity)), clock(v.now))
+	if v.inc.State == incident.StateResolved {
 		s = fmt.Sprintf("Resolved at %s after %s", clock(v.inc.Resolved), span(v.inc.Resolved.Sub(v.inc.Opened)))
 	}
 	if l := dashLink(v); l != "" {
@@ -215,6 +220,13 @@ func status(v view) string {
 
 // evidence quotes the top negative posts, terms and entities.
 func evidence(b *builder, v view) {
+	if len(v.terms) > 0 {
+		b.divider()
+		b.section(driversText(v.terms))
+	}
+	if len(v.themes) > 0 {
+		b.section(themesText(v.themes))
+	}
 	if len(v.posts) > 0 {
 		b.divider()
 		b.section("*Top negative posts*")
@@ -222,7 +234,10 @@ func evidence(b *builder, v view) {
 			b.section(quotePost(p))
 		}
 	}
-	terms := topTerms(v.posts, 8)
+	var terms []string
+	if len(v.terms) == 0 {
+		terms = topTerms(v.posts, 8) // without drivers, the quoted posts' sentiment terms
+	}
 	var ctx []string
 	if len(terms) > 0 {
 		ctx = append(ctx, "*Top negative terms:* "+joinEscaped(terms))

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/alerts/notify"
+	"github.com/backlash-monitor/backlash/analyzer/drivers"
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/health"
 	"github.com/backlash-monitor/backlash/incident"
@@ -103,6 +104,13 @@ type Options struct {
 	Now func() time.Time
 	// Entities, when set, names the entities in the quoted posts.
 	Entities func(texts []string) []string
+	// Tokenizer, when set, makes every message say what drives the
+	// incident: the window's distinctive terms against the topic's week
+	// before, the themes of its negative posts, and quoted posts that
+	// represent them (see package analyzer/drivers). The scorer is one.
+	Tokenizer drivers.Tokenizer
+	// TopicNames are each topic's keywords, never reported as drivers.
+	TopicNames map[string][]string
 	// Sleep waits between delivery attempts (default a real timer); tests
 	// inject a fake clock.
 	Sleep func(ctx context.Context, d time.Duration) error
@@ -144,7 +152,8 @@ type Event struct {
 	// Topic and IncidentID say which incident.
 	Topic, IncidentID string
 	// Rule, Severity, Value and Threshold describe the firing rule.
-	Rule, Severity   string
+	Rule             string
+	Severity         incident.Severity
 	Value, Threshold float64
 	// Silenced is true when a silence kept the notification back.
 	Silenced bool

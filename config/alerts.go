@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/backlash-monitor/backlash/incident"
 )
 
 // Alerts holds alert rules and where notifications go.
@@ -83,7 +85,7 @@ type Rule struct {
 // Level is one severity of a rule and the threshold that triggers it.
 type Level struct {
 	// Severity is watch, warn or page.
-	Severity string
+	Severity incident.Severity
 	// Threshold is the value at or above which the level holds.
 	Threshold float64
 }
@@ -91,13 +93,13 @@ type Level struct {
 // Levels returns the rule's severities in rising order.
 func (r *Rule) Levels() []Level {
 	if len(r.Severities) == 0 {
-		return []Level{{Severity: r.Severity, Threshold: r.Threshold}}
+		return []Level{{Severity: incident.Severity(r.Severity), Threshold: r.Threshold}}
 	}
 	out := make([]Level, 0, len(r.Severities))
 	for s, t := range r.Severities {
-		out = append(out, Level{Severity: s, Threshold: t})
+		out = append(out, Level{Severity: incident.Severity(s), Threshold: t})
 	}
-	sort.Slice(out, func(i, j int) bool { return SeverityRank(out[i].Severity) < SeverityRank(out[j].Severity) })
+	sort.Slice(out, func(i, j int) bool { return out[i].Severity.Rank() < out[j].Severity.Rank() })
 	return out
 }
 
@@ -170,22 +172,6 @@ func (a *Alerts) ConsoleEnabled() bool {
 		return *a.Console
 	}
 	return a.Slack.TokenEnv == "" && a.Slack.WebhookURLEnv == ""
-}
-
-// ChannelFor returns the channel a severity is routed to.
-func (s *Slack) ChannelFor(severity string) string {
-	if c := s.Channels[severity]; c != "" {
-		return c
-	}
-	return s.Channel
-}
-
-// DigestChannel returns the channel the daily digest goes to.
-func (a *Alerts) DigestChannel() string {
-	if a.Digest.Channel != "" {
-		return a.Digest.Channel
-	}
-	return a.Slack.ChannelFor("warn")
 }
 
 func (a *Alerts) setDefaults() {
@@ -280,8 +266,8 @@ func (a *Alerts) validate(v *validator, c *Config) {
 			}
 			prev := Level{}
 			for _, l := range r.Levels() {
-				lp := path{"alerts", "rules", i, "severities", l.Severity}
-				if SeverityRank(l.Severity) == 0 {
+				lp := path{"alerts", "rules", i, "severities", string(l.Severity)}
+				if l.Severity.Rank() == 0 {
 					v.errorf(lp, "unknown severity %q (want watch, warn or page)", l.Severity)
 					continue
 				}
@@ -293,7 +279,7 @@ func (a *Alerts) validate(v *validator, c *Config) {
 				prev = l
 			}
 		} else {
-			if SeverityRank(r.Severity) == 0 {
+			if incident.Severity(r.Severity).Rank() == 0 {
 				v.errorf(append(p, "severity"), "unknown severity %q (want watch, warn or page)", r.Severity)
 			}
 			if r.Threshold <= 0 {
@@ -348,8 +334,8 @@ func (a *Alerts) validate(v *validator, c *Config) {
 		v.errorf(append(sp, "webhook_url_env"), "use either token_env or webhook_url_env, not both")
 	}
 	if a.Slack.TokenEnv != "" && a.Slack.Channel == "" {
-		for _, s := range severities {
-			if a.Slack.Channels[s] == "" {
+		for _, s := range incident.Severities() {
+			if a.Slack.Channels[string(s)] == "" {
 				v.errorf(sp, "slack needs a channel when token_env is set (slack.channel, or slack.channels for every severity)")
 				break
 			}
@@ -361,7 +347,7 @@ func (a *Alerts) validate(v *validator, c *Config) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		if SeverityRank(k) == 0 {
+		if incident.Severity(k).Rank() == 0 {
 			v.errorf(path{"alerts", "slack", "channels", k}, "unknown severity %q (want watch, warn or page)", k)
 		} else if strings.TrimSpace(a.Slack.Channels[k]) == "" {
 			v.errorf(path{"alerts", "slack", "channels", k}, "channel must not be empty")

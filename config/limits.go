@@ -150,7 +150,7 @@ func (c *Config) warn(v *validator) Errors {
 				if l.Threshold > 100 {
 					key := append(append(path{}, p...), "threshold")
 					if len(r.Severities) > 0 {
-						key = append(append(path{}, p...), "severities", l.Severity)
+						key = append(append(path{}, p...), "severities", string(l.Severity))
 					}
 					w.errorf(key, "%s is at most 100: a threshold of %g can never be reached", r.Metric, l.Threshold)
 				}

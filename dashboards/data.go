@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/health"
+	inc "github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/post"
 	"github.com/backlash-monitor/backlash/store"
 )
@@ -19,17 +20,18 @@ type Reader interface {
 	HourlyVolume(ctx context.Context, topics []string, from, to time.Time) ([]store.TopicHour, error)
 	RiskScores(ctx context.Context, topics []string, from, to time.Time) ([]store.RiskScore, error)
 	IncidentSummaries(ctx context.Context, q store.IncidentQuery) ([]store.IncidentSummary, error)
-	IncidentTimelines(ctx context.Context, ids []string) ([]store.AlertRow, error)
+	IncidentTimelines(ctx context.Context, ids []string) ([]inc.AlertRow, error)
 	OpenIncidentCounts(ctx context.Context, topics []string) (map[string]int, error)
 	SourceRunSummaries(ctx context.Context, since time.Time) ([]store.SourceRuns, error)
 	RecentRunPosts(ctx context.Context, since time.Time) (map[string][]uint32, error)
 	HighWaters(ctx context.Context) (map[string]time.Time, error)
 	SeriesSteps(ctx context.Context, topic, source string, from, to time.Time, step time.Duration) ([]store.SeriesStep, error)
 	RiskSteps(ctx context.Context, topic string, from, to time.Time, step time.Duration) ([]store.RiskStep, error)
-	AlertMarkers(ctx context.Context, topic string, from, to time.Time, limit int) ([]store.AlertRow, error)
+	AlertMarkers(ctx context.Context, topic string, from, to time.Time, limit int) ([]inc.AlertRow, error)
 	SentimentHistogram(ctx context.Context, topic string, from, to time.Time) ([]store.SentimentBin, error)
 	TopTerms(ctx context.Context, topic string, from, to time.Time, entities bool) ([]store.TermCount, error)
 	SourceCounts(ctx context.Context, topic string, from, to time.Time) ([]store.SourceCount, error)
+	TopicDrivers(ctx context.Context, topic string, from, to time.Time) ([]inc.Driver, error)
 	TopPosts(ctx context.Context, topic, label string, from, to time.Time, limit int) ([]post.Post, error)
 	LatestSourceHealth(ctx context.Context) (map[string]health.Verdict, error)
 }

@@ -148,6 +148,22 @@ type breakdown struct {
 	Terms     []termCount       `json:"terms"`
 	Entities  []termCount       `json:"entities"`
 	Sources   []sourceCount     `json:"sources"`
+	// Drivers are what the latest alert in the range said drives its
+	// incident: distinctive terms, then themes.
+	Drivers []driverView `json:"drivers"`
+}
+
+// driverView is one stored driver of an incident.
+type driverView struct {
+	IncidentID    string  `json:"incident_id"`
+	At            string  `json:"at"`
+	Kind          string  `json:"kind"`
+	Text          string  `json:"text"`
+	Posts         int     `json:"posts"`
+	BaselinePosts int     `json:"baseline_posts"`
+	Z             float64 `json:"z"`
+	Share         float64 `json:"share"`
+	Example       string  `json:"example"`
 }
 
 // histBin counts posts whose compound score falls in [From, From+0.1),
@@ -215,6 +231,17 @@ func (d data) breakdown(ctx context.Context, topic string, from, to time.Time) (
 		for _, t := range terms {
 			*c.dest = append(*c.dest, termCount{Term: t.Term, Count: t.Count, Negative: t.Negative})
 		}
+	}
+
+	out.Drivers = []driverView{}
+	ds, err := d.st.TopicDrivers(ctx, topic, from, to)
+	if err != nil {
+		return out, fmt.Errorf("drivers of %s: %w", topic, err)
+	}
+	for _, x := range ds {
+		out.Drivers = append(out.Drivers, driverView{IncidentID: x.IncidentID, At: x.At.Format(time.RFC3339), Kind: x.Kind,
+			Text: x.Text, Posts: x.Posts, BaselinePosts: x.BaselinePosts, Z: math.Round(x.Z*10) / 10,
+			Share: math.Round(x.Share*1000) / 1000, Example: truncate(x.Example, 200)})
 	}
 
 	srcs, err := d.st.SourceCounts(ctx, topic, from, to)

@@ -11,10 +11,10 @@ type Incident struct {
 	Topic string
 	// Rule is the rule behind the incident's current severity.
 	Rule string
-	// Severity is the highest severity reached: watch, warn or page.
-	Severity string
-	// State is "open" or "resolved".
-	State string
+	// Severity is the highest severity reached.
+	Severity Severity
+	// State is open or resolved.
+	State State
 	// Opened is when the incident opened; it never changes.
 	Opened time.Time
 	// Updated is when the incident last changed.
@@ -40,7 +40,8 @@ type Incident struct {
 // for a topic.
 type Condition struct {
 	// Topic, Rule and Severity identify the condition.
-	Topic, Rule, Severity string
+	Topic, Rule string
+	Severity    Severity
 	// Since is when the threshold started to hold; zero when it does not.
 	Since time.Time
 	// Seen is when the condition was last evaluated.

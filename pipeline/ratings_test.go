@@ -5,14 +5,14 @@ import (
 
 	"github.com/backlash-monitor/backlash/analyzer"
 	"github.com/backlash-monitor/backlash/analyzer/risk"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/series"
 )
 
 // TestSignalsCarryRatings: the one-star part reaches the alert engine and
 // topic_risk only for a window with rated reviews.
 func TestSignalsCarryRatings(t *testing.T) {
 	rated := analyzer.Assessment{Topic: "sync", Risk: risk.Score{Total: 40, Anomaly: 20, OneStar: 13},
-		Stats: store.WindowStats{Posts: 60, Rated: 40, OneStar: 30}}
+		Stats: series.WindowStats{Posts: 60, Rated: 40, OneStar: 30}}
 	plain := analyzer.Assessment{Topic: "pricing", Risk: risk.Score{Total: 20, Anomaly: 20}}
 	sigs := Signals([]analyzer.Assessment{rated, plain})
 	if v, ok := sigs[0].Components["one_star"]; !ok || v != 13 || sigs[0].Rated != 40 || sigs[0].OneStar != 30 {

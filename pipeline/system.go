@@ -137,7 +137,7 @@ func Open(ctx context.Context, cfg *config.Config, o SystemOptions) (*System, er
 		}
 		sys.Engine = alerts.NewEngine(cfg.Alerts, st, st, notifier, alerts.Options{Logger: log,
 			DashboardURL: cfg.Serve.PublicURL, Now: o.Now, Entities: ents, Health: cfg.Health, Ops: ops,
-			Sources: sourceNames(cfg.Sources), SourceHealth: st})
+			Sources: sourceNames(cfg.Sources), SourceHealth: st, Tokenizer: scorer, TopicNames: topicNames(cfg.Topics)})
 		sys.Job.Alerter = sys.Engine
 		sys.Job.Ops = sys.Engine
 	}
@@ -208,4 +208,14 @@ func sourceNames(srcs []config.Source) []string {
 		out[i] = s.Name
 	}
 	return out
+}
+
+// topicNames maps each topic to its keywords, which are never reported as
+// what drives an incident.
+func topicNames(topics []config.Topic) map[string][]string {
+	m := make(map[string][]string, len(topics))
+	for _, t := range topics {
+		m[t.Name] = append([]string(nil), t.Keywords...)
+	}
+	return m
 }

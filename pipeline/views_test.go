@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/series"
 	"github.com/backlash-monitor/backlash/store"
 )
 
@@ -16,17 +17,17 @@ type fakeRisk struct {
 	saved int
 }
 
-func (f *fakeRisk) Series(_ context.Context, _, _ string, from, to time.Time) ([]store.Bucket, error) {
+func (f *fakeRisk) Series(_ context.Context, _, _ string, from, to time.Time) ([]series.Bucket, error) {
 	f.froms = append(f.froms, from)
-	var out []store.Bucket
-	for t := from; t.Before(to); t = t.Add(store.BucketSize) {
-		out = append(out, store.Bucket{Start: t, Posts: 20, Scored: 20, Negative: 10})
+	var out []series.Bucket
+	for t := from; t.Before(to); t = t.Add(series.BucketSize) {
+		out = append(out, series.Bucket{Start: t, Posts: 20, Scored: 20, Negative: 10})
 	}
 	return out, nil
 }
 
-func (f *fakeRisk) Window(context.Context, string, time.Time, time.Time) (store.WindowStats, error) {
-	return store.WindowStats{Posts: 20, Negative: 10}, nil
+func (f *fakeRisk) Window(context.Context, string, time.Time, time.Time) (series.WindowStats, error) {
+	return series.WindowStats{Posts: 20, Negative: 10}, nil
 }
 
 func (f *fakeRisk) SaveRisk(_ context.Context, rows []store.RiskRow) error {

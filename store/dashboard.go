@@ -8,6 +8,7 @@ import (
 	"github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/backlash-monitor/backlash/incident"
+	"github.com/backlash-monitor/backlash/series"
 )
 
 // The dashboard's read queries. Each returns typed rows; the dashboards
@@ -136,7 +137,7 @@ FROM ` + s.Table("alerts") + ` WHERE topic IN ? GROUP BY incident_id HAVING last
 
 // IncidentTimelines returns the alert rows of the given incidents, oldest
 // first, at most 5000.
-func (s *Store) IncidentTimelines(ctx context.Context, ids []string) ([]AlertRow, error) {
+func (s *Store) IncidentTimelines(ctx context.Context, ids []string) ([]incident.AlertRow, error) {
 	rows, err := s.conn.Query(ctx, `SELECT incident_id, at, rule, severity, state, value, threshold, observed, expected,
     summary, channel, message_ts
 FROM `+s.Table("alerts")+` WHERE incident_id IN ? ORDER BY at LIMIT 5000`, stringSet(ids))
@@ -144,9 +145,9 @@ FROM `+s.Table("alerts")+` WHERE incident_id IN ? ORDER BY at LIMIT 5000`, strin
 		return nil, fmt.Errorf("store: incident timelines: %w", err)
 	}
 	defer rows.Close()
-	var out []AlertRow
+	var out []incident.AlertRow
 	for rows.Next() {
-		var a AlertRow
+		var a incident.AlertRow
 		if err := rows.Scan(&a.IncidentID, &a.At, &a.Rule, &a.Severity, &a.State, &a.Value, &a.Threshold, &a.Observed,
 			&a.Expected, &a.Summary, &a.Channel, &a.MessageTS); err != nil {
 			return nil, fmt.Errorf("store: incident timelines: %w", err)
@@ -333,16 +334,16 @@ GROUP BY t ORDER BY t`, stepS, stepS, topic, from, to)
 // AlertMarkers returns up to limit of a topic's alert rows in [from, to),
 // oldest first, with their time, incident, rule, severity, state and
 // summary.
-func (s *Store) AlertMarkers(ctx context.Context, topic string, from, to time.Time, limit int) ([]AlertRow, error) {
+func (s *Store) AlertMarkers(ctx context.Context, topic string, from, to time.Time, limit int) ([]incident.AlertRow, error) {
 	rows, err := s.conn.Query(ctx, `SELECT at, incident_id, rule, severity, state, summary
 FROM `+s.Table("alerts")+` WHERE topic = ? AND at >= ? AND at < ? ORDER BY at LIMIT ?`, topic, from, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: alerts of %s: %w", topic, err)
 	}
 	defer rows.Close()
-	var out []AlertRow
+	var out []incident.AlertRow
 	for rows.Next() {
-		var m AlertRow
+		var m incident.AlertRow
 		if err := rows.Scan(&m.At, &m.IncidentID, &m.Rule, &m.Severity, &m.State, &m.Summary); err != nil {
 			return nil, fmt.Errorf("store: alerts of %s: %w", topic, err)
 		}
@@ -434,7 +435,7 @@ type SourceCount struct {
 func (s *Store) SourceCounts(ctx context.Context, topic string, from, to time.Time) ([]SourceCount, error) {
 	rows, err := s.conn.Query(ctx, `SELECT source, sum(posts) AS n, sum(negative), sum(positive)
 FROM `+s.Table("topic_rollup_5m")+` WHERE topic = ? AND bucket >= ? AND bucket < ?
-GROUP BY source ORDER BY n DESC, source`, topic, from.Truncate(BucketSize), to)
+GROUP BY source ORDER BY n DESC, source`, topic, from.Truncate(series.BucketSize), to)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources of %s: %w", topic, err)
 	}

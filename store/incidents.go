@@ -8,19 +8,11 @@ import (
 	"github.com/backlash-monitor/backlash/incident"
 )
 
-// Incident, Condition and AlertRow are the alert engine's model, kept
-// here under their old names.
-type (
-	Incident  = incident.Incident
-	Condition = incident.Condition
-	AlertRow  = incident.AlertRow
-)
-
 const incidentColumns = `incident_id, topic, rule, severity, state, opened, updated, resolved, last_notified,
  clear_since, value, threshold, peak_value, risk, seq, version`
 
 // SaveIncidents stores a new version of each incident.
-func (s *Store) SaveIncidents(ctx context.Context, incs []Incident) error {
+func (s *Store) SaveIncidents(ctx context.Context, incs []incident.Incident) error {
 	if len(incs) == 0 {
 		return nil
 	}
@@ -30,7 +22,7 @@ func (s *Store) SaveIncidents(ctx context.Context, incs []Incident) error {
 	}
 	version := uint64(time.Now().UnixNano())
 	for _, in := range incs {
-		if err := b.Append(in.ID, in.Topic, in.Rule, in.Severity, in.State, dbTime(in.Opened), dbTime(in.Updated),
+		if err := b.Append(in.ID, in.Topic, in.Rule, string(in.Severity), string(in.State), dbTime(in.Opened), dbTime(in.Updated),
 			dbTime(in.Resolved), dbTime(in.LastNotified), dbTime(in.ClearSince), in.Value, in.Threshold,
 			in.PeakValue, in.Risk, in.Seq, version); err != nil {
 			_ = b.Abort()
@@ -45,7 +37,7 @@ func (s *Store) SaveIncidents(ctx context.Context, incs []Incident) error {
 
 // LatestIncidents returns, per topic, the most recently opened incident in
 // its latest version, open or resolved.
-func (s *Store) LatestIncidents(ctx context.Context) ([]Incident, error) {
+func (s *Store) LatestIncidents(ctx context.Context) ([]incident.Incident, error) {
 	q := `SELECT incident_id, topic, rule, severity, state, opened, updated, resolved, last_notified,
     clear_since, value, threshold, peak_value, risk, seq
 FROM ` + s.Table("incidents") + `
@@ -57,13 +49,15 @@ ORDER BY topic, opened`
 	}
 	defer rows.Close()
 	latest := map[string]int{}
-	var out []Incident
+	var out []incident.Incident
 	for rows.Next() {
-		var in Incident
-		if err := rows.Scan(&in.ID, &in.Topic, &in.Rule, &in.Severity, &in.State, &in.Opened, &in.Updated,
+		var in incident.Incident
+		var sev, state string // plain strings: the driver's String column
+		if err := rows.Scan(&in.ID, &in.Topic, &in.Rule, &sev, &state, &in.Opened, &in.Updated,
 			&in.Resolved, &in.LastNotified, &in.ClearSince, &in.Value, &in.Threshold, &in.PeakValue, &in.Risk, &in.Seq); err != nil {
 			return nil, fmt.Errorf("store: read incidents: %w", err)
 		}
+		in.Severity, in.State = incident.Severity(sev), incident.State(state)
 		in.Resolved, in.LastNotified, in.ClearSince = goTime(in.Resolved), goTime(in.LastNotified), goTime(in.ClearSince)
 		if i, ok := latest[in.Topic]; ok {
 			out[i] = in
@@ -79,7 +73,7 @@ ORDER BY topic, opened`
 }
 
 // SaveConditions stores a new version of each condition.
-func (s *Store) SaveConditions(ctx context.Context, cs []Condition) error {
+func (s *Store) SaveConditions(ctx context.Context, cs []incident.Condition) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -89,7 +83,7 @@ func (s *Store) SaveConditions(ctx context.Context, cs []Condition) error {
 	}
 	version := uint64(time.Now().UnixNano())
 	for _, c := range cs {
-		if err := b.Append(c.Topic, c.Rule, c.Severity, dbTime(c.Since), dbTime(c.Seen), version); err != nil {
+		if err := b.Append(c.Topic, c.Rule, string(c.Severity), dbTime(c.Since), dbTime(c.Seen), version); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: save alert condition %s/%s: %w", c.Topic, c.Rule, err)
 		}
@@ -101,19 +95,21 @@ func (s *Store) SaveConditions(ctx context.Context, cs []Condition) error {
 }
 
 // Conditions returns the latest version of every condition.
-func (s *Store) Conditions(ctx context.Context) ([]Condition, error) {
+func (s *Store) Conditions(ctx context.Context) ([]incident.Condition, error) {
 	rows, err := s.conn.Query(ctx, "SELECT topic, rule, severity, argMax(since, version), argMax(seen, version) FROM "+
 		s.Table("alert_conditions")+" GROUP BY topic, rule, severity")
 	if err != nil {
 		return nil, fmt.Errorf("store: read alert conditions: %w", err)
 	}
 	defer rows.Close()
-	var out []Condition
+	var out []incident.Condition
 	for rows.Next() {
-		var c Condition
-		if err := rows.Scan(&c.Topic, &c.Rule, &c.Severity, &c.Since, &c.Seen); err != nil {
+		var c incident.Condition
+		var sev string
+		if err := rows.Scan(&c.Topic, &c.Rule, &sev, &c.Since, &c.Seen); err != nil {
 			return nil, fmt.Errorf("store: read alert conditions: %w", err)
 		}
+		c.Severity = incident.Severity(sev)
 		c.Since, c.Seen = goTime(c.Since), goTime(c.Seen)
 		out = append(out, c)
 	}
@@ -124,7 +120,7 @@ func (s *Store) Conditions(ctx context.Context) ([]Condition, error) {
 }
 
 // RecordAlerts appends rows to the alerts table.
-func (s *Store) RecordAlerts(ctx context.Context, rows []AlertRow) error {
+func (s *Store) RecordAlerts(ctx context.Context, rows []incident.AlertRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -149,7 +145,7 @@ func (s *Store) RecordAlerts(ctx context.Context, rows []AlertRow) error {
 
 // Alerts returns a topic's alert rows in [from, to), oldest first; empty
 // topic means every topic.
-func (s *Store) Alerts(ctx context.Context, topic string, from, to time.Time) ([]AlertRow, error) {
+func (s *Store) Alerts(ctx context.Context, topic string, from, to time.Time) ([]incident.AlertRow, error) {
 	q := `SELECT alert_id, incident_id, rule, topic, severity, state, at, window_start, window_end, value, threshold,
     observed, expected, summary, channel, message_ts FROM ` + s.Table("alerts") + ` WHERE at >= ? AND at < ?`
 	args := []any{from.UTC(), to.UTC()}
@@ -163,9 +159,9 @@ func (s *Store) Alerts(ctx context.Context, topic string, from, to time.Time) ([
 		return nil, fmt.Errorf("store: read alerts: %w", err)
 	}
 	defer rows.Close()
-	var out []AlertRow
+	var out []incident.AlertRow
 	for rows.Next() {
-		var r AlertRow
+		var r incident.AlertRow
 		if err := rows.Scan(&r.AlertID, &r.IncidentID, &r.Rule, &r.Topic, &r.Severity, &r.State, &r.At,
 			&r.WindowStart, &r.WindowEnd, &r.Value, &r.Threshold, &r.Observed, &r.Expected, &r.Summary,
 			&r.Channel, &r.MessageTS); err != nil {

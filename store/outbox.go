@@ -10,17 +10,6 @@ import (
 	"github.com/backlash-monitor/backlash/outbox"
 )
 
-// Outbox statuses, as package outbox names them.
-const (
-	OutboxPending  = outbox.Pending
-	OutboxSent     = outbox.Sent
-	OutboxFailed   = outbox.Failed
-	OutboxSilenced = outbox.Silenced
-)
-
-// OutboxItem is an outbox.Item.
-type OutboxItem = outbox.Item
-
 const outboxColumns = `dedup_key, incident_id, kind, seq, topic, rule, severity, alert_state, mode, channel,
  parent_key, text, blocks, value, threshold, observed, expected, window_start, window_end, summary, status,
  attempts, last_error, created, updated, sent_channel, sent_ts, version`
@@ -31,7 +20,7 @@ const outboxSelect = `dedup_key, incident_id, kind, seq, topic, rule, severity, 
 
 // PutOutbox stores a new version of each item. Items keep their Created
 // time across versions so they stay in one partition.
-func (s *Store) PutOutbox(ctx context.Context, items []OutboxItem) error {
+func (s *Store) PutOutbox(ctx context.Context, items []outbox.Item) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -56,8 +45,8 @@ func (s *Store) PutOutbox(ctx context.Context, items []OutboxItem) error {
 }
 
 // OutboxItems returns the latest version of the items with the given keys.
-func (s *Store) OutboxItems(ctx context.Context, keys []string) (map[string]OutboxItem, error) {
-	out := map[string]OutboxItem{}
+func (s *Store) OutboxItems(ctx context.Context, keys []string) (map[string]outbox.Item, error) {
+	out := map[string]outbox.Item{}
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -76,14 +65,14 @@ func (s *Store) OutboxItems(ctx context.Context, keys []string) (map[string]Outb
 }
 
 // PendingOutbox returns the items not yet delivered, oldest first.
-func (s *Store) PendingOutbox(ctx context.Context) ([]OutboxItem, error) {
-	items, err := s.outbox(ctx, "dedup_key IN (SELECT dedup_key FROM "+s.Table("alert_outbox")+" WHERE status = ?)", OutboxPending)
+func (s *Store) PendingOutbox(ctx context.Context) ([]outbox.Item, error) {
+	items, err := s.outbox(ctx, "dedup_key IN (SELECT dedup_key FROM "+s.Table("alert_outbox")+" WHERE status = ?)", outbox.Pending)
 	if err != nil {
 		return nil, err
 	}
-	var out []OutboxItem
+	var out []outbox.Item
 	for _, it := range items {
-		if it.Status == OutboxPending {
+		if it.Status == outbox.Pending {
 			out = append(out, it)
 		}
 	}
@@ -91,7 +80,7 @@ func (s *Store) PendingOutbox(ctx context.Context) ([]OutboxItem, error) {
 }
 
 // outbox reads the latest version of the items matching where.
-func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]OutboxItem, error) {
+func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]outbox.Item, error) {
 	t := s.Table("alert_outbox")
 	q := "SELECT " + outboxSelect + " FROM " + t + " WHERE (dedup_key, version) IN (SELECT dedup_key, max(version) FROM " +
 		t + " WHERE " + where + " GROUP BY dedup_key) ORDER BY created, incident_id, seq, dedup_key"
@@ -100,9 +89,9 @@ func (s *Store) outbox(ctx context.Context, where string, args ...any) ([]Outbox
 		return nil, fmt.Errorf("store: read outbox: %w", err)
 	}
 	defer rows.Close()
-	var out []OutboxItem
+	var out []outbox.Item
 	for rows.Next() {
-		var it OutboxItem
+		var it outbox.Item
 		if err := rows.Scan(&it.Key, &it.IncidentID, &it.Kind, &it.Seq, &it.Topic, &it.Rule, &it.Severity,
 			&it.AlertState, &it.Mode, &it.Channel, &it.ParentKey, &it.Text, &it.Blocks, &it.Value, &it.Threshold,
 			&it.Observed, &it.Expected, &it.WindowStart, &it.WindowEnd, &it.Summary, &it.Status, &it.Attempts,

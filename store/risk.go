@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/backlash-monitor/backlash/series"
 )
 
 // RiskRow is one topic's brand-risk score for one window and the components
@@ -44,7 +46,7 @@ func (s *Store) SaveRisk(ctx context.Context, rows []RiskRow) error {
 		if r.ColdStart {
 			cold = 1
 		}
-		if err := b.Append(r.Topic, r.At.UTC().Truncate(BucketSize), uint32(r.Window/time.Second), r.Score,
+		if err := b.Append(r.Topic, r.At.UTC().Truncate(series.BucketSize), uint32(r.Window/time.Second), r.Score,
 			r.Anomaly, r.Share, r.Reach, r.Spread, r.Velocity, r.Observed, r.Expected, r.Deviation,
 			r.Posts, r.Negative, r.Authors, r.Sources, cold, now.UTC(), uint64(now.UnixNano()), r.OneStar,
 			r.SharedPosts, r.SharedTexts); err != nil {

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backlash-monitor/backlash/store"
 	"github.com/backlash-monitor/backlash/store/chtest"
 )
 
@@ -63,5 +62,4 @@ func TestSchemaDoc(t *testing.T) {
 		}
 		r.Close()
 	}
-	_ = store.BucketSize
 }

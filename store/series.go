@@ -9,19 +9,10 @@ import (
 	"github.com/backlash-monitor/backlash/series"
 )
 
-// Bucket and WindowStats are package series' model of a topic's series.
-type (
-	Bucket      = series.Bucket
-	WindowStats = series.WindowStats
-)
-
-// BucketSize is the rollups' resolution.
-const BucketSize = series.BucketSize
-
 // Series returns a topic's 5-minute buckets in [from, to), oldest first,
 // with empty buckets filled in as zeros. An empty source means all sources.
-func (s *Store) Series(ctx context.Context, topic, source string, from, to time.Time) ([]Bucket, error) {
-	from = from.UTC().Truncate(BucketSize)
+func (s *Store) Series(ctx context.Context, topic, source string, from, to time.Time) ([]series.Bucket, error) {
+	from = from.UTC().Truncate(series.BucketSize)
 	to = to.UTC()
 	q := "SELECT bucket, sum(posts), sum(scored), sum(negative), sum(positive), sum(sentiment_sum), sum(reach), sum(negative_reach) FROM " +
 		s.Table("topic_rollup_5m") + " WHERE topic = ? AND bucket >= ? AND bucket < ?"
@@ -36,9 +27,9 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 		return nil, fmt.Errorf("store: series of %s: %w", topic, err)
 	}
 	defer rows.Close()
-	got := map[int64]Bucket{}
+	got := map[int64]series.Bucket{}
 	for rows.Next() {
-		var b Bucket
+		var b series.Bucket
 		if err := rows.Scan(&b.Start, &b.Posts, &b.Scored, &b.Negative, &b.Positive, &b.SentimentSum, &b.Reach, &b.NegativeReach); err != nil {
 			return nil, fmt.Errorf("store: series of %s: %w", topic, err)
 		}
@@ -47,11 +38,11 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: series of %s: %w", topic, err)
 	}
-	var out []Bucket
-	for t := from; t.Before(to); t = t.Add(BucketSize) {
+	var out []series.Bucket
+	for t := from; t.Before(to); t = t.Add(series.BucketSize) {
 		b, ok := got[t.Unix()]
 		if !ok {
-			b = Bucket{}
+			b = series.Bucket{}
 		}
 		b.Start = t
 		out = append(out, b)
@@ -63,8 +54,8 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 // authors and sources from the posts themselves. Each post counts once
 // however many sources it was seen through (its post_key); its sources are
 // all those it was seen through.
-func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (WindowStats, error) {
-	var w WindowStats
+func (s *Store) Window(ctx context.Context, topic string, from, to time.Time) (series.WindowStats, error) {
+	var w series.WindowStats
 	err := s.conn.QueryRow(ctx, `SELECT count(), countIf(label = 'negative'), uniqExact(author), uniqExactArray(srcs),
     uniqExactIf(author, label = 'negative'), uniqExactArray(if(label = 'negative', srcs, emptyArrayString())),
     uniqExactIf(thread, label = 'negative'),
@@ -98,7 +89,7 @@ func (s *Store) uniquePosts() string {
 // sharedTexts counts the negative posts whose text other authors posted
 // too in the window (copy-paste campaigns), and how many texts they share.
 // Texts of fewer than minSharedWords words ("+1", "this") are not counted.
-func (s *Store) sharedTexts(ctx context.Context, topic string, from, to time.Time, w *WindowStats) error {
+func (s *Store) sharedTexts(ctx context.Context, topic string, from, to time.Time, w *series.WindowStats) error {
 	err := s.conn.QueryRow(ctx, `SELECT count(), sum(n) FROM (
     SELECT text_hash, count() AS n, uniqExact(author) AS a FROM (`+s.uniquePosts()+`)
     WHERE label = 'negative' AND length(splitByChar(' ', text)) >= ?

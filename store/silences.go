@@ -8,11 +8,8 @@ import (
 	"github.com/backlash-monitor/backlash/silence"
 )
 
-// Silence is a silence as package silence models it.
-type Silence = silence.Silence
-
 // SaveSilence stores a new version of a silence.
-func (s *Store) SaveSilence(ctx context.Context, sl Silence) error {
+func (s *Store) SaveSilence(ctx context.Context, sl silence.Silence) error {
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("alert_silences")+
 		" (silence_id, topic, reason, created_by, starts, ends, expired, created, version)")
 	if err != nil {
@@ -34,7 +31,7 @@ func (s *Store) SaveSilence(ctx context.Context, sl Silence) error {
 }
 
 // Silences returns the latest version of every silence, newest first.
-func (s *Store) Silences(ctx context.Context) ([]Silence, error) {
+func (s *Store) Silences(ctx context.Context) ([]silence.Silence, error) {
 	rows, err := s.conn.Query(ctx, `SELECT silence_id, argMax(topic, version), argMax(reason, version),
     argMax(created_by, version), argMax(starts, version), argMax(ends, version), argMax(expired, version), min(created)
 FROM `+s.Table("alert_silences")+` GROUP BY silence_id ORDER BY min(created) DESC, silence_id`)
@@ -42,9 +39,9 @@ FROM `+s.Table("alert_silences")+` GROUP BY silence_id ORDER BY min(created) DES
 		return nil, fmt.Errorf("store: read silences: %w", err)
 	}
 	defer rows.Close()
-	var out []Silence
+	var out []silence.Silence
 	for rows.Next() {
-		var sl Silence
+		var sl silence.Silence
 		var exp uint8
 		if err := rows.Scan(&sl.ID, &sl.Topic, &sl.Reason, &sl.CreatedBy, &sl.Starts, &sl.Ends, &exp, &sl.Created); err != nil {
 			return nil, fmt.Errorf("store: read silences: %w", err)

@@ -117,7 +117,7 @@ func (s *Store) SaveConditions(_ context.Context, cs []incident.Condition) error
 	}
 	for _, c := range cs {
 		c.Since, c.Seen = sec(c.Since), sec(c.Seen)
-		s.conditions[[3]string{c.Topic, c.Rule, c.Severity}] = c
+		s.conditions[[3]string{c.Topic, c.Rule, string(c.Severity)}] = c
 	}
 	return nil
 }

@@ -88,3 +88,24 @@ func RetryAfter(err error) time.Duration {
 // ErrBudgetExhausted is returned by Retry when waiting for the next attempt
 // would overrun the run's budget.
 var ErrBudgetExhausted = errors.New("retry budget of this run exhausted")
+
+// Receiver names a receiver that posts without a Slack channel of its own.
+// It stands in a message's SentChannel where a channel ID would be, so a
+// reply cannot be posted to it.
+type Receiver string
+
+// Receivers that record their name as the sent channel.
+const (
+	ReceiverWebhook Receiver = "webhook"
+	ReceiverConsole Receiver = "console"
+)
+
+// InChannel reports whether sentChannel is a Slack channel a reply can be
+// posted to, rather than empty or a Receiver's name.
+func InChannel(sentChannel string) bool {
+	switch Receiver(sentChannel) {
+	case "", ReceiverWebhook, ReceiverConsole:
+		return false
+	}
+	return true
+}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/dashboards"
+	"github.com/backlash-monitor/backlash/incident"
 	"github.com/backlash-monitor/backlash/pipeline"
 	"github.com/backlash-monitor/backlash/serve"
 )
@@ -124,11 +125,15 @@ func observe(ctx context.Context, sys *pipeline.System, m *serve.Metrics, cfg *c
 	}
 	open := map[string]int{}
 	for _, in := range incs {
-		if in.State == "open" {
-			open[in.Severity]++
+		if in.State == incident.StateOpen {
+			open[string(in.Severity)]++
 		}
 	}
-	m.IncidentsOpen(open, []string{"watch", "warn", "page"})
+	sevs := make([]string, 0, 3)
+	for _, s := range incident.Severities() {
+		sevs = append(sevs, string(s))
+	}
+	m.IncidentsOpen(open, sevs)
 }
 
 // newDashboard builds the dashboard handler for the configuration.

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ClickHouse/clickhouse-go/v2"
 
 	"github.com/backlash-monitor/backlash/store/chserver"
 	"github.com/backlash-monitor/backlash/store/chtest"
@@ -35,13 +32,7 @@ sources:
 	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Username: "default"}})
-		if err == nil {
-			_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+db+"`")
-			conn.Close()
-		}
-	})
+	chtest.DropOnCleanup(t, db)
 	return file, addr, db
 }
 

@@ -113,6 +113,20 @@ func Store(t testing.TB) *store.Store {
 	return s
 }
 
+// DropOnCleanup drops db from the test server when t ends, for tests
+// whose database a command under test creates.
+func DropOnCleanup(t testing.TB, db string) {
+	t.Helper()
+	addr := Server(t).Addr()
+	t.Cleanup(func() {
+		conn, err := clickhouse.Open(&clickhouse.Options{Addr: []string{addr}, Auth: clickhouse.Auth{Username: "default"}})
+		if err == nil {
+			_ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS `"+db+"`")
+			conn.Close()
+		}
+	})
+}
+
 // CountRows runs q with db as the default database, as an analyst's
 // clickhouse-client --database=db would, and returns how many rows it gave.
 func CountRows(t testing.TB, db, q string) (int, error) {

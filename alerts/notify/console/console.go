@@ -47,7 +47,7 @@ func (c *Console) Notify(_ context.Context, m *notify.Message) (bool, error) {
 		return false, fmt.Errorf("console: %w", err)
 	}
 	if m.SentTS == "" {
-		m.SentChannel, m.SentTS = "console", fmt.Sprintf("console.%06d", c.n)
+		m.SentChannel, m.SentTS = string(notify.ReceiverConsole), fmt.Sprintf("console.%06d", c.n)
 	}
 	return false, nil
 }

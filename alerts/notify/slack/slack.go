@@ -219,7 +219,7 @@ func (w *Webhook) Notify(ctx context.Context, m *notify.Message) (bool, error) {
 		// The URL is a secret: name the message, never the URL.
 		return classify(ctx, fmt.Errorf("slack webhook %s: %w", m.Key, redact(err, w.url)))
 	}
-	m.SentChannel = "webhook"
+	m.SentChannel = string(notify.ReceiverWebhook)
 	return false, nil
 }
 

@@ -184,6 +184,24 @@
 
   // ---- Topic --------------------------------------------------------------
 
+  // drivers lists an alert's distinctive terms ("hookup · 41 posts · z 8.1
+  // · 0 in the week before") and its themes with their shares.
+  function drivers(node, ds) {
+    clear(node);
+    if (!ds.length) { node.appendChild(h("li", "none", "No alert in this range.")); return; }
+    ds.forEach(function (d) {
+      var li = h("li", d.kind);
+      li.appendChild(h("strong", null, d.text));
+      if (d.kind === "term") {
+        li.appendChild(document.createTextNode(" · " + int(d.posts) + " posts · z " + d.z.toFixed(1) + " · " + int(d.baseline_posts) + " in the week before"));
+      } else {
+        li.appendChild(document.createTextNode(" · theme, " + pct(d.share) + " of negative posts (" + int(d.posts) + ")"));
+        if (d.example) li.appendChild(h("blockquote", null, d.example));
+      }
+      node.appendChild(li);
+    });
+  }
+
   function hbars(node, items, opts) {
     clear(node);
     if (!items.length) { node.appendChild(h("p", "none", opts.empty || "Nothing in this range.")); return; }
@@ -305,6 +323,7 @@
       hbars($("source-bars"), b.sources.map(function (s) { return { name: s.source, total: s.posts, negative: s.negative }; }),
         { value: function (it) { return int(it.total) + " · " + pct(it.total ? it.negative / it.total : null) + " neg"; } });
       hbars($("terms"), b.terms.map(function (t) { return { name: t.term, total: t.count, negative: t.negative }; }), {});
+      drivers($("drivers"), b.drivers || []);
       hbars($("entities"), b.entities.map(function (t) { return { name: t.term, total: t.count, negative: t.negative }; }), { empty: "No entities extracted in this range." });
     }).catch(function (e) { showError($("sentiment-chart"), e); });
 
