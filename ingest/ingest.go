@@ -23,6 +23,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/backlash-monitor/backlash/config"
@@ -178,63 +179,109 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 	default:
 		return Summary{}, fmt.Errorf("ingest: unknown format %q (want jsonl or csv)", o.Format)
 	}
-	var sum Summary
+	// Batches are stored by a goroutine of their own while the next is
+	// read, one at most waiting for it.
+	var (
+		mu       sync.Mutex // guards sum and storeErr
+		sum      Summary
+		storeErr error
+	)
+	jobs := make(chan []post.Post, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range jobs {
+			mu.Lock()
+			failed := storeErr != nil
+			mu.Unlock()
+			if failed {
+				continue
+			}
+			var part Summary
+			err := im.store1(ctx, &part, b, o.Source)
+			mu.Lock()
+			sum.Stored += part.Stored
+			sum.Present += part.Present
+			sum.Unmatched += part.Unmatched
+			sum.Counted += part.Counted
+			if err != nil {
+				storeErr = err
+			}
+			now := sum
+			mu.Unlock()
+			if o.Progress != nil {
+				o.Progress(now)
+			}
+		}
+	}()
 	batch := make([]post.Post, 0, o.BatchSize)
-	seen := map[string]bool{} // ids of this import, so a repeated line is present, not stored twice
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		err := im.store1(ctx, &sum, batch, o.Source)
-		batch = batch[:0]
-		if o.Progress != nil {
-			o.Progress(sum)
-		}
-		return err
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return storeErr != nil
 	}
+	// finish stores what is left unless the store failed, waits for the
+	// storing goroutine and returns the summary and every error.
+	finish := func(err error) (Summary, error) {
+		if len(batch) > 0 && !failed() {
+			jobs <- batch
+		}
+		close(jobs)
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return sum, errors.Join(storeErr, err)
+	}
+	seen := map[string]bool{} // ids of this import, so a repeated line is present, not stored twice
 	fetched := o.Now()
 	for {
 		if err := ctx.Err(); err != nil {
-			return sum, errors.Join(flush(), err)
+			return finish(err)
 		}
 		rec, line, err := next()
 		if err == io.EOF {
 			break
 		}
+		if err != nil && !errors.As(err, new(badRecord)) {
+			return finish(fmt.Errorf("%s:%d: %w", name, line, err))
+		}
 		var p post.Post
 		if err == nil {
-			sum.Read++
 			p, err = toPost(rec, o.Source.Name, fetched)
-		} else if !errors.As(err, new(badRecord)) {
-			return sum, errors.Join(flush(), fmt.Errorf("%s:%d: %w", name, line, err))
-		} else {
-			sum.Read++
 		}
+		mu.Lock()
+		sum.Read++
 		if err != nil {
 			sum.Bad++
+		} else if seen[p.ID] {
+			sum.Present++
+		}
+		mu.Unlock()
+		if err != nil {
 			le := &LineError{File: name, Line: line, Err: err}
 			if o.Bad != nil {
 				o.Bad(le)
 			}
 			if o.Strict {
-				return sum, errors.Join(flush(), le)
+				return finish(le)
 			}
 			continue
 		}
 		if seen[p.ID] {
-			sum.Present++
 			continue
 		}
 		seen[p.ID] = true
 		ident(&p)
 		batch = append(batch, p)
 		if len(batch) == o.BatchSize {
-			if err := flush(); err != nil {
-				return sum, err
+			if failed() {
+				return finish(nil)
 			}
+			jobs <- batch
+			batch = make([]post.Post, 0, o.BatchSize)
 		}
 	}
-	return sum, flush()
+	return finish(nil)
 }
 
 // store1 stores one batch: posts the source already holds are skipped, the
