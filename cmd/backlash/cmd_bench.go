@@ -280,18 +280,18 @@ func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
 	var at15, at30, calmPeaks []float64
 	falseAlerts, missed := 0, 0
 	for seed := 0; seed < seeds; seed++ {
-		var risks []assessedRisk
+		var risks []demo.AssessedRisk
 		det, err := r.replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize,
 			func(at time.Time, res pipeline.RunResult, _ error) {
 				for _, a := range res.Assessments {
-					risks = append(risks, assessedRisk{at: at, topic: a.Topic, risk: a.Risk.Total, velocity: a.Risk.Velocity})
+					risks = append(risks, demo.AssessedRisk{At: at, Topic: a.Topic, Risk: a.Risk.Total, Velocity: a.Risk.Velocity})
 				}
 			})
 		if err != nil {
 			return err
 		}
-		m := riskMargins(risks, det.Onset, det.Backlash)
-		at15, at30, calmPeaks = append(at15, m.at15), append(at30, m.at30), append(calmPeaks, m.calm.risk)
+		m := demo.RiskMargins(risks, det.Onset, det.Backlash)
+		at15, at30, calmPeaks = append(at15, m.At15), append(at30, m.At30), append(calmPeaks, m.Calm.Risk)
 		d := det.DetectionDelay()
 		if d < 0 {
 			missed++
@@ -307,7 +307,7 @@ func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
 			fmt.Fprintf(w, "e2e detection  seed %d: delay %s, %d false alerts, escalated / resolved %v / %v, %s per sim. day\n",
 				seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
 			fmt.Fprintf(w, "                 risk %.1f at +15m, %.1f at +30m; calm peak %.1f (%.1f of it velocity) at %s on %s\n",
-				m.at15, m.at30, m.calm.risk, m.calm.velocity, m.calm.at.Format("Mon 2 Jan 15:04"), m.calm.topic)
+				m.At15, m.At30, m.Calm.Risk, m.Calm.Velocity, m.Calm.At.Format("Mon 2 Jan 15:04"), m.Calm.Topic)
 			for _, fa := range det.FalseAlerts {
 				fmt.Fprintf(w, "                 false alert %s %s %s at %s: %s %.1f >= %.1f\n", fa.Kind, fa.Topic, fa.Severity,
 					fa.At.Format("Mon 2 Jan 15:04"), fa.Rule, fa.Value, fa.Threshold)
@@ -335,37 +335,6 @@ func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
 			spanOf(at15), spanOf(at30), spanOf(calmPeaks))
 	}
 	return nil
-}
-
-// assessedRisk is one topic's risk score at one run of a replay.
-type assessedRisk struct {
-	at       time.Time
-	topic    string
-	risk     float64
-	velocity float64 // the velocity component's points
-}
-
-// margins are how far apart the backlash and the calm stretches scored.
-type margins struct {
-	at15, at30 float64      // the backlash topic's risk 15 and 30 min after the onset
-	calm       assessedRisk // the highest risk before the onset or on another topic
-}
-
-func riskMargins(risks []assessedRisk, onset time.Time, backlash string) margins {
-	var m margins
-	for _, a := range risks {
-		switch {
-		case a.at.Before(onset) || a.topic != backlash:
-			if a.risk > m.calm.risk {
-				m.calm = a
-			}
-		case a.at.Equal(onset.Add(15 * time.Minute)):
-			m.at15 = a.risk
-		case a.at.Equal(onset.Add(30 * time.Minute)):
-			m.at30 = a.risk
-		}
-	}
-	return m
 }
 
 // spanOf writes the range of xs as "lo-hi".

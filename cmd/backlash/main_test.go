@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -85,21 +84,7 @@ func TestDetectCommand(t *testing.T) {
 	}
 }
 
-func TestRiskMargins(t *testing.T) {
-	onset := time.Date(2026, 3, 6, 11, 0, 0, 0, time.UTC)
-	risks := []assessedRisk{
-		{at: onset.Add(-time.Hour), topic: "moments", risk: 41, velocity: 12},
-		{at: onset.Add(-15 * time.Minute), topic: "moments", risk: 30},
-		{at: onset.Add(15 * time.Minute), topic: "moments", risk: 38},
-		{at: onset.Add(15 * time.Minute), topic: "card", risk: 12},
-		{at: onset.Add(30 * time.Minute), topic: "moments", risk: 66},
-		{at: onset.Add(20 * time.Hour), topic: "card", risk: 43, velocity: 3},
-		{at: onset.Add(2 * time.Hour), topic: "moments", risk: 90},
-	}
-	m := riskMargins(risks, onset, "moments")
-	if m.at15 != 38 || m.at30 != 66 || m.calm.risk != 43 || m.calm.topic != "card" || m.calm.velocity != 3 {
-		t.Fatalf("margins = %+v, want 38 at +15m, 66 at +30m and the calm topic's 43 as the calm peak", m)
-	}
+func TestSpanOf(t *testing.T) {
 	if got := spanOf([]float64{55, 18.2, 40}); got != "18.2-55.0" {
 		t.Fatalf("spanOf = %q", got)
 	}
