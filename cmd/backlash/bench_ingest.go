@@ -84,7 +84,7 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 	// The embedded server, running before anything is timed; stopped at
 	// the end only if this run started it.
 	_, wasRunning := chserver.Running(store.EmbeddedDir(stateDir))
-	if err := resetDatabase(ctx, cfg, log); err != nil {
+	if err := demo.ResetDatabase(ctx, cfg, log); err != nil {
 		return err
 	}
 	srv, ok := chserver.Running(store.EmbeddedDir(stateDir))
@@ -92,7 +92,7 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 		return errors.New("the embedded ClickHouse server is not running after start")
 	}
 	defer func() {
-		if derr := resetDatabase(context.WithoutCancel(ctx), cfg, log); derr != nil {
+		if derr := demo.ResetDatabase(context.WithoutCancel(ctx), cfg, log); derr != nil {
 			err = errors.Join(err, fmt.Errorf("drop %s: %w", benchIngestDB, derr))
 		}
 		if !wasRunning {

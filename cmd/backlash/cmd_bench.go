@@ -63,8 +63,8 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	if len(which) == 0 {
 		which = []string{"score", "detect", "crawl", "e2e"}
 	}
-	r := &replayer{stateDir: *stateDir, oneDB: *oneDB}
-	defer r.dropAll(ctx, g.logger(e))
+	r := &demo.Replayer{StateDir: *stateDir, OneDB: *oneDB}
+	defer r.DropAll(ctx, g.logger(e))
 	for _, w := range which {
 		var err error
 		switch w {
@@ -218,70 +218,16 @@ func benchCrawl(ctx context.Context, w io.Writer, log *slog.Logger) error {
 	return nil
 }
 
-// replayer runs the demo scenario headless, each replay on a database of
-// its own, and drops them all once the benchmarks are done.
-//
-// Dropping a populated database deletes thousands of part files at once,
-// and on ext4 the file creations of the next few minutes then search past
-// those recently deleted inodes: ClickHouse's inserts, and so the whole
-// pipeline, ran about 40% slower right after a drop. A system in service
-// never drops its database between crawls, so no replay is measured
-// straight after one, unless oneDB asks for exactly that.
-type replayer struct {
-	stateDir string
-	oneDB    bool           // every replay on one database, dropped first
-	cfg      *config.Config // the last replay's configuration, to drop with
-	used     int            // databases handed out so far
-}
-
-// replay runs the scenario built with opts, crawling every step with the
-// demo site's pages pageSize items long, on a database no earlier replay
-// used.
-func (r *replayer) replay(ctx context.Context, opts demo.Options, step time.Duration, pageSize int, onStep func(time.Time, pipeline.RunResult, error)) (demo.Summary, error) {
-	r.used++
-	// openDemoWorld empties the database first: only a bench that was
-	// interrupted leaves one behind.
-	w, err := openDemoWorld(ctx, opts, r.stateDir, r.database(r.used), slog.New(slog.DiscardHandler), io.Discard)
-	if err != nil {
-		return demo.Summary{}, err
-	}
-	defer w.Close()
-	r.cfg = w.cfg
-	w.site.SetPageSize(pageSize)
-	return demo.Replay(ctx, w.sc, w.site, w.sys.Job, w.cfg.Sources, demo.ReplayOptions{Step: step, SetClock: w.clock.Set, OnStep: onStep})
-}
-
-func (r *replayer) database(n int) string {
-	if r.oneDB {
-		n = 1
-	}
-	return fmt.Sprintf("backlash_bench_%d", n)
-}
-
-// dropAll drops the databases the replays used.
-func (r *replayer) dropAll(ctx context.Context, log *slog.Logger) {
-	if r.cfg == nil {
-		return
-	}
-	for n := 1; n <= r.used; n++ {
-		cfg := *r.cfg
-		cfg.ClickHouse.Database = r.database(n)
-		if err := resetDatabase(ctx, &cfg, log); err != nil {
-			log.Warn("drop benchmark database", "database", cfg.ClickHouse.Database, "err", err)
-		}
-	}
-}
-
 // benchDetection replays the demo at its own volume in 15-minute runs and
 // measures detection against the ground truth, for each of seeds scenarios.
-func benchDetection(ctx context.Context, e *env, r *replayer, seeds int) error {
+func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds int) error {
 	w := e.stdout
 	var delays []time.Duration
 	var at15, at30, calmPeaks []float64
 	falseAlerts, missed := 0, 0
 	for seed := 0; seed < seeds; seed++ {
 		var risks []demo.AssessedRisk
-		det, err := r.replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize,
+		det, err := r.Replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize,
 			func(at time.Time, res pipeline.RunResult, _ error) {
 				for _, a := range res.Assessments {
 					risks = append(risks, demo.AssessedRisk{At: at, Topic: a.Topic, Risk: a.Risk.Total, Velocity: a.Risk.Velocity})
@@ -352,12 +298,12 @@ const throughputScale = 40
 // ClickHouse, rollup and alerting. The demo site serves pageSize items a
 // page (500 by default: large pages, as busy forums and APIs serve, so the
 // local site's per-request cost does not stand in for the pipeline's).
-func benchThroughput(ctx context.Context, e *env, r *replayer, pageSize int) error {
+func benchThroughput(ctx context.Context, e *env, r *demo.Replayer, pageSize int) error {
 	var rates []float64
 	var thr demo.Summary
 	for i := 0; i < benchRuns; i++ {
 		var err error
-		if thr, err = r.replay(ctx, demo.Options{Scale: throughputScale}, 24*time.Hour, pageSize, nil); err != nil {
+		if thr, err = r.Replay(ctx, demo.Options{Scale: throughputScale}, 24*time.Hour, pageSize, nil); err != nil {
 			return err
 		}
 		rates = append(rates, thr.PostsPerSecond())

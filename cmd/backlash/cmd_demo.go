@@ -2,22 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
 	"github.com/backlash-monitor/backlash/demo"
 	"github.com/backlash-monitor/backlash/pipeline"
-	"github.com/backlash-monitor/backlash/store"
-	"github.com/backlash-monitor/backlash/store/chserver"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -54,13 +49,16 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	storyEnv := *e
 	storyEnv.stdout = out
 	e = &storyEnv
-	w, err := openDemoWorld(ctx, demo.Options{Scale: *scale, Seed: *seed}, *stateDir, "backlash_demo", log, out)
+	w, err := demo.OpenWorld(ctx, demo.Options{Scale: *scale, Seed: *seed}, *stateDir, "backlash_demo", log, out)
+	if errors.Is(err, pipeline.ErrConfig) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	sc, site, cfg, sys := w.sc, w.site, w.cfg, w.sys
-	dash, dashURL, err := startDashboard(sys, cfg, w.clock.Now, log)
+	sc, site, cfg, sys := w.Scenario, w.Site, w.Config, w.System
+	dash, dashURL, err := startDashboard(sys, cfg, w.Clock.Now, log)
 	if err != nil {
 		return err
 	}
@@ -68,13 +66,13 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	backlashTopic, _ := sc.Topics()
 	fmt.Fprintf(e.stdout, "demo: %s launches on %s; replaying %s of posts in %s steps\n",
 		backlashTopic, sc.Launch().Format("Mon 2 Jan 15:04"), sc.End().Sub(sc.Start()).Round(time.Hour), *step)
-	fmt.Fprintf(e.stdout, "demo: site %s, live dashboard %s\n", w.base, dashURL)
+	fmt.Fprintf(e.stdout, "demo: site %s, live dashboard %s\n", w.Base, dashURL)
 	if *logs != "-" {
 		fmt.Fprintf(e.stdout, "demo: logs in %s (--logs - to see them here)\n", *logs)
 	}
 	posts := 0
 	sum, err := demo.Replay(ctx, sc, site, sys.Job, cfg.Sources, demo.ReplayOptions{Step: *step, Pace: *pace,
-		SetClock: w.clock.Set,
+		SetClock: w.Clock.Set,
 		OnStep: func(at time.Time, res pipeline.RunResult, err error) {
 			for _, r := range res.Sources {
 				posts += r.New
@@ -147,79 +145,8 @@ func (s *storyWriter) progress(line string) {
 	s.shown = true
 }
 
-// resetDatabase drops the demo's database so a replay starts empty.
-func resetDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	st, err := store.OpenConfig(ctx, cfg.ClickHouse, cfg.StateDir, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return st.DropDatabase(ctx)
-}
-
 // storePort is the ClickHouse native port the system talks to.
 func storePort(s *pipeline.System) string {
 	_, p, _ := net.SplitHostPort(s.Store.Addr())
 	return p
-}
-
-// simClock is the simulated time a replay runs at; the dashboard reads it
-// from another goroutine.
-type simClock struct{ ns atomic.Int64 }
-
-// Now returns the simulated time.
-func (c *simClock) Now() time.Time { return time.Unix(0, c.ns.Load()).UTC() }
-
-// Set moves the simulated time.
-func (c *simClock) Set(t time.Time) { c.ns.Store(t.UnixNano()) }
-
-// demoWorld is the built-in demo site, its configuration and a system wired
-// to crawl it on a fresh database.
-type demoWorld struct {
-	sc    *demo.Scenario
-	site  *demo.Site
-	srv   *http.Server
-	base  string
-	cfg   *config.Config
-	sys   *pipeline.System
-	clock *simClock
-}
-
-func openDemoWorld(ctx context.Context, opts demo.Options, stateDir, database string, log *slog.Logger, stdout io.Writer) (*demoWorld, error) {
-	if _, err := chserver.Binary(); err != nil {
-		return nil, fmt.Errorf("the demo runs its own ClickHouse server: %w", err)
-	}
-	w := &demoWorld{sc: demo.NewScenario(opts), clock: &simClock{}}
-	w.site = demo.NewSite(w.sc)
-	w.clock.Set(w.sc.Start())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	w.srv = &http.Server{Handler: w.site, ReadHeaderTimeout: 5 * time.Second}
-	go w.srv.Serve(ln)
-	w.base = "http://" + ln.Addr().String()
-	w.cfg, err = config.Parse("built-in demo configuration", demo.Config(w.base, w.sc))
-	if err != nil {
-		w.srv.Close()
-		return nil, fmt.Errorf("demo configuration: %w", err)
-	}
-	w.cfg.StateDir = stateDir
-	w.cfg.ClickHouse.Database = database
-	// Every replay starts from an empty database so its summary is its own.
-	if err := resetDatabase(ctx, w.cfg, log); err != nil {
-		w.srv.Close()
-		return nil, err
-	}
-	w.sys, err = wire(ctx, w.cfg, log, stdout, wireOptions{now: w.clock.Now})
-	if err != nil {
-		w.srv.Close()
-		return nil, err
-	}
-	return w, nil
-}
-
-func (w *demoWorld) Close() {
-	w.sys.Close()
-	w.srv.Close()
 }
