@@ -13,8 +13,11 @@
 // so a detector has something to stay quiet about.
 //
 // A Site serves a scenario as of a simulated "now" that the caller advances
-// with SetNow; Config writes a backlash.yaml that crawls it. `backlash demo`
-// and `backlash bench e2e` are built on these three.
+// with SetNow; Config writes a backlash.yaml that crawls it. A World serves
+// the site on a local port and wires a system to crawl it on a fresh
+// database; a Replayer replays scenarios headless for the benchmarks, and
+// RiskMargins measures how far the backlash scored above the calm.
+// `backlash demo` and `backlash bench` are built on these.
 //
 // See README.md in this directory for the timeline.
 package demo
