@@ -233,7 +233,11 @@ func TestCrawlKilled(t *testing.T) {
 	bin := binary(t)
 	site := newForum(t, time.Now)
 	site.PerPage = 200
-	site.Add(olderPosts("k", time.Now().Add(-time.Minute), 6000)...) // 30 pages
+	// 60 pages at 100 ms each: the first batch of 5,000 posts is full
+	// after page 25, and the 35 pages left give storing it seconds of
+	// margin before the crawl could end on its own.
+	const total, pages = 12000, 60
+	site.Add(olderPosts("k", time.Now().Add(-time.Minute), total)...)
 	site.SetDelay(100 * time.Millisecond)
 	dir := t.TempDir()
 	cfgPath := filepath.Join(dir, "backlash.yaml")
@@ -265,10 +269,10 @@ func TestCrawlKilled(t *testing.T) {
 	err := <-exited
 	before := count(t, st)
 	t.Logf("crawl killed after %d pages (%d posts served), %d posts stored: %v", site.Pages(), len(site.Served()), before.Final, err)
-	if err == nil || site.Pages() >= 30 {
+	if err == nil || site.Pages() >= pages {
 		t.Fatalf("the crawl was not killed mid-crawl (exit %v after %d pages)\n%s", err, site.Pages(), out.String())
 	}
-	if before.Final == 0 || before.Final >= 6000 {
+	if before.Final == 0 || before.Final >= total {
 		t.Fatalf("%d posts stored when the crawl was killed; want a partial crawl", before.Final)
 	}
 
@@ -282,8 +286,8 @@ func TestCrawlKilled(t *testing.T) {
 		}
 	}
 	c := assertExactlyOnce(t, st, site.Served())
-	if len(site.Served()) != 6000 {
-		t.Errorf("the site served %d distinct posts, want all 6000", len(site.Served()))
+	if len(site.Served()) != total {
+		t.Errorf("the site served %d distinct posts, want all %d", len(site.Served()), total)
 	}
 	t.Logf("after the kill and two crawls: site served %d distinct posts over %d pages; store %+v", len(site.Served()), site.Pages(), c)
 }

@@ -148,9 +148,11 @@ func (ix identityIndex) resolve(keys []identKey, source, id string, published ti
 	return "", time.Time{}, false, false
 }
 
-// identityChunk bounds the keys looked up in one query: fixed-size hashes,
-// so one query covers a whole batch of posts.
-const identityChunk = 20000
+// identityChunk bounds the keys looked up in one query. A key is a UInt64
+// written in decimal, up to 22 bytes with its separator, and ClickHouse
+// refuses a query longer than max_query_size (256 KiB by default): 8,000
+// keys stay well under it, so a batch of any size is looked up in pieces.
+const identityChunk = 8000
 
 // lookupIdentity reads the stored mappings of the given keys.
 func (s *Store) lookupIdentity(ctx context.Context, keys []uint64) (identityIndex, error) {

@@ -174,3 +174,29 @@ func TestRepostsCountOnceAndCampaignsAreReported(t *testing.T) {
 		t.Fatalf("the same text two days later is a new post: %d posts, want 10", all)
 	}
 }
+
+// TestLargeBatchLooksUpIdentitiesInPieces stores one batch whose identity
+// keys, written into a single lookup query, would pass ClickHouse's
+// max_query_size: the lookup must split it and store every post once.
+func TestLargeBatchLooksUpIdentitiesInPieces(t *testing.T) {
+	ctx := context.Background()
+	s := chtest.Store(t)
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	const n = 12000 // about 24,000 keys: over 500 KiB as one IN list
+	batch := make([]post.Post, n)
+	for i := range batch {
+		id := fmt.Sprint(100000 + i)
+		batch[i] = sighting("forum-html", id, id, "https://forum.example/t/7#p"+id, "https://forum.example/t/7",
+			fmt.Sprintf("user%d", i%300), "post number "+id, t0.Add(time.Duration(i)*time.Second), 0.1)
+	}
+	res, err := s.SavePosts(ctx, batch)
+	if err != nil {
+		t.Fatalf("one batch of %d posts: %v", n, err)
+	}
+	if res.New != n || res.Counted != n {
+		t.Fatalf("one batch of %d posts: new %d, counted %d", n, res.New, res.Counted)
+	}
+	if res, err := s.SavePosts(ctx, batch); err != nil || res.New != 0 {
+		t.Fatalf("the same batch again: %+v, %v; want nothing new", res, err)
+	}
+}

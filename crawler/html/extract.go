@@ -127,7 +127,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true
 		}
-		p.URL = resolve(pg.URL, clean.OneLine(get(s.URL)))
+		p.URL = Resolve(pg.URL, clean.OneLine(get(s.URL)))
 		if p.URL == "" {
 			p.URL = pageURL
 		}
@@ -162,7 +162,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	if !s.Follow.IsZero() {
 		seen := map[string]bool{}
 		doc.Find(orAll(s.Follow.Sel)).Each(func(_ int, a *goquery.Selection) {
-			if u := resolve(pg.URL, link(a, s.Follow.Attr)); u != "" && !seen[u] {
+			if u := Resolve(pg.URL, link(a, s.Follow.Attr)); u != "" && !seen[u] {
 				seen[u] = true
 				res.Follow = append(res.Follow, u)
 			}
@@ -170,7 +170,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	}
 	if !s.Next.IsZero() {
 		doc.Find(orAll(s.Next.Sel)).EachWithBreak(func(_ int, a *goquery.Selection) bool {
-			res.Next = resolve(pg.URL, link(a, s.Next.Attr))
+			res.Next = Resolve(pg.URL, link(a, s.Next.Attr))
 			return res.Next == ""
 		})
 		if res.Next == pageURL {
@@ -296,9 +296,10 @@ func refID(v string) string {
 	return v
 }
 
-// resolve makes ref absolute against base; javascript: and empty links
-// give "".
-func resolve(base *url.URL, ref string) string {
+// Resolve makes a link found on a page absolute against the page's URL;
+// javascript:, empty and non-HTTP links give "". Other kinds that read
+// HTML use it so every kind follows links the same way.
+func Resolve(base *url.URL, ref string) string {
 	if ref == "" || strings.HasPrefix(strings.ToLower(ref), "javascript:") || strings.HasPrefix(ref, "#") && base == nil {
 		return ""
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/backlash-monitor/backlash/crawler/clean"
+	"github.com/backlash-monitor/backlash/crawler/html"
 	"github.com/backlash-monitor/backlash/crawler/kind"
 	"github.com/backlash-monitor/backlash/crawler/when"
 	"github.com/backlash-monitor/backlash/post"
@@ -198,7 +199,7 @@ func message(m *goquery.Selection, base *url.URL, now time.Time) (post.Post, boo
 		p.Author, _, _ = strings.Cut(id, "/")
 	}
 	if href, ok := m.Find("a.tgme_widget_message_date").Attr("href"); ok {
-		p.URL = resolve(base, href)
+		p.URL = html.Resolve(base, strings.TrimSpace(href))
 	}
 	if p.URL == "" {
 		p.URL = "https://t.me/" + id
@@ -242,18 +243,4 @@ func postID(href string) string {
 		return ""
 	}
 	return parts[0] + "/" + parts[len(parts)-1]
-}
-
-func resolve(base *url.URL, href string) string {
-	r, err := url.Parse(strings.TrimSpace(href))
-	if err != nil {
-		return ""
-	}
-	if base != nil {
-		r = base.ResolveReference(r)
-	}
-	if r.Scheme != "http" && r.Scheme != "https" {
-		return ""
-	}
-	return r.String()
 }
