@@ -44,12 +44,12 @@ eval-sentiment: build
 	@for l in ar de en es fr hi it pt; do \
 		bin/backlash eval sentiment $(SENTIMENT_DATA)/umsab/$$l-val.jsonl | tail -n 1; \
 	done
-	$(GO) run ./analyzer/sentiment/train -data $(SENTIMENT_DATA) -cv 5
+	$(GO) run ./internal/analyzer/sentiment/train -data $(SENTIMENT_DATA) -cv 5
 
 # Rebuild the learned model from the train splits (deterministic). Commit
 # the result only when the recipe changes; experiment with -out /tmp/...
 sentiment-model:
-	$(GO) run ./analyzer/sentiment/train -data $(SENTIMENT_DATA)
+	$(GO) run ./internal/analyzer/sentiment/train -data $(SENTIMENT_DATA)
 
 vet:
 	$(GO) vet ./...

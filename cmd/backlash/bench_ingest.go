@@ -18,11 +18,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backlash-monitor/backlash/analyzer"
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/demo"
-	"github.com/backlash-monitor/backlash/store"
-	"github.com/backlash-monitor/backlash/store/chserver"
+	"github.com/backlash-monitor/backlash/internal/analyzer"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/demo"
+	"github.com/backlash-monitor/backlash/internal/store"
+	"github.com/backlash-monitor/backlash/internal/store/chserver"
 )
 
 // benchIngestDB is the database `bench ingest` imports into; it is dropped

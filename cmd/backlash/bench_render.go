@@ -12,10 +12,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/crawler"
-	"github.com/backlash-monitor/backlash/crawler/render"
-	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/crawler"
+	"github.com/backlash-monitor/backlash/internal/crawler/render"
+	"github.com/backlash-monitor/backlash/internal/post"
 )
 
 // spaSite is a single-page community site: every page is an empty shell

@@ -8,9 +8,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/backlash-monitor/backlash/alerts"
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/pipeline"
+	"github.com/backlash-monitor/backlash/internal/alerts"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
 )
 
 func cmdAlert(ctx context.Context, e *env, args []string) error {

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/backlash-monitor/backlash/analyzer/detect"
-	"github.com/backlash-monitor/backlash/analyzer/sentiment"
-	"github.com/backlash-monitor/backlash/config"
+	"github.com/backlash-monitor/backlash/internal/analyzer/detect"
+	"github.com/backlash-monitor/backlash/internal/analyzer/sentiment"
+	"github.com/backlash-monitor/backlash/internal/config"
 )
 
 // scorerFromFlags builds the scorer from the configuration when one is

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/pipeline"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
 )
 
 func cmdBacktest(ctx context.Context, e *env, args []string) error {

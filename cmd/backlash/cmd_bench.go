@@ -14,13 +14,13 @@ import (
 	"sort"
 	"time"
 
-	"github.com/backlash-monitor/backlash/analyzer/detect"
-	"github.com/backlash-monitor/backlash/analyzer/sentiment"
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/crawler"
-	"github.com/backlash-monitor/backlash/demo"
-	"github.com/backlash-monitor/backlash/pipeline"
-	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/internal/analyzer/detect"
+	"github.com/backlash-monitor/backlash/internal/analyzer/sentiment"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/crawler"
+	"github.com/backlash-monitor/backlash/internal/demo"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
+	"github.com/backlash-monitor/backlash/internal/post"
 )
 
 // benchRuns is how many times each measurement repeats; figures are medians.

@@ -7,9 +7,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/crawler/html"
-	"github.com/backlash-monitor/backlash/crawler/render"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/crawler/html"
+	"github.com/backlash-monitor/backlash/internal/crawler/render"
 )
 
 func cmdConfig(ctx context.Context, e *env, args []string) error {

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/backlash-monitor/backlash/demo"
-	"github.com/backlash-monitor/backlash/pipeline"
+	"github.com/backlash-monitor/backlash/internal/demo"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backlash-monitor/backlash/ingest"
+	"github.com/backlash-monitor/backlash/internal/ingest"
 )
 
 func cmdImport(ctx context.Context, e *env, args []string) error {

@@ -8,9 +8,9 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/store"
-	"github.com/backlash-monitor/backlash/store/chserver"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/store"
+	"github.com/backlash-monitor/backlash/internal/store/chserver"
 )
 
 func cmdVersion(_ context.Context, e *env, args []string) error {

@@ -7,11 +7,11 @@ import (
 	"io"
 	"time"
 
-	"github.com/backlash-monitor/backlash/alerts"
-	"github.com/backlash-monitor/backlash/analyzer/entities"
-	"github.com/backlash-monitor/backlash/crawler"
-	"github.com/backlash-monitor/backlash/pipeline"
-	"github.com/backlash-monitor/backlash/post"
+	"github.com/backlash-monitor/backlash/internal/alerts"
+	"github.com/backlash-monitor/backlash/internal/analyzer/entities"
+	"github.com/backlash-monitor/backlash/internal/crawler"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
+	"github.com/backlash-monitor/backlash/internal/post"
 )
 
 func cmdRun(ctx context.Context, e *env, args []string) error {

@@ -12,10 +12,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/dashboards"
-	"github.com/backlash-monitor/backlash/pipeline"
-	"github.com/backlash-monitor/backlash/serve"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/dashboards"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
+	"github.com/backlash-monitor/backlash/internal/serve"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {

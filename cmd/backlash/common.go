@@ -12,8 +12,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/store"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/store"
 )
 
 // errHelp is returned after --help printed a command's usage.

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/backlash-monitor/backlash/store/chserver"
-	"github.com/backlash-monitor/backlash/store/chtest"
+	"github.com/backlash-monitor/backlash/internal/store/chserver"
+	"github.com/backlash-monitor/backlash/internal/store/chtest"
 )
 
 func TestMain(m *testing.M) { chtest.Main(m) }

@@ -30,7 +30,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"help"}, exitOK, "commands:", ""},
 		{[]string{"frobnicate"}, exitUsage, "", `unknown command "frobnicate"`},
 		{[]string{"version"}, exitOK, "backlash ", ""},
-		{[]string{"config", "check", "--config", "../../config/example.yaml"}, exitOK, "config/example.yaml: ok", ""},
+		{[]string{"config", "check", "--config", "../../internal/config/example.yaml"}, exitOK, "config/example.yaml: ok", ""},
 		{[]string{"config", "check", "--config", bad}, exitUsage, "", "bad.yaml:3: topics[0].keyword: unknown key"},
 		{[]string{"config", "check", "--config", "/nonexistent/backlash.yaml"}, exitUsage, "", "no such file"},
 		{[]string{"run", "--help"}, exitOK, "", "usage: backlash run"},

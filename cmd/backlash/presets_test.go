@@ -10,7 +10,7 @@ import (
 )
 
 // TestCrawlDryRunPresets runs `backlash crawl --dry-run` on the short
-// configs crawler/README.md documents, against a local server serving the
+// configs internal/crawler/README.md documents, against a local server serving the
 // recorded samples.
 func TestCrawlDryRunPresets(t *testing.T) {
 	files := map[string]string{
@@ -47,7 +47,7 @@ func TestCrawlDryRunPresets(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
-		body, err := os.ReadFile(filepath.Join("../../crawler", f))
+		body, err := os.ReadFile(filepath.Join("../../internal/crawler", f))
 		if err != nil {
 			t.Error(err)
 		}

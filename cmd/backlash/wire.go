@@ -11,10 +11,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/backlash-monitor/backlash/config"
-	"github.com/backlash-monitor/backlash/crawler"
-	"github.com/backlash-monitor/backlash/pipeline"
-	"github.com/backlash-monitor/backlash/serve"
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/crawler"
+	"github.com/backlash-monitor/backlash/internal/pipeline"
+	"github.com/backlash-monitor/backlash/internal/serve"
 )
 
 // wireOptions adjusts wiring for a command.

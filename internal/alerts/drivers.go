@@ -1,0 +1,196 @@
+package alerts
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/backlash-monitor/backlash/internal/analyzer/drivers"
+	"github.com/backlash-monitor/backlash/internal/incident"
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+// Drivers limits: the window's posts read, the baseline's, and how far
+// back the baseline reaches.
+const (
+	driverWindowPosts   = 5000
+	driverBaselinePosts = 100_000
+	driverBaseline      = 7 * 24 * time.Hour
+	driverTerms         = 5
+	driverThemes        = 3
+)
+
+// themeView is one theme as a message shows it.
+type themeView struct {
+	name    string
+	posts   int
+	share   float64
+	example post.Post
+}
+
+// found is what the evidence step read and worked out for a message.
+type found struct {
+	posts    []post.Post
+	entities []string
+	terms    []drivers.Term
+	themes   []themeView
+}
+
+// driversEvidence ranks the window's distinctive terms against the
+// topic's week before it, groups the window's negative posts into themes,
+// and picks the quoted posts: each theme's representative first, then the
+// widest-reaching negative posts that hold a distinctive term. A post not
+// labelled negative is never quoted.
+func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (found, error) {
+	var f found
+	from := sig.At.Add(-sig.Window)
+	window, err := e.ev.TopPosts(ctx, sig.Topic, "", from, sig.At, driverWindowPosts)
+	if err != nil {
+		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
+	}
+	base, err := e.ev.TopPosts(ctx, sig.Topic, "", from.Add(-driverBaseline), from, driverBaselinePosts)
+	if err != nil {
+		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
+	}
+	exclude := append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...)
+	var neg []post.Post
+	for _, p := range window {
+		if p.Sentiment != nil && p.Sentiment.Label == "negative" {
+			neg = append(neg, p)
+		}
+	}
+	// What the negative posts say that the topic did not say before: a
+	// window also holds the calm posts the incident is not about.
+	f.terms = drivers.Distinctive(drivers.Count(e.opts.Tokenizer, texts(neg), exclude),
+		drivers.Count(e.opts.Tokenizer, texts(base), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+	reach := make([]uint64, len(neg))
+	for i, p := range neg {
+		reach[i] = p.Reach()
+	}
+	ex := drivers.Exclusions{}
+	for _, n := range exclude {
+		ex[strings.ToLower(n)] = true
+	}
+	themes := drivers.Themes(e.opts.Tokenizer, texts(neg), reach, f.terms, ex, 2, driverThemes)
+	quoted := map[int]bool{}
+	inTheme := map[int]bool{}
+	for _, th := range themes {
+		f.themes = append(f.themes, themeView{name: strings.Join(th.Terms, " · "), posts: th.Posts, share: th.Share,
+			example: neg[th.Example]})
+		if len(f.posts) < limit {
+			f.posts = append(f.posts, neg[th.Example])
+			quoted[th.Example] = true
+		}
+		for _, i := range th.Members {
+			inTheme[i] = true
+		}
+	}
+	for i, p := range neg { // neg keeps TopPosts' order: widest reach first
+		if len(f.posts) >= limit {
+			break
+		}
+		if !quoted[i] && (inTheme[i] || len(themes) == 0) {
+			f.posts = append(f.posts, p)
+			quoted[i] = true
+		}
+	}
+	if len(f.terms) > driverTerms {
+		f.terms = f.terms[:driverTerms]
+	}
+	return f, nil
+}
+
+func texts(posts []post.Post) []string {
+	out := make([]string, len(posts))
+	for i, p := range posts {
+		out[i] = strings.TrimSpace(p.Title + " " + p.Text)
+		if p.Text != "" {
+			out[i] = p.Text // a reply's own words, not its thread's title
+		}
+	}
+	return out
+}
+
+// goodEntities keeps the entities that pass a quality bar: named in at
+// least three of the posts, written the same way (capitalisation) in at
+// least four of five mentions, and neither the topic's own name nor a
+// posting convention such as "RT".
+func goodEntities(ents []string, posts []string, topic []string) []string {
+	skip := map[string]bool{"rt": true, "via": true, "cc": true, "dm": true}
+	for _, t := range topic {
+		skip[strings.ToLower(t)] = true
+	}
+	var out []string
+	for _, ent := range ents {
+		low := strings.ToLower(ent)
+		if skip[low] || len([]rune(ent)) < 2 {
+			continue
+		}
+		exact, any := 0, 0
+		for _, p := range posts {
+			if strings.Contains(strings.ToLower(p), low) {
+				any++
+				if strings.Contains(p, ent) {
+					exact++
+				}
+			}
+		}
+		if exact >= 3 && 5*exact >= 4*any {
+			out = append(out, ent)
+		}
+	}
+	return out
+}
+
+// driversText renders the distinctive terms: "hookup 41 posts, z 8.1, 0
+// in the week before".
+func driversText(terms []drivers.Term) string {
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		parts[i] = fmt.Sprintf("*%s* %d posts, z %.1f, %d in the week before", Escape(t.Text), t.Posts, t.Z, t.BaselinePosts)
+	}
+	return "*What's new:* " + strings.Join(parts, " · ")
+}
+
+// themesText renders the themes with their shares of negative posts and a
+// line of each one's representative post.
+func themesText(themes []themeView) string {
+	var b strings.Builder
+	b.WriteString("*Themes* (share of negative posts)")
+	for _, th := range themes {
+		fmt.Fprintf(&b, "\n• *%s* — %.0f%% (%d posts): _%s_", Escape(th.name), 100*th.share, th.posts,
+			Escape(truncateRaw(th.example.Text, 140)))
+	}
+	return b.String()
+}
+
+// DriverStore keeps what drove each incident's messages, for analysts.
+// *store.Store satisfies it; an IncidentStore that is one gets them.
+type DriverStore interface {
+	SaveIncidentDrivers(ctx context.Context, ds []incident.Driver) error
+}
+
+// saveDrivers stores a message's terms and themes when the incident store
+// keeps drivers. A failure is logged, never fatal: the alert matters more.
+func (e *Engine) saveDrivers(ctx context.Context, inc incident.Incident, sig Signal, f found) {
+	ds, ok := e.st.(DriverStore)
+	if !ok || len(f.terms)+len(f.themes) == 0 {
+		return
+	}
+	var rows []incident.Driver
+	base := incident.Driver{IncidentID: inc.ID, Topic: inc.Topic, At: sig.At, WindowStart: sig.At.Add(-sig.Window)}
+	for i, t := range f.terms {
+		d := base
+		d.Kind, d.Rank, d.Text, d.Posts, d.BaselinePosts, d.Z, d.LogOdds = "term", i+1, t.Text, t.Posts, t.BaselinePosts, t.Z, t.LogOdds
+		rows = append(rows, d)
+	}
+	for i, th := range f.themes {
+		d := base
+		d.Kind, d.Rank, d.Text, d.Posts, d.Share, d.Example = "theme", i+1, th.name, th.posts, th.share, th.example.Text
+		rows = append(rows, d)
+	}
+	if err := ds.SaveIncidentDrivers(ctx, rows); err != nil {
+		e.log.Warn("alerts: drivers not stored", "incident", inc.ID, "err", err)
+	}
+}

@@ -1,0 +1,101 @@
+package alerts_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backlash-monitor/backlash/internal/alerts"
+	"github.com/backlash-monitor/backlash/internal/analyzer/sentiment"
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+// timedEvidence serves the posts published in the asked period, widest
+// reach first, as the store does.
+type timedEvidence struct{ posts []post.Post }
+
+func (f timedEvidence) TopPosts(_ context.Context, _, label string, from, to time.Time, limit int) ([]post.Post, error) {
+	var out []post.Post
+	for _, p := range f.posts {
+		if p.Published.Before(from) || !p.Published.Before(to) {
+			continue
+		}
+		if label != "" && (p.Sentiment == nil || p.Sentiment.Label != label) {
+			continue
+		}
+		out = append(out, p)
+	}
+	for i := 1; i < len(out); i++ { // insertion sort by reach, stable
+		for j := i; j > 0 && out[j].Reach() > out[j-1].Reach(); j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out[:min(len(out), limit)], nil
+}
+
+// TestMessageSaysWhatDrivesIt checks that with a tokenizer the message
+// names the window's new terms with their counts, groups the negative
+// posts into themes, never quotes a post defending the feature however
+// far it reached, and drops entities that fail the quality bar.
+func TestMessageSaysWhatDrivesIt(t *testing.T) {
+	sc, err := sentiment.New(sentiment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbl := func(l string) *post.Sentiment {
+		return &post.Sentiment{Label: l, Compound: map[string]float64{"negative": -0.6}[l]}
+	}
+	var posts []post.Post
+	for i := range 40 { // the week before: calm
+		posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("b", i), Author: fmt.Sprint("u", i),
+			Text:      []string{"checkout was quick today", "paid for lunch with the new checkout", "checkout looks nice"}[i%3],
+			Published: t0.Add(-time.Duration(2+i) * time.Hour), Sentiment: lbl("positive")})
+	}
+	complaints := []string{
+		"checkout charged me twice, double charge on my card",
+		"double charge again at checkout. where is my refund",
+		"got a double charge and support ignores me",
+		"Checkout took my money twice. double charge, no refund",
+		"the refund for the double charge never came",
+		"RT double charge on checkout, Visa says wait for the refund",
+	}
+	for i, text := range complaints {
+		posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("w", i), Author: fmt.Sprint("angry", i), Text: text,
+			Published: t0.Add(-time.Duration(5+i) * time.Minute), Likes: uint32(10 + i), Sentiment: lbl("negative")})
+	}
+	posts = append(posts, post.Post{Source: "feed", ID: "defender", Author: "fan", Likes: 100000,
+		Text: "checkout is fine, the double charge is a pending hold that drops off. stop panicking", Published: t0.Add(-3 * time.Minute),
+		Sentiment: lbl("neutral")})
+
+	r := newRig(t, t0)
+	r.cfg.Rules[0].For = 0
+	n, err := alerts.BuildNotifier(r.cfg, io.Discard, quietLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := alerts.NewEngine(r.cfg, r.st, timedEvidence{posts: posts}, n, alerts.Options{Logger: quietLogger(t),
+		Now: r.clock.Now, Sleep: r.clock.Sleep, Tokenizer: sc, TopicNames: map[string][]string{"checkout": {"checkout"}},
+		Entities: func([]string) []string { return []string{"Checkout", "RT", "Visa"} }})
+	if got := kinds(r.run(e, 65)); got != "open:warn" {
+		t.Fatalf("events %q", got)
+	}
+	msgs := r.slack.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	text := msgs[0].Text
+	t.Log(text)
+	for _, want := range []string{"*What's new:* *double charge* 6 posts, z ", "0 in the week before", "*Themes*", "— 100% (6 posts)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("message lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"pending hold", "Named: Checkout", "RT,", "Top negative terms"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("message has %q", bad)
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package drivers_test
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/backlash-monitor/backlash/internal/analyzer/drivers"
+	"github.com/backlash-monitor/backlash/internal/analyzer/sentiment"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+var (
+	scorerOnce sync.Once
+	scorer     *sentiment.Scorer
+	scorerErr  error
+)
+
+func newScorer(t testing.TB) *sentiment.Scorer {
+	t.Helper()
+	scorerOnce.Do(func() { scorer, scorerErr = sentiment.New(sentiment.Options{}) })
+	if scorerErr != nil {
+		t.Fatal(scorerErr)
+	}
+	return scorer
+}
+
+func readLines(t *testing.T, path string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []string
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if l := strings.TrimSpace(s.Text()); l != "" {
+			out = append(out, l)
+		}
+	}
+	if err := s.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
+}
+
+func formatTerms(terms []drivers.Term) string {
+	var b strings.Builder
+	for _, t := range terms {
+		fmt.Fprintf(&b, "%s\tposts %d\tbaseline %d\tlog-odds %.3f\tz %.2f\n", t.Text, t.Posts, t.BaselinePosts, t.LogOdds, t.Z)
+	}
+	return b.String()
+}
+
+// TestDistinctiveGolden ranks each testdata case's window against its
+// baseline and compares the terms with the case's golden file.
+func TestDistinctiveGolden(t *testing.T) {
+	sc := newScorer(t)
+	cases := []struct {
+		dir string
+		o   drivers.Options
+	}{
+		{"mixed", drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8}},
+		{"mixed-min2", drivers.Options{Exclude: []string{"Moments"}, MinPosts: 2, Top: 12}},
+	}
+	for _, c := range cases {
+		t.Run(c.dir, func(t *testing.T) {
+			in := filepath.Join("testdata", strings.TrimSuffix(c.dir, "-min2"))
+			w := drivers.Count(sc, readLines(t, filepath.Join(in, "window.txt")), c.o.Exclude)
+			b := drivers.Count(sc, readLines(t, filepath.Join(in, "baseline.txt")), c.o.Exclude)
+			got := formatTerms(drivers.Distinctive(w, b, c.o))
+			golden := filepath.Join("testdata", c.dir+".golden")
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("terms differ from %s (run with -update to accept):\n%s", golden, got)
+			}
+		})
+	}
+}
+
+// TestTermsFilters checks what never becomes a term: sentiment words,
+// function words, the topic's name, numbers, and phrases across clauses.
+func TestTermsFilters(t *testing.T) {
+	sc := newScorer(t)
+	ex := drivers.Exclusions{"moments": true, "莫门特": true}
+	cases := []struct {
+		text string
+		want []string
+	}{
+		{"I can't believe they thought Moments was a good idea 😡", []string{"believe", "idea"}},
+		{"hookup offers with prices attached", []string{"hookup", "offers", "hookup offers", "prices", "attached", "prices attached"}},
+		{"Moments' meat market. 2024 location", []string{"meat", "market", "meat market", "location"}},
+		{"莫门特泄露位置信息", []string{"露位", "位置", "置信", "信息"}},
+	}
+	for _, c := range cases {
+		got := drivers.Terms(sc, c.text, ex)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") {
+			t.Errorf("Terms(%q) = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
+
+// TestDistinctiveEdges covers empty input and the minimum post count.
+func TestDistinctiveEdges(t *testing.T) {
+	if got := drivers.Distinctive(drivers.Counts{}, drivers.Counts{}, drivers.Options{}); got != nil {
+		t.Errorf("empty corpora gave %v", got)
+	}
+	w := drivers.Counts{Posts: 5, Terms: map[string]int{"hookup": 2, "location": 5}}
+	b := drivers.Counts{Posts: 100, Terms: map[string]int{"location": 1, "coffee": 30}}
+	got := drivers.Distinctive(w, b, drivers.Options{MinPosts: 3})
+	if len(got) != 1 || got[0].Text != "location" || got[0].Posts != 5 || got[0].BaselinePosts != 1 || got[0].Z <= 0 {
+		t.Errorf("got %+v, want only location (hookup is under the minimum)", got)
+	}
+}
+
+// TestThemesGolden groups the mixed case's window posts by their
+// distinctive terms and compares the themes with the golden file.
+func TestThemesGolden(t *testing.T) {
+	sc := newScorer(t)
+	o := drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8}
+	window := readLines(t, filepath.Join("testdata", "mixed", "window.txt"))
+	terms := drivers.Distinctive(drivers.Count(sc, window, o.Exclude), drivers.Count(sc, readLines(t, filepath.Join("testdata", "mixed", "baseline.txt")), o.Exclude), o)
+	reach := make([]uint64, len(window))
+	for i := range reach {
+		reach[i] = uint64(i)
+	}
+	ex := drivers.Exclusions{"moments": true, "paywise": true}
+	var b strings.Builder
+	for _, th := range drivers.Themes(sc, window, reach, terms, ex, 2, 5) {
+		fmt.Fprintf(&b, "%s\t%d posts\t%.0f%%\t%s\n", strings.Join(th.Terms, " / "), th.Posts, 100*th.Share, window[th.Example])
+	}
+	got := b.String()
+	golden := filepath.Join("testdata", "themes.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("themes differ from %s (run with -update to accept):\n%s", golden, got)
+	}
+}

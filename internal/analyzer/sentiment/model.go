@@ -1,0 +1,151 @@
+package sentiment
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"encoding/gob"
+	"fmt"
+	"io"
+	"math"
+)
+
+// modelFile is the learned model shipped with the package, rebuilt by
+// `go run ./internal/analyzer/sentiment/train` from ../shared/data.
+//
+//go:embed model/sentiment.gob.gz
+var modelFile []byte
+
+// numDense is the number of dense lexicon features per language: the
+// rule-based compound, its positive and negative proportions, and the
+// language's own lexicon score.
+const numDense = 4
+
+// linear is a multinomial logistic regression over hashed sparse features
+// plus dense lexicon features, with int8 weights.
+type linear struct {
+	Name    string
+	Classes []string // class names, e.g. negative, neutral, positive
+	Langs   []string // language slots used to tag features and pick dense weights
+	Bits    uint8    // log2 of the bucket count
+	Cfg     featCfg
+	W       []byte    // int8 weights, bucket-major: W[bucket*len(Classes)+class]
+	Scale   float32   // weight = int8 * Scale
+	Bias    []float32 // per class
+	Dense   []float32 // [lang][numDense][class]
+	// Band is the half-width, in compound units, of the neutral band of a
+	// two-class model (negative/positive) whose data has no neutral label.
+	Band float32
+}
+
+// modelSet is everything the learned scorer needs.
+type modelSet struct {
+	Version string
+	LID     *linear // Latin-script language identification
+	Tweets  *linear // three-class sentiment for the UMSAB languages
+	Zh      *linear // Chinese, two classes with a neutral band
+}
+
+func (m *linear) mask() uint64 { return 1<<m.Bits - 1 }
+
+func (m *linear) langSlot(lang string) int {
+	for i, l := range m.Langs {
+		if l == lang {
+			return i
+		}
+	}
+	return -1
+}
+
+// loadModels decodes a gzip-compressed gob model set.
+func loadModels(data []byte) (*modelSet, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("sentiment model: %w", err)
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return nil, fmt.Errorf("sentiment model: %w", err)
+	}
+	var ms modelSet
+	if err := gob.NewDecoder(bytes.NewReader(raw)).Decode(&ms); err != nil {
+		return nil, fmt.Errorf("sentiment model: %w", err)
+	}
+	for _, m := range []*linear{ms.LID, ms.Tweets, ms.Zh} {
+		if m == nil {
+			return nil, fmt.Errorf("sentiment model: missing part")
+		}
+		nc := len(m.Classes)
+		if len(m.W) != nc<<m.Bits || len(m.Bias) != nc || len(m.Dense) != len(m.Langs)*numDense*nc {
+			return nil, fmt.Errorf("sentiment model %s: inconsistent sizes", m.Name)
+		}
+	}
+	return &ms, nil
+}
+
+// encodeModels is the inverse of loadModels; gzip output is deterministic
+// for a given input and compression level.
+func encodeModels(ms *modelSet) ([]byte, error) {
+	var raw bytes.Buffer
+	if err := gob.NewEncoder(&raw).Encode(ms); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&out, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(raw.Bytes()); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+// maxClasses bounds the classes of any model (the language identifier's).
+const maxClasses = 8
+
+// logits computes the class scores of the features in sc.feats and the
+// dense features x for language slot lang into out.
+func (m *linear) logits(sc *scratch, lang int, x *[numDense]float64, out []float64) {
+	nc := len(m.Classes)
+	var acc [maxClasses]int32
+	for _, f := range sc.feats {
+		row := m.W[int(f.idx)*nc : int(f.idx)*nc+nc]
+		for c, b := range row {
+			acc[c] += int32(int8(b))
+		}
+	}
+	for c := 0; c < nc; c++ {
+		out[c] = float64(m.Bias[c]) + float64(acc[c])*float64(m.Scale)
+	}
+	if lang >= 0 {
+		d := m.Dense[lang*numDense*nc:]
+		for k, v := range x {
+			if v == 0 {
+				continue
+			}
+			for c := 0; c < nc; c++ {
+				out[c] += float64(d[k*nc+c]) * v
+			}
+		}
+	}
+}
+
+// softmax turns logits into probabilities in place.
+func softmax(z []float64) {
+	mx := math.Inf(-1)
+	for _, v := range z {
+		mx = math.Max(mx, v)
+	}
+	sum := 0.0
+	for i, v := range z {
+		z[i] = math.Exp(v - mx)
+		sum += z[i]
+	}
+	for i := range z {
+		z[i] /= sum
+	}
+}

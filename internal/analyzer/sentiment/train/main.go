@@ -1,0 +1,84 @@
+// Command train rebuilds the sentiment analyzer's learned model from the
+// train splits in ../shared/data/sentiment, deterministically.
+//
+//	go run ./internal/analyzer/sentiment/train                  # writes internal/analyzer/sentiment/model/sentiment.gob.gz
+//	go run ./internal/analyzer/sentiment/train -out /tmp/m.gz   # keep experiments outside the repository
+//	go run ./internal/analyzer/sentiment/train -cv 5            # k-fold cross-validation on train, no model written
+//	go run ./internal/analyzer/sentiment/train -val             # also report the validation splits
+//
+// Training reads train splits only and refuses files named as validation
+// or test splits. Validation figures are for choosing the recipe.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/backlash-monitor/backlash/internal/analyzer/sentiment"
+)
+
+func main() {
+	if err := run(); err != nil {
+		slog.Error("train", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	def := sentiment.DefaultTrainConfig(filepath.Join("..", "shared", "data", "sentiment"))
+	data := flag.String("data", def.Data, "directory with umsab/ and zh-reviews-train.jsonl")
+	out := flag.String("out", filepath.Join("internal", "analyzer", "sentiment", "model", "sentiment.gob.gz"), "model file to write")
+	cv := flag.Int("cv", 0, "k-fold cross-validation on the train splits instead of writing a model")
+	val := flag.Bool("val", false, "after training, report the validation splits (for choosing the recipe)")
+	bits := flag.Int("bits", int(def.Bits), "log2 buckets of the tweet model")
+	epochs := flag.Int("epochs", def.Epochs, "epochs of the tweet and language models")
+	zhEpochs := flag.Int("zh-epochs", def.ZhEpochs, "epochs of the Chinese model")
+	lr := flag.Float64("lr", def.LR, "AdaGrad learning rate")
+	l2 := flag.Float64("l2", def.L2, "L2 regularisation")
+	charMin := flag.Int("char-min", def.CharMin, "shortest character n-gram of the tweet model")
+	charMax := flag.Int("char-max", def.CharMax, "longest character n-gram of the tweet model (0: none)")
+	flag.Parse()
+	cfg := def
+	cfg.Data, cfg.Bits, cfg.Epochs, cfg.ZhEpochs = *data, uint8(*bits), *epochs, *zhEpochs
+	cfg.LR, cfg.L2, cfg.CharMin, cfg.CharMax = *lr, *l2, *charMin, *charMax
+	cfg.Log = os.Stderr
+	td, err := sentiment.LoadTrainData(cfg)
+	if err != nil {
+		return err
+	}
+	if *cv > 0 {
+		figs, err := sentiment.CrossValidate(cfg, td, *cv)
+		if err != nil {
+			return err
+		}
+		return sentiment.WriteFigures(os.Stdout, fmt.Sprintf("%d-fold cross-validation on train (mean over folds)", *cv), figs)
+	}
+	model, err := sentiment.Build(cfg, td)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(*out, model, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s (%d bytes)\n", *out, len(model))
+	if !*val {
+		return nil
+	}
+	s, err := sentiment.New(sentiment.Options{Model: *out})
+	if err != nil {
+		return err
+	}
+	for _, l := range cfg.Langs {
+		rep, err := sentiment.EvaluateLabels(filepath.Join(cfg.Data, "umsab", l+"-val.jsonl"), s)
+		if err != nil {
+			return err
+		}
+		if err := rep.Write(os.Stdout); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,122 @@
+package crawler
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backlash-monitor/backlash/internal/config"
+)
+
+func TestDryRun(t *testing.T) {
+	s := newSite(t, forumRoutes())
+	var out bytes.Buffer
+	if err := DryRun(context.Background(), testCrawler(Options{}), forumSource(s.URL), 4, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 6 || !strings.HasPrefix(lines[0], "PUBLISHED") {
+		t.Fatalf("output:\n%s", out.String())
+	}
+	// Columns line up: TEXT starts at the same offset on every row.
+	col := strings.Index(lines[0], "TEXT")
+	for _, l := range lines[1:5] {
+		if len(l) < col {
+			t.Errorf("short row %q", l)
+		}
+	}
+	for _, want := range []string{"2026-03-09 08:15:00", "maria_k", "9002", "Since the 4.2 update", "4 posts shown"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "8500") {
+		t.Error("dry run went past n posts")
+	}
+}
+
+func TestShard(t *testing.T) {
+	var sources []config.Source
+	for i := 0; i < 40; i++ {
+		sources = append(sources, config.Source{Name: fmt.Sprintf("source-%d", i)})
+	}
+	seen := map[string]int{}
+	for i := 0; i < 3; i++ {
+		part := Shard(sources, i, 3)
+		if len(part) == 0 {
+			t.Errorf("shard %d/3 is empty", i)
+		}
+		for _, s := range part {
+			seen[s.Name]++
+		}
+		again := Shard(sources, i, 3)
+		if fmt.Sprint(again) != fmt.Sprint(part) {
+			t.Errorf("shard %d/3 not deterministic", i)
+		}
+	}
+	if len(seen) != 40 {
+		t.Errorf("%d sources assigned, want 40", len(seen))
+	}
+	for name, n := range seen {
+		if n != 1 {
+			t.Errorf("%s assigned %d times", name, n)
+		}
+	}
+	if len(Shard(sources, 0, 1)) != 40 {
+		t.Error("1 shard should hold every source")
+	}
+	// Sources of one namespace share a worker.
+	for i := range sources {
+		sources[i].Identity = &config.Identity{Namespace: "forum"}
+	}
+	for i := 0; i < 3; i++ {
+		if n := len(Shard(sources, i, 3)); n != 0 && n != 40 {
+			t.Errorf("shard %d/3 holds %d of 40 sources of one namespace", i, n)
+		}
+	}
+}
+
+func TestParseShard(t *testing.T) {
+	cases := []struct {
+		in   string
+		i, n int
+		err  bool
+	}{
+		{"0/4", 0, 4, false}, {" 3/4 ", 3, 4, false}, {"0/1", 0, 1, false},
+		{"4/4", 0, 0, true}, {"-1/4", 0, 0, true}, {"1/0", 0, 0, true}, {"1", 0, 0, true}, {"a/b", 0, 0, true}, {"", 0, 0, true},
+	}
+	for _, c := range cases {
+		i, n, err := ParseShard(c.in)
+		if (err != nil) != c.err || i != c.i || n != c.n {
+			t.Errorf("ParseShard(%q) = %d, %d, %v", c.in, i, n, err)
+		}
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	s := newSite(t, forumRoutes())
+	var out bytes.Buffer
+	clock := testNow
+	c := testCrawler(Options{Progress: &out, Now: func() time.Time { clock = clock.Add(100 * time.Millisecond); return clock }})
+	if _, _, err := collect(t, c, forumSource(s.URL), State{}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	last := got[strings.LastIndex(got, "\r"):]
+	if !strings.HasPrefix(last, "\r\x1b[Kacme-forum: 6 pages, 7 posts, 0 errors, ") || !strings.HasSuffix(last, " posts/s\n") {
+		t.Errorf("final progress line %q", last)
+	}
+	if strings.Count(got, "\n") != 1 {
+		t.Errorf("progress should redraw one line: %q", got)
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	c := New(Options{Retries: 2})
+	if c.opts.UserAgent != config.DefaultUserAgent || c.opts.Timeout != config.DefaultTimeout || c.opts.Retries != 2 || c.opts.MaxBodyBytes != config.DefaultMaxBodyBytes {
+		t.Errorf("opts = %+v", c.opts)
+	}
+}

@@ -1,0 +1,242 @@
+package html
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+var fetched = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+
+// ForumSpec is the selector set for the forum fixtures.
+var forumSpec = &Settings{
+	Item:    "article.post",
+	ID:      "@data-id",
+	Text:    ".body",
+	Title:   "h1.thread-title",
+	Author:  ".author",
+	Time:    "time.ts@datetime",
+	Likes:   ".likes",
+	Replies: ".reply-count",
+	Follow:  "a.topic-title",
+	Next:    "a.next",
+}
+
+var newsSpec = &Settings{
+	Item:   "li.comment",
+	ID:     "@data-comment-id",
+	Text:   ".comment-body",
+	Author: ".name",
+	Time:   ".when",
+	Likes:  ".votes",
+	Parent: "@data-parent-id",
+}
+
+func extractFile(t testing.TB, file, pageURL string, h *Settings) Result {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := Compile(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(pageURL)
+	return Extract(doc, Page{URL: u, Fetched: fetched}, spec)
+}
+
+func TestExtract(t *testing.T) {
+	type want struct {
+		id, parent, author, text, title string
+		likes, replies                  uint32
+		published                       time.Time
+		guessed                         bool
+	}
+	cases := []struct {
+		name   string
+		file   string
+		url    string
+		spec   *Settings
+		posts  []want
+		follow []string
+		next   string
+	}{
+		{
+			name: "forum thread with nested replies",
+			file: "forum/thread-101.html", url: "https://forum.example/t/new-sync-engine-feedback/101",
+			spec: forumSpec,
+			posts: []want{
+				{id: "9001", author: "maria_k", title: "New sync engine feedback", likes: 1200, replies: 3,
+					text:      "Since the 4.2 update the new sync engine keeps duplicating my notes.\nAnyone else seeing this? It's honestly frustrating & I’m close to cancelling.",
+					published: time.Date(2026, 3, 9, 8, 15, 0, 0, time.UTC)},
+				{id: "9002", parent: "9001", author: "devin", title: "New sync engine feedback", likes: 45,
+					text: "Same here. Three copies of every checklist.", published: time.Date(2026, 3, 9, 9, 1, 0, 0, time.UTC)},
+				{id: "9003", parent: "9002", author: "Acme Support", title: "New sync engine feedback", likes: 3456,
+					text: "Thanks for the report, a fix is rolling out in 4.2.1.", published: time.Date(2026, 3, 9, 10, 30, 0, 0, time.UTC)},
+			},
+			next: "https://forum.example/t/new-sync-engine-feedback/101?page=2",
+		},
+		{
+			name: "forum index links", file: "forum/index.html", url: "https://forum.example/c/feedback",
+			spec: forumSpec,
+			follow: []string{
+				"https://forum.example/t/new-sync-engine-feedback/101",
+				"https://forum.example/t/dark-mode-is-finally-here/102?utm_source=index#latest",
+			},
+			next: "https://forum.example/c/feedback?page=2",
+		},
+		{
+			name: "news comments with parent attribute and relative times",
+			file: "news/article.html", url: "https://ledger.example/tech/acme-prices",
+			spec: newsSpec,
+			posts: []want{
+				{id: "c-501", author: "PriceWatcher", likes: 213, text: "A 55% jump? That’s outrageous. Switching to a competitor.",
+					published: fetched.Add(-2 * time.Hour)},
+				{id: "c-502", parent: "c-501", author: "longtime_user", likes: 17, text: "Honestly the sync features are worth it for me.",
+					published: time.Date(2026, 3, 9, 14, 2, 0, 0, time.UTC)},
+				{id: "c-503", author: "anon", likes: 3, text: "first", published: fetched, guessed: true},
+			},
+		},
+		{
+			name: "text selector naming the item itself",
+			file: "news/article.html", url: "https://ledger.example/tech/acme-prices",
+			spec: &Settings{Item: ".comment-body", Text: ".comment-body", ID: "@class"},
+			posts: []want{
+				{id: "comment-body", text: "A 55% jump? That’s outrageous. Switching to a competitor.", published: fetched, guessed: true},
+				{id: "comment-body", text: "Honestly the sync features are worth it for me.", published: fetched, guessed: true},
+				{id: "comment-body", text: "first", published: fetched, guessed: true},
+			},
+		},
+		{
+			name: "malformed markup still yields posts",
+			file: "malformed.html", url: "https://broken.example/",
+			spec: &Settings{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author"},
+			posts: []want{
+				{id: "m1", author: "x", text: "unclosed bold italic", published: fetched, guessed: true},
+				{id: "m2", parent: "m1", text: "second & third < fourth", published: fetched, guessed: true},
+			},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := extractFile(t, c.file, c.url, c.spec)
+			if len(res.Posts) != len(c.posts) {
+				t.Fatalf("got %d posts, want %d: %+v", len(res.Posts), len(c.posts), res.Posts)
+			}
+			for i, w := range c.posts {
+				p := res.Posts[i]
+				got := want{id: p.ID, parent: p.ParentID, author: p.Author, text: p.Text, title: p.Title,
+					likes: p.Likes, replies: p.Replies, published: p.Published.UTC(), guessed: p.TimeGuessed}
+				if got != w {
+					t.Errorf("post %d:\n got  %+v\n want %+v", i, got, w)
+				}
+				if p.URL == "" || p.Thread == "" {
+					t.Errorf("post %d has no URL or thread: %+v", i, p)
+				}
+			}
+			if len(res.Follow) != len(c.follow) {
+				t.Fatalf("follow = %v, want %v", res.Follow, c.follow)
+			}
+			for i := range c.follow {
+				if res.Follow[i] != c.follow[i] {
+					t.Errorf("follow[%d] = %q, want %q", i, res.Follow[i], c.follow[i])
+				}
+			}
+			if res.Next != c.next {
+				t.Errorf("next = %q, want %q", res.Next, c.next)
+			}
+		})
+	}
+}
+
+func TestDerivedIDsAreStable(t *testing.T) {
+	h := &Settings{Item: "li.comment", Text: ".comment-body", Author: ".name", Time: ".when"}
+	a := extractFile(t, "news/article.html", "https://ledger.example/a", h)
+	b := extractFile(t, "news/article.html", "https://ledger.example/a", h)
+	if len(a.Posts) != 3 {
+		t.Fatalf("got %d posts", len(a.Posts))
+	}
+	for i := range a.Posts {
+		if a.Posts[i].ID != b.Posts[i].ID || a.Posts[i].ID == "" {
+			t.Errorf("derived id not stable: %q vs %q", a.Posts[i].ID, b.Posts[i].ID)
+		}
+	}
+	if a.Posts[1].ParentID != a.Posts[0].ID {
+		t.Errorf("nested reply parent = %q, want %q", a.Posts[1].ParentID, a.Posts[0].ID)
+	}
+}
+
+func TestParseField(t *testing.T) {
+	cases := []struct {
+		in   string
+		want Field
+		err  bool
+	}{
+		{"", Field{}, false},
+		{".author", Field{Sel: ".author"}, false},
+		{"time@datetime", Field{Sel: "time", Attr: "datetime"}, false},
+		{"@data-id", Field{Attr: "data-id"}, false},
+		{"a.permalink@href", Field{Sel: "a.permalink", Attr: "href"}, false},
+		{`a[href*="@"]`, Field{Sel: `a[href*="@"]`}, false},
+		{"div[", Field{}, true},
+	}
+	for _, c := range cases {
+		got, err := ParseField(c.in)
+		if (err != nil) != c.err || got != c.want {
+			t.Errorf("ParseField(%q) = %+v, %v; want %+v, err %v", c.in, got, err, c.want, c.err)
+		}
+	}
+}
+
+func FuzzExtractHTML(f *testing.F) {
+	for _, file := range []string{"forum/thread-101.html", "news/article.html", "malformed.html"} {
+		data, err := os.ReadFile(filepath.Join("testdata", file))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	spec, err := Compile(&Settings{Item: ".post, li.comment", ID: "@data-id", Text: ".body, .comment-body",
+		Author: ".author", Time: "time@datetime", Likes: ".likes", Parent: "@data-parent-id", Follow: "a", Next: "a.next"})
+	if err != nil {
+		f.Fatal(err)
+	}
+	base, _ := url.Parse("https://fuzz.example/t/1")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		res := Extract(doc, Page{URL: base, Fetched: fetched}, spec)
+		ids := map[string]bool{}
+		for _, p := range res.Posts {
+			checkPost(t, p)
+			ids[p.ID] = true
+		}
+	})
+}
+
+func checkPost(t *testing.T, p post.Post) {
+	t.Helper()
+	if p.ID == "" || p.Text == "" {
+		t.Fatalf("post without id or text: %+v", p)
+	}
+	if p.Published.IsZero() {
+		t.Fatalf("post with zero time: %+v", p)
+	}
+	if p.ParentID == p.ID {
+		t.Fatalf("post is its own parent: %+v", p)
+	}
+}

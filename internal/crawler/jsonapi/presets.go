@@ -1,0 +1,159 @@
+package jsonapi
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/backlash-monitor/backlash/internal/crawler/kind"
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+// preset is a named set of paths plus what the API needs beyond paths.
+type preset struct {
+	cfg Settings
+	// fix adjusts a post after its paths are read; root is the response.
+	fix func(p *post.Post, item, root gjson.Result)
+	// required are the fields (id, time, author, text, rating) every item
+	// of the API has; an item without one is reported as a FieldError.
+	required []string
+	// check rejects a response that is not the API's (an error naming the
+	// member that is missing or says what went wrong).
+	check func(root gjson.Result) error
+	// skip drops an item that is not a post (a feed's own metadata entry).
+	skip func(item gjson.Result) bool
+	// page finds the next page's URL in the response or the URL, for APIs
+	// whose pagination is none of the configurable ones; last says the
+	// response is the last page.
+	page func(u *url.URL, root gjson.Result) (next string, last bool)
+	// apiError reads an error response's body: the reason it gives, and
+	// whether the source must stop for this run (a spent quota).
+	apiError kind.Explain
+}
+
+func intp(i int) *int { return &i }
+
+// presets returns the built-in presets. It builds them on each call so no
+// caller can change another's.
+func presets() map[string]preset {
+	return map[string]preset{
+		"reddit": {cfg: Settings{
+			Items:       "data.children || #.data.children|@flatten",
+			ID:          "data.name",
+			Text:        "data.body || data.selftext || data.title",
+			Title:       "data.title || data.link_title",
+			Author:      "data.author",
+			Time:        "data.created_utc",
+			URL:         "data.permalink",
+			Likes:       "data.score",
+			Replies:     "data.num_comments",
+			Parent:      "data.parent_id",
+			Children:    "data.replies.data.children",
+			Cursor:      "data.after",
+			CursorParam: "after",
+			TextHTML:    true, // Reddit escapes &, < and > in its JSON
+		}},
+		"hackernews": {cfg: Settings{
+			Items:     "hits",
+			ID:        "objectID",
+			Text:      "comment_text || story_text || title",
+			Title:     "title || story_title",
+			Author:    "author",
+			Time:      "created_at_i || created_at",
+			URL:       "url",
+			Likes:     "points",
+			Replies:   "num_comments",
+			Parent:    "parent_id",
+			PageParam: "page",
+			PageStart: intp(0),
+			TextHTML:  true,
+		}, fix: func(p *post.Post, item, _ gjson.Result) {
+			if p.URL == "" || item.Get("comment_text").Exists() {
+				p.URL = "https://news.ycombinator.com/item?id=" + p.ID
+			}
+		}},
+		"mastodon": {cfg: Settings{
+			Items:      "@this",
+			ID:         "id",
+			Text:       "content",
+			Author:     "account.acct",
+			Time:       "created_at",
+			URL:        "url || uri",
+			Likes:      "favourites_count",
+			Replies:    "replies_count",
+			Shares:     "reblogs_count",
+			Followers:  "account.followers_count",
+			Parent:     "in_reply_to_id",
+			LinkHeader: true,
+			TextHTML:   true,
+		}},
+		"bluesky": {cfg: Settings{
+			Items:       "posts",
+			ID:          "uri",
+			Text:        "record.text",
+			Author:      "author.handle",
+			Time:        "record.createdAt || indexedAt",
+			Likes:       "likeCount",
+			Replies:     "replyCount",
+			Shares:      "repostCount",
+			Parent:      "record.reply.parent.uri",
+			Cursor:      "cursor",
+			CursorParam: "cursor",
+		}, fix: func(p *post.Post, _, _ gjson.Result) {
+			// at://did:plc:xyz/app.bsky.feed.post/3kabc -> web link.
+			if rest, ok := strings.CutPrefix(p.ID, "at://"); ok && p.URL == "" {
+				parts := strings.Split(rest, "/")
+				if len(parts) == 3 && parts[1] == "app.bsky.feed.post" {
+					who := p.Author
+					if who == "" {
+						who = parts[0]
+					}
+					p.URL = "https://bsky.app/profile/" + who + "/post/" + parts[2]
+				}
+			}
+		}},
+		"appstore":        appStore(),
+		"lemmy":           lemmy(),
+		"youtube":         youTube(),
+		"activitystreams": activityStreams(),
+		"jsonapi":         jsonAPI(),
+	}
+}
+
+// merge lays the source's own settings over a preset's.
+func merge(base, over Settings) Settings {
+	pick := func(a, b string) string {
+		if b != "" {
+			return b
+		}
+		return a
+	}
+	out := base
+	out.Preset = over.Preset
+	out.Items = pick(base.Items, over.Items)
+	out.ID = pick(base.ID, over.ID)
+	out.Text = pick(base.Text, over.Text)
+	out.Title = pick(base.Title, over.Title)
+	out.Author = pick(base.Author, over.Author)
+	out.Time = pick(base.Time, over.Time)
+	out.URL = pick(base.URL, over.URL)
+	out.Likes = pick(base.Likes, over.Likes)
+	out.Replies = pick(base.Replies, over.Replies)
+	out.Shares = pick(base.Shares, over.Shares)
+	out.Followers = pick(base.Followers, over.Followers)
+	out.Parent = pick(base.Parent, over.Parent)
+	out.Views = pick(base.Views, over.Views)
+	out.Rating = pick(base.Rating, over.Rating)
+	out.AppVersion = pick(base.AppVersion, over.AppVersion)
+	out.Children = pick(base.Children, over.Children)
+	out.Cursor = pick(base.Cursor, over.Cursor)
+	out.CursorParam = pick(base.CursorParam, over.CursorParam)
+	out.PageParam = pick(base.PageParam, over.PageParam)
+	if over.PageStart != nil {
+		out.PageStart = over.PageStart
+	}
+	out.LinkHeader = base.LinkHeader || over.LinkHeader
+	out.TextHTML = base.TextHTML || over.TextHTML
+	return out
+}

@@ -1,0 +1,457 @@
+// Package ingest loads posts collected elsewhere (an export from another
+// tool, a data set, history from before a source was watched) into the
+// store by the same path as crawled posts: topic matching, scoring, the
+// source's cross-source identity, storing and the rollups.
+//
+// Input is JSON Lines or CSV with a header; each record is one post:
+//
+//	{"id","text","author","published","url","title","parent_id","likes","replies","shares","followers"}
+//
+// Only id and text are required; published is RFC 3339. An import is
+// idempotent: a post its source already holds is counted as already
+// present and not stored again, so importing a file twice changes nothing.
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/post"
+	"github.com/backlash-monitor/backlash/internal/store"
+)
+
+// Store is where imported posts go; *store.Store is one.
+type Store interface {
+	SavePosts(ctx context.Context, posts []post.Post) (store.SaveResult, error)
+	Stored(ctx context.Context, source string, ids []string) (map[string]bool, error)
+}
+
+// Processor tags and scores posts; *analyzer.Analyzer is one.
+type Processor interface {
+	Process(posts []post.Post, allowed []string, keepUnmatched bool) []post.Post
+}
+
+// Formats an import reads.
+const (
+	JSONL = "jsonl"
+	CSV   = "csv"
+)
+
+// Fields are the names a record may carry, in the order a CSV export
+// writes them.
+var Fields = []string{"id", "text", "author", "published", "url", "title", "parent_id", "likes", "replies", "shares", "followers"}
+
+// Options configures an import.
+type Options struct {
+	// Source is the configured source the posts are stored under.
+	Source *config.Source
+	// Format is JSONL or CSV (default JSONL).
+	Format string
+	// Strict stops at the first bad record instead of reporting it and
+	// going on.
+	Strict bool
+	// BatchSize is how many posts are stored at once (default 5000).
+	BatchSize int
+	// Now stamps the posts' fetch time (default time.Now).
+	Now func() time.Time
+	// Progress, when set, is called after each batch with the summary so
+	// far.
+	Progress func(Summary)
+	// Bad, when set, is called with each bad record as it is found.
+	Bad func(*LineError)
+}
+
+// Summary counts what an import did.
+type Summary struct {
+	// Read is how many records were read, good or bad.
+	Read int
+	// Stored is how many posts were stored; Present how many the source
+	// already held (not stored again); Unmatched how many matched none of
+	// the source's topics and were left out, as a crawl leaves them out;
+	// Bad how many records could not be read.
+	Stored, Present, Unmatched, Bad int
+	// Counted is how many stored posts the rollups counted: Stored less
+	// the sightings of posts already stored through another source of the
+	// namespace, and reposts.
+	Counted int
+}
+
+// LineError is a record that could not be read.
+type LineError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err) }
+func (e *LineError) Unwrap() error { return e.Err }
+
+// record is one post as a file gives it.
+type record struct {
+	ID        string  `json:"id"`
+	Text      string  `json:"text"`
+	Author    string  `json:"author"`
+	Published string  `json:"published"`
+	URL       string  `json:"url"`
+	Title     string  `json:"title"`
+	ParentID  string  `json:"parent_id"`
+	Likes     *number `json:"likes"`
+	Replies   *number `json:"replies"`
+	Shares    *number `json:"shares"`
+	Followers *number `json:"followers"`
+}
+
+// number is a count given as a JSON number or a numeric string.
+type number struct{ v uint32 }
+
+func (n *number) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "null" || s == "" {
+		return nil
+	}
+	v, err := parseCount(s)
+	n.v = v
+	return err
+}
+
+func parseCount(s string) (uint32, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f < 0 || f != math.Trunc(f) || f > math.MaxUint32 {
+		return 0, fmt.Errorf("not a count: %q", s)
+	}
+	return uint32(f), nil
+}
+
+func (n *number) get() uint32 {
+	if n == nil {
+		return 0
+	}
+	return n.v
+}
+
+// Importer imports files into one store.
+type Importer struct {
+	store Store
+	proc  Processor
+}
+
+// New returns an importer that scores with p and stores into s.
+func New(s Store, p Processor) *Importer { return &Importer{store: s, proc: p} }
+
+// Import reads posts from r (named name in error messages) and stores them
+// under o.Source. Bad records are counted, reported to o.Bad and skipped,
+// unless o.Strict, when the first one ends the import with its error after
+// storing what came before it. The error is also set when the store fails
+// or ctx ends; the summary then says what was done.
+func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Options) (Summary, error) {
+	if o.Source == nil {
+		return Summary{}, errors.New("ingest: no source")
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 5000
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	ident, err := identity(o.Source)
+	if err != nil {
+		return Summary{}, err
+	}
+	var next func() (record, int, error)
+	switch o.Format {
+	case "", JSONL:
+		next = jsonlReader(r)
+	case CSV:
+		if next, err = csvReader(r); err != nil {
+			return Summary{}, fmt.Errorf("%s: %w", name, err)
+		}
+	default:
+		return Summary{}, fmt.Errorf("ingest: unknown format %q (want jsonl or csv)", o.Format)
+	}
+	// Batches are stored by a goroutine of their own while the next is
+	// read, one at most waiting for it.
+	var (
+		mu       sync.Mutex // guards sum and storeErr
+		sum      Summary
+		storeErr error
+	)
+	jobs := make(chan []post.Post, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for b := range jobs {
+			mu.Lock()
+			failed := storeErr != nil
+			mu.Unlock()
+			if failed {
+				continue
+			}
+			var part Summary
+			err := im.store1(ctx, &part, b, o.Source)
+			mu.Lock()
+			sum.Stored += part.Stored
+			sum.Present += part.Present
+			sum.Unmatched += part.Unmatched
+			sum.Counted += part.Counted
+			if err != nil {
+				storeErr = err
+			}
+			now := sum
+			mu.Unlock()
+			if o.Progress != nil {
+				o.Progress(now)
+			}
+		}
+	}()
+	batch := make([]post.Post, 0, o.BatchSize)
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return storeErr != nil
+	}
+	// finish stores what is left unless the store failed, waits for the
+	// storing goroutine and returns the summary and every error.
+	finish := func(err error) (Summary, error) {
+		if len(batch) > 0 && !failed() {
+			jobs <- batch
+		}
+		close(jobs)
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return sum, errors.Join(storeErr, err)
+	}
+	seen := map[string]bool{} // ids of this import, so a repeated line is present, not stored twice
+	fetched := o.Now()
+	for {
+		if err := ctx.Err(); err != nil {
+			return finish(err)
+		}
+		rec, line, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil && !errors.As(err, new(badRecord)) {
+			return finish(fmt.Errorf("%s:%d: %w", name, line, err))
+		}
+		var p post.Post
+		if err == nil {
+			p, err = toPost(rec, o.Source.Name, fetched)
+		}
+		mu.Lock()
+		sum.Read++
+		if err != nil {
+			sum.Bad++
+		} else if seen[p.ID] {
+			sum.Present++
+		}
+		mu.Unlock()
+		if err != nil {
+			le := &LineError{File: name, Line: line, Err: err}
+			if o.Bad != nil {
+				o.Bad(le)
+			}
+			if o.Strict {
+				return finish(le)
+			}
+			continue
+		}
+		if seen[p.ID] {
+			continue
+		}
+		seen[p.ID] = true
+		ident(&p)
+		batch = append(batch, p)
+		if len(batch) == o.BatchSize {
+			if failed() {
+				return finish(nil)
+			}
+			jobs <- batch
+			batch = make([]post.Post, 0, o.BatchSize)
+		}
+	}
+	return finish(nil)
+}
+
+// store1 stores one batch: posts the source already holds are skipped, the
+// rest are matched, scored and saved.
+func (im *Importer) store1(ctx context.Context, sum *Summary, batch []post.Post, src *config.Source) error {
+	ids := make([]string, len(batch))
+	for i := range batch {
+		ids[i] = batch[i].ID
+	}
+	have, err := im.store.Stored(ctx, src.Name, ids)
+	if err != nil {
+		return err
+	}
+	fresh := make([]post.Post, 0, len(batch))
+	for _, p := range batch {
+		if have[p.ID] {
+			sum.Present++
+			continue
+		}
+		fresh = append(fresh, p)
+	}
+	n := len(fresh)
+	kept := im.proc.Process(fresh, src.Topics, src.KeepUnmatched)
+	sum.Unmatched += n - len(kept)
+	if len(kept) == 0 {
+		return nil
+	}
+	res, err := im.store.SavePosts(ctx, kept)
+	if err != nil {
+		return fmt.Errorf("store %d posts: %w", len(kept), err)
+	}
+	sum.Stored += len(kept)
+	sum.Counted += res.Counted
+	return nil
+}
+
+// badRecord is a record that cannot be read; the import goes on.
+type badRecord struct{ err error }
+
+func (b badRecord) Error() string { return b.err.Error() }
+
+func bad(format string, args ...any) error { return badRecord{fmt.Errorf(format, args...)} }
+
+// toPost checks a record and makes it a post of source.
+func toPost(r record, source string, fetched time.Time) (post.Post, error) {
+	r.ID, r.Text = strings.TrimSpace(r.ID), strings.TrimSpace(r.Text)
+	switch {
+	case r.ID == "":
+		return post.Post{}, bad("id is missing")
+	case r.Text == "":
+		return post.Post{}, bad("text is missing")
+	}
+	p := post.Post{Source: source, ID: r.ID, Text: r.Text, Author: strings.TrimSpace(r.Author), URL: strings.TrimSpace(r.URL),
+		Title: strings.TrimSpace(r.Title), ParentID: strings.TrimSpace(r.ParentID), Fetched: fetched,
+		Likes: r.Likes.get(), Replies: r.Replies.get(), Shares: r.Shares.get(), Followers: r.Followers.get()}
+	if s := strings.TrimSpace(r.Published); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return post.Post{}, bad("published %q is not an RFC 3339 time", s)
+		}
+		p.Published = t.UTC()
+	} else {
+		p.Published, p.TimeGuessed = fetched, true
+	}
+	return p, nil
+}
+
+// maxLine bounds one JSON line.
+const maxLine = 16 << 20
+
+// jsonlReader reads one record per line; blank lines are skipped.
+func jsonlReader(r io.Reader) func() (record, int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
+	line := 0
+	return func() (record, int, error) {
+		for sc.Scan() {
+			line++
+			b := sc.Bytes()
+			if len(strings.TrimSpace(string(b))) == 0 {
+				continue
+			}
+			var rec record
+			if err := json.Unmarshal(b, &rec); err != nil {
+				return record{}, line, bad("%v", jsonError(err))
+			}
+			return rec, line, nil
+		}
+		if err := sc.Err(); err != nil {
+			return record{}, line + 1, err
+		}
+		return record{}, line, io.EOF
+	}
+}
+
+// jsonError names the field of a type mismatch.
+func jsonError(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fmt.Errorf("field %s: want %s, got JSON %s", te.Field, te.Type, te.Value)
+	}
+	return err
+}
+
+// csvReader reads a header naming the fields, then one record per row.
+func csvReader(r io.Reader) (func() (record, int, error), error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	head, err := cr.Read()
+	if err == io.EOF {
+		return func() (record, int, error) { return record{}, 1, io.EOF }, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
+		known := false
+		for _, f := range Fields {
+			known = known || f == h
+		}
+		if !known {
+			return nil, fmt.Errorf("header: unknown column %q (known: %s)", h, strings.Join(Fields, ", "))
+		}
+		col[h] = i
+	}
+	for _, f := range []string{"id", "text"} {
+		if _, ok := col[f]; !ok {
+			return nil, fmt.Errorf("header: no %q column", f)
+		}
+	}
+	return func() (record, int, error) {
+		row, err := cr.Read()
+		line, _ := cr.FieldPos(0)
+		if err == io.EOF {
+			return record{}, line, io.EOF
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return record{}, pe.StartLine, bad("%v", pe.Err)
+			}
+			return record{}, line, err
+		}
+		if len(row) != len(head) {
+			return record{}, line, bad("%d fields, the header has %d", len(row), len(head))
+		}
+		get := func(f string) string {
+			if i, ok := col[f]; ok {
+				return row[i]
+			}
+			return ""
+		}
+		rec := record{ID: get("id"), Text: get("text"), Author: get("author"), Published: get("published"),
+			URL: get("url"), Title: get("title"), ParentID: get("parent_id")}
+		for _, c := range []struct {
+			f string
+			n **number
+		}{{"likes", &rec.Likes}, {"replies", &rec.Replies}, {"shares", &rec.Shares}, {"followers", &rec.Followers}} {
+			s := strings.TrimSpace(get(c.f))
+			if s == "" {
+				continue
+			}
+			v, err := parseCount(s)
+			if err != nil {
+				return record{}, line, bad("%s: %v", c.f, err)
+			}
+			*c.n = &number{v}
+		}
+		return rec, line, nil
+	}, nil
+}

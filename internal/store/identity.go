@@ -1,0 +1,222 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+// DefaultRepostWindow is how close in time an author's posts with the same
+// text must be to count as one post, unless SetRepostWindow says otherwise.
+const DefaultRepostWindow = 24 * time.Hour
+
+// SetRepostWindow sets how close in time the same author's posts with the
+// same text must be to count as one post; 0 keeps the default.
+func (s *Store) SetRepostWindow(d time.Duration) {
+	if d > 0 {
+		s.repostWindow = d
+	}
+}
+
+// keyKind orders the ways a sighting is matched to a stored post, surest
+// first.
+type keyKind uint8
+
+const (
+	keyShared keyKind = iota // the post's id in its namespace
+	keyThread                // namespace, canonical thread, author and text
+	keyRepost                // author and text, within the repost window
+)
+
+// identKey is one hash a post is looked up and indexed by.
+type identKey struct {
+	hash uint64
+	kind keyKind
+}
+
+// identityKeys returns the keys of a post: its id in its namespace; for
+// every post of a namespace, its thread (the canonical link without the
+// fragment, and the thread it was read from) with its author and text, so
+// a feed item that links to a thread is recognised as the thread's post;
+// and its author and text within its namespace (or its source) for
+// reposts. textHash is p.ContentHash().
+func identityKeys(p *post.Post, textHash uint64, buf []identKey) []identKey {
+	buf = buf[:0]
+	author := normAuthor(p.Author)
+	th := strconv.FormatUint(textHash, 16)
+	if p.Namespace != "" {
+		if p.SharedID != "" {
+			buf = append(buf, identKey{keyHash("i", p.Namespace, p.SharedID), keyShared})
+		}
+		if strings.TrimSpace(p.Text) != "" {
+			u1, u2 := post.CanonicalURL(p.URL), post.CanonicalURL(p.Thread)
+			if u1 != "" {
+				buf = append(buf, identKey{keyHash("t", p.Namespace, u1, author, th), keyThread})
+			}
+			if u2 != "" && u2 != u1 {
+				buf = append(buf, identKey{keyHash("t", p.Namespace, u2, author, th), keyThread})
+			}
+		}
+	}
+	if author != "" && strings.TrimSpace(p.Text) != "" {
+		scope := p.Namespace
+		if scope == "" {
+			scope = "/" + p.Source
+		}
+		buf = append(buf, identKey{keyHash("r", scope, author, th), keyRepost})
+	}
+	return buf
+}
+
+// normAuthor folds the ways sources write one handle: case, spaces and a
+// leading @.
+func normAuthor(a string) string {
+	return strings.TrimPrefix(strings.ToLower(strings.TrimSpace(a)), "@")
+}
+
+func keyHash(parts ...string) uint64 {
+	h := fnv.New64a()
+	for _, s := range parts {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return h.Sum64()
+}
+
+// sighting is a stored post a key maps to.
+type sighting struct {
+	postKey    string
+	source, id string
+	published  time.Time
+}
+
+// identityIndex holds the stored mappings of the keys looked up, and those
+// decided during a save.
+type identityIndex map[uint64][]sighting
+
+// has reports whether key already maps to postKey.
+func (ix identityIndex) has(key uint64, postKey string) bool {
+	for _, s := range ix[key] {
+		if s.postKey == postKey {
+			return true
+		}
+	}
+	return false
+}
+
+// resolve finds the stored post a new sighting belongs to: by its id in the
+// namespace, else by its thread, author and text, else as a repost by the
+// same author within window. exact is false for a repost, which keeps its
+// own publication time. Mappings stored by the same sighting (source and
+// id) are left by an earlier save of it that failed half way, and are
+// passed over.
+func (ix identityIndex) resolve(keys []identKey, source, id string, published time.Time, window time.Duration) (postKey string, pub time.Time, exact, found bool) {
+	var best *sighting
+	for _, kind := range []keyKind{keyShared, keyThread, keyRepost} {
+		for _, k := range keys {
+			if k.kind != kind {
+				continue
+			}
+			ss := ix[k.hash]
+			for i := range ss {
+				sg := &ss[i]
+				if sg.source == source && sg.id == id {
+					continue
+				}
+				if kind == keyRepost {
+					d := sg.published.Sub(published).Abs()
+					if d <= window && (best == nil || d < best.published.Sub(published).Abs()) {
+						best = sg
+					}
+				} else if best == nil || sg.postKey < best.postKey {
+					best = sg
+				}
+			}
+		}
+		if best != nil {
+			return best.postKey, best.published, kind != keyRepost, true
+		}
+	}
+	return "", time.Time{}, false, false
+}
+
+// identityChunk bounds the keys looked up in one query. A key is a UInt64
+// written in decimal, up to 22 bytes with its separator, and ClickHouse
+// refuses a query longer than max_query_size (256 KiB by default): 8,000
+// keys stay well under it, so a batch of any size is looked up in pieces.
+const identityChunk = 8000
+
+// lookupIdentity reads the stored mappings of the given keys.
+func (s *Store) lookupIdentity(ctx context.Context, keys []uint64) (identityIndex, error) {
+	ix := identityIndex{}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	uniq := keys[:0]
+	for i, k := range keys {
+		if i == 0 || k != keys[i-1] {
+			uniq = append(uniq, k)
+		}
+	}
+	for start := 0; start < len(uniq); start += identityChunk {
+		end := min(start+identityChunk, len(uniq))
+		chunk := make([]any, end-start)
+		for i, k := range uniq[start:end] {
+			chunk[i] = k
+		}
+		rows, err := s.conn.Query(ctx, "SELECT key, post_key, source, id, min(published) FROM "+s.Table("post_identity")+
+			" WHERE key IN ? GROUP BY key, post_key, source, id", clickhouse.GroupSet{Value: chunk})
+		if err != nil {
+			return nil, fmt.Errorf("store: look up post identities: %w", err)
+		}
+		for rows.Next() {
+			var k uint64
+			var sg sighting
+			if err := rows.Scan(&k, &sg.postKey, &sg.source, &sg.id, &sg.published); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: look up post identities: %w", err)
+			}
+			ix[k] = append(ix[k], sg)
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: look up post identities: %w", err)
+		}
+	}
+	return ix, nil
+}
+
+// identityRow is one new mapping to store.
+type identityRow struct {
+	key        uint64
+	postKey    string
+	source, id string
+	published  time.Time
+}
+
+func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version uint64) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("post_identity")+" (key, post_key, source, id, published, version)")
+	if err != nil {
+		return fmt.Errorf("store: prepare post identities insert: %w", err)
+	}
+	for _, r := range rows {
+		if err := b.Append(r.key, r.postKey, r.source, r.id, r.published.UTC(), version); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("store: post identity %s: %w", r.postKey, err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("store: insert %d post identities: %w", len(rows), err)
+	}
+	return nil
+}

@@ -1,0 +1,270 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2"
+
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+// SaveCounts counts the posts SavePosts stored.
+type SaveCounts struct {
+	// New is the number of posts stored for the first time from their
+	// source: the source's own health.
+	New int
+	// Updated is the number of posts already stored that got a new version
+	// (fresh counts or scores); rollups do not count them again.
+	Updated int
+	// Counted is the number of new posts counted by the rollups: New less
+	// the posts already stored through another source of their namespace
+	// and the reposts of a post already stored.
+	Counted int
+}
+
+// SaveResult counts what SavePosts stored, in all and per source.
+type SaveResult struct {
+	SaveCounts
+	// BySource splits the counts by the posts' source.
+	BySource map[string]SaveCounts
+}
+
+func (r *SaveResult) count(source string, isNew, counted bool) {
+	if r.BySource == nil {
+		r.BySource = map[string]SaveCounts{}
+	}
+	c := r.BySource[source]
+	if isNew {
+		r.New++
+		c.New++
+	} else {
+		r.Updated++
+		c.Updated++
+	}
+	if counted {
+		r.Counted++
+		c.Counted++
+	}
+	r.BySource[source] = c
+}
+
+// postColumns is the insert column list for posts; keep in step with
+// appendPost.
+const postColumns = `source, id, parent_id, thread, url, author, title, text, published, time_guessed,
+ fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
+ lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views,
+ post_key, counted, title_compound, title_label`
+
+// existingChunk bounds the ids looked up in one query.
+const existingChunk = 2000
+
+// stored is what the store already holds of a post.
+type stored struct {
+	published time.Time
+	postKey   string
+}
+
+// SavePosts stores posts. A post already stored (same source and id) gets a
+// new version row that keeps its original publication time and is not
+// counted again by the rollups, so re-crawling never double-counts.
+//
+// A post seen for the first time through one source may already be stored
+// through another source of its namespace, or be its author's repost of a
+// text within the repost window: it is stored as a sighting of that post
+// (the same post_key) and not counted again. Which sighting is counted
+// depends on which arrives first, but every count is the same in any
+// order. Saves in one process are serialised so that two sources storing
+// the same post at once count it once.
+func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, error) {
+	var res SaveResult
+	if len(posts) == 0 {
+		return res, nil
+	}
+	// Keep the last copy of a post that appears twice in one call.
+	idx := make(map[[2]string]int, len(posts))
+	uniq := make([]post.Post, 0, len(posts))
+	for _, p := range posts {
+		k := [2]string{p.Source, p.ID}
+		if i, ok := idx[k]; ok {
+			uniq[i] = p
+			continue
+		}
+		idx[k] = len(uniq)
+		uniq = append(uniq, p)
+	}
+	hashes := make([]uint64, len(uniq))
+	keys := make([][]identKey, len(uniq))
+	var all []uint64
+	for i := range uniq {
+		hashes[i] = uniq[i].ContentHash()
+		keys[i] = identityKeys(&uniq[i], hashes[i], nil)
+		for _, k := range keys[i] {
+			all = append(all, k.hash)
+		}
+	}
+
+	s.saveMu.Lock()
+	defer s.saveMu.Unlock()
+	var known map[[2]string]stored
+	var ix identityIndex
+	var knownErr, ixErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ix, ixErr = s.lookupIdentity(ctx, all)
+	}()
+	known, knownErr = s.existing(ctx, uniq)
+	wg.Wait()
+	if err := errors.Join(knownErr, ixErr); err != nil {
+		return res, err
+	}
+
+	version := uint64(time.Now().UnixNano())
+	var newIdx []identityRow
+	counted := make([]uint8, len(uniq))
+	postKeys := make([]string, len(uniq))
+	firsts := make([]uint8, len(uniq))
+	for i := range uniq {
+		p := &uniq[i]
+		self := p.Key()
+		if st, ok := known[[2]string{p.Source, p.ID}]; ok {
+			p.Published = st.published
+			postKeys[i] = st.postKey
+			res.count(p.Source, false, false)
+		} else {
+			firsts[i] = 1
+			key, pub, exact, found := ix.resolve(keys[i], p.Source, p.ID, p.Published, s.repostWindow)
+			if found {
+				postKeys[i] = key
+				if exact {
+					p.Published = pub
+				}
+			} else {
+				postKeys[i], counted[i] = self, 1
+			}
+			res.count(p.Source, true, !found)
+		}
+		// Index every key of the post that does not yet lead to it, so the
+		// next sighting finds it whichever key it shares.
+		for _, k := range keys[i] {
+			if !ix.has(k.hash, postKeys[i]) {
+				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKeys[i], source: p.Source, id: p.ID, published: p.Published})
+				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKeys[i], source: p.Source, id: p.ID, published: p.Published})
+			}
+		}
+	}
+
+	// The index and the posts are written at once; a save that fails half
+	// way is retried as a whole (from the spool), and the mappings the
+	// failed save left under the post's own source and id do not stop it
+	// being counted then.
+	var idxErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		idxErr = s.saveIdentities(ctx, newIdx, version)
+	}()
+	postErr := s.insertPosts(ctx, uniq, hashes, postKeys, counted, firsts, version)
+	wg.Wait()
+	if err := errors.Join(postErr, idxErr); err != nil {
+		return SaveResult{}, err
+	}
+	return res, nil
+}
+
+func (s *Store) insertPosts(ctx context.Context, posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64) error {
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("posts")+" ("+postColumns+")")
+	if err != nil {
+		return fmt.Errorf("store: prepare posts insert: %w", err)
+	}
+	for i := range posts {
+		p := &posts[i]
+		if err := appendPost(b, p, hashes[i], firsts[i], version, postKeys[i], counted[i]); err != nil {
+			_ = b.Abort()
+			return fmt.Errorf("store: post %s/%s: %w", p.Source, p.ID, err)
+		}
+	}
+	if err := b.Send(); err != nil {
+		return fmt.Errorf("store: insert %d posts: %w", len(posts), err)
+	}
+	return nil
+}
+
+func appendPost(b interface{ Append(...any) error }, p *post.Post, textHash uint64, first uint8, version uint64, postKey string, counted uint8) error {
+	var compound, pos, neu, neg *float64
+	var label, lexv string
+	terms := []string{}
+	if p.Sentiment != nil {
+		c, po, nu, ne := p.Sentiment.Compound, p.Sentiment.Pos, p.Sentiment.Neu, p.Sentiment.Neg
+		compound, pos, neu, neg = &c, &po, &nu, &ne
+		label, lexv = p.Sentiment.Label, p.Sentiment.LexiconVersion
+		if p.Sentiment.Terms != nil {
+			terms = p.Sentiment.Terms
+		}
+	}
+	topics := p.Topics
+	if topics == nil {
+		topics = []string{}
+	}
+	ents := p.Entities
+	if ents == nil {
+		ents = []string{}
+	}
+	settled := *p
+	settled.SettleTimes(time.Now())
+	guessed := uint8(0)
+	if settled.TimeGuessed {
+		guessed = 1
+	}
+	published, fetched := settled.Published, settled.Fetched
+	var titleCompound *float64
+	var titleLabel string
+	if t := p.TitleSentiment; t != nil {
+		c := t.Compound
+		titleCompound, titleLabel = &c, t.Label
+	}
+	return b.Append(p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text,
+		published.UTC(), guessed, fetched.UTC(), p.Likes, p.Replies, p.Shares, p.Followers,
+		topics, p.Language, compound, pos, neu, neg, label, terms, lexv, ents,
+		textHash, first, version, p.Rating, p.AppVersion, p.Views, postKey, counted, titleCompound, titleLabel)
+}
+
+// existing returns the stored publication time and post key of each given
+// post already in the store.
+func (s *Store) existing(ctx context.Context, posts []post.Post) (map[[2]string]stored, error) {
+	bySource := map[string][]any{}
+	for _, p := range posts {
+		bySource[p.Source] = append(bySource[p.Source], p.ID)
+	}
+	known := map[[2]string]stored{}
+	for src, ids := range bySource {
+		for start := 0; start < len(ids); start += existingChunk {
+			end := min(start+existingChunk, len(ids))
+			rows, err := s.conn.Query(ctx, "SELECT id, min(published), argMin(post_key, version) FROM "+s.Table("posts")+
+				" WHERE source = ? AND id IN ? GROUP BY id", src, clickhouse.GroupSet{Value: ids[start:end]})
+			if err != nil {
+				return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
+			}
+			for rows.Next() {
+				var id string
+				var st stored
+				if err := rows.Scan(&id, &st.published, &st.postKey); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
+				}
+				known[[2]string{src, id}] = st
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
+			}
+		}
+	}
+	return known, nil
+}
