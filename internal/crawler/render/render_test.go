@@ -320,7 +320,12 @@ func TestRenderPageErrors(t *testing.T) {
 }
 
 func TestBrowserRestartsAfterDying(t *testing.T) {
-	b := browser(t)
+	// A browser of its own, with no memory limit: the shared one may be
+	// retired for memory after any render, which would leave no process
+	// to kill here.
+	needBrowser(t)
+	b := New(Options{Tabs: 1, MaxMemory: 1 << 40})
+	t.Cleanup(func() { b.Close() })
 	restarts := b.Stats().Restarts
 	s := newTestSite(t, map[string]string{"/feedback": jsPage, "/app.js": fmt.Sprintf(appJS, 2)})
 	f := fetcherFor(t, s, nil)
