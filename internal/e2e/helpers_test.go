@@ -286,23 +286,7 @@ sources:
 		fmt.Fprintf(&b, "    header_env: {Authorization: %s}\n", o.AuthEnv)
 	}
 	if o.SlackURL != "" {
-		fmt.Fprintf(&b, `alerts:
-  console: false
-  evidence: %d
-  rules:
-    - name: negative-surge
-      topic: %s
-      metric: negative_ratio
-      threshold: 3
-      severity: warn
-      min_posts: 8
-      min_authors: 4
-  retry: {attempts: 2, initial_backoff: 10ms, max_backoff: 50ms, max_wait: 1s}
-  slack:
-    token_env: %s
-    api_url: %q
-    channel: "#comms"
-`, o.Evidence, topic, slackTokEnv, o.SlackURL)
+		b.WriteString(alertsYAML(o.Evidence, o.SlackURL))
 	}
 	return b.String()
 }
@@ -539,4 +523,26 @@ func blockStrings(t testing.TB, blocks string) []string {
 	}
 	walk(v)
 	return out
+}
+
+// alertsYAML is the alerts block of the test configs: one negative-surge
+// rule on the test topic, fast retries, and Slack at slackURL.
+func alertsYAML(evidence int, slackURL string) string {
+	return fmt.Sprintf(`alerts:
+  console: false
+  evidence: %d
+  rules:
+    - name: negative-surge
+      topic: %s
+      metric: negative_ratio
+      threshold: 3
+      severity: warn
+      min_posts: 8
+      min_authors: 4
+  retry: {attempts: 2, initial_backoff: 10ms, max_backoff: 50ms, max_wait: 1s}
+  slack:
+    token_env: %s
+    api_url: %q
+    channel: "#comms"
+`, evidence, topic, slackTokEnv, slackURL)
 }

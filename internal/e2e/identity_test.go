@@ -297,23 +297,7 @@ func threeDoorConfig(stateDir, addr, db, site, slackURL string, order []string) 
 	for _, k := range order {
 		b.WriteString(srcs[k])
 	}
-	fmt.Fprintf(&b, `alerts:
-  console: false
-  evidence: 10
-  rules:
-    - name: negative-surge
-      topic: %s
-      metric: negative_ratio
-      threshold: 3
-      severity: warn
-      min_posts: 8
-      min_authors: 4
-  retry: {attempts: 2, initial_backoff: 10ms, max_backoff: 50ms, max_wait: 1s}
-  slack:
-    token_env: %s
-    api_url: %q
-    channel: "#comms"
-`, topic, slackTokEnv, slackURL)
+	b.WriteString(alertsYAML(10, slackURL))
 	return b.String()
 }
 
