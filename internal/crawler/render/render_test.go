@@ -369,7 +369,11 @@ func TestBrowserRestartsPastMemoryLimit(t *testing.T) {
 }
 
 func TestBrowserBoundsItsTabs(t *testing.T) {
-	b := browser(t)
+	// A browser of its own with the shared one's two tabs and no memory
+	// limit, so no memory restart can retire the process watched here.
+	needBrowser(t)
+	b := New(Options{Tabs: 2, MaxMemory: 1 << 40})
+	t.Cleanup(func() { b.Close() })
 	s := newTestSite(t, map[string]string{"/feedback": jsPage, "/app.js": fmt.Sprintf(appJS, 5)})
 	f := fetcherFor(t, s, nil)
 	req := Request{URL: s.URL + "/feedback", Fetcher: f, Items: "article.post", Timeout: 5 * time.Second}
