@@ -17,7 +17,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	source := fs.String("source", "", "the configured source the posts are stored under (required)")
 	format := fs.String("format", "", "jsonl or csv (default from the file's extension, else jsonl)")
 	strict := fs.Bool("strict", false, "stop at the first bad line instead of reporting it and going on")
-	batch := fs.Int("batch", 5000, "posts stored at once")
+	batch := fs.Int("batch", ingest.DefaultBatchSize, "posts stored at once")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

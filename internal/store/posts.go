@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/backlash-monitor/backlash/internal/post"
 )
 
@@ -24,6 +22,9 @@ type SaveCounts struct {
 	// the posts already stored through another source of their namespace
 	// and the reposts of a post already stored.
 	Counted int
+	// Present is the number of posts SaveNewPosts left alone because the
+	// store already held them.
+	Present int
 }
 
 // SaveResult counts what SavePosts stored, in all and per source.
@@ -33,12 +34,15 @@ type SaveResult struct {
 	BySource map[string]SaveCounts
 }
 
-func (r *SaveResult) count(source string, isNew, counted bool) {
+func (r *SaveResult) count(source string, isNew, counted, present bool) {
 	if r.BySource == nil {
 		r.BySource = map[string]SaveCounts{}
 	}
 	c := r.BySource[source]
-	if isNew {
+	if present {
+		r.Present++
+		c.Present++
+	} else if isNew {
 		r.New++
 		c.New++
 	} else {
@@ -59,9 +63,6 @@ const postColumns = `source, id, parent_id, thread, url, author, title, text, pu
  lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views,
  post_key, counted, title_compound, title_label`
 
-// existingChunk bounds the ids looked up in one query.
-const existingChunk = 2000
-
 // stored is what the store already holds of a post.
 type stored struct {
 	published time.Time
@@ -80,6 +81,19 @@ type stored struct {
 // order. Saves in one process are serialised so that two sources storing
 // the same post at once count it once.
 func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, error) {
+	return s.save(ctx, posts, false)
+}
+
+// SaveNewPosts stores the posts the store does not hold yet, as SavePosts
+// does, and leaves alone those it already holds (same source and id),
+// counting them as Present: importing the same posts twice stores nothing
+// the second time. The lookup that tells them apart is the one SavePosts
+// makes anyway.
+func (s *Store) SaveNewPosts(ctx context.Context, posts []post.Post) (SaveResult, error) {
+	return s.save(ctx, posts, true)
+}
+
+func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (SaveResult, error) {
 	var res SaveResult
 	if len(posts) == 0 {
 		return res, nil
@@ -126,37 +140,55 @@ func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, e
 
 	version := uint64(time.Now().UnixNano())
 	var newIdx []identityRow
-	counted := make([]uint8, len(uniq))
-	postKeys := make([]string, len(uniq))
-	firsts := make([]uint8, len(uniq))
+	// What is written: the posts of uniq not left alone, and per post its
+	// text hash, key, and whether it is counted and seen for the first time.
+	out := uniq[:0]
+	outHashes := hashes[:0]
+	counted := make([]uint8, 0, len(uniq))
+	postKeys := make([]string, 0, len(uniq))
+	firsts := make([]uint8, 0, len(uniq))
 	for i := range uniq {
-		p := &uniq[i]
+		p := uniq[i]
 		self := p.Key()
+		var postKey string
+		var isCounted, first uint8
 		if st, ok := known[[2]string{p.Source, p.ID}]; ok {
+			if onlyNew {
+				res.count(p.Source, false, false, true)
+				continue
+			}
 			p.Published = st.published
-			postKeys[i] = st.postKey
-			res.count(p.Source, false, false)
+			postKey = st.postKey
+			res.count(p.Source, false, false, false)
 		} else {
-			firsts[i] = 1
+			first = 1
 			key, pub, exact, found := ix.resolve(keys[i], p.Source, p.ID, p.Published, s.repostWindow)
 			if found {
-				postKeys[i] = key
+				postKey = key
 				if exact {
 					p.Published = pub
 				}
 			} else {
-				postKeys[i], counted[i] = self, 1
+				postKey, isCounted = self, 1
 			}
-			res.count(p.Source, true, !found)
+			res.count(p.Source, true, !found, false)
 		}
 		// Index every key of the post that does not yet lead to it, so the
 		// next sighting finds it whichever key it shares.
 		for _, k := range keys[i] {
-			if !ix.has(k.hash, postKeys[i]) {
-				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKeys[i], source: p.Source, id: p.ID, published: p.Published})
-				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKeys[i], source: p.Source, id: p.ID, published: p.Published})
+			if !ix.has(k.hash, postKey) {
+				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKey, source: p.Source, id: p.ID, published: p.Published})
+				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKey, source: p.Source, id: p.ID, published: p.Published})
 			}
 		}
+		outHashes = append(outHashes, hashes[i])
+		out = append(out, p)
+		postKeys = append(postKeys, postKey)
+		counted = append(counted, isCounted)
+		firsts = append(firsts, first)
+	}
+	if len(out) == 0 {
+		return res, nil
 	}
 
 	// The index and the posts are written at once; a save that fails half
@@ -169,7 +201,7 @@ func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, e
 		defer wg.Done()
 		idxErr = s.saveIdentities(ctx, newIdx, version)
 	}()
-	postErr := s.insertPosts(ctx, uniq, hashes, postKeys, counted, firsts, version)
+	postErr := s.insertPosts(ctx, out, outHashes, postKeys, counted, firsts, version)
 	wg.Wait()
 	if err := errors.Join(postErr, idxErr); err != nil {
 		return SaveResult{}, err
@@ -235,36 +267,40 @@ func appendPost(b interface{ Append(...any) error }, p *post.Post, textHash uint
 }
 
 // existing returns the stored publication time and post key of each given
-// post already in the store.
+// post already in the store: one query per source in the posts, however
+// many there are.
 func (s *Store) existing(ctx context.Context, posts []post.Post) (map[[2]string]stored, error) {
-	bySource := map[string][]any{}
+	bySource := map[string][]string{}
 	for _, p := range posts {
 		bySource[p.Source] = append(bySource[p.Source], p.ID)
 	}
-	known := map[[2]string]stored{}
+	known := make(map[[2]string]stored)
 	for src, ids := range bySource {
-		for start := 0; start < len(ids); start += existingChunk {
-			end := min(start+existingChunk, len(ids))
-			rows, err := s.conn.Query(ctx, "SELECT id, min(published), argMin(post_key, version) FROM "+s.Table("posts")+
-				" WHERE source = ? AND id IN ? GROUP BY id", src, clickhouse.GroupSet{Value: ids[start:end]})
-			if err != nil {
-				return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
-			}
-			for rows.Next() {
-				var id string
-				var st stored
-				if err := rows.Scan(&id, &st.published, &st.postKey); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
-				}
-				known[[2]string{src, id}] = st
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
-			}
+		if err := s.existing1(ctx, src, ids, known); err != nil {
+			return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
 		}
 	}
 	return known, nil
+}
+
+func (s *Store) existing1(ctx context.Context, src string, ids []string, known map[[2]string]stored) error {
+	qctx, err := withSet(ctx, "lookup_ids", "String", ids)
+	if err != nil {
+		return err
+	}
+	rows, err := s.conn.Query(qctx, "SELECT id, min(published), argMin(post_key, version) FROM "+s.Table("posts")+
+		" WHERE source = ? AND id IN lookup_ids GROUP BY id", src)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var st stored
+		if err := rows.Scan(&id, &st.published, &st.postKey); err != nil {
+			return err
+		}
+		known[[2]string{src, id}] = st
+	}
+	return rows.Err()
 }
