@@ -55,6 +55,14 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 			neg = append(neg, p)
 		}
 	}
+	// A negative post that pushes back on the backlash ("calm down, it's
+	// like 5 accounts") is counted, for it is part of the talk, but never
+	// quoted.
+	answers := make([]bool, len(neg))
+	for i, p := range neg {
+		cue, _ := drivers.PushesBack(drivers.Body(p.Title, p.Text))
+		answers[i] = cue != ""
+	}
 	// What the negative posts say that the topic did not say before: a
 	// window also holds the calm posts the incident is not about. The
 	// week's counts are kept between alerts (drivers.Baseline).
@@ -89,7 +97,7 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 		if len(f.posts) >= limit {
 			break
 		}
-		if !quoted[i] && (inTheme[i] || len(themes) == 0) {
+		if !quoted[i] && !answers[i] && (inTheme[i] || len(themes) == 0) {
 			f.posts = append(f.posts, p)
 			quoted[i] = true
 		}
