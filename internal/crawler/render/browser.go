@@ -16,10 +16,10 @@ import (
 
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 )
@@ -73,8 +73,9 @@ func LookPath(path string) (string, error) {
 
 // Browser is one headless Chromium process shared by every rendered
 // source, started on the first Render. At most Options.Tabs pages render
-// at once. A tab is reused for up to tabPages pages, each page frozen and
-// its cookies and storage cleared when its render ends (see leave), and
+// at once. A tab is reused for up to tabPages pages, each page's scripts
+// stopped and its cookies and storage cleared when its render ends (see
+// leave), and
 // closed after a failed page. A browser that dies is
 // replaced on the next Render, and one that grows past MaxMemory is
 // replaced once its open tabs are done.
@@ -138,9 +139,10 @@ func (g *generation) takeTab() (*browserTab, error) {
 		t := g.idle[n-1]
 		g.idle = g.idle[:n-1]
 		g.mu.Unlock()
-		// Thaw the page leave froze, so that it can be navigated away.
+		// Switch scripts back on (leave switched them off); the render
+		// navigates the old page away.
 		ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
-		_, err := chromedp.Call(ctx, page.SetWebLifecycleState, page.SetWebLifecycleStateParams{State: page.SetWebLifecycleStateStateActive})
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
 		cancel()
 		if err == nil {
 			return t, nil
@@ -197,10 +199,12 @@ const storageTypes = "cookies,local_storage,indexeddb,websql,cache_storage,servi
 
 // leave ends a page without navigating (a navigation to about:blank cost
 // as much as a quarter of a render): it clears the page's session
-// storage, freezes it (its timers, callbacks and requests stop, as in a
-// background tab the browser has frozen), and clears the cookies and
-// storage of each origin the page loaded from, so the next page starts
-// with none of it. The next render thaws the page and navigates it away.
+// storage, switches off the tab's scripts (no timer or callback of the
+// page runs any more), and clears the cookies and storage of each origin
+// the page loaded from, so the next page starts with none of it. The next
+// render switches scripts on and navigates the page away. (Freezing the
+// page through its lifecycle state left the thawed tab without scroll
+// events.)
 // The tabs share one cookie store, so a page rendering in another tab on
 // the same origin loses its cookies too, which only a script reading
 // back a cookie it set would notice.
@@ -208,8 +212,8 @@ func (t *browserTab) leave(ctx context.Context, origins []string) error {
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`try { sessionStorage.clear() } catch (e) {}`)); err != nil {
 		return fmt.Errorf("leave the page: %w", err)
 	}
-	if _, err := chromedp.Call(ctx, page.SetWebLifecycleState, page.SetWebLifecycleStateParams{State: page.SetWebLifecycleStateStateFrozen}); err != nil {
-		return fmt.Errorf("freeze the page: %w", err)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		return fmt.Errorf("stop the page's scripts: %w", err)
 	}
 	for _, o := range origins {
 		if _, err := chromedp.Call(ctx, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: o, StorageTypes: storageTypes}); err != nil {

@@ -138,7 +138,7 @@ type tab struct {
 	docErr  error                       // why the page itself failed
 	refused map[string]bool
 	origins map[string]bool // of every request the page made
-	wg      sync.WaitGroup // request handlers
+	wg      sync.WaitGroup  // request handlers
 }
 
 func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res *Result, err error) {
