@@ -11,12 +11,11 @@ import (
 	"github.com/backlash-monitor/backlash/internal/post"
 )
 
-// Drivers limits: the window's posts read, the baseline's, and how far
-// back the baseline reaches.
+// Drivers limits: the window's posts read, and how far back the baseline
+// reaches.
 const (
-	driverWindowPosts   = 5000
-	driverBaselinePosts = 100_000
-	driverBaseline      = 7 * 24 * time.Hour
+	driverWindowPosts = 5000
+	driverBaseline    = 7 * 24 * time.Hour
 	driverTerms         = 5
 	driverThemes        = 3
 )
@@ -49,10 +48,6 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
 	}
-	base, err := e.ev.TopPosts(ctx, sig.Topic, "", from.Add(-driverBaseline), from, driverBaselinePosts)
-	if err != nil {
-		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
-	}
 	exclude := append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...)
 	var neg []post.Post
 	for _, p := range window {
@@ -61,9 +56,13 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 		}
 	}
 	// What the negative posts say that the topic did not say before: a
-	// window also holds the calm posts the incident is not about.
-	f.terms = drivers.Distinctive(drivers.Count(e.opts.Tokenizer, texts(neg), exclude),
-		drivers.Count(e.opts.Tokenizer, texts(base), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+	// window also holds the calm posts the incident is not about. The
+	// week's counts are kept between alerts (drivers.Baseline).
+	f.terms, err = e.baseline.Rank(ctx, sig.Topic, exclude, from.Add(-driverBaseline), from,
+		drivers.Count(e.opts.Tokenizer, texts(neg), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+	if err != nil {
+		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
+	}
 	reach := make([]uint64, len(neg))
 	for i, p := range neg {
 		reach[i] = p.Reach()
@@ -101,15 +100,31 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	return f, nil
 }
 
+// texts are the posts' words as drivers count them: a reply's own words,
+// not its thread's title.
 func texts(posts []post.Post) []string {
 	out := make([]string, len(posts))
 	for i, p := range posts {
-		out[i] = strings.TrimSpace(p.Title + " " + p.Text)
-		if p.Text != "" {
-			out[i] = p.Text // a reply's own words, not its thread's title
-		}
+		out[i] = drivers.Body(p.Title, p.Text)
 	}
 	return out
+}
+
+// evidenceSource reads a baseline's posts through Evidence when it cannot
+// read them by version: every refresh reads the whole span again, and the
+// posts already counted are recognised by their key.
+type evidenceSource struct{ ev Evidence }
+
+func (s evidenceSource) BaselinePosts(ctx context.Context, topic string, from, to time.Time, _ uint64) ([]drivers.Post, error) {
+	ps, err := s.ev.TopPosts(ctx, topic, "", from, to, 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]drivers.Post, len(ps))
+	for i, p := range ps {
+		out[i] = drivers.Post{Key: p.Key(), Published: p.Published, Title: p.Title, Text: p.Text}
+	}
+	return out, nil
 }
 
 // goodEntities keeps the entities that pass a quality bar: named in at
