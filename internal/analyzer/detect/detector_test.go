@@ -225,6 +225,10 @@ func TestColdStart(t *testing.T) {
 	if ps[0].Score != 0 || !ps[0].ColdStart {
 		t.Errorf("first point: %+v", ps[0])
 	}
+	// The widening eases from ColdWiden to 1 over the warm-up and says so.
+	if ps[0].Widen != 2 || !(day1.Widen > 1 && day1.Widen < 2) || day4.Widen != 1 {
+		t.Errorf("Widen: first %v, day 1 %v, day 4 %v; want 2, in (1,2), 1", ps[0].Widen, day1.Widen, day4.Widen)
+	}
 	// An obvious spike on day 1 still fires.
 	s.values[200] = 600
 	ps = run(detect.DefaultConfig(), s)
