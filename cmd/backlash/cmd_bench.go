@@ -31,7 +31,8 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e, ingest)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the benchmarks to this file")
-	seeds := fs.Int("seeds", 1, "detection: replay the scenario with seeds 0 to N-1 and report each")
+	seeds := fs.Int("seeds", 1, "detection: replay the scenario with N seeds from --first-seed and report each")
+	firstSeed := fs.Int("first-seed", 0, "detection: the first seed replayed")
 	parallel := fs.Int("parallel", 4, "detection: seeds replayed at once, each on its own database (1: one after another)")
 	pageSize := fs.Int("page-size", 500, "throughput: items per page the demo site serves")
 	oneDB := fs.Bool("one-database", false, "throughput: replay on one database, dropped before each replay (shows what a drop costs)")
@@ -86,11 +87,11 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		case "ingest":
 			err = benchIngest(ctx, e, *stateDir, *ingestPosts, g.logger(e))
 		case "e2e":
-			if err = benchDetection(ctx, e, r, *seeds, *parallel); err == nil {
+			if err = benchDetection(ctx, e, r, *firstSeed, *seeds, *parallel); err == nil {
 				err = benchThroughput(ctx, e, r, *pageSize)
 			}
 		case "detection":
-			err = benchDetection(ctx, e, r, *seeds, *parallel)
+			err = benchDetection(ctx, e, r, *firstSeed, *seeds, *parallel)
 		case "throughput":
 			err = benchThroughput(ctx, e, r, *pageSize)
 		default:
@@ -239,7 +240,7 @@ type seedRun struct {
 // a database of its own; replays at once share only the ClickHouse server,
 // so what each measures is what it measures alone, and its wall time per
 // simulated day is longer.
-func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds, parallel int) error {
+func benchDetection(ctx context.Context, e *env, r *demo.Replayer, firstSeed, seeds, parallel int) error {
 	w := e.stdout
 	parallel = max(1, min(parallel, seeds))
 	finished := make(chan int)
@@ -251,7 +252,7 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds, parall
 		go func() {
 			for seed := range next {
 				sr := &runs[seed]
-				sr.det, sr.err = r.Replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize,
+				sr.det, sr.err = r.Replay(ctx, demo.Options{Scale: 5, Seed: int64(firstSeed + seed)}, 15*time.Minute, demo.PageSize,
 					func(at time.Time, res pipeline.RunResult, _ error) {
 						for _, a := range res.Assessments {
 							sr.risks = append(sr.risks, demo.AssessedRisk{At: at, Topic: a.Topic, Risk: a.Risk.Total, Velocity: a.Risk.Velocity})
@@ -288,7 +289,7 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds, parall
 		}
 		det, risks, err := runs[seed].det, runs[seed].risks, runs[seed].err
 		if err != nil {
-			return fmt.Errorf("seed %d: %w", seed, err)
+			return fmt.Errorf("seed %d: %w", firstSeed+seed, err)
 		}
 		m := demo.RiskMargins(risks, det.Onset, det.Backlash)
 		at15, at30, calmPeaks = append(at15, m.At15), append(at30, m.At30), append(calmPeaks, m.Calm.Risk)
@@ -305,7 +306,7 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds, parall
 				delay = d.String()
 			}
 			fmt.Fprintf(w, "e2e detection  seed %d: delay %s, %d false alerts, escalated / resolved %v / %v, %s per sim. day\n",
-				seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
+				firstSeed+seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
 			fmt.Fprintf(w, "                 risk %.1f at +15m, %.1f at +30m; calm peak %.1f (%.1f of it velocity) at %s on %s; margins %+.1f / %+.1f\n",
 				m.At15, m.At30, m.Calm.Risk, m.Calm.Velocity, m.Calm.At.Format("Mon 2 Jan 15:04"), m.Calm.Topic, m.At15-m.Calm.Risk, m.At30-m.Calm.Risk)
 			for _, fa := range det.FalseAlerts {
@@ -314,7 +315,7 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds, parall
 			}
 			continue
 		}
-		fmt.Fprintf(w, "e2e detection  demo scenario at scale 5, 15-minute runs, %d runs over %s simulated\n", det.Runs, det.Simulated)
+		fmt.Fprintf(w, "e2e detection  demo scenario at scale 5, seed %d, 15-minute runs, %d runs over %s simulated\n", firstSeed, det.Runs, det.Simulated)
 		if d < 0 {
 			fmt.Fprintf(w, "  detection delay         none: no alert fired\n")
 		} else {
