@@ -19,8 +19,9 @@
 //   - Reach [0.20]: the reach of the negative posts against its baseline,
 //     s = log₂(Reach/BaselineReach)/log₂(10), full at ten times the usual
 //     reach; without a baseline, s = log₁₀(1+Reach)/6, full at a million.
-//     PostReach defines the reach of one post from its likes, shares,
-//     replies and the author's followers.
+//     The reach of one post is post.Post.Reach, its likes, replies and
+//     shares plus one per hundred views, counted by the store's rollups
+//     when the post is first seen.
 //   - Spread [0.10]: how many distinct authors and sources carry it, s =
 //     0.7·log(Authors)/log(50) + 0.3·log(Sources)/log(10).
 //   - Velocity [0.15]: the growth ratio of negative volume against the

@@ -13,8 +13,9 @@ type Inputs struct {
 	// Posts is the number of posts in the window (it weighs NegShare);
 	// Negative is how many of them are negative.
 	Posts, Negative int
-	// Reach is the summed PostReach of the window's negative posts;
-	// BaselineReach is its usual value for a window (0 if unknown).
+	// Reach is the summed reach (post.Post.Reach: likes, replies, shares
+	// and one per hundred views) of the window's negative posts when first
+	// seen; BaselineReach is its usual value for a window (0 if unknown).
 	Reach, BaselineReach float64
 	// Authors and Sources count the distinct authors and sources (sites,
 	// forums, feeds) of the negative posts.
@@ -191,14 +192,4 @@ func gate(in Inputs) float64 {
 	vg := math.Min(1, math.Max(venueFloor, venueFloor+(1-venueFloor)*(venues-1)/(minVenues-1)))
 	volume := clamp01(float64(in.Negative) / minNegative)
 	return authors * vg * volume
-}
-
-// PostReach is the reach of one post: 1 for the post itself, plus its
-// likes and replies, plus twice its shares (a share puts it in front of a
-// new audience), plus the square root of its author's followers (an
-// audience that may see it, with diminishing returns: a 1M-follower
-// account counts 1000, not a million). Negative counts count as 0.
-func PostReach(likes, shares, replies, followers int64) float64 {
-	p := func(x int64) float64 { return float64(max(x, 0)) }
-	return 1 + p(likes) + 2*p(shares) + p(replies) + math.Sqrt(p(followers))
 }

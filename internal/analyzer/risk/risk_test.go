@@ -101,15 +101,6 @@ func TestWeightsAreNormalised(t *testing.T) {
 	}
 }
 
-func TestPostReach(t *testing.T) {
-	if got := risk.PostReach(10, 5, 3, 10000); got != 1+10+10+3+100 {
-		t.Errorf("PostReach = %v", got)
-	}
-	if got := risk.PostReach(-1, -1, -1, -1); got != 1 {
-		t.Errorf("PostReach of negatives = %v", got)
-	}
-}
-
 func ExampleCompute() {
 	s := risk.Compute(risk.Inputs{
 		NegAnomaly: 0.9, NegShare: 0.45, BaselineNegShare: 0.15, Posts: 300, Negative: 135,
