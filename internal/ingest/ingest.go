@@ -14,6 +14,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -351,8 +352,11 @@ func jsonlReader(r io.Reader) func() (record, int, error) {
 		for sc.Scan() {
 			line++
 			b := sc.Bytes()
-			if len(strings.TrimSpace(string(b))) == 0 {
+			if len(bytes.TrimSpace(b)) == 0 {
 				continue
+			}
+			if rec, ok := fastRecord(b); ok {
+				return rec, line, nil
 			}
 			var rec record
 			if err := json.Unmarshal(b, &rec); err != nil {

@@ -124,8 +124,39 @@ func (p *Post) Reach() uint64 {
 // whitespace folded), equal for identical text cross-posted under different
 // ids or sources.
 func (p *Post) ContentHash() uint64 {
-	h := sha256.Sum256([]byte(strings.ToLower(strings.Join(strings.Fields(p.Text), " "))))
+	var buf [1024]byte
+	b, ok := foldASCII(buf[:0], p.Text)
+	if !ok {
+		b = []byte(strings.ToLower(strings.Join(strings.Fields(p.Text), " ")))
+	}
+	h := sha256.Sum256(b)
 	return binary.BigEndian.Uint64(h[:8])
+}
+
+// foldASCII appends an ASCII text with its words lower-cased and joined by
+// single spaces, as strings.ToLower(strings.Join(strings.Fields(s), " "))
+// returns it, without allocating for the words. It says false for a text
+// that is not ASCII, whose spaces and letters take Unicode's rules.
+func foldASCII(b []byte, s string) ([]byte, bool) {
+	word := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80:
+			return b, false
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			word = false
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if !word && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		word = true
+		b = append(b, c)
+	}
+	return b, true
 }
 
 // DeriveID returns a stable id for a post whose site gives none, from the

@@ -196,14 +196,19 @@ func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version 
 	if len(rows) == 0 {
 		return nil
 	}
+	n := len(rows)
+	keys, postKeys, sources, ids, published, versions := make([]uint64, n), make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n), make([]uint64, n)
+	for i, r := range rows {
+		keys[i], postKeys[i], sources[i], ids[i], published[i], versions[i] = r.key, r.postKey, r.source, r.id, r.published.UTC(), version
+	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("post_identity")+" (key, post_key, source, id, published, version)")
 	if err != nil {
 		return fmt.Errorf("store: prepare post identities insert: %w", err)
 	}
-	for _, r := range rows {
-		if err := b.Append(r.key, r.postKey, r.source, r.id, r.published.UTC(), version); err != nil {
+	for i, c := range []any{keys, postKeys, sources, ids, published, versions} {
+		if err := b.Column(i).Append(c); err != nil {
 			_ = b.Abort()
-			return fmt.Errorf("store: post identity %s: %w", r.postKey, err)
+			return fmt.Errorf("store: post identities column %d: %w", i, err)
 		}
 	}
 	if err := b.Send(); err != nil {

@@ -57,7 +57,7 @@ func (r *SaveResult) count(source string, isNew, counted, present bool) {
 }
 
 // postColumns is the insert column list for posts; keep in step with
-// appendPost.
+// postBlock.
 const postColumns = `source, id, parent_id, thread, url, author, title, text, published, time_guessed,
  fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
  lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views,
@@ -210,15 +210,17 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 }
 
 func (s *Store) insertPosts(ctx context.Context, posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64) error {
+	// The block is built before the insert is opened, so the server does
+	// not hold the insert open while the rows are assembled.
+	cols := postBlock(posts, hashes, postKeys, counted, firsts, version, time.Now())
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("posts")+" ("+postColumns+")")
 	if err != nil {
 		return fmt.Errorf("store: prepare posts insert: %w", err)
 	}
-	for i := range posts {
-		p := &posts[i]
-		if err := appendPost(b, p, hashes[i], firsts[i], version, postKeys[i], counted[i]); err != nil {
+	for i, c := range cols {
+		if err := b.Column(i).Append(c); err != nil {
 			_ = b.Abort()
-			return fmt.Errorf("store: post %s/%s: %w", p.Source, p.ID, err)
+			return fmt.Errorf("store: posts column %d: %w", i, err)
 		}
 	}
 	if err := b.Send(); err != nil {
@@ -227,43 +229,60 @@ func (s *Store) insertPosts(ctx context.Context, posts []post.Post, hashes []uin
 	return nil
 }
 
-func appendPost(b interface{ Append(...any) error }, p *post.Post, textHash uint64, first uint8, version uint64, postKey string, counted uint8) error {
-	var compound, pos, neu, neg *float64
-	var label, lexv string
-	terms := []string{}
-	if p.Sentiment != nil {
-		c, po, nu, ne := p.Sentiment.Compound, p.Sentiment.Pos, p.Sentiment.Neu, p.Sentiment.Neg
-		compound, pos, neu, neg = &c, &po, &nu, &ne
-		label, lexv = p.Sentiment.Label, p.Sentiment.LexiconVersion
-		if p.Sentiment.Terms != nil {
-			terms = p.Sentiment.Terms
+// postBlock returns the posts as columns, one slice per column of
+// postColumns and in its order, for a column-oriented insert.
+func postBlock(posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64, now time.Time) []any {
+	n := len(posts)
+	var (
+		source, id, parentID, thread, url, author, title, text = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		published, fetched                                     = make([]time.Time, n), make([]time.Time, n)
+		guessed, rating                                        = make([]uint8, n), make([]uint8, n)
+		likes, replies, shares, followers, views               = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
+		topics, terms, entities                                = make([][]string, n), make([][]string, n), make([][]string, n)
+		language, label, lexv, appVersion, titleLabel          = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		compound, pos, neu, neg, titleCompound                 = make([]*float64, n), make([]*float64, n), make([]*float64, n), make([]*float64, n), make([]*float64, n)
+		versions                                               = make([]uint64, n)
+		// The scores of every post, in one allocation the pointers share.
+		scores = make([]float64, 5*n)
+	)
+	empty := []string{}
+	for i := range posts {
+		p := &posts[i]
+		source[i], id[i], parentID[i], thread[i], url[i], author[i], title[i], text[i] = p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text
+		settled := post.Post{Published: p.Published, Fetched: p.Fetched}
+		settled.SettleTimes(now)
+		published[i], fetched[i] = settled.Published.UTC(), settled.Fetched.UTC()
+		if settled.TimeGuessed || p.TimeGuessed {
+			guessed[i] = 1
 		}
+		likes[i], replies[i], shares[i], followers[i], views[i] = p.Likes, p.Replies, p.Shares, p.Followers, p.Views
+		topics[i], terms[i], entities[i] = p.Topics, empty, p.Entities
+		if topics[i] == nil {
+			topics[i] = empty
+		}
+		if entities[i] == nil {
+			entities[i] = empty
+		}
+		language[i], rating[i], appVersion[i] = p.Language, p.Rating, p.AppVersion
+		sc := scores[5*i : 5*i+5]
+		if st := p.Sentiment; st != nil {
+			sc[0], sc[1], sc[2], sc[3] = st.Compound, st.Pos, st.Neu, st.Neg
+			compound[i], pos[i], neu[i], neg[i] = &sc[0], &sc[1], &sc[2], &sc[3]
+			label[i], lexv[i] = st.Label, st.LexiconVersion
+			if st.Terms != nil {
+				terms[i] = st.Terms
+			}
+		}
+		if t := p.TitleSentiment; t != nil {
+			sc[4] = t.Compound
+			titleCompound[i], titleLabel[i] = &sc[4], t.Label
+		}
+		versions[i] = version
 	}
-	topics := p.Topics
-	if topics == nil {
-		topics = []string{}
-	}
-	ents := p.Entities
-	if ents == nil {
-		ents = []string{}
-	}
-	settled := *p
-	settled.SettleTimes(time.Now())
-	guessed := uint8(0)
-	if settled.TimeGuessed {
-		guessed = 1
-	}
-	published, fetched := settled.Published, settled.Fetched
-	var titleCompound *float64
-	var titleLabel string
-	if t := p.TitleSentiment; t != nil {
-		c := t.Compound
-		titleCompound, titleLabel = &c, t.Label
-	}
-	return b.Append(p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text,
-		published.UTC(), guessed, fetched.UTC(), p.Likes, p.Replies, p.Shares, p.Followers,
-		topics, p.Language, compound, pos, neu, neg, label, terms, lexv, ents,
-		textHash, first, version, p.Rating, p.AppVersion, p.Views, postKey, counted, titleCompound, titleLabel)
+	return []any{source, id, parentID, thread, url, author, title, text, published, guessed,
+		fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
+		lexv, entities, hashes, firsts, versions, rating, appVersion, views,
+		postKeys, counted, titleCompound, titleLabel}
 }
 
 // existing returns the stored publication time and post key of each given

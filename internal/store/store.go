@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"math"
+	"net"
 	"regexp"
 	"sort"
 	"strconv"
@@ -59,6 +60,22 @@ type Store struct {
 
 var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
+// compression is LZ4 for servers over the network, and none for a server
+// on this machine (the embedded one), where compressing every block only
+// costs both ends CPU.
+func compression(addrs []string) *clickhouse.Compression {
+	for _, a := range addrs {
+		host, _, err := net.SplitHostPort(a)
+		if err != nil {
+			host = a
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return &clickhouse.Compression{Method: clickhouse.CompressionLZ4}
+		}
+	}
+	return &clickhouse.Compression{Method: clickhouse.CompressionNone}
+}
+
 // Open connects to ClickHouse and creates the database if it is missing. It
 // does not apply migrations; call Migrate.
 func Open(ctx context.Context, o Options) (*Store, error) {
@@ -75,7 +92,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		Addr:         o.Addr,
 		Auth:         clickhouse.Auth{Username: o.Username, Password: o.Password},
 		DialTimeout:  o.DialTimeout,
-		Compression:  &clickhouse.Compression{Method: clickhouse.CompressionLZ4},
+		Compression:  compression(o.Addr),
 		MaxOpenConns: 8,
 	}
 	if o.TLS {

@@ -32,7 +32,7 @@ type Options struct {
 	Path string
 	// Tabs is how many pages are rendered at once (default 2).
 	Tabs int
-	// MaxMemory is the memory (proportional set size, summed over the
+	// MaxMemory is the memory (resident set size, summed over the
 	// browser's processes) past which the browser is restarted once its
 	// open tabs finish (default 450 MiB).
 	MaxMemory int64
@@ -92,8 +92,8 @@ type Browser struct {
 
 	renders  atomic.Int64
 	restarts atomic.Int64
-	peak     atomic.Int64 // PSS
 	peakRSS  atomic.Int64
+	peakPSS  atomic.Int64
 	refused  atomic.Int64
 	cpu      atomic.Int64 // clock ticks of browsers that have exited
 }
@@ -203,13 +203,15 @@ type Stats struct {
 	// Restarts is how many times the browser was replaced after it died
 	// or grew past MaxMemory.
 	Restarts int64
-	// PeakMemory is the largest memory sample, in bytes: the proportional
-	// set size summed over the browser's processes, sampled every 200 ms.
-	// It is what MaxMemory is compared with.
-	PeakMemory int64
-	// PeakRSS is the largest plain sum of the processes' resident set
-	// sizes, which counts memory shared between them once per process.
+	// PeakRSS is the largest memory sample, in bytes: the resident set
+	// size summed over the browser's processes (memory they share counted
+	// once per process), sampled every 250 ms. It is what MaxMemory is
+	// compared with.
 	PeakRSS int64
+	// PeakPSS is the largest proportional set size summed over the
+	// browser's processes (memory they share divided among them), sampled
+	// every 2 s.
+	PeakPSS int64
 	// RefusedConnections counts connections the browser tried to open
 	// outside the interception (its own update and sign-in checks, a
 	// page's WebSocket); they were refused.
@@ -227,7 +229,7 @@ func (b *Browser) Stats() Stats {
 		ticks += t
 	}
 	b.mu.Unlock()
-	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakMemory: b.peak.Load(), PeakRSS: b.peakRSS.Load(),
+	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakRSS: b.peakRSS.Load(), PeakPSS: b.peakPSS.Load(),
 		RefusedConnections: b.refused.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
 }
 
@@ -346,6 +348,14 @@ func (b *Browser) start() (*generation, error) {
 		chromedp.Flag("in-process-gpu", true),
 		chromedp.Flag("no-zygote", true),
 		chromedp.Flag("renderer-process-limit", "1"),
+		// One process in all: the renderer, network and storage services
+		// run as threads of the browser, so the libraries and caches they
+		// would each map are resident once. The sandbox is off anyway
+		// (no-sandbox) and every request goes through the crawler, so
+		// separate processes would isolate little here; a page that crashes the
+		// renderer takes the browser with it, which is replaced and the
+		// page retried once.
+		chromedp.Flag("single-process", true),
 		// Every request is made by the crawler through the Fetch domain;
 		// anything that escapes it (WebSocket, WebRTC) meets a proxy that
 		// refuses it, loopback included.
@@ -397,24 +407,27 @@ func (b *Browser) refuse(l net.Listener) {
 	}
 }
 
-// sample measures the browser's memory every 200 ms, keeps the peak, and
-// retires the browser when it passes MaxMemory.
+// sample measures the browser's memory every 250 ms (its proportional
+// set size, which costs the kernel more to report, every 2 s), keeps the
+// peaks, and retires the browser when it passes MaxMemory.
 func (b *Browser) sample(g *generation) {
-	t := time.NewTicker(200 * time.Millisecond)
+	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
-	for {
+	for i := 0; ; i++ {
 		select {
 		case <-g.stop:
 			return
 		case <-t.C:
 		}
-		m, rss := treeMemory(g.pid())
-		raise(&b.peak, m)
+		rss := treeRSS(g.pid())
 		raise(&b.peakRSS, rss)
-		if m > b.opts.MaxMemory {
+		if i%8 == 0 {
+			raise(&b.peakPSS, treePSS(g.pid()))
+		}
+		if rss > b.opts.MaxMemory {
 			b.mu.Lock()
 			if b.cur == g {
-				b.opts.Logger.Info("browser memory past the limit; restarting it after its open tabs", "memory_mb", m>>20, "limit_mb", b.opts.MaxMemory>>20)
+				b.opts.Logger.Info("browser memory past the limit; restarting it after its open tabs", "rss_mb", rss>>20, "limit_mb", b.opts.MaxMemory>>20)
 				b.restarts.Add(1)
 				b.retireLocked(g)
 			}

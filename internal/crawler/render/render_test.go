@@ -363,7 +363,7 @@ func TestBrowserRestartsPastMemoryLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if st := b.Stats(); st.Restarts < 1 || st.PeakMemory <= 1<<20 {
+	if st := b.Stats(); st.Restarts < 1 || st.PeakRSS <= 1<<20 {
 		t.Errorf("stats %+v: want a restart past the 1 MiB limit", st)
 	}
 }
