@@ -189,7 +189,8 @@ func Terms(tok Tokenizer, text string, ex Exclusions) []string {
 			cov := ex.covered(rs)
 			for i := 0; i+1 < len(rs); i++ {
 				bg := string(rs[i : i+2])
-				if cov[i] || cov[i+1] || strings.ContainsRune(cjkFunction, rs[i]) || strings.ContainsRune(cjkFunction, rs[i+1]) || tok.GenericIn(lang, bg) {
+				if cov[i] || cov[i+1] || strings.ContainsRune(cjkFunction, rs[i]) || strings.ContainsRune(cjkFunction, rs[i+1]) ||
+					cjkConventions[bg] || tok.GenericIn(lang, bg) {
 					continue
 				}
 				out = append(out, bg)
@@ -334,6 +335,11 @@ func termLen(t string) int {
 // cjkFunction are Chinese and Japanese function characters; a bigram
 // holding one is grammar, not a topic.
 const cjkFunction = "的了是我你他她它们在和就都也这那给把被很太吗呢吧啊个有不没之与及或而に の は が を で と も た て だ す る い な"
+
+// cjkConventions are the bigrams of Chinese posting conventions, as "rt"
+// and "via" are in English: the microblog's repost mark "转发微博" (repost
+// on Weibo) says how a post travelled, not what it says.
+var cjkConventions = map[string]bool{"转发": true, "发微": true, "微博": true}
 
 func overlaps(a, b string) bool {
 	if isCJKString(a) && isCJKString(b) {
