@@ -16,8 +16,8 @@ import (
 const (
 	driverWindowPosts = 5000
 	driverBaseline    = 7 * 24 * time.Hour
-	driverTerms         = 5
-	driverThemes        = 3
+	driverTerms       = 5
+	driverThemes      = 3
 )
 
 // themeView is one theme as a message shows it.
@@ -34,6 +34,10 @@ type found struct {
 	entities []string
 	terms    []drivers.Term
 	themes   []themeView
+	// drivers is true when distinctive terms were looked for, among
+	// negative posts.
+	drivers  bool
+	negative int
 }
 
 // driversEvidence ranks the window's distinctive terms against the
@@ -56,13 +60,16 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 		}
 	}
 	// A negative post that pushes back on the backlash ("calm down, it's
-	// like 5 accounts") is counted, for it is part of the talk, but never
-	// quoted.
-	answers := make([]bool, len(neg))
-	for i, p := range neg {
-		cue, _ := drivers.PushesBack(drivers.Body(p.Title, p.Text))
-		answers[i] = cue != ""
+	// like 5 accounts") is no voice of it: its words are not what the
+	// backlash is about, and it is never quoted.
+	kept := neg[:0]
+	for _, p := range neg {
+		if cue, _ := drivers.PushesBack(drivers.Body(p.Title, p.Text)); cue == "" {
+			kept = append(kept, p)
+		}
 	}
+	neg = kept
+	f.negative, f.drivers = len(neg), true
 	// What the negative posts say that the topic did not say before: a
 	// window also holds the calm posts the incident is not about. The
 	// week's counts are kept between alerts (drivers.Baseline).
@@ -97,7 +104,7 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 		if len(f.posts) >= limit {
 			break
 		}
-		if !quoted[i] && !answers[i] && (inTheme[i] || len(themes) == 0) {
+		if !quoted[i] && (inTheme[i] || len(themes) == 0) {
 			f.posts = append(f.posts, p)
 			quoted[i] = true
 		}
@@ -174,6 +181,13 @@ func driversText(terms []drivers.Term) string {
 		parts[i] = fmt.Sprintf("*%s* %d posts, z %.1f, %d in the week before", Escape(t.Text), t.Posts, t.Z, t.BaselinePosts)
 	}
 	return "*What's new:* " + strings.Join(parts, " · ")
+}
+
+// tooEarlyText says that no term is distinctive yet, rather than showing
+// one that is not.
+func tooEarlyText(negative int) string {
+	return fmt.Sprintf("*What's new:* nothing distinctive yet: no word or phrase of the window's %d negative posts "+
+		"is in enough of them, and significantly rarer in the week before, to say what drives it", negative)
 }
 
 // themesText renders the themes with their shares of negative posts and a

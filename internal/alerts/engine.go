@@ -333,7 +333,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 	for _, kind := range kinds {
 		inc.Seq++
 		v := view{kind: kind, inc: inc, sig: sig, rule: rule, prevSev: prevSev, prevRisk: prevRisk, hasPrev: hasPrev,
-			posts: ev.posts, entities: ev.entities, terms: ev.terms, themes: ev.themes, dash: e.opts.DashboardURL, now: now}
+			posts: ev.posts, entities: ev.entities, terms: ev.terms, themes: ev.themes, drivers: ev.drivers, negative: ev.negative, dash: e.opts.DashboardURL, now: now}
 		it := e.item(st, v)
 		p.items = append(p.items, it)
 		p.events = append(p.events, Event{Kind: kind, Topic: inc.Topic, IncidentID: inc.ID, Rule: inc.Rule,
