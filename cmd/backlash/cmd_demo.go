@@ -8,6 +8,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +18,9 @@ import (
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
-	fs, g := flagSet(e, "demo", "demo [--step 15m] [--pace 0s] [--scale 5] [--seed 0] [--keep-serving] [--state-dir DIR]")
+	fs, g := flagSet(e, "demo", "demo [--lang en|zh] [--step 15m] [--pace 0s] [--scale 5] [--seed 0] [--keep-serving] [--state-dir DIR]")
+	lang := fs.String("lang", demo.LangEnglish, "the language the story is told in: "+strings.Join(demo.Languages(), " or ")+
+		" (zh: the same timeline on a Weibo-like microblog, a Chinese forum and news feed)")
 	step := fs.Duration("step", 15*time.Minute, "simulated time between crawls")
 	pace := fs.Duration("pace", 0, "wall time to wait between crawls (0: as fast as possible)")
 	scale := fs.Float64("scale", 5, "volume multiplier for the scenario (1: about 450 posts a day)")
@@ -26,6 +30,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	logs := fs.String("logs", "", "where the logs go (default STATE-DIR/demo.log; - for stderr)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if !slices.Contains(demo.Languages(), *lang) {
+		return usageError{fmt.Errorf("--lang %q: want one of %s", *lang, strings.Join(demo.Languages(), ", "))}
 	}
 	// The story goes to stdout; the logs of a few thousand crawls would
 	// drown it, so they go to a file unless asked for.
@@ -49,7 +56,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	storyEnv := *e
 	storyEnv.stdout = out
 	e = &storyEnv
-	w, err := demo.OpenWorld(ctx, demo.Options{Scale: *scale, Seed: *seed}, *stateDir, "backlash_demo", log, out)
+	w, err := demo.OpenWorld(ctx, demo.Options{Scale: *scale, Seed: *seed, Lang: *lang}, *stateDir, "backlash_demo", log, out)
 	if errors.Is(err, pipeline.ErrConfig) {
 		return usageError{err}
 	}

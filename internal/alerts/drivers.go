@@ -11,14 +11,13 @@ import (
 	"github.com/backlash-monitor/backlash/internal/post"
 )
 
-// Drivers limits: the window's posts read, the baseline's, and how far
-// back the baseline reaches.
+// Drivers limits: the window's posts read, and how far back the baseline
+// reaches.
 const (
-	driverWindowPosts   = 5000
-	driverBaselinePosts = 100_000
-	driverBaseline      = 7 * 24 * time.Hour
-	driverTerms         = 5
-	driverThemes        = 3
+	driverWindowPosts = 5000
+	driverBaseline    = 7 * 24 * time.Hour
+	driverTerms       = 5
+	driverThemes      = 3
 )
 
 // themeView is one theme as a message shows it.
@@ -35,6 +34,10 @@ type found struct {
 	entities []string
 	terms    []drivers.Term
 	themes   []themeView
+	// drivers is true when distinctive terms were looked for, among
+	// negative posts.
+	drivers  bool
+	negative int
 }
 
 // driversEvidence ranks the window's distinctive terms against the
@@ -49,10 +52,6 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
 	}
-	base, err := e.ev.TopPosts(ctx, sig.Topic, "", from.Add(-driverBaseline), from, driverBaselinePosts)
-	if err != nil {
-		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
-	}
 	exclude := append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...)
 	var neg []post.Post
 	for _, p := range window {
@@ -60,10 +59,25 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 			neg = append(neg, p)
 		}
 	}
+	// A negative post that pushes back on the backlash ("calm down, it's
+	// like 5 accounts") is no voice of it: its words are not what the
+	// backlash is about, and it is never quoted.
+	kept := neg[:0]
+	for _, p := range neg {
+		if cue, _ := drivers.PushesBack(drivers.Body(p.Title, p.Text)); cue == "" {
+			kept = append(kept, p)
+		}
+	}
+	neg = kept
+	f.negative, f.drivers = len(neg), true
 	// What the negative posts say that the topic did not say before: a
-	// window also holds the calm posts the incident is not about.
-	f.terms = drivers.Distinctive(drivers.Count(e.opts.Tokenizer, texts(neg), exclude),
-		drivers.Count(e.opts.Tokenizer, texts(base), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+	// window also holds the calm posts the incident is not about. The
+	// week's counts are kept between alerts (drivers.Baseline).
+	f.terms, err = e.baseline.Rank(ctx, sig.Topic, exclude, from.Add(-driverBaseline), from,
+		drivers.Count(e.opts.Tokenizer, texts(neg), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+	if err != nil {
+		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
+	}
 	reach := make([]uint64, len(neg))
 	for i, p := range neg {
 		reach[i] = p.Reach()
@@ -101,15 +115,31 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	return f, nil
 }
 
+// texts are the posts' words as drivers count them: a reply's own words,
+// not its thread's title.
 func texts(posts []post.Post) []string {
 	out := make([]string, len(posts))
 	for i, p := range posts {
-		out[i] = strings.TrimSpace(p.Title + " " + p.Text)
-		if p.Text != "" {
-			out[i] = p.Text // a reply's own words, not its thread's title
-		}
+		out[i] = drivers.Body(p.Title, p.Text)
 	}
 	return out
+}
+
+// evidenceSource reads a baseline's posts through Evidence when it cannot
+// read them by version: every refresh reads the whole span again, and the
+// posts already counted are recognised by their key.
+type evidenceSource struct{ ev Evidence }
+
+func (s evidenceSource) BaselinePosts(ctx context.Context, topic string, from, to time.Time, _ uint64) ([]drivers.Post, error) {
+	ps, err := s.ev.TopPosts(ctx, topic, "", from, to, 1_000_000)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]drivers.Post, len(ps))
+	for i, p := range ps {
+		out[i] = drivers.Post{Key: p.Key(), Published: p.Published, Title: p.Title, Text: p.Text}
+	}
+	return out, nil
 }
 
 // goodEntities keeps the entities that pass a quality bar: named in at
@@ -151,6 +181,13 @@ func driversText(terms []drivers.Term) string {
 		parts[i] = fmt.Sprintf("*%s* %d posts, z %.1f, %d in the week before", Escape(t.Text), t.Posts, t.Z, t.BaselinePosts)
 	}
 	return "*What's new:* " + strings.Join(parts, " · ")
+}
+
+// tooEarlyText says that no term is distinctive yet, rather than showing
+// one that is not.
+func tooEarlyText(negative int) string {
+	return fmt.Sprintf("*What's new:* nothing distinctive yet: no word or phrase of the window's %d negative posts "+
+		"is in enough of them, and significantly rarer in the week before, to say what drives it", negative)
 }
 
 // themesText renders the themes with their shares of negative posts and a

@@ -99,3 +99,55 @@ func TestMessageSaysWhatDrivesIt(t *testing.T) {
 		}
 	}
 }
+
+// TestMessageSaysWhenNothingIsDistinctiveYet gives the window a handful of
+// negative posts with no word in common, one of them pushing back: the
+// message says nothing is distinctive yet, names no term, falls back to no
+// sentiment words, and never quotes the post pushing back.
+func TestMessageSaysWhenNothingIsDistinctiveYet(t *testing.T) {
+	sc, err := sentiment.New(sentiment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	neg := &post.Sentiment{Label: "negative", Compound: -0.6}
+	var posts []post.Post
+	for i := range 40 {
+		posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("b", i), Author: fmt.Sprint("u", i),
+			Text: "paid for lunch with the new checkout", Published: t0.Add(-time.Duration(2+i) * time.Hour),
+			Sentiment: &post.Sentiment{Label: "positive", Compound: 0.5}})
+	}
+	for i, text := range []string{
+		"checkout froze on my card. awful",
+		"terrible update, the receipts vanished",
+		"worst redesign ever, fonts unreadable",
+		"people are saying checkout is broken. calm down, it's one outage",
+	} {
+		posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("w", i), Author: fmt.Sprint("a", i), Text: text,
+			Published: t0.Add(-time.Duration(5+i) * time.Minute), Likes: uint32(10 + 1000*i), Sentiment: neg})
+	}
+	r := newRig(t, t0)
+	r.cfg.Rules[0].For = 0
+	n, err := alerts.BuildNotifier(r.cfg, io.Discard, quietLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := alerts.NewEngine(r.cfg, r.st, timedEvidence{posts: posts}, n, alerts.Options{Logger: quietLogger(t),
+		Now: r.clock.Now, Sleep: r.clock.Sleep, Tokenizer: sc, TopicNames: map[string][]string{"checkout": {"checkout"}}})
+	if got := kinds(r.run(e, 65)); got != "open:warn" {
+		t.Fatalf("events %q", got)
+	}
+	msgs := r.slack.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("%d messages", len(msgs))
+	}
+	text := msgs[0].Text
+	t.Log(text)
+	if !strings.Contains(text, "nothing distinctive yet") || !strings.Contains(text, "window's 3 negative posts") {
+		t.Errorf("message does not say that nothing is distinctive yet among the 3 complaints")
+	}
+	for _, bad := range []string{"calm down", "Top negative terms", "*Themes*"} {
+		if strings.Contains(text, bad) {
+			t.Errorf("message has %q", bad)
+		}
+	}
+}

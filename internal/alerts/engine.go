@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/backlash-monitor/backlash/internal/analyzer/drivers"
 	"log/slog"
 	"sort"
 	"time"
@@ -32,6 +33,9 @@ type Engine struct {
 	n    Notifier
 	opts Options
 	log  *slog.Logger
+	// baseline keeps each topic's term counts for drivers (nil without a
+	// Tokenizer).
+	baseline *drivers.Baseline
 }
 
 // NewEngine returns an engine keeping state in st, quoting posts from ev and
@@ -43,7 +47,15 @@ func NewEngine(cfg config.Alerts, st IncidentStore, ev Evidence, n Notifier, opt
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Engine{cfg: cfg, st: st, ev: ev, n: n, opts: opts, log: opts.Logger}
+	e := &Engine{cfg: cfg, st: st, ev: ev, n: n, opts: opts, log: opts.Logger}
+	if opts.Tokenizer != nil {
+		src, ok := ev.(drivers.Source)
+		if !ok {
+			src = evidenceSource{ev}
+		}
+		e.baseline = drivers.NewBaseline(opts.Tokenizer, src, drivers.BaselineOptions{})
+	}
+	return e
 }
 
 func (e *Engine) now() time.Time { return e.opts.Now().UTC().Truncate(time.Second) }
@@ -321,7 +333,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 	for _, kind := range kinds {
 		inc.Seq++
 		v := view{kind: kind, inc: inc, sig: sig, rule: rule, prevSev: prevSev, prevRisk: prevRisk, hasPrev: hasPrev,
-			posts: ev.posts, entities: ev.entities, terms: ev.terms, themes: ev.themes, dash: e.opts.DashboardURL, now: now}
+			posts: ev.posts, entities: ev.entities, terms: ev.terms, themes: ev.themes, drivers: ev.drivers, negative: ev.negative, dash: e.opts.DashboardURL, now: now}
 		it := e.item(st, v)
 		p.items = append(p.items, it)
 		p.events = append(p.events, Event{Kind: kind, Topic: inc.Topic, IncidentID: inc.ID, Rule: inc.Rule,

@@ -28,6 +28,8 @@ type view struct {
 	entities []string
 	terms    []drivers.Term
 	themes   []themeView
+	drivers  bool
+	negative int
 	dash     string
 	now      time.Time
 }
@@ -223,6 +225,9 @@ func evidence(b *builder, v view) {
 	if len(v.terms) > 0 {
 		b.divider()
 		b.section(driversText(v.terms))
+	} else if v.drivers {
+		b.divider()
+		b.section(tooEarlyText(v.negative))
 	}
 	if len(v.themes) > 0 {
 		b.section(themesText(v.themes))
@@ -235,7 +240,7 @@ func evidence(b *builder, v view) {
 		}
 	}
 	var terms []string
-	if len(v.terms) == 0 {
+	if len(v.terms) == 0 && !v.drivers {
 		terms = topTerms(v.posts, 8) // without drivers, the quoted posts' sentiment terms
 	}
 	var ctx []string

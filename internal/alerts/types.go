@@ -45,7 +45,8 @@ type Signal struct {
 	// window's posts, negative posts, distinct authors, distinct negative
 	// authors and distinct sources.
 	Posts, Negative, Authors, NegativeAuthors, Sources int
-	// Reach is the window's total engagement.
+	// Reach is the window's total reach (engagement, plus one per hundred
+	// views; see post.Post.Reach).
 	Reach uint64
 	// SharedPosts counts the negative posts whose text other authors
 	// posted too, and SharedTexts the texts they share: each is a voice,

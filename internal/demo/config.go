@@ -68,8 +68,8 @@ func flowMap(kv ...string) *yaml.Node {
 	return n
 }
 
-// SearchQuery is the microblog search query the demo configuration crawls:
-// the app's name, the feature's and the travel card's.
+// SearchQuery is the microblog search query the English demo configuration
+// crawls: the app's name, the feature's and the travel card's.
 const SearchQuery = "paywise OR moments OR travel card"
 
 // Config returns a complete backlash.yaml for the demo, crawling the site at
@@ -78,8 +78,9 @@ const SearchQuery = "paywise OR moments OR travel card"
 // needs, and a negative-surge alert rule.
 func Config(baseURL string, s *Scenario) []byte {
 	base := strings.TrimRight(baseURL, "/")
-	bk, bx := s.Keywords(BacklashTopic)
-	ck, _ := s.Keywords(CalmTopic)
+	bt, ct := s.Topics()
+	bk, bx := s.Keywords(bt)
+	ck, _ := s.Keywords(ct)
 	// No politeness pause is needed for the local demo site, so every
 	// source sets delay: 0s explicitly (unset would mean the 1s default).
 	cfg := demoConfig{
@@ -87,8 +88,8 @@ func Config(baseURL string, s *Scenario) []byte {
 		ClickHouse: demoClickHouse{Embedded: true, Database: "backlash_demo"},
 		Crawler:    demoCrawler{UserAgent: "backlash-demo/1", Timeout: "10s"},
 		Topics: []demoTopic{
-			{Name: BacklashTopic, Keywords: bk, Exclude: bx},
-			{Name: CalmTopic, Keywords: ck},
+			{Name: bt, Keywords: bk, Exclude: bx},
+			{Name: ct, Keywords: ck},
 		},
 		Sources: []demoSource{
 			{
@@ -101,7 +102,7 @@ func Config(baseURL string, s *Scenario) []byte {
 			{Name: "news", Kind: "feed", URLs: []string{base + "/news/rss.xml"}, AllowPrivate: true, Delay: "0s"},
 			{
 				Name: "microblog", Kind: "json", AllowPrivate: true, Delay: "0s",
-				URLs: []string{base + "/api/search?q=" + url.QueryEscape(SearchQuery)},
+				URLs: []string{base + "/api/search?q=" + url.QueryEscape(s.SearchQuery())},
 				JSON: flowMap("items", "posts", "id", "id", "text", "text", "author", "author.handle",
 					"followers", "author.followers", "time", "created_at", "url", "url",
 					"likes", "like_count", "shares", "repost_count", "replies", "reply_count",

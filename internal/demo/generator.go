@@ -49,10 +49,10 @@ func newGenerator(s *Scenario, lib *library) *generator {
 		rng:     rng,
 		pools:   postPools(),
 		decks:   map[string]*deck{},
-		authors: newAuthorPool(rng, 700, 9000),
+		authors: newAuthorPool(rng, 700, 9000, s.loc.names),
 	}
 	for _, x := range lib.posts[StanceMediaShare] {
-		if !mentionsStateMedia(x) {
+		if !s.loc.mentionsStateMedia(x) {
 			g.early = append(g.early, x)
 		}
 	}
@@ -61,9 +61,14 @@ func newGenerator(s *Scenario, lib *library) *generator {
 
 // mentionsStateMedia reports whether text refers to the state-media
 // condemnation, which no one can mention before it is published.
-func mentionsStateMedia(text string) bool {
+func (l *locale) mentionsStateMedia(text string) bool {
 	t := strings.ToLower(text)
-	return strings.Contains(t, "national daily") || strings.Contains(t, "state media")
+	for _, m := range l.stateMedia {
+		if strings.Contains(t, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // deal returns the next index into a pool of n texts and how many times the
@@ -86,12 +91,12 @@ func (g *generator) deal(pool string, n int) (int, int) {
 }
 
 // topicName returns the topic name for a pool kind.
-func topicName(k topicKind) string {
+func (l *locale) topicName(k topicKind) string {
 	switch k {
 	case kindBacklash:
-		return BacklashTopic
+		return l.backlashTopic
 	case kindCalm:
-		return CalmTopic
+		return l.calmTopic
 	}
 	return ""
 }
@@ -133,7 +138,7 @@ func (g *generator) post(c component, at time.Time, stance string) {
 	author := g.authors.pick(g.rng, c.wave)
 	d := draft{Item: Item{
 		Channel:   ch,
-		Topic:     topicName(meta.kind),
+		Topic:     g.s.loc.topicName(meta.kind),
 		Author:    author,
 		Text:      g.vary(texts[i], stance, meta, ch),
 		Published: at,
@@ -151,10 +156,9 @@ func (g *generator) post(c component, at time.Time, stance string) {
 // a filler word in front, a tag or emoji at the end, a typo, a hashtag. None
 // of it changes what the text means or which topic it is about.
 func (g *generator) vary(text, stance string, meta poolMeta, ch string) string {
-	r := g.rng
+	r, loc := g.rng, g.s.loc
 	if r.Float64() < 0.12 {
-		prefixes := []string{"honestly ", "ok so ", "ngl ", "tbh ", "so ", "look, ", "right. "}
-		p := prefixes[r.IntN(len(prefixes))]
+		p := loc.prefixes[r.IntN(len(loc.prefixes))]
 		first, size := utf8.DecodeRuneInString(text)
 		second, _ := utf8.DecodeRuneInString(text[size:])
 		if unicode.IsUpper(first) && unicode.IsLower(second) {
@@ -164,31 +168,21 @@ func (g *generator) vary(text, stance string, meta poolMeta, ch string) string {
 	}
 	switch x := r.Float64(); {
 	case x < 0.08:
-		suffixes := []string{" fwiw", " just saying", "...", " (edited)"}
-		text += suffixes[r.IntN(len(suffixes))]
+		text += loc.suffixes[r.IntN(len(loc.suffixes))]
 	case x < 0.15:
-		var emoji []string
-		switch meta.sentiment {
-		case "negative":
-			emoji = []string{" 😡", " 🤦", " 😤", " 👎"}
-		case "positive":
-			emoji = []string{" 🙂", " 👍", " ✨"}
-		case "neutral":
-			emoji = []string{" 🤔", " 👀"}
-		}
-		if len(emoji) > 0 {
+		if emoji := loc.emoji[meta.sentiment]; len(emoji) > 0 {
 			text += emoji[r.IntN(len(emoji))]
 		}
 	}
-	if r.Float64() < 0.05 {
+	if r.Float64() < 0.05 && loc.typos {
 		text = typo(r, text)
 	}
 	if ch == ChannelAPI && !strings.Contains(text, "#") {
 		switch {
 		case stance == StanceBoycott && r.Float64() < 0.3:
-			text += " #DeletePaywise"
+			text += loc.boycottTag
 		case meta.kind == kindCalm && r.Float64() < 0.1:
-			text += " #travel"
+			text += loc.calmTag
 		}
 	}
 	return text
@@ -221,21 +215,6 @@ func typo(r *rand.Rand, text string) string {
 	b[j], b[j+1] = b[j+1], b[j]
 	words[i] = string(b)
 	return strings.Join(words, " ")
-}
-
-// outletFollowers returns a news or blog outlet's microblog following.
-func outletFollowers(name string) int {
-	switch name {
-	case "National Daily":
-		return 8_400_000
-	case "The Ledger":
-		return 2_100_000
-	case "FinWire":
-		return 940_000
-	case "ByteBeat":
-		return 610_000
-	}
-	return 38_000 + 7_000*len(name)
 }
 
 // handleOf turns an outlet's name into a microblog handle.
@@ -280,7 +259,7 @@ func (g *generator) articles() {
 		}
 		for i, a := range arts {
 			at := times[i]
-			topic := topicName(kinds[w.pool])
+			topic := s.loc.topicName(kinds[w.pool])
 			g.drafts = append(g.drafts, draft{Item: Item{
 				Channel: ChannelFeed, Topic: topic, Title: a.Title, Author: a.Outlet, Text: a.Text,
 				Published: at, Stance: StanceArticle, Phase: s.PhaseAt(at),
@@ -292,7 +271,7 @@ func (g *generator) articles() {
 			g.drafts = append(g.drafts, draft{Item: Item{
 				Channel: ChannelAPI, Topic: topic, Author: handleOf(a.Outlet), Text: a.Title + ": " + a.Text,
 				Published: posted, Stance: StanceArticle, Phase: s.PhaseAt(posted),
-				Followers: outletFollowers(a.Outlet),
+				Followers: s.loc.outletFollowers(a.Outlet),
 			}, wave: kinds[w.pool] == kindBacklash && !at.Before(s.onset)})
 		}
 	}
@@ -314,33 +293,33 @@ func (g *generator) daytime(from time.Time, span time.Duration) time.Time {
 // and the standing posts that are there from the start: the forum's pinned
 // welcome and the support account's pinned post.
 func (g *generator) company() {
-	s := g.s
+	s, loc := g.s, g.s.loc
 	start := s.opts.Start
 	g.drafts = append(g.drafts,
 		draft{Item: Item{
-			Channel: ChannelForum, Author: "Moderator", Text: g.lib.company["welcome_forum"],
+			Channel: ChannelForum, Author: loc.moderator, Text: g.lib.company["welcome_forum"],
 			Published: start, Stance: StanceCompany, Phase: s.PhaseAt(start),
-		}, newThread: "Welcome to the Paywise Watch forum - please read"},
+		}, newThread: loc.welcomeTitle},
 		draft{Item: Item{
-			Channel: ChannelAPI, Author: "PaywiseHelp", Text: g.lib.company["welcome_api"],
+			Channel: ChannelAPI, Author: loc.help, Text: g.lib.company["welcome_api"],
 			Published: start, Stance: StanceCompany, Phase: s.PhaseAt(start), Followers: 86_000,
 		}})
 	for _, e := range []struct {
-		key, title string
-		at         time.Time
+		key string
+		at  time.Time
 	}{
-		{"launch", "Introducing Moments", s.launch},
-		{"apology", "A message from our chair about Moments", s.apology},
-		{"removal", "Moments has been removed", s.removal},
+		{"launch", s.launch},
+		{"apology", s.apology},
+		{"removal", s.removal},
 	} {
 		text := g.lib.company[e.key]
-		base := Item{Topic: BacklashTopic, Text: text, Stance: StanceCompany, Phase: s.PhaseAt(e.at)}
+		base := Item{Topic: loc.backlashTopic, Text: text, Stance: StanceCompany, Phase: s.PhaseAt(e.at)}
 		api := base
-		api.Channel, api.Author, api.Published, api.Followers = ChannelAPI, "Paywise", e.at, 1_250_000
+		api.Channel, api.Author, api.Published, api.Followers = ChannelAPI, loc.company, e.at, 1_250_000
 		forum := base
-		forum.Channel, forum.Author, forum.Published = ChannelForum, "Paywise_Team", e.at.Add(4*time.Minute)
+		forum.Channel, forum.Author, forum.Published = ChannelForum, loc.companyForum, e.at.Add(4*time.Minute)
 		wave := e.key != "launch"
-		g.drafts = append(g.drafts, draft{Item: api, wave: wave}, draft{Item: forum, wave: wave, newThread: e.title})
+		g.drafts = append(g.drafts, draft{Item: api, wave: wave}, draft{Item: forum, wave: wave, newThread: loc.statementTitles[e.key]})
 	}
 }
 
@@ -355,7 +334,7 @@ type thread struct {
 // finish assigns ids, forum threads and replies, microblog reposts and
 // engagement, in publication order.
 func (g *generator) finish(ds []draft) []Item {
-	r := g.rng
+	r, loc := g.rng, g.s.loc
 	items := make([]Item, 0, len(ds))
 	var nForum, nAPI, nFeed int
 	open := map[string][]*thread{} // by topic
@@ -373,15 +352,15 @@ func (g *generator) finish(ds []draft) []Item {
 			nAPI++
 			it.ID = idString("", 1834000000, nAPI)
 			it.URL = "/api/posts/" + it.ID
-			if d.wave && it.Topic == BacklashTopic && it.Stance != StanceArticle && it.Stance != StanceCompany && r.Float64() < 0.12 {
+			if d.wave && it.Topic == loc.backlashTopic && it.Stance != StanceArticle && it.Stance != StanceCompany && r.Float64() < 0.12 {
 				if j, ok := g.repostOf(items, recentAPI, it.Published); ok {
 					orig := items[j]
-					it.Text = "RT @" + orig.Author + ": " + orig.Text
+					it.Text = loc.repost(orig.Author, orig.Text)
 					it.Stance, it.Sentiment, it.Thread = orig.Stance, orig.Sentiment, orig.ID
 				}
 			}
 			g.engageAPI(&it, d.wave)
-			if it.Topic == BacklashTopic && it.Thread == "" {
+			if it.Topic == loc.backlashTopic && it.Thread == "" {
 				recentAPI = append(recentAPI, len(items))
 				if len(recentAPI) > 400 {
 					recentAPI = recentAPI[len(recentAPI)-200:]
@@ -441,7 +420,7 @@ func (g *generator) engageAPI(it *Item, wave bool) {
 		mu++
 		share = 0.2 + 0.5*r.Float64()
 	}
-	if it.Author == "NationalDaily" || it.Stance == StanceCompany {
+	if it.Author == g.s.loc.stateMediaHandle || it.Stance == StanceCompany {
 		share += 0.5
 	}
 	likes := math.Exp(mu + r.NormFloat64())
@@ -458,7 +437,7 @@ func (g *generator) repostOf(items []Item, recent []int, at time.Time) (int, boo
 	best, bestScore := -1, 0.0
 	for k := 0; k < 6 && len(recent) > 0; k++ {
 		j := recent[len(recent)-1-g.rng.IntN(min(len(recent), 120))]
-		if at.Sub(items[j].Published) > 8*time.Hour || strings.HasPrefix(items[j].Text, "RT ") {
+		if at.Sub(items[j].Published) > 8*time.Hour || strings.HasPrefix(items[j].Text, g.s.loc.repostMark) {
 			continue
 		}
 		if sc := float64(items[j].Likes+1) * g.rng.Float64(); sc > bestScore {
@@ -520,7 +499,7 @@ func pruneThreads(ths []*thread, at time.Time) []*thread {
 func (g *generator) threadTitle(it Item) string {
 	pool := "title_offtopic"
 	switch it.Topic {
-	case BacklashTopic:
+	case g.s.loc.backlashTopic:
 		switch {
 		case it.Published.Before(g.s.onset):
 			pool = "title_launch"
@@ -529,7 +508,7 @@ func (g *generator) threadTitle(it Item) string {
 		default:
 			pool = "title_after"
 		}
-	case CalmTopic:
+	case g.s.loc.calmTopic:
 		pool = "title_calm"
 	}
 	titles := g.lib.titles[pool]
@@ -537,7 +516,7 @@ func (g *generator) threadTitle(it Item) string {
 	if cycle == 0 {
 		return titles[i]
 	}
-	return headline(it.Text)
+	return g.s.loc.headline(it.Text)
 }
 
 // headline shortens a post to a thread title: its first sentence, at most

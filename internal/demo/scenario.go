@@ -1,9 +1,11 @@
 package demo
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -62,6 +64,10 @@ type Options struct {
 	Scale float64
 	// Seed makes the scenario reproducible: equal options give equal items.
 	Seed int64
+	// Lang is the language the story is told in: "en" (the default) or
+	// "zh", where the same timeline plays out on a Weibo-like microblog, a
+	// Chinese forum and a Chinese news feed (see Languages).
+	Lang string
 }
 
 // withDefaults fills in unset options.
@@ -76,6 +82,9 @@ func (o Options) withDefaults() Options {
 	if o.Scale <= 0 {
 		o.Scale = 1
 	}
+	if o.Lang == "" {
+		o.Lang = LangEnglish
+	}
 	return o
 }
 
@@ -84,8 +93,9 @@ func (o Options) withDefaults() Options {
 type Item struct {
 	// Channel is where it is published: "forum", "feed" or "api".
 	Channel string
-	// Topic is the ground truth: BacklashTopic, CalmTopic or "" when the
-	// item is about neither.
+	// Topic is the ground truth: the scenario's backlash or calm topic
+	// (Topics; BacklashTopic and CalmTopic in English) or "" when the item
+	// is about neither.
 	Topic string
 	// ID is unique across the scenario and stable for a seed.
 	ID string
@@ -124,6 +134,7 @@ type Item struct {
 // show, and the ground-truth times of what happened.
 type Scenario struct {
 	opts                  Options
+	loc                   *locale
 	launch, onset, peak   time.Time
 	stateMedia, apology   time.Time
 	removal, end          time.Time
@@ -132,11 +143,16 @@ type Scenario struct {
 	items                 []Item
 }
 
-// NewScenario builds the scenario for opts. It panics only if the embedded
-// texts are broken, which the package's tests rule out.
+// NewScenario builds the scenario for opts. It panics if opts.Lang is not
+// one of Languages, or if the embedded texts are broken, which the
+// package's tests rule out.
 func NewScenario(opts Options) *Scenario {
 	opts = opts.withDefaults()
-	s := &Scenario{opts: opts}
+	loc := localeFor(opts.Lang)
+	if loc == nil {
+		panic(fmt.Sprintf("demo: no demo world in language %q (have %s)", opts.Lang, strings.Join(Languages(), ", ")))
+	}
+	s := &Scenario{opts: opts, loc: loc}
 	s.launch = opts.Start.Add(launchAfterStart)
 	s.onset = opts.Start.Add(time.Duration(opts.CalmDays)*24*time.Hour + onsetAfterCalmDays)
 	s.peak = s.onset.Add(peakAfterOnset)
@@ -144,11 +160,8 @@ func NewScenario(opts Options) *Scenario {
 	s.apology = s.onset.Add(apologyAfter)
 	s.removal = s.onset.Add(removalAfter)
 	s.end = opts.Start.Add(time.Duration(opts.CalmDays+daysAfterCalm) * 24 * time.Hour)
-	s.backlashKW = []string{"moments", "paywise moments", "brothel", "meat market",
-		"boycott paywise", "delete paywise", "boycottpaywise", "deletepaywise"}
-	s.backlashX = []string{"magic moments"}
-	s.calmKW = []string{"travel card", "travelcard", "paywise travel"}
-	lib, err := loadLibrary()
+	s.backlashKW, s.backlashX, s.calmKW = loc.backlashKW, loc.backlashX, loc.calmKW
+	lib, err := loadLibrary(loc.dir)
 	if err != nil {
 		panic(err)
 	}
@@ -184,15 +197,18 @@ func (s *Scenario) Removal() time.Time { return s.removal }
 func (s *Scenario) End() time.Time { return s.end }
 
 // Topics returns the names of the backlash topic and the calm topic.
-func (s *Scenario) Topics() (backlash, calm string) { return BacklashTopic, CalmTopic }
+func (s *Scenario) Topics() (backlash, calm string) { return s.loc.backlashTopic, s.loc.calmTopic }
+
+// Lang is the language the scenario is told in.
+func (s *Scenario) Lang() string { return s.loc.lang }
 
 // Keywords returns the keywords and exclusions that identify topic, as the
 // demo configuration declares them; both are nil for an unknown topic.
 func (s *Scenario) Keywords(topic string) (keywords, exclude []string) {
 	switch topic {
-	case BacklashTopic:
+	case s.loc.backlashTopic:
 		return append([]string(nil), s.backlashKW...), append([]string(nil), s.backlashX...)
-	case CalmTopic:
+	case s.loc.calmTopic:
 		return append([]string(nil), s.calmKW...), nil
 	}
 	return nil, nil

@@ -271,10 +271,11 @@ func TestPhasesHaveTheirStances(t *testing.T) {
 
 // Nobody mentions the state-media condemnation before it is published.
 func TestNoOneQuotesStateMediaEarly(t *testing.T) {
-	for _, seed := range []int64{1, 2} {
-		s := NewScenario(Options{Seed: seed})
+	for _, o := range []Options{{Seed: 1}, {Seed: 2}, {Seed: 1, Lang: LangChinese}} {
+		s, seed := NewScenario(o), o.Seed
 		for _, it := range s.Items() {
-			if it.Published.Before(s.StateMedia()) && (mentionsStateMedia(it.Text) || it.Author == "National Daily" || it.Author == "NationalDaily") {
+			if it.Published.Before(s.StateMedia()) && (s.loc.mentionsStateMedia(it.Text) || it.Author == "National Daily" ||
+				it.Author == s.loc.stateMediaHandle || it.Author == "国民日报") {
 				t.Errorf("seed %d: %s at %v mentions state media before %v: %q", seed, it.ID, it.Published, s.StateMedia(), it.Text)
 			}
 		}

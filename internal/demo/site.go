@@ -61,7 +61,9 @@ func NewSite(s *Scenario) *Site {
 		threads:  map[string][]*Item{},
 		now:      s.end,
 		pageSize: PageSize,
-		tmpl:     template.Must(template.New("site").Funcs(template.FuncMap{"rfc3339": rfc3339, "human": human, "posts": renderPosts}).Parse(pageTemplates)),
+		tmpl: template.Must(template.New("site").Funcs(template.FuncMap{"rfc3339": rfc3339, "human": human, "posts": renderPosts,
+			"lang": func() string { return s.loc.lang }, "site": func() string { return s.loc.siteName }, "app": func() string { return s.loc.company },
+			"query": func() string { return queryTerms(s.loc.searchQuery)[0] }}).Parse(pageTemplates)),
 	}
 	for i := range s.items {
 		it := &s.items[i]
@@ -393,8 +395,8 @@ func (s *Site) rss(w http.ResponseWriter, r *http.Request, now time.Time) {
 	n := visible(s.feed, now)
 	doc := rssDoc{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", DC: "http://purl.org/dc/elements/1.1/"}
 	ch := &doc.Channel
-	ch.Title, ch.Link, ch.Language = "Paywise Watch: news and blogs", base+"/news/", "en"
-	ch.Description = "News and commentary about Paywise and personal finance."
+	ch.Title, ch.Link, ch.Language = s.sc.loc.feedTitle, base+"/news/", s.sc.loc.lang
+	ch.Description = s.sc.loc.feedAbout
 	ch.LastBuild = now.UTC().Format(time.RFC1123Z)
 	ch.AtomLinks = append(ch.AtomLinks, rssLink{Href: base + r.URL.RequestURI(), Rel: "self", Type: "application/rss+xml"})
 	if next := s.pageLink("/news/rss.xml", page+1, n); next != "" {
@@ -584,23 +586,23 @@ func human(t time.Time) string { return t.UTC().Format("Mon 2 Jan 15:04") }
 // pageTemplates are the forum's and news site's HTML pages.
 const pageTemplates = `
 {{define "head"}}<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.}}</title>
+<html lang="{{lang}}"><head><meta charset="utf-8"><title>{{.}}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{font:15px/1.45 system-ui,sans-serif;max-width:46rem;margin:1rem auto;padding:0 1rem}
 article.post{border-top:1px solid #ddd;padding:.5rem 0}.meta{color:#666;font-size:.85em}
 nav a{margin-right:1rem}.depth-1{margin-left:1.5rem}.depth-2{margin-left:3rem}
 .depth-3,.depth-4,.depth-5,.depth-6,.depth-7,.depth-8{margin-left:4.5rem}</style></head><body>
-<nav><a href="/">Paywise Watch</a><a href="/forum/">Forum</a><a href="/forum/latest">Latest posts</a><a href="/news/rss.xml">News (RSS)</a></nav>{{end}}
+<nav><a href="/">{{site}}</a><a href="/forum/">Forum</a><a href="/forum/latest">Latest posts</a><a href="/news/rss.xml">News (RSS)</a></nav>{{end}}
 
 {{define "foot"}}<footer class="meta"><p>Demo world as of <time class="now" datetime="{{rfc3339 .}}">{{human .}}</time>. All people and companies are fictional.</p></footer></body></html>{{end}}
 
 {{define "next"}}{{if .}}<p class="pager"><a rel="next" href="{{.}}">Older »</a></p>{{end}}{{end}}
 
-{{define "home"}}{{template "head" "Paywise Watch"}}
-<h1>Paywise Watch</h1>
-<p>A community forum, a news feed and a microblog search API, all about the Paywise app.</p>
+{{define "home"}}{{template "head" site}}
+<h1>{{site}}</h1>
+<p>A community forum, a news feed and a microblog search API, all about the {{app}} app.</p>
 <ul><li><a href="/forum/">Forum threads</a></li><li><a href="/forum/latest">Latest forum posts</a></li>
-<li><a href="/news/rss.xml">News feed (RSS 2.0)</a></li><li><a href="/api/search?q=paywise">Microblog search API</a></li></ul>
+<li><a href="/news/rss.xml">News feed (RSS 2.0)</a></li><li><a href="/api/search?q={{query}}">Microblog search API</a></li></ul>
 {{template "foot" .Now}}{{end}}
 
 {{define "index"}}{{template "head" "Forum"}}

@@ -10,9 +10,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The hand-written texts the scenario samples from. They are read-only.
+// The hand-written texts the scenario samples from, English in texts/ and
+// each other language in its own directory (texts/zh). They are read-only.
 //
-//go:embed texts/*.yaml
+//go:embed texts/*.yaml texts/zh/*.yaml
 var textFiles embed.FS
 
 // Pools of post texts. Each pool is one stance in one phase; its name is what
@@ -134,17 +135,17 @@ type library struct {
 	company  map[string]string
 }
 
-// loadLibrary parses the embedded text files. Each file is a YAML mapping
-// from pool name to its texts; articles.yaml holds articles and company.yaml
-// the company's statements.
-func loadLibrary() (*library, error) {
+// loadLibrary parses the embedded text files in dir. Each file is a YAML
+// mapping from pool name to its texts; articles.yaml holds articles and
+// company.yaml the company's statements.
+func loadLibrary(dir string) (*library, error) {
 	lib := &library{
 		posts:    map[string][]string{},
 		titles:   map[string][]string{},
 		articles: map[string][]article{},
 		company:  map[string]string{},
 	}
-	names, err := fs.Glob(textFiles, "texts/*.yaml")
+	names, err := fs.Glob(textFiles, dir+"/*.yaml")
 	if err != nil {
 		return nil, err
 	}
@@ -214,4 +215,33 @@ func loadLibrary() (*library, error) {
 		}
 	}
 	return lib, nil
+}
+
+// ComplaintStances are the stances whose posts voice the backlash's
+// complaints: the feature used for hookups and paid sex, exposed locations
+// and purchases, deleting the app, and sarcasm about all of it. Media
+// shares, defences and launch-time unease are not. This is the ground truth
+// an alert's drivers are judged against, the same in every language.
+func ComplaintStances() []string {
+	return []string{StanceOutrage, StancePrivacy, StanceBoycott, StanceSarcastic}
+}
+
+// Complaint is one of the things the backlash complains about, with the
+// words its posts use for it in the scenario's language.
+type Complaint struct {
+	// Name says what the complaint is, in English.
+	Name string
+	// Terms are lower-case words and phrases that voice it.
+	Terms []string
+}
+
+// Complaints returns what the backlash's complaint posts (ComplaintStances)
+// are about and the words they say it with: the vocabulary a good summary
+// of the first alert draws on. A test holds the texts to it.
+func (s *Scenario) Complaints() []Complaint {
+	out := make([]Complaint, len(s.loc.complaints))
+	for i, c := range s.loc.complaints {
+		out[i] = Complaint{Name: c.Name, Terms: append([]string(nil), c.Terms...)}
+	}
+	return out
 }

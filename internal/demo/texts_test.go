@@ -8,14 +8,24 @@ import (
 
 // matcher is a reference topic matcher with the configuration's semantics:
 // case-insensitive keywords and phrases on word boundaries, vetoed by any
-// exclusion.
+// exclusion; a keyword edge in Han script needs no boundary, since Chinese
+// is written without spaces.
 type matcher struct{ kw, ex []*regexp.Regexp }
 
 func newMatcher(keywords, exclude []string) matcher {
+	han := regexp.MustCompile(`^\p{Han}`)
+	nah := regexp.MustCompile(`\p{Han}$`)
 	re := func(ws []string) []*regexp.Regexp {
 		var out []*regexp.Regexp
 		for _, w := range ws {
-			out = append(out, regexp.MustCompile(`(?i)(^|[^\pL\pN])`+regexp.QuoteMeta(w)+`($|[^\pL\pN])`))
+			before, after := `(^|[^\pL\pN])`, `($|[^\pL\pN])`
+			if han.MatchString(w) {
+				before = ""
+			}
+			if nah.MatchString(w) {
+				after = ""
+			}
+			out = append(out, regexp.MustCompile(`(?i)`+before+regexp.QuoteMeta(w)+after))
 		}
 		return out
 	}
@@ -38,14 +48,24 @@ func (m matcher) match(text string) bool {
 
 // topicOf classifies text the way the demo configuration would.
 func topicOf(s *Scenario) func(text string) (backlash, calm bool) {
-	bk, bx := s.Keywords(BacklashTopic)
-	ck, cx := s.Keywords(CalmTopic)
+	bt, ct := s.Topics()
+	bk, bx := s.Keywords(bt)
+	ck, cx := s.Keywords(ct)
 	b, c := newMatcher(bk, bx), newMatcher(ck, cx)
 	return func(text string) (bool, bool) { return b.match(text), c.match(text) }
 }
 
 func TestTextsAreDistinctAndPlentiful(t *testing.T) {
-	lib, err := loadLibrary()
+	for _, lang := range Languages() {
+		t.Run(lang, func(t *testing.T) { textsAreDistinctAndPlentiful(t, lang) })
+	}
+}
+
+// minTexts is how many post texts each language's world has at least.
+var minTexts = map[string]int{LangEnglish: 450, LangChinese: 400}
+
+func textsAreDistinctAndPlentiful(t *testing.T, lang string) {
+	lib, err := loadLibrary(localeFor(lang).dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +92,8 @@ func TestTextsAreDistinctAndPlentiful(t *testing.T) {
 		}
 		total += len(texts)
 	}
-	if total < 450 {
-		t.Errorf("%d post texts in all, want several hundred (at least 450)", total)
+	if total < minTexts[lang] {
+		t.Errorf("%d post texts in all, want several hundred (at least %d)", total, minTexts[lang])
 	}
 	for pool, arts := range lib.articles {
 		for _, a := range arts {
@@ -103,11 +123,19 @@ func TestTextsAreDistinctAndPlentiful(t *testing.T) {
 // configuration's own keywords, so the ground truth is honest; and every
 // on-topic text must be found by the microblog search query.
 func TestTextsMatchTheirTopic(t *testing.T) {
-	lib, err := loadLibrary()
+	for _, lang := range Languages() {
+		t.Run(lang, func(t *testing.T) { textsMatchTheirTopic(t, lang) })
+	}
+}
+
+func textsMatchTheirTopic(t *testing.T, lang string) {
+	s := NewScenario(Options{Scale: 0.01, Lang: lang})
+	lib, err := loadLibrary(s.loc.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	classify := topicOf(NewScenario(Options{Scale: 0.01}))
+	classify := topicOf(s)
+	query := s.SearchQuery()
 	check := func(where, text string, kind topicKind) {
 		t.Helper()
 		b, c := classify(text)
@@ -115,8 +143,8 @@ func TestTextsMatchTheirTopic(t *testing.T) {
 		if b != want[0] || c != want[1] {
 			t.Errorf("%s: %q matches backlash=%v calm=%v, want %v", where, text, b, c, want)
 		}
-		if kind != kindNone && !matches(text, queryTerms(SearchQuery)) {
-			t.Errorf("%s: %q is not found by the search query %q", where, text, SearchQuery)
+		if kind != kindNone && !matches(text, queryTerms(query)) {
+			t.Errorf("%s: %q is not found by the search query %q", where, text, query)
 		}
 	}
 	for pool, meta := range postPools() {

@@ -14,6 +14,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -31,10 +32,10 @@ import (
 	"github.com/backlash-monitor/backlash/internal/store"
 )
 
-// Store is where imported posts go; *store.Store is one.
+// Store is where imported posts go; *store.Store is one. SaveNewPosts
+// stores the posts it does not hold yet and counts the others as present.
 type Store interface {
-	SavePosts(ctx context.Context, posts []post.Post) (store.SaveResult, error)
-	Stored(ctx context.Context, source string, ids []string) (map[string]bool, error)
+	SaveNewPosts(ctx context.Context, posts []post.Post) (store.SaveResult, error)
 }
 
 // Processor tags and scores posts; *analyzer.Analyzer is one.
@@ -52,6 +53,13 @@ const (
 // writes them.
 var Fields = []string{"id", "text", "author", "published", "url", "title", "parent_id", "likes", "replies", "shares", "followers"}
 
+// DefaultBatchSize is how many posts an import stores at once unless told
+// otherwise. Each batch costs the store one lookup of the posts and one of
+// their identities, and one insert per table, whatever its size, so large
+// batches keep the server's per-query and per-part work small beside the
+// rows themselves.
+const DefaultBatchSize = 50000
+
 // Options configures an import.
 type Options struct {
 	// Source is the configured source the posts are stored under.
@@ -61,7 +69,8 @@ type Options struct {
 	// Strict stops at the first bad record instead of reporting it and
 	// going on.
 	Strict bool
-	// BatchSize is how many posts are stored at once (default 5000).
+	// BatchSize is how many posts are stored at once (default
+	// DefaultBatchSize).
 	BatchSize int
 	// Now stamps the posts' fetch time (default time.Now).
 	Now func() time.Time
@@ -159,7 +168,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		return Summary{}, errors.New("ingest: no source")
 	}
 	if o.BatchSize <= 0 {
-		o.BatchSize = 5000
+		o.BatchSize = DefaultBatchSize
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -179,8 +188,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 	default:
 		return Summary{}, fmt.Errorf("ingest: unknown format %q (want jsonl or csv)", o.Format)
 	}
-	// Batches are stored by a goroutine of their own while the next is
-	// read, one at most waiting for it.
+	// Batches are matched and scored as they are read, and stored by a
+	// goroutine of their own while the next is read and scored, one at
+	// most waiting for it.
 	var (
 		mu       sync.Mutex // guards sum and storeErr
 		sum      Summary
@@ -197,13 +207,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 			if failed {
 				continue
 			}
-			var part Summary
-			err := im.store1(ctx, &part, b, o.Source)
+			res, err := im.store.SaveNewPosts(ctx, b)
+			if err != nil {
+				err = fmt.Errorf("store %d posts: %w", len(b), err)
+			}
 			mu.Lock()
-			sum.Stored += part.Stored
-			sum.Present += part.Present
-			sum.Unmatched += part.Unmatched
-			sum.Counted += part.Counted
+			if err == nil {
+				sum.Stored += len(b) - res.Present
+				sum.Present += res.Present
+				sum.Counted += res.Counted
+			}
 			if err != nil {
 				storeErr = err
 			}
@@ -220,11 +233,23 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		defer mu.Unlock()
 		return storeErr != nil
 	}
+	// send matches and scores the batch, counts the posts that match no
+	// topic of the source and hands the rest to the storing goroutine.
+	send := func() {
+		n := len(batch)
+		kept := im.proc.Process(batch, o.Source.Topics, o.Source.KeepUnmatched)
+		mu.Lock()
+		sum.Unmatched += n - len(kept)
+		mu.Unlock()
+		if len(kept) > 0 {
+			jobs <- kept
+		}
+	}
 	// finish stores what is left unless the store failed, waits for the
 	// storing goroutine and returns the summary and every error.
 	finish := func(err error) (Summary, error) {
 		if len(batch) > 0 && !failed() {
-			jobs <- batch
+			send()
 		}
 		close(jobs)
 		<-done
@@ -277,45 +302,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 			if failed() {
 				return finish(nil)
 			}
-			jobs <- batch
+			send()
 			batch = make([]post.Post, 0, o.BatchSize)
 		}
 	}
 	return finish(nil)
-}
-
-// store1 stores one batch: posts the source already holds are skipped, the
-// rest are matched, scored and saved.
-func (im *Importer) store1(ctx context.Context, sum *Summary, batch []post.Post, src *config.Source) error {
-	ids := make([]string, len(batch))
-	for i := range batch {
-		ids[i] = batch[i].ID
-	}
-	have, err := im.store.Stored(ctx, src.Name, ids)
-	if err != nil {
-		return err
-	}
-	fresh := make([]post.Post, 0, len(batch))
-	for _, p := range batch {
-		if have[p.ID] {
-			sum.Present++
-			continue
-		}
-		fresh = append(fresh, p)
-	}
-	n := len(fresh)
-	kept := im.proc.Process(fresh, src.Topics, src.KeepUnmatched)
-	sum.Unmatched += n - len(kept)
-	if len(kept) == 0 {
-		return nil
-	}
-	res, err := im.store.SavePosts(ctx, kept)
-	if err != nil {
-		return fmt.Errorf("store %d posts: %w", len(kept), err)
-	}
-	sum.Stored += len(kept)
-	sum.Counted += res.Counted
-	return nil
 }
 
 // badRecord is a record that cannot be read; the import goes on.
@@ -361,8 +352,11 @@ func jsonlReader(r io.Reader) func() (record, int, error) {
 		for sc.Scan() {
 			line++
 			b := sc.Bytes()
-			if len(strings.TrimSpace(string(b))) == 0 {
+			if len(bytes.TrimSpace(b)) == 0 {
 				continue
+			}
+			if rec, ok := fastRecord(b); ok {
+				return rec, line, nil
 			}
 			var rec record
 			if err := json.Unmarshal(b, &rec); err != nil {

@@ -10,7 +10,9 @@ type Bucket struct {
 	Posts, Scored, Negative, Positive uint64
 	// SentimentSum adds up the compound scores of its scored posts.
 	SentimentSum float64
-	// Reach and NegativeReach add up likes, replies and shares.
+	// Reach and NegativeReach add up the reach of its posts (all, and
+	// negative ones) when first seen: post.Post.Reach, likes, replies and
+	// shares plus one per hundred views.
 	Reach, NegativeReach uint64
 }
 
@@ -34,7 +36,8 @@ type WindowStats struct {
 	// NegativeAuthors, NegativeSources and NegativeThreads count distinct
 	// authors, sources and threads among negative posts: the spread.
 	NegativeAuthors, NegativeSources, NegativeThreads uint64
-	// Reach and NegativeReach add up likes, replies and shares.
+	// Reach and NegativeReach add up the reach of the window's posts (all,
+	// and negative ones), each post's highest: post.Post.Reach.
 	Reach, NegativeReach uint64
 	// SharedPosts counts the negative posts whose text other authors
 	// posted too, and SharedTexts the texts they share: a copy-paste

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/backlash-monitor/backlash/internal/analyzer/drivers"
 	"github.com/backlash-monitor/backlash/internal/incident"
 )
 
@@ -85,4 +86,27 @@ func (s *Store) TopicDrivers(ctx context.Context, topic string, from, to time.Ti
 		return nil, nil
 	}
 	return s.driversAt(ctx, "topic = ?", topic, at)
+}
+
+// BaselinePosts returns a topic's posts published in [from, to) that have
+// a row stored after version since (0: all), one per post with its newest
+// title and text: what the alert engine's baseline of distinctive terms
+// counts. A refresh reads only the rows stored since it last looked.
+func (s *Store) BaselinePosts(ctx context.Context, topic string, from, to time.Time, since uint64) ([]drivers.Post, error) {
+	rows, err := s.conn.Query(ctx, `SELECT post_key, min(published), max(version), argMax(title, version), argMax(text, version)
+FROM `+s.Table("posts")+` WHERE has(topics, ?) AND published >= ? AND published < ? AND version > ?
+GROUP BY post_key`, topic, from.UTC(), to.UTC(), since)
+	if err != nil {
+		return nil, fmt.Errorf("store: baseline posts of %s: %w", topic, err)
+	}
+	defer rows.Close()
+	var out []drivers.Post
+	for rows.Next() {
+		var p drivers.Post
+		if err := rows.Scan(&p.Key, &p.Published, &p.Version, &p.Title, &p.Text); err != nil {
+			return nil, fmt.Errorf("store: baseline posts of %s: %w", topic, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }

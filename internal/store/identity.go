@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/backlash-monitor/backlash/internal/post"
 )
 
@@ -148,13 +146,8 @@ func (ix identityIndex) resolve(keys []identKey, source, id string, published ti
 	return "", time.Time{}, false, false
 }
 
-// identityChunk bounds the keys looked up in one query. A key is a UInt64
-// written in decimal, up to 22 bytes with its separator, and ClickHouse
-// refuses a query longer than max_query_size (256 KiB by default): 8,000
-// keys stay well under it, so a batch of any size is looked up in pieces.
-const identityChunk = 8000
-
-// lookupIdentity reads the stored mappings of the given keys.
+// lookupIdentity reads the stored mappings of the given keys, in one
+// query.
 func (s *Store) lookupIdentity(ctx context.Context, keys []uint64) (identityIndex, error) {
 	ix := identityIndex{}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
@@ -164,31 +157,29 @@ func (s *Store) lookupIdentity(ctx context.Context, keys []uint64) (identityInde
 			uniq = append(uniq, k)
 		}
 	}
-	for start := 0; start < len(uniq); start += identityChunk {
-		end := min(start+identityChunk, len(uniq))
-		chunk := make([]any, end-start)
-		for i, k := range uniq[start:end] {
-			chunk[i] = k
-		}
-		rows, err := s.conn.Query(ctx, "SELECT key, post_key, source, id, min(published) FROM "+s.Table("post_identity")+
-			" WHERE key IN ? GROUP BY key, post_key, source, id", clickhouse.GroupSet{Value: chunk})
-		if err != nil {
+	if len(uniq) == 0 {
+		return ix, nil
+	}
+	qctx, err := withSet(ctx, "lookup_keys", "UInt64", uniq)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.conn.Query(qctx, "SELECT key, post_key, source, id, min(published) FROM "+s.Table("post_identity")+
+		" WHERE key IN lookup_keys GROUP BY key, post_key, source, id")
+	if err != nil {
+		return nil, fmt.Errorf("store: look up post identities: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k uint64
+		var sg sighting
+		if err := rows.Scan(&k, &sg.postKey, &sg.source, &sg.id, &sg.published); err != nil {
 			return nil, fmt.Errorf("store: look up post identities: %w", err)
 		}
-		for rows.Next() {
-			var k uint64
-			var sg sighting
-			if err := rows.Scan(&k, &sg.postKey, &sg.source, &sg.id, &sg.published); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("store: look up post identities: %w", err)
-			}
-			ix[k] = append(ix[k], sg)
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, fmt.Errorf("store: look up post identities: %w", err)
-		}
+		ix[k] = append(ix[k], sg)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: look up post identities: %w", err)
 	}
 	return ix, nil
 }
@@ -205,14 +196,19 @@ func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version 
 	if len(rows) == 0 {
 		return nil
 	}
+	n := len(rows)
+	keys, postKeys, sources, ids, published, versions := make([]uint64, n), make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n), make([]uint64, n)
+	for i, r := range rows {
+		keys[i], postKeys[i], sources[i], ids[i], published[i], versions[i] = r.key, r.postKey, r.source, r.id, r.published.UTC(), version
+	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("post_identity")+" (key, post_key, source, id, published, version)")
 	if err != nil {
 		return fmt.Errorf("store: prepare post identities insert: %w", err)
 	}
-	for _, r := range rows {
-		if err := b.Append(r.key, r.postKey, r.source, r.id, r.published.UTC(), version); err != nil {
+	for i, c := range []any{keys, postKeys, sources, ids, published, versions} {
+		if err := b.Column(i).Append(c); err != nil {
 			_ = b.Abort()
-			return fmt.Errorf("store: post identity %s: %w", r.postKey, err)
+			return fmt.Errorf("store: post identities column %d: %w", i, err)
 		}
 	}
 	if err := b.Send(); err != nil {

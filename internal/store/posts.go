@@ -7,8 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2"
-
 	"github.com/backlash-monitor/backlash/internal/post"
 )
 
@@ -24,6 +22,9 @@ type SaveCounts struct {
 	// the posts already stored through another source of their namespace
 	// and the reposts of a post already stored.
 	Counted int
+	// Present is the number of posts SaveNewPosts left alone because the
+	// store already held them.
+	Present int
 }
 
 // SaveResult counts what SavePosts stored, in all and per source.
@@ -33,12 +34,15 @@ type SaveResult struct {
 	BySource map[string]SaveCounts
 }
 
-func (r *SaveResult) count(source string, isNew, counted bool) {
+func (r *SaveResult) count(source string, isNew, counted, present bool) {
 	if r.BySource == nil {
 		r.BySource = map[string]SaveCounts{}
 	}
 	c := r.BySource[source]
-	if isNew {
+	if present {
+		r.Present++
+		c.Present++
+	} else if isNew {
 		r.New++
 		c.New++
 	} else {
@@ -53,14 +57,11 @@ func (r *SaveResult) count(source string, isNew, counted bool) {
 }
 
 // postColumns is the insert column list for posts; keep in step with
-// appendPost.
+// postBlock.
 const postColumns = `source, id, parent_id, thread, url, author, title, text, published, time_guessed,
  fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
  lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views,
  post_key, counted, title_compound, title_label`
-
-// existingChunk bounds the ids looked up in one query.
-const existingChunk = 2000
 
 // stored is what the store already holds of a post.
 type stored struct {
@@ -80,6 +81,19 @@ type stored struct {
 // order. Saves in one process are serialised so that two sources storing
 // the same post at once count it once.
 func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, error) {
+	return s.save(ctx, posts, false)
+}
+
+// SaveNewPosts stores the posts the store does not hold yet, as SavePosts
+// does, and leaves alone those it already holds (same source and id),
+// counting them as Present: importing the same posts twice stores nothing
+// the second time. The lookup that tells them apart is the one SavePosts
+// makes anyway.
+func (s *Store) SaveNewPosts(ctx context.Context, posts []post.Post) (SaveResult, error) {
+	return s.save(ctx, posts, true)
+}
+
+func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (SaveResult, error) {
 	var res SaveResult
 	if len(posts) == 0 {
 		return res, nil
@@ -126,37 +140,55 @@ func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, e
 
 	version := uint64(time.Now().UnixNano())
 	var newIdx []identityRow
-	counted := make([]uint8, len(uniq))
-	postKeys := make([]string, len(uniq))
-	firsts := make([]uint8, len(uniq))
+	// What is written: the posts of uniq not left alone, and per post its
+	// text hash, key, and whether it is counted and seen for the first time.
+	out := uniq[:0]
+	outHashes := hashes[:0]
+	counted := make([]uint8, 0, len(uniq))
+	postKeys := make([]string, 0, len(uniq))
+	firsts := make([]uint8, 0, len(uniq))
 	for i := range uniq {
-		p := &uniq[i]
+		p := uniq[i]
 		self := p.Key()
+		var postKey string
+		var isCounted, first uint8
 		if st, ok := known[[2]string{p.Source, p.ID}]; ok {
+			if onlyNew {
+				res.count(p.Source, false, false, true)
+				continue
+			}
 			p.Published = st.published
-			postKeys[i] = st.postKey
-			res.count(p.Source, false, false)
+			postKey = st.postKey
+			res.count(p.Source, false, false, false)
 		} else {
-			firsts[i] = 1
+			first = 1
 			key, pub, exact, found := ix.resolve(keys[i], p.Source, p.ID, p.Published, s.repostWindow)
 			if found {
-				postKeys[i] = key
+				postKey = key
 				if exact {
 					p.Published = pub
 				}
 			} else {
-				postKeys[i], counted[i] = self, 1
+				postKey, isCounted = self, 1
 			}
-			res.count(p.Source, true, !found)
+			res.count(p.Source, true, !found, false)
 		}
 		// Index every key of the post that does not yet lead to it, so the
 		// next sighting finds it whichever key it shares.
 		for _, k := range keys[i] {
-			if !ix.has(k.hash, postKeys[i]) {
-				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKeys[i], source: p.Source, id: p.ID, published: p.Published})
-				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKeys[i], source: p.Source, id: p.ID, published: p.Published})
+			if !ix.has(k.hash, postKey) {
+				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKey, source: p.Source, id: p.ID, published: p.Published})
+				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKey, source: p.Source, id: p.ID, published: p.Published})
 			}
 		}
+		outHashes = append(outHashes, hashes[i])
+		out = append(out, p)
+		postKeys = append(postKeys, postKey)
+		counted = append(counted, isCounted)
+		firsts = append(firsts, first)
+	}
+	if len(out) == 0 {
+		return res, nil
 	}
 
 	// The index and the posts are written at once; a save that fails half
@@ -169,7 +201,7 @@ func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, e
 		defer wg.Done()
 		idxErr = s.saveIdentities(ctx, newIdx, version)
 	}()
-	postErr := s.insertPosts(ctx, uniq, hashes, postKeys, counted, firsts, version)
+	postErr := s.insertPosts(ctx, out, outHashes, postKeys, counted, firsts, version)
 	wg.Wait()
 	if err := errors.Join(postErr, idxErr); err != nil {
 		return SaveResult{}, err
@@ -178,15 +210,17 @@ func (s *Store) SavePosts(ctx context.Context, posts []post.Post) (SaveResult, e
 }
 
 func (s *Store) insertPosts(ctx context.Context, posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64) error {
+	// The block is built before the insert is opened, so the server does
+	// not hold the insert open while the rows are assembled.
+	cols := postBlock(posts, hashes, postKeys, counted, firsts, version, time.Now())
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("posts")+" ("+postColumns+")")
 	if err != nil {
 		return fmt.Errorf("store: prepare posts insert: %w", err)
 	}
-	for i := range posts {
-		p := &posts[i]
-		if err := appendPost(b, p, hashes[i], firsts[i], version, postKeys[i], counted[i]); err != nil {
+	for i, c := range cols {
+		if err := b.Column(i).Append(c); err != nil {
 			_ = b.Abort()
-			return fmt.Errorf("store: post %s/%s: %w", p.Source, p.ID, err)
+			return fmt.Errorf("store: posts column %d: %w", i, err)
 		}
 	}
 	if err := b.Send(); err != nil {
@@ -195,76 +229,97 @@ func (s *Store) insertPosts(ctx context.Context, posts []post.Post, hashes []uin
 	return nil
 }
 
-func appendPost(b interface{ Append(...any) error }, p *post.Post, textHash uint64, first uint8, version uint64, postKey string, counted uint8) error {
-	var compound, pos, neu, neg *float64
-	var label, lexv string
-	terms := []string{}
-	if p.Sentiment != nil {
-		c, po, nu, ne := p.Sentiment.Compound, p.Sentiment.Pos, p.Sentiment.Neu, p.Sentiment.Neg
-		compound, pos, neu, neg = &c, &po, &nu, &ne
-		label, lexv = p.Sentiment.Label, p.Sentiment.LexiconVersion
-		if p.Sentiment.Terms != nil {
-			terms = p.Sentiment.Terms
+// postBlock returns the posts as columns, one slice per column of
+// postColumns and in its order, for a column-oriented insert.
+func postBlock(posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64, now time.Time) []any {
+	n := len(posts)
+	var (
+		source, id, parentID, thread, url, author, title, text = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		published, fetched                                     = make([]time.Time, n), make([]time.Time, n)
+		guessed, rating                                        = make([]uint8, n), make([]uint8, n)
+		likes, replies, shares, followers, views               = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
+		topics, terms, entities                                = make([][]string, n), make([][]string, n), make([][]string, n)
+		language, label, lexv, appVersion, titleLabel          = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		compound, pos, neu, neg, titleCompound                 = make([]*float64, n), make([]*float64, n), make([]*float64, n), make([]*float64, n), make([]*float64, n)
+		versions                                               = make([]uint64, n)
+		// The scores of every post, in one allocation the pointers share.
+		scores = make([]float64, 5*n)
+	)
+	empty := []string{}
+	for i := range posts {
+		p := &posts[i]
+		source[i], id[i], parentID[i], thread[i], url[i], author[i], title[i], text[i] = p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text
+		settled := post.Post{Published: p.Published, Fetched: p.Fetched}
+		settled.SettleTimes(now)
+		published[i], fetched[i] = settled.Published.UTC(), settled.Fetched.UTC()
+		if settled.TimeGuessed || p.TimeGuessed {
+			guessed[i] = 1
 		}
+		likes[i], replies[i], shares[i], followers[i], views[i] = p.Likes, p.Replies, p.Shares, p.Followers, p.Views
+		topics[i], terms[i], entities[i] = p.Topics, empty, p.Entities
+		if topics[i] == nil {
+			topics[i] = empty
+		}
+		if entities[i] == nil {
+			entities[i] = empty
+		}
+		language[i], rating[i], appVersion[i] = p.Language, p.Rating, p.AppVersion
+		sc := scores[5*i : 5*i+5]
+		if st := p.Sentiment; st != nil {
+			sc[0], sc[1], sc[2], sc[3] = st.Compound, st.Pos, st.Neu, st.Neg
+			compound[i], pos[i], neu[i], neg[i] = &sc[0], &sc[1], &sc[2], &sc[3]
+			label[i], lexv[i] = st.Label, st.LexiconVersion
+			if st.Terms != nil {
+				terms[i] = st.Terms
+			}
+		}
+		if t := p.TitleSentiment; t != nil {
+			sc[4] = t.Compound
+			titleCompound[i], titleLabel[i] = &sc[4], t.Label
+		}
+		versions[i] = version
 	}
-	topics := p.Topics
-	if topics == nil {
-		topics = []string{}
-	}
-	ents := p.Entities
-	if ents == nil {
-		ents = []string{}
-	}
-	settled := *p
-	settled.SettleTimes(time.Now())
-	guessed := uint8(0)
-	if settled.TimeGuessed {
-		guessed = 1
-	}
-	published, fetched := settled.Published, settled.Fetched
-	var titleCompound *float64
-	var titleLabel string
-	if t := p.TitleSentiment; t != nil {
-		c := t.Compound
-		titleCompound, titleLabel = &c, t.Label
-	}
-	return b.Append(p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text,
-		published.UTC(), guessed, fetched.UTC(), p.Likes, p.Replies, p.Shares, p.Followers,
-		topics, p.Language, compound, pos, neu, neg, label, terms, lexv, ents,
-		textHash, first, version, p.Rating, p.AppVersion, p.Views, postKey, counted, titleCompound, titleLabel)
+	return []any{source, id, parentID, thread, url, author, title, text, published, guessed,
+		fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
+		lexv, entities, hashes, firsts, versions, rating, appVersion, views,
+		postKeys, counted, titleCompound, titleLabel}
 }
 
 // existing returns the stored publication time and post key of each given
-// post already in the store.
+// post already in the store: one query per source in the posts, however
+// many there are.
 func (s *Store) existing(ctx context.Context, posts []post.Post) (map[[2]string]stored, error) {
-	bySource := map[string][]any{}
+	bySource := map[string][]string{}
 	for _, p := range posts {
 		bySource[p.Source] = append(bySource[p.Source], p.ID)
 	}
-	known := map[[2]string]stored{}
+	known := make(map[[2]string]stored)
 	for src, ids := range bySource {
-		for start := 0; start < len(ids); start += existingChunk {
-			end := min(start+existingChunk, len(ids))
-			rows, err := s.conn.Query(ctx, "SELECT id, min(published), argMin(post_key, version) FROM "+s.Table("posts")+
-				" WHERE source = ? AND id IN ? GROUP BY id", src, clickhouse.GroupSet{Value: ids[start:end]})
-			if err != nil {
-				return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
-			}
-			for rows.Next() {
-				var id string
-				var st stored
-				if err := rows.Scan(&id, &st.published, &st.postKey); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
-				}
-				known[[2]string{src, id}] = st
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
-			}
+		if err := s.existing1(ctx, src, ids, known); err != nil {
+			return nil, fmt.Errorf("store: look up stored posts of %s: %w", src, err)
 		}
 	}
 	return known, nil
+}
+
+func (s *Store) existing1(ctx context.Context, src string, ids []string, known map[[2]string]stored) error {
+	qctx, err := withSet(ctx, "lookup_ids", "String", ids)
+	if err != nil {
+		return err
+	}
+	rows, err := s.conn.Query(qctx, "SELECT id, min(published), argMin(post_key, version) FROM "+s.Table("posts")+
+		" WHERE source = ? AND id IN lookup_ids GROUP BY id", src)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var st stored
+		if err := rows.Scan(&id, &st.published, &st.postKey); err != nil {
+			return err
+		}
+		known[[2]string{src, id}] = st
+	}
+	return rows.Err()
 }

@@ -133,10 +133,11 @@ func (s *Store) RebuildRollups(ctx context.Context, since time.Time) error {
  positive, sentiment_sum, reach, negative_reach)
 SELECT arrayJoin(topics) AS topic, toStartOfFiveMinute(pub) AS bucket, source, count(), countIf(isNotNull(compound)),
     countIf(label = 'negative'), countIf(label = 'positive'), sum(ifNull(compound, 0)),
-    sum(toUInt64(likes) + replies + shares), sumIf(toUInt64(likes) + replies + shares, label = 'negative')
+    sum(toUInt64(likes) + replies + shares + intDiv(views, 100)),
+    sumIf(toUInt64(likes) + replies + shares + intDiv(views, 100), label = 'negative')
 FROM (SELECT post_key, argMin(source, version) AS source, min(published) AS pub, argMax(topics, version) AS topics,
       argMax(compound, version) AS compound, argMax(label, version) AS label, argMax(likes, version) AS likes,
-      argMax(replies, version) AS replies, argMax(shares, version) AS shares
+      argMax(replies, version) AS replies, argMax(shares, version) AS shares, argMax(views, version) AS views
       FROM `+s.Table("posts")+` WHERE toYYYYMM(published) = ? GROUP BY post_key)
 GROUP BY topic, bucket, source`, m); err != nil {
 			return fmt.Errorf("store: rebuild rollups %d: %w", m, err)

@@ -50,6 +50,12 @@ func (s *Store) Series(ctx context.Context, topic, source string, from, to time.
 	return out, nil
 }
 
+// reachSQL is a post's reach over its sightings, post.Post.Reach of the
+// highest counts any sighting showed: likes, replies and shares, plus one
+// per post.ViewsPerInteraction views. The rollups (migration 0024) count
+// the same sum when a post is first seen.
+const reachSQL = `toUInt64(max(likes)) + max(replies) + max(shares) + intDiv(max(views), 100)`
+
 // Window returns a topic's statistics over [from, to), counting distinct
 // authors and sources from the posts themselves. Each post counts once
 // however many sources it was seen through (its post_key); its sources are
@@ -76,13 +82,13 @@ FROM (`+s.uniquePosts()+`)`,
 // uniquePosts is a subquery of one row per post (post_key) about topic
 // published in [from, to) (its three arguments): the newest label, the
 // sources it was seen through, its thread, author, text hash and the
-// highest engagement any sighting showed. Choices between sightings do not
-// depend on the order they were stored in.
+// highest reach any sighting showed (reachSQL). Choices between sightings
+// do not depend on the order they were stored in.
 func (s *Store) uniquePosts() string {
 	return `SELECT post_key, argMax(label, version) AS label, max(author) AS author, groupUniqArray(source) AS srcs,
       min(concat(source, '/', if(thread = '', id, thread))) AS thread, argMax(content_hash, version) AS text_hash,
       argMax(text, version) AS text,
-      toUInt64(max(likes)) + max(replies) + max(shares) AS reach, argMax(rating, version) AS rating
+      ` + reachSQL + ` AS reach, argMax(rating, version) AS rating
       FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ? GROUP BY post_key`
 }
 
@@ -130,9 +136,9 @@ func (s *Store) TopPosts(ctx context.Context, topic, label string, from, to time
 	// share its post_key.
 	q := `SELECT argMax(source, version), argMax(id, version), argMax(url, version), argMax(author, version),
     argMax(title, version), argMax(text, version),
-    min(published), max(likes), max(replies), max(shares),
+    min(published), max(likes), max(replies), max(shares), max(views),
     argMax(compound, version) AS compound, argMax(label, version) AS label, argMax(terms, version),
-    toUInt64(max(likes)) + max(replies) + max(shares) AS reach, post_key
+    ` + reachSQL + ` AS reach, post_key
 FROM ` + s.Table("posts") + ` WHERE has(topics, ?) AND published >= ? AND published < ?
 GROUP BY post_key`
 	args := []any{topic, from.UTC(), to.UTC()}
@@ -156,7 +162,7 @@ GROUP BY post_key`
 		var reach uint64
 		var key string
 		if err := rows.Scan(&p.Source, &p.ID, &p.URL, &p.Author, &p.Title, &p.Text, &p.Published,
-			&p.Likes, &p.Replies, &p.Shares, &compound, &lbl, &terms, &reach, &key); err != nil {
+			&p.Likes, &p.Replies, &p.Shares, &p.Views, &compound, &lbl, &terms, &reach, &key); err != nil {
 			return nil, fmt.Errorf("store: top posts of %s: %w", topic, err)
 		}
 		if compound != nil {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
+	"net"
 	"regexp"
 	"sort"
 	"strconv"
@@ -58,6 +60,22 @@ type Store struct {
 
 var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
+// compression is LZ4 for servers over the network, and none for a server
+// on this machine (the embedded one), where compressing every block only
+// costs both ends CPU.
+func compression(addrs []string) *clickhouse.Compression {
+	for _, a := range addrs {
+		host, _, err := net.SplitHostPort(a)
+		if err != nil {
+			host = a
+		}
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+			return &clickhouse.Compression{Method: clickhouse.CompressionLZ4}
+		}
+	}
+	return &clickhouse.Compression{Method: clickhouse.CompressionNone}
+}
+
 // Open connects to ClickHouse and creates the database if it is missing. It
 // does not apply migrations; call Migrate.
 func Open(ctx context.Context, o Options) (*Store, error) {
@@ -74,7 +92,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		Addr:         o.Addr,
 		Auth:         clickhouse.Auth{Username: o.Username, Password: o.Password},
 		DialTimeout:  o.DialTimeout,
-		Compression:  &clickhouse.Compression{Method: clickhouse.CompressionLZ4},
+		Compression:  compression(o.Addr),
 		MaxOpenConns: 8,
 	}
 	if o.TLS {
@@ -187,6 +205,13 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	if s.cluster != nil {
 		return s.migrateCluster(ctx)
 	}
+	return s.migrateThrough(ctx, math.MaxInt)
+}
+
+// migrateThrough applies the pending migrations numbered up to last, on a
+// single server; upgrade tests stop there to store rows as an older
+// schema would.
+func (s *Store) migrateThrough(ctx context.Context, last int) ([]string, error) {
 	if ok, err := exists(ctx, s.conn, "system.tables", "database = ? AND name = 'schema_migrations'", s.db); err != nil || !ok {
 		if err == nil {
 			err = s.conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+s.Table("schema_migrations")+` (
@@ -207,7 +232,7 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var applied []string
 	for _, m := range ms {
-		if done[m.Version] {
+		if done[m.Version] || m.Version > last {
 			continue
 		}
 		stmt := strings.ReplaceAll(m.SQL, "{db}", quoteIdent(s.db))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -67,8 +68,11 @@ func TestDistinctiveGolden(t *testing.T) {
 		dir string
 		o   drivers.Options
 	}{
-		{"mixed", drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8}},
-		{"mixed-min2", drivers.Options{Exclude: []string{"Moments"}, MinPosts: 2, Top: 12}},
+		// The cases are a dozen posts each, too few for any term to be
+		// significant (TestDistinctiveSignificance): the goldens hold the
+		// ranking, with the significance test off.
+		{"mixed", drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8, Alpha: -1}},
+		{"mixed-min2", drivers.Options{Exclude: []string{"Moments"}, MinPosts: 2, Top: 12, Alpha: -1}},
 	}
 	for _, c := range cases {
 		t.Run(c.dir, func(t *testing.T) {
@@ -132,7 +136,7 @@ func TestDistinctiveEdges(t *testing.T) {
 // distinctive terms and compares the themes with the golden file.
 func TestThemesGolden(t *testing.T) {
 	sc := newScorer(t)
-	o := drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8}
+	o := drivers.Options{Exclude: []string{"Moments", "Paywise"}, MinPosts: 3, Top: 8, Alpha: -1}
 	window := readLines(t, filepath.Join("testdata", "mixed", "window.txt"))
 	terms := drivers.Distinctive(drivers.Count(sc, window, o.Exclude), drivers.Count(sc, readLines(t, filepath.Join("testdata", "mixed", "baseline.txt")), o.Exclude), o)
 	reach := make([]uint64, len(window))
@@ -157,5 +161,33 @@ func TestThemesGolden(t *testing.T) {
 	}
 	if got != string(want) {
 		t.Errorf("themes differ from %s (run with -update to accept):\n%s", golden, got)
+	}
+}
+
+// TestDistinctiveSignificance checks the significance test on counts made
+// up for it: a term new in a window is a driver once enough posts hold
+// it, a term as common before is not however many hold it, and a term
+// few posts hold in a tiny window is not yet.
+func TestDistinctiveSignificance(t *testing.T) {
+	base := drivers.Counts{Posts: 2661, Terms: map[string]int{"nearby": 226, "app": 900, "fees": 3}}
+	cases := []struct {
+		name   string
+		window drivers.Counts
+		want   []string
+	}{
+		{"a common word in a small window", drivers.Counts{Posts: 15, Terms: map[string]int{"nearby": 3, "app": 5}}, nil},
+		{"new words in a small window", drivers.Counts{Posts: 15, Terms: map[string]int{"nearby": 3, "refund": 4, "fees": 3}}, []string{"fees", "refund"}},
+		{"a common word rising", drivers.Counts{Posts: 100, Terms: map[string]int{"nearby": 40, "app": 34}}, []string{"nearby"}},
+		{"new words in a large window", drivers.Counts{Posts: 1000, Terms: map[string]int{"refund": 30, "app": 340, "nearby": 90}}, []string{"refund"}},
+	}
+	for _, c := range cases {
+		var got []string
+		for _, tm := range drivers.Distinctive(c.window, base, drivers.Options{}) {
+			got = append(got, tm.Text)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%s: got %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -22,7 +22,9 @@ type Theme struct {
 // in the same order) by the distinctive terms they hold: taking the terms
 // in rank order, a term's posts not yet in a theme form a theme when there
 // are at least minPosts of them. At most max themes are returned; posts
-// holding no distinctive term are in none.
+// holding no distinctive term are in none, nor are posts that push back on
+// the backlash (see PushesBack), however negative their tone: "the brothel
+// screenshots are like 5 accounts" is no voice of the screenshots theme.
 func Themes(tok Tokenizer, texts []string, reach []uint64, terms []Term, ex Exclusions, minPosts, max int) []Theme {
 	if minPosts < 1 {
 		minPosts = 2
@@ -35,6 +37,9 @@ func Themes(tok Tokenizer, texts []string, reach []uint64, terms []Term, ex Excl
 	nheld := make([]int, len(texts))
 	for i, text := range texts {
 		holds[i] = make([]bool, len(terms))
+		if cue, _ := PushesBack(text); cue != "" {
+			continue // a post answering the backlash is in none of its themes
+		}
 		for _, x := range Terms(tok, text, ex) {
 			if r, ok := rank[x]; ok && !holds[i][r] {
 				holds[i][r] = true

@@ -19,14 +19,25 @@
 //   - Reach [0.20]: the reach of the negative posts against its baseline,
 //     s = log₂(Reach/BaselineReach)/log₂(10), full at ten times the usual
 //     reach; without a baseline, s = log₁₀(1+Reach)/6, full at a million.
-//     PostReach defines the reach of one post from its likes, shares,
-//     replies and the author's followers.
+//     The reach of one post is post.Post.Reach, its likes, replies and
+//     shares plus one per hundred views, counted by the store's rollups
+//     when the post is first seen.
 //   - Spread [0.10]: how many distinct authors and sources carry it, s =
 //     0.7·log(Authors)/log(50) + 0.3·log(Sources)/log(10).
 //   - Velocity [0.15]: the growth ratio of negative volume against the
 //     previous windows, s = log₂(Velocity)/log₂(8), full at eight-fold.
 //
 // Every s is clamped to [0,1]; NaN and negative inputs count as 0.
+//
+// A new topic's baselines come from a short history: a morning's first
+// posts after a quiet night double and redouble the negative volume
+// without anything being wrong, and the share and reach of a few hours
+// say little about the usual. While the detector is in cold start it
+// widens its bounds by a factor (Inputs.ColdWiden, 2 at the first bucket
+// easing to 1 after two days; the anomaly score is already damped by it),
+// and the severities of Share, Reach, Velocity and OneStar, each judged
+// against that history, are divided by the same factor. Spread, which
+// counts authors and sources and needs no baseline, is not.
 //
 // The sum is then multiplied by a gate in [0,1] so that one account, one
 // thread or a trickle of posts cannot raise the alarm alone:

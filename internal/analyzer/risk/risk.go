@@ -13,8 +13,9 @@ type Inputs struct {
 	// Posts is the number of posts in the window (it weighs NegShare);
 	// Negative is how many of them are negative.
 	Posts, Negative int
-	// Reach is the summed PostReach of the window's negative posts;
-	// BaselineReach is its usual value for a window (0 if unknown).
+	// Reach is the summed reach (post.Post.Reach: likes, replies, shares
+	// and one per hundred views) of the window's negative posts when first
+	// seen; BaselineReach is its usual value for a window (0 if unknown).
 	Reach, BaselineReach float64
 	// Authors and Sources count the distinct authors and sources (sites,
 	// forums, feeds) of the negative posts.
@@ -33,6 +34,13 @@ type Inputs struct {
 	Rated, OneStar       int
 	BaselineOneStarShare float64
 	BaselineRated        int
+	// ColdWiden is how much the topic's history is discounted for being
+	// short: the detector's cold-start widening (detect.Point.Widen), up
+	// to 2 for a new topic and 1 (or 0, unknown) once it has its warm-up
+	// history. The components judged against a baseline learnt from that
+	// history (Share, Reach, Velocity, OneStar) have their severity
+	// divided by it, as the detector divides its deviations.
+	ColdWiden float64
 }
 
 // Weights are the relative weights of the components. They are normalised
@@ -110,11 +118,15 @@ func Compute(in Inputs, w Weights) Score {
 	w = w.normalised()
 	var s Score
 	s.Anomaly = 100 * w.Anomaly * clamp01(in.NegAnomaly)
-	s.Share = 100 * w.Share * shareSeverity(in)
-	s.Reach = 100 * w.Reach * reachSeverity(in.Reach, in.BaselineReach)
+	cold := 1.0
+	if in.ColdWiden > 1 && !math.IsInf(in.ColdWiden, 0) {
+		cold = in.ColdWiden
+	}
+	s.Share = 100 * w.Share * shareSeverity(in) / cold
+	s.Reach = 100 * w.Reach * reachSeverity(in.Reach, in.BaselineReach) / cold
 	s.Spread = 100 * w.Spread * spreadSeverity(in.Authors, in.Sources)
-	s.Velocity = 100 * w.Velocity * clamp01(math.Log2(pos(in.Velocity))/math.Log2(velocityFull))
-	s.OneStar = 100 * w.OneStar * oneStarSeverity(in)
+	s.Velocity = 100 * w.Velocity * clamp01(math.Log2(pos(in.Velocity))/math.Log2(velocityFull)) / cold
+	s.OneStar = 100 * w.OneStar * oneStarSeverity(in) / cold
 	s.Gate = gate(in)
 	s.Total = s.Gate * (s.Anomaly + s.Share + s.Reach + s.Spread + s.Velocity + s.OneStar)
 	s.Total = math.Min(100, math.Max(0, s.Total))
@@ -191,14 +203,4 @@ func gate(in Inputs) float64 {
 	vg := math.Min(1, math.Max(venueFloor, venueFloor+(1-venueFloor)*(venues-1)/(minVenues-1)))
 	volume := clamp01(float64(in.Negative) / minNegative)
 	return authors * vg * volume
-}
-
-// PostReach is the reach of one post: 1 for the post itself, plus its
-// likes and replies, plus twice its shares (a share puts it in front of a
-// new audience), plus the square root of its author's followers (an
-// audience that may see it, with diminishing returns: a 1M-follower
-// account counts 1000, not a million). Negative counts count as 0.
-func PostReach(likes, shares, replies, followers int64) float64 {
-	p := func(x int64) float64 { return float64(max(x, 0)) }
-	return 1 + p(likes) + 2*p(shares) + p(replies) + math.Sqrt(p(followers))
 }

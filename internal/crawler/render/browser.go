@@ -16,9 +16,11 @@ import (
 
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 )
 
@@ -32,7 +34,7 @@ type Options struct {
 	Path string
 	// Tabs is how many pages are rendered at once (default 2).
 	Tabs int
-	// MaxMemory is the memory (proportional set size, summed over the
+	// MaxMemory is the memory (resident set size, summed over the
 	// browser's processes) past which the browser is restarted once its
 	// open tabs finish (default 450 MiB).
 	MaxMemory int64
@@ -71,8 +73,10 @@ func LookPath(path string) (string, error) {
 
 // Browser is one headless Chromium process shared by every rendered
 // source, started on the first Render. At most Options.Tabs pages render
-// at once. A tab is reused for up to tabPages pages, leaving each for
-// about:blank, and closed after a failed page. A browser that dies is
+// at once. A tab is reused for up to tabPages pages, each page's scripts
+// stopped and its cookies and storage cleared when its render ends (see
+// leave), and
+// closed after a failed page. A browser that dies is
 // replaced on the next Render, and one that grows past MaxMemory is
 // replaced once its open tabs are done.
 //
@@ -92,8 +96,8 @@ type Browser struct {
 
 	renders  atomic.Int64
 	restarts atomic.Int64
-	peak     atomic.Int64 // PSS
 	peakRSS  atomic.Int64
+	peakPSS  atomic.Int64
 	refused  atomic.Int64
 	cpu      atomic.Int64 // clock ticks of browsers that have exited
 }
@@ -120,9 +124,12 @@ type browserTab struct {
 }
 
 // tabPages is how many pages a tab renders before it is closed and a new
-// one opened. Opening a tab for every page would cost about three times
-// the processor time of the render itself.
-const tabPages = 20
+// one opened. Opening a tab costs the browser about two seconds of
+// processor time, several times a whole render, so a tab is reused; what
+// closing it would give (no script of the page left running, nothing it
+// stored seen by the next page) leave gives instead. The bound keeps
+// anything leave misses from accumulating.
+const tabPages = 100
 
 // takeTab returns an idle tab, or opens one with every request
 // intercepted.
@@ -132,9 +139,20 @@ func (g *generation) takeTab() (*browserTab, error) {
 		t := g.idle[n-1]
 		g.idle = g.idle[:n-1]
 		g.mu.Unlock()
-		return t, nil
+		// Switch scripts back on (leave switched them off); the render
+		// navigates the old page away.
+		ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		cancel()
+		if err == nil {
+			return t, nil
+		}
+		t.cancel()
+	} else {
+		g.mu.Unlock()
 	}
-	g.mu.Unlock()
+	// The tabs share the browser's default context: a single-process
+	// browser cannot open another.
 	ctx, cancel := chromedp.NewContext(g.ctx)
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
@@ -155,17 +173,17 @@ func (g *generation) takeTab() (*browserTab, error) {
 	return &browserTab{ctx: ctx, cancel: cancel}, nil
 }
 
-// putTab takes a tab back after a render. The tab is closed after a
-// failed render or tabPages renders; otherwise it leaves the page (which
-// stops the page's scripts and frees its memory) and waits for the next.
-func (g *generation) putTab(t *browserTab, ok bool) {
+// putTab takes a tab back after a render of a page that loaded from
+// origins. The tab is closed after a failed render or tabPages renders;
+// otherwise it leaves the page and waits for the next.
+func (g *generation) putTab(t *browserTab, ok bool, origins []string) {
 	t.used++
 	if !ok || t.used >= tabPages || g.ctx.Err() != nil {
 		t.cancel()
 		return
 	}
 	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
-	err := chromedp.Do(ctx, chromedp.Navigate("about:blank"))
+	err := t.leave(ctx, origins)
 	cancel()
 	if err != nil {
 		t.cancel()
@@ -174,6 +192,35 @@ func (g *generation) putTab(t *browserTab, ok bool) {
 	g.mu.Lock()
 	g.idle = append(g.idle, t)
 	g.mu.Unlock()
+}
+
+// storageTypes is what leave clears for each origin a page loaded from.
+const storageTypes = "cookies,local_storage,indexeddb,websql,cache_storage,service_workers,file_systems,shared_storage,storage_buckets"
+
+// leave ends a page without navigating (a navigation to about:blank cost
+// as much as a quarter of a render): it clears the page's session
+// storage, switches off the tab's scripts (no timer or callback of the
+// page runs any more), and clears the cookies and storage of each origin
+// the page loaded from, so the next page starts with none of it. The next
+// render switches scripts on and navigates the page away. (Freezing the
+// page through its lifecycle state left the thawed tab without scroll
+// events.)
+// The tabs share one cookie store, so a page rendering in another tab on
+// the same origin loses its cookies too, which only a script reading
+// back a cookie it set would notice.
+func (t *browserTab) leave(ctx context.Context, origins []string) error {
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`try { sessionStorage.clear() } catch (e) {}`)); err != nil {
+		return fmt.Errorf("leave the page: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		return fmt.Errorf("stop the page's scripts: %w", err)
+	}
+	for _, o := range origins {
+		if _, err := chromedp.Call(ctx, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: o, StorageTypes: storageTypes}); err != nil {
+			return fmt.Errorf("clear the storage of %s: %w", o, err)
+		}
+	}
+	return nil
 }
 
 // New returns a Browser; the process starts on the first Render.
@@ -203,13 +250,15 @@ type Stats struct {
 	// Restarts is how many times the browser was replaced after it died
 	// or grew past MaxMemory.
 	Restarts int64
-	// PeakMemory is the largest memory sample, in bytes: the proportional
-	// set size summed over the browser's processes, sampled every 200 ms.
-	// It is what MaxMemory is compared with.
-	PeakMemory int64
-	// PeakRSS is the largest plain sum of the processes' resident set
-	// sizes, which counts memory shared between them once per process.
+	// PeakRSS is the largest memory sample, in bytes: the resident set
+	// size summed over the browser's processes (memory they share counted
+	// once per process), sampled every 250 ms. It is what MaxMemory is
+	// compared with.
 	PeakRSS int64
+	// PeakPSS is the largest proportional set size summed over the
+	// browser's processes (memory they share divided among them), sampled
+	// every 2 s.
+	PeakPSS int64
 	// RefusedConnections counts connections the browser tried to open
 	// outside the interception (its own update and sign-in checks, a
 	// page's WebSocket); they were refused.
@@ -227,7 +276,7 @@ func (b *Browser) Stats() Stats {
 		ticks += t
 	}
 	b.mu.Unlock()
-	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakMemory: b.peak.Load(), PeakRSS: b.peakRSS.Load(),
+	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakRSS: b.peakRSS.Load(), PeakPSS: b.peakPSS.Load(),
 		RefusedConnections: b.refused.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
 }
 
@@ -346,6 +395,14 @@ func (b *Browser) start() (*generation, error) {
 		chromedp.Flag("in-process-gpu", true),
 		chromedp.Flag("no-zygote", true),
 		chromedp.Flag("renderer-process-limit", "1"),
+		// One process in all: the renderer, network and storage services
+		// run as threads of the browser, so the libraries and caches they
+		// would each map are resident once. The sandbox is off anyway
+		// (no-sandbox) and every request goes through the crawler, so
+		// separate processes would isolate little here; a page that crashes the
+		// renderer takes the browser with it, which is replaced and the
+		// page retried once.
+		chromedp.Flag("single-process", true),
 		// Every request is made by the crawler through the Fetch domain;
 		// anything that escapes it (WebSocket, WebRTC) meets a proxy that
 		// refuses it, loopback included.
@@ -397,24 +454,27 @@ func (b *Browser) refuse(l net.Listener) {
 	}
 }
 
-// sample measures the browser's memory every 200 ms, keeps the peak, and
-// retires the browser when it passes MaxMemory.
+// sample measures the browser's memory every 250 ms (its proportional
+// set size, which costs the kernel more to report, every 2 s), keeps the
+// peaks, and retires the browser when it passes MaxMemory.
 func (b *Browser) sample(g *generation) {
-	t := time.NewTicker(200 * time.Millisecond)
+	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
-	for {
+	for i := 0; ; i++ {
 		select {
 		case <-g.stop:
 			return
 		case <-t.C:
 		}
-		m, rss := treeMemory(g.pid())
-		raise(&b.peak, m)
+		rss := treeRSS(g.pid())
 		raise(&b.peakRSS, rss)
-		if m > b.opts.MaxMemory {
+		if i%8 == 0 {
+			raise(&b.peakPSS, treePSS(g.pid()))
+		}
+		if rss > b.opts.MaxMemory {
 			b.mu.Lock()
 			if b.cur == g {
-				b.opts.Logger.Info("browser memory past the limit; restarting it after its open tabs", "memory_mb", m>>20, "limit_mb", b.opts.MaxMemory>>20)
+				b.opts.Logger.Info("browser memory past the limit; restarting it after its open tabs", "rss_mb", rss>>20, "limit_mb", b.opts.MaxMemory>>20)
 				b.restarts.Add(1)
 				b.retireLocked(g)
 			}

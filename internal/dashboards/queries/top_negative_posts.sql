@@ -4,14 +4,16 @@
 -- posts keeps a row per stored version of a post as each source showed it;
 -- grouping by post_key puts together every source's sighting of a post
 -- (and an author's reposts), and argMax(..., version) reads the newest, so
--- each post appears once with fresh counts.
+-- each post appears once with fresh counts. Reach is engagement plus one
+-- per 100 views (Telegram channel posts), as in store/SCHEMA.md.
 SELECT
     post_key,
     argMax(source, version)                                AS shown_on,
     argMax(url, version)                                   AS link,
     argMax(author, version)                                AS author_name,
     min(published)                                         AS published_at,
-    toUInt64(max(likes)) + max(replies) + max(shares)     AS total_reach,
+    toUInt64(max(likes)) + max(replies) + max(shares)
+        + intDiv(max(views), 100)                          AS total_reach,
     argMax(compound, version)                              AS score,
     argMax(terms, version)                                 AS top_terms,
     substring(argMax(text, version), 1, 300)               AS post_text
