@@ -27,40 +27,8 @@ func TestReplayDetectsTheBacklash(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replay takes a minute or two; skipped in -short mode")
 	}
-	addr, db := chtest.Database(t)
 	sc := demo.NewScenario(demo.Options{Scale: 5})
-	site := demo.NewSite(sc)
-	srv := httptest.NewServer(site)
-	defer srv.Close()
-	cfg, err := config.Parse("demo", demo.Config(srv.URL, sc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.StateDir = t.TempDir()
-	cfg.ClickHouse.Embedded = false
-	cfg.ClickHouse.Addr = []string{addr}
-	cfg.ClickHouse.Database = db
-	var now atomic.Int64
-	now.Store(sc.Start().UnixNano())
-	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
-	ctx := context.Background()
-	sys, err := pipeline.Open(ctx, cfg, pipeline.SystemOptions{Logger: slog.New(slog.DiscardHandler), Stdout: io.Discard,
-		Now: clock, Entities: func([]string) []string { return nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		sys.Store.DropDatabase(context.Background())
-		sys.Close()
-	}()
-	sum, err := demo.Replay(ctx, sc, site, sys.Job, cfg.Sources, demo.ReplayOptions{
-		Step:     15 * time.Minute,
-		Until:    sc.Onset().Add(18 * time.Hour),
-		SetClock: func(t time.Time) { now.Store(t.UnixNano()) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sum := replay(t, sc, nil)
 	t.Logf("onset %s, first alert %s (delay %s), false alerts %d, escalated %v, %d posts in %d runs, %s per simulated day",
 		sum.Onset.Format(time.RFC3339), sum.FirstAlert.Format(time.RFC3339), sum.DetectionDelay(), len(sum.FalseAlerts),
 		sum.Escalated, sum.Posts, sum.Runs, sum.WallPerSimDay())
@@ -84,4 +52,48 @@ func TestReplayDetectsTheBacklash(t *testing.T) {
 	if w := sum.WallPerSimDay(); w > time.Minute {
 		t.Errorf("a simulated day took %s of wall time, want at most a minute", w.Round(time.Millisecond))
 	}
+}
+
+// replay runs sc through the whole pipeline on a test database from its
+// start to 18 simulated hours after the onset, with the configuration
+// demo.Config writes, changed by edit when it is not nil.
+func replay(t *testing.T, sc *demo.Scenario, edit func(*config.Config)) demo.Summary {
+	t.Helper()
+	addr, db := chtest.Database(t)
+	site := demo.NewSite(sc)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	cfg, err := config.Parse("demo", demo.Config(srv.URL, sc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.StateDir = t.TempDir()
+	cfg.ClickHouse.Embedded = false
+	cfg.ClickHouse.Addr = []string{addr}
+	cfg.ClickHouse.Database = db
+	if edit != nil {
+		edit(cfg)
+	}
+	var now atomic.Int64
+	now.Store(sc.Start().UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()).UTC() }
+	ctx := context.Background()
+	sys, err := pipeline.Open(ctx, cfg, pipeline.SystemOptions{Logger: slog.New(slog.DiscardHandler), Stdout: io.Discard,
+		Now: clock, Entities: func([]string) []string { return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		sys.Store.DropDatabase(context.Background())
+		sys.Close()
+	}()
+	sum, err := demo.Replay(ctx, sc, site, sys.Job, cfg.Sources, demo.ReplayOptions{
+		Step:     15 * time.Minute,
+		Until:    sc.Onset().Add(18 * time.Hour),
+		SetClock: func(t time.Time) { now.Store(t.UnixNano()) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/PuerkitoBio/goquery"
 )
@@ -467,4 +468,52 @@ func TestSetNowIsConcurrencySafe(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// The Chinese world's site says so (html lang, RSS language), its search
+// finds Chinese terms, and thread titles cut from posts end on a character.
+func TestChineseSite(t *testing.T) {
+	s := NewScenario(Options{Seed: 4, Scale: 0.5, Lang: LangChinese})
+	srv := httptest.NewServer(NewSite(s))
+	defer srv.Close()
+	home, _ := get(t, srv.URL+"/", http.StatusOK)
+	if !strings.Contains(string(home), `<html lang="zh">`) || !strings.Contains(string(home), "钱途观察") {
+		t.Errorf("home page is not the Chinese site:\n%s", home)
+	}
+	rss, _ := get(t, srv.URL+"/news/rss.xml", http.StatusOK)
+	if !strings.Contains(string(rss), "<language>zh</language>") {
+		t.Errorf("RSS does not declare zh:\n%.400s", rss)
+	}
+	body, _ := get(t, srv.URL+"/api/search?q="+url.QueryEscape(s.SearchQuery()), http.StatusOK)
+	var page struct {
+		Posts []struct {
+			Text string `json:"text"`
+		} `json:"posts"`
+	}
+	if err := json.Unmarshal(body, &page); err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Posts) == 0 {
+		t.Fatalf("search %q found nothing", s.SearchQuery())
+	}
+	for _, p := range page.Posts {
+		if !matches(p.Text, queryTerms(s.SearchQuery())) {
+			t.Errorf("search returned %q", p.Text)
+		}
+	}
+	cut := 0
+	for _, it := range s.Items() {
+		if it.Channel != ChannelForum {
+			continue
+		}
+		if !utf8.ValidString(it.Title) || strings.ContainsRune(it.Title, utf8.RuneError) || utf8.RuneCountInString(it.Title) > 32 {
+			t.Errorf("thread title %q: want valid UTF-8, at most 32 characters", it.Title)
+		}
+		if strings.HasSuffix(it.Title, "…") {
+			cut++
+		}
+	}
+	if cut == 0 {
+		t.Error("no thread title was cut from a long post")
+	}
 }
