@@ -89,6 +89,7 @@ var stanceCues = []stanceCue{
 	{"太苛刻", "calls the complainers too harsh"},
 	{"一棍子打死", "argues against condemning the whole feature (killing it with one blow)"},
 	{"一刀切", "argues against removing the feature outright (a blanket cut)"},
+	{"而不是直接", "argues for fixing the feature over removing it (rather than outright …)"},
 	{"说句公道话", "the opener of a defence (to be fair)"},
 	{"说句好话", "the opener of a defence (a good word for it)"},
 	{"理性讨论", "sets the post apart from the complainers (a rational discussion)"},
