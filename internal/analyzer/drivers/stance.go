@@ -30,6 +30,9 @@ var stanceCues = []stanceCue{
 	{"isn't the problem", "moves the blame off the product"},
 	{"is not the problem", "moves the blame off the product"},
 	{"not defending", "the opener of a defence (\"not defending X, but\")"},
+	// Doubting the evidence.
+	{"are fake", "calls the evidence fake (\"the screenshots going round are fake\")"},
+	{"photoshopped", "calls the evidence doctored"},
 	// Calling the reaction excessive.
 	{"overreacting", "calls the reaction excessive"},
 	{"overreaction", "calls the reaction excessive"},
