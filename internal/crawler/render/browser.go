@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/memory"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
@@ -94,12 +95,13 @@ type Browser struct {
 	retired []*generation
 	closed  bool
 
-	renders  atomic.Int64
-	restarts atomic.Int64
-	peakRSS  atomic.Int64
-	peakPSS  atomic.Int64
-	refused  atomic.Int64
-	cpu      atomic.Int64 // clock ticks of browsers that have exited
+	renders   atomic.Int64
+	restarts  atomic.Int64
+	peakRSS   atomic.Int64
+	peakPSS   atomic.Int64
+	refused   atomic.Int64
+	pressures atomic.Int64
+	cpu       atomic.Int64 // clock ticks of browsers that have exited
 }
 
 // generation is one browser process.
@@ -263,6 +265,9 @@ type Stats struct {
 	// outside the interception (its own update and sign-in checks, a
 	// page's WebSocket); they were refused.
 	RefusedConnections int64
+	// MemoryPressures counts the times the browser was told it was short
+	// of memory (past 80% of MaxMemory).
+	MemoryPressures int64
 	// CPU is the processor time the browser's processes have used.
 	CPU time.Duration
 }
@@ -277,7 +282,7 @@ func (b *Browser) Stats() Stats {
 	}
 	b.mu.Unlock()
 	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakRSS: b.peakRSS.Load(), PeakPSS: b.peakPSS.Load(),
-		RefusedConnections: b.refused.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
+		RefusedConnections: b.refused.Load(), MemoryPressures: b.pressures.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
 }
 
 // Close stops the browser, waiting for open tabs to finish.
@@ -456,10 +461,14 @@ func (b *Browser) refuse(l net.Listener) {
 
 // sample measures the browser's memory every 250 ms (its proportional
 // set size, which costs the kernel more to report, every 2 s), keeps the
-// peaks, and retires the browser when it passes MaxMemory.
+// peaks, and retires the browser when it passes MaxMemory. Past
+// pressureShare of MaxMemory it first tells the browser it is short of
+// memory (at most every pressureEvery), which makes it collect garbage
+// and drop its caches: a restart costs seconds of processor time.
 func (b *Browser) sample(g *generation) {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
+	var pressed time.Time
 	for i := 0; ; i++ {
 		select {
 		case <-g.stop:
@@ -470,6 +479,18 @@ func (b *Browser) sample(g *generation) {
 		raise(&b.peakRSS, rss)
 		if i%8 == 0 {
 			raise(&b.peakPSS, treePSS(g.pid()))
+		}
+		if rss > b.opts.MaxMemory*pressureShare/100 && rss <= b.opts.MaxMemory && time.Since(pressed) > pressureEvery {
+			pressed = time.Now()
+			b.pressures.Add(1)
+			go func() {
+				ctx, cancel := context.WithTimeout(g.ctx, 5*time.Second)
+				defer cancel()
+				_, err := chromedp.Call(ctx, memory.SimulatePressureNotification, memory.SimulatePressureNotificationParams{Level: memory.PressureLevelCritical})
+				if err != nil && g.ctx.Err() == nil {
+					b.opts.Logger.Debug("browser memory pressure notification", "err", err)
+				}
+			}()
 		}
 		if rss > b.opts.MaxMemory {
 			b.mu.Lock()
@@ -483,6 +504,14 @@ func (b *Browser) sample(g *generation) {
 		}
 	}
 }
+
+// pressureShare is the share of MaxMemory, in percent, past which the
+// browser is told it is short of memory, and pressureEvery how often at
+// most.
+const (
+	pressureShare = 80
+	pressureEvery = 5 * time.Second
+)
 
 // raise sets a to v if v is larger.
 func raise(a *atomic.Int64, v int64) {
