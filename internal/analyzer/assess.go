@@ -206,7 +206,7 @@ func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Asses
 		Authors:              int(a.Stats.NegativeAuthors),
 		Sources:              int(a.Stats.NegativeSources),
 		Threads:              int(a.Stats.NegativeThreads),
-		Velocity:             risk.GrowthRatio(earlierNeg, recentNeg),
+		Velocity:             (recentNeg + 1) / (earlierNeg + 1),
 		Rated:                int(a.Stats.Rated),
 		OneStar:              int(a.Stats.OneStar),
 		BaselineRated:        int(a.BaselineRated),

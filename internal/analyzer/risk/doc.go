@@ -26,9 +26,6 @@
 //     0.7·log(Authors)/log(50) + 0.3·log(Sources)/log(10).
 //   - Velocity [0.15]: the growth ratio of negative volume against the
 //     previous windows, s = log₂(Velocity)/log₂(8), full at eight-fold.
-//     GrowthRatio computes it from the two halves of a window with 5
-//     posts added to each, so a handful of posts after none is not a
-//     surge.
 //
 // Every s is clamped to [0,1]; NaN and negative inputs count as 0.
 //

@@ -79,7 +79,6 @@ const (
 	authorsFull  = 50  // authors at which the author part of Spread is full
 	sourcesFull  = 10  // sources at which the source part of Spread is full
 	velocityFull = 8   // growth ratio at which Velocity is full
-	growthPrior  = 5   // posts added to both halves' counts by GrowthRatio (= minNegative)
 	minAuthors   = 5   // authors needed to open the author gate fully
 	minVenues    = 3   // sources or threads needed to open the venue gate fully
 	venueFloor   = 0.4 // venue gate with a single source or thread
@@ -204,15 +203,4 @@ func gate(in Inputs) float64 {
 	vg := math.Min(1, math.Max(venueFloor, venueFloor+(1-venueFloor)*(venues-1)/(minVenues-1)))
 	volume := clamp01(float64(in.Negative) / minNegative)
 	return authors * vg * volume
-}
-
-// GrowthRatio is the Velocity input for a window whose earlier half had
-// earlier negative posts and whose later half had recent ones: the ratio
-// of the two counts, each increased by 5 posts (the volume gate's
-// minimum), so that a handful of posts after none (a quiet topic's
-// morning) is not read as a surge while a wave of dozens still is: 10
-// after 1 is 2.5-fold, 26 after 4 is 3.4-fold, 60 after 5 is 6.5-fold.
-// Negative counts count as 0.
-func GrowthRatio(earlier, recent float64) float64 {
-	return (pos(recent) + growthPrior) / (pos(earlier) + growthPrior)
 }

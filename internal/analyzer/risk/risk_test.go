@@ -151,21 +151,3 @@ func TestColdWiden(t *testing.T) {
 		t.Errorf("cold total %.1f not below warm %.1f", cold.Total, warm.Total)
 	}
 }
-
-func TestGrowthRatio(t *testing.T) {
-	cases := []struct{ earlier, recent, want float64 }{
-		{0, 0, 1}, {1, 10, 2.5}, {4, 26, 31.0 / 9}, {5, 60, 6.5}, {-3, 5, 2}, {math.NaN(), 0, 1},
-	}
-	for _, c := range cases {
-		if got := risk.GrowthRatio(c.earlier, c.recent); math.Abs(got-c.want) > 1e-9 {
-			t.Errorf("GrowthRatio(%v, %v) = %v, want %v", c.earlier, c.recent, got, c.want)
-		}
-	}
-	// A handful of posts after none is well short of a full surge; a wave
-	// of dozens is not.
-	quietMorning := risk.Compute(risk.Inputs{Velocity: risk.GrowthRatio(1, 10)}, risk.DefaultWeights())
-	wave := risk.Compute(risk.Inputs{Velocity: risk.GrowthRatio(5, 80)}, risk.DefaultWeights())
-	if quietMorning.Velocity > 0.5*15 || wave.Velocity < 0.9*15 {
-		t.Errorf("velocity points: quiet morning %.1f, wave %.1f", quietMorning.Velocity, wave.Velocity)
-	}
-}
