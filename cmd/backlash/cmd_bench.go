@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"time"
@@ -41,6 +42,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	renderMemory := fs.Int("render-memory-mb", 450, "render: the browser's memory limit")
 	ingestPosts := fs.Int("posts", 300000, "ingest: posts to generate and import")
 	chromium := fs.String("chromium", "", "render: the browser (default: /usr/bin/chromium, else chromium on $PATH)")
+	langData := fs.String("lang-data", filepath.Join("..", "shared", "data", "sentiment"), "score: labelled posts per language (umsab/<lang>-train.jsonl, zh-reviews-train.jsonl) for per-language figures")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -77,7 +79,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		var err error
 		switch w {
 		case "score":
-			err = benchScore(e.stdout, *dur)
+			err = benchScore(e.stdout, *dur, *langData)
 		case "detect":
 			err = benchDetect(e.stdout, *dur)
 		case "crawl":
@@ -127,7 +129,7 @@ func demoTexts() []string {
 	return texts
 }
 
-func benchScore(w io.Writer, d time.Duration) error {
+func benchScore(w io.Writer, d time.Duration, langData string) error {
 	texts := demoTexts()
 	var ours, vader, ratio, oursAllocs, vaderAllocs []float64
 	for i := 0; i < benchRuns; i++ {
@@ -142,6 +144,38 @@ func benchScore(w io.Writer, d time.Duration) error {
 	fmt.Fprintf(w, "  backlash  %10.0f posts/s  %6.2f allocs/post\n", median(ours), median(oursAllocs))
 	fmt.Fprintf(w, "  govader   %10.0f posts/s  %6.2f allocs/post\n", median(vader), median(vaderAllocs))
 	fmt.Fprintf(w, "  ratio     %10.2fx\n", median(ratio))
+	langTexts, err := sentiment.ReadLangBenchTexts(langData, 1000)
+	if err != nil {
+		return err
+	}
+	if len(langTexts) == 0 {
+		fmt.Fprintf(w, "  per language: no labelled posts under %s (--lang-data)\n", langData)
+		return nil
+	}
+	rows := make(map[string][]sentiment.LangBench)
+	var order []string
+	for i := 0; i < benchRuns; i++ {
+		bs, err := sentiment.BenchLangs(langTexts, d)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			if i == 0 {
+				order = append(order, b.Language)
+			}
+			rows[b.Language] = append(rows[b.Language], b)
+		}
+	}
+	fmt.Fprintf(w, "score per language, up to 1000 posts each from %s, one goroutine, median of %d runs\n", langData, benchRuns)
+	fmt.Fprintf(w, "  %-4s %12s %12s %8s\n", "lang", "posts/s", "govader", "ratio")
+	for _, l := range order {
+		var ours, vdr, rat []float64
+		for _, b := range rows[l] {
+			ours, vdr = append(ours, b.PostsPerSec), append(vdr, b.VaderPostsPerSec)
+			rat = append(rat, b.PostsPerSec/b.VaderPostsPerSec)
+		}
+		fmt.Fprintf(w, "  %-4s %12.0f %12.0f %7.2fx\n", l, median(ours), median(vdr), median(rat))
+	}
 	return nil
 }
 
