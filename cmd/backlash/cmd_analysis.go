@@ -11,8 +11,9 @@ import (
 )
 
 // scorerFromFlags builds the scorer from the configuration when one is
-// given or found, else with the built-in lexicons only.
-func scorerFromFlags(g *globalFlags) (*sentiment.Scorer, error) {
+// given or found, else with the built-in lexicons only; rulesOnly leaves
+// out the learned models.
+func scorerFromFlags(g *globalFlags, rulesOnly bool) (*sentiment.Scorer, error) {
 	opts := sentiment.Options{}
 	path := config.Path(g.config)
 	if _, err := os.Stat(path); err == nil || g.config != "" {
@@ -23,6 +24,7 @@ func scorerFromFlags(g *globalFlags) (*sentiment.Scorer, error) {
 		opts = sentiment.Options{Lexicons: cfg.Analyzer.Lexicons, PositiveCutoff: cfg.Analyzer.PositiveCutoff,
 			NegativeCutoff: cfg.Analyzer.NegativeCutoff}
 	}
+	opts.RulesOnly = rulesOnly
 	s, err := sentiment.New(opts)
 	if err != nil {
 		return nil, usageError{err}
@@ -35,7 +37,7 @@ func cmdScore(_ context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := scorerFromFlags(g)
+	s, err := scorerFromFlags(g, false)
 	if err != nil {
 		return err
 	}
@@ -47,6 +49,7 @@ func cmdScore(_ context.Context, e *env, args []string) error {
 
 func cmdEval(_ context.Context, e *env, args []string) error {
 	fs, g := flagSet(e, "eval", "eval sentiment FILE.jsonl   (lines {\"id\",\"text\",\"rating\"} or {\"id\",\"label\",\"text\"})")
+	rulesOnly := fs.Bool("rules-only", false, "score by the rules alone, without the learned models (English as before them)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -54,7 +57,7 @@ func cmdEval(_ context.Context, e *env, args []string) error {
 		fs.Usage()
 		return usagef("want: eval sentiment FILE")
 	}
-	s, err := scorerFromFlags(g)
+	s, err := scorerFromFlags(g, *rulesOnly)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"sort"
 	"time"
@@ -31,7 +32,9 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	dur := fs.Duration("time", 2*time.Second, "time per run of a measurement")
 	stateDir := fs.String("state-dir", ".backlash", "where the embedded ClickHouse keeps its files (e2e, ingest)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the benchmarks to this file")
-	seeds := fs.Int("seeds", 1, "detection: replay the scenario with seeds 0 to N-1 and report each (about a minute per seed)")
+	seeds := fs.Int("seeds", 1, "detection: replay the scenario with N seeds from --first-seed and report each")
+	firstSeed := fs.Int("first-seed", 0, "detection: the first seed replayed")
+	parallel := fs.Int("parallel", 4, "detection: seeds replayed at once, each on its own database (1: one after another)")
 	pageSize := fs.Int("page-size", 500, "throughput: items per page the demo site serves")
 	oneDB := fs.Bool("one-database", false, "throughput: replay on one database, dropped before each replay (shows what a drop costs)")
 	renderPages := fs.Int("render-pages", 500, "render: thread pages of the local single-page site to render")
@@ -39,11 +42,18 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	renderMemory := fs.Int("render-memory-mb", 450, "render: the browser's memory limit")
 	ingestPosts := fs.Int("posts", 300000, "ingest: posts to generate and import")
 	chromium := fs.String("chromium", "", "render: the browser (default: /usr/bin/chromium, else chromium on $PATH)")
+	langData := fs.String("lang-data", filepath.Join("..", "shared", "data", "sentiment"), "score: labelled posts per language (umsab/<lang>-train.jsonl, zh-reviews-train.jsonl) for per-language figures")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *seeds < 1 {
 		return usagef("--seeds must be at least 1")
+	}
+	if *parallel < 1 {
+		return usagef("--parallel must be at least 1")
+	}
+	if *oneDB {
+		*parallel = 1 // replays at once cannot share one database
 	}
 	if *pageSize < 1 {
 		return usagef("--page-size must be at least 1")
@@ -69,7 +79,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		var err error
 		switch w {
 		case "score":
-			err = benchScore(e.stdout, *dur)
+			err = benchScore(e.stdout, *dur, *langData)
 		case "detect":
 			err = benchDetect(e.stdout, *dur)
 		case "crawl":
@@ -79,11 +89,11 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		case "ingest":
 			err = benchIngest(ctx, e, *stateDir, *ingestPosts, g.logger(e))
 		case "e2e":
-			if err = benchDetection(ctx, e, r, *seeds); err == nil {
+			if err = benchDetection(ctx, e, r, *firstSeed, *seeds, *parallel); err == nil {
 				err = benchThroughput(ctx, e, r, *pageSize)
 			}
 		case "detection":
-			err = benchDetection(ctx, e, r, *seeds)
+			err = benchDetection(ctx, e, r, *firstSeed, *seeds, *parallel)
 		case "throughput":
 			err = benchThroughput(ctx, e, r, *pageSize)
 		default:
@@ -119,7 +129,7 @@ func demoTexts() []string {
 	return texts
 }
 
-func benchScore(w io.Writer, d time.Duration) error {
+func benchScore(w io.Writer, d time.Duration, langData string) error {
 	texts := demoTexts()
 	var ours, vader, ratio, oursAllocs, vaderAllocs []float64
 	for i := 0; i < benchRuns; i++ {
@@ -134,6 +144,38 @@ func benchScore(w io.Writer, d time.Duration) error {
 	fmt.Fprintf(w, "  backlash  %10.0f posts/s  %6.2f allocs/post\n", median(ours), median(oursAllocs))
 	fmt.Fprintf(w, "  govader   %10.0f posts/s  %6.2f allocs/post\n", median(vader), median(vaderAllocs))
 	fmt.Fprintf(w, "  ratio     %10.2fx\n", median(ratio))
+	langTexts, err := sentiment.ReadLangBenchTexts(langData, 1000)
+	if err != nil {
+		return err
+	}
+	if len(langTexts) == 0 {
+		fmt.Fprintf(w, "  per language: no labelled posts under %s (--lang-data)\n", langData)
+		return nil
+	}
+	rows := make(map[string][]sentiment.LangBench)
+	var order []string
+	for i := 0; i < benchRuns; i++ {
+		bs, err := sentiment.BenchLangs(langTexts, d)
+		if err != nil {
+			return err
+		}
+		for _, b := range bs {
+			if i == 0 {
+				order = append(order, b.Language)
+			}
+			rows[b.Language] = append(rows[b.Language], b)
+		}
+	}
+	fmt.Fprintf(w, "score per language, up to 1000 posts each from %s, one goroutine, median of %d runs\n", langData, benchRuns)
+	fmt.Fprintf(w, "  %-4s %12s %12s %8s\n", "lang", "posts/s", "govader", "ratio")
+	for _, l := range order {
+		var ours, vdr, rat []float64
+		for _, b := range rows[l] {
+			ours, vdr = append(ours, b.PostsPerSec), append(vdr, b.VaderPostsPerSec)
+			rat = append(rat, b.PostsPerSec/b.VaderPostsPerSec)
+		}
+		fmt.Fprintf(w, "  %-4s %12.0f %12.0f %7.2fx\n", l, median(ours), median(vdr), median(rat))
+	}
 	return nil
 }
 
@@ -218,23 +260,70 @@ func benchCrawl(ctx context.Context, w io.Writer, log *slog.Logger) error {
 	return nil
 }
 
+// seedRun is one seed's replay for benchDetection.
+type seedRun struct {
+	det   demo.Summary
+	risks []demo.AssessedRisk
+	err   error
+}
+
 // benchDetection replays the demo at its own volume in 15-minute runs and
-// measures detection against the ground truth, for each of seeds scenarios.
-func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds int) error {
+// measures detection against the ground truth, for each of seeds
+// scenarios, parallel of them at once. Each replay is the whole pipeline
+// (crawl over HTTP, scoring, ClickHouse, rollups, assessment, alerting) on
+// a database of its own; replays at once share only the ClickHouse server,
+// so what each measures is what it measures alone, and its wall time per
+// simulated day is longer.
+func benchDetection(ctx context.Context, e *env, r *demo.Replayer, firstSeed, seeds, parallel int) error {
 	w := e.stdout
+	parallel = max(1, min(parallel, seeds))
+	finished := make(chan int)
+	runs := make([]seedRun, seeds)
+	next := make(chan int)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for range parallel {
+		go func() {
+			for seed := range next {
+				sr := &runs[seed]
+				sr.det, sr.err = r.Replay(ctx, demo.Options{Scale: 5, Seed: int64(firstSeed + seed)}, 15*time.Minute, demo.PageSize,
+					func(at time.Time, res pipeline.RunResult, _ error) {
+						for _, a := range res.Assessments {
+							sr.risks = append(sr.risks, demo.AssessedRisk{At: at, Topic: a.Topic, Risk: a.Risk.Total, Velocity: a.Risk.Velocity})
+						}
+					})
+				select {
+				case finished <- seed:
+				case <-ctx.Done():
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for seed := range seeds {
+			select {
+			case next <- seed:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	var delays []time.Duration
 	var at15, at30, calmPeaks []float64
 	falseAlerts, missed := 0, 0
-	for seed := 0; seed < seeds; seed++ {
-		var risks []demo.AssessedRisk
-		det, err := r.Replay(ctx, demo.Options{Scale: 5, Seed: int64(seed)}, 15*time.Minute, demo.PageSize,
-			func(at time.Time, res pipeline.RunResult, _ error) {
-				for _, a := range res.Assessments {
-					risks = append(risks, demo.AssessedRisk{At: at, Topic: a.Topic, Risk: a.Risk.Total, Velocity: a.Risk.Velocity})
-				}
-			})
+	// Seeds are reported as they finish, so a sweep cut short still
+	// shows every seed it completed.
+	for range seeds {
+		var seed int
+		select {
+		case seed = <-finished:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		det, risks, err := runs[seed].det, runs[seed].risks, runs[seed].err
 		if err != nil {
-			return err
+			return fmt.Errorf("seed %d: %w", firstSeed+seed, err)
 		}
 		m := demo.RiskMargins(risks, det.Onset, det.Backlash)
 		at15, at30, calmPeaks = append(at15, m.At15), append(at30, m.At30), append(calmPeaks, m.Calm.Risk)
@@ -251,16 +340,16 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds int) er
 				delay = d.String()
 			}
 			fmt.Fprintf(w, "e2e detection  seed %d: delay %s, %d false alerts, escalated / resolved %v / %v, %s per sim. day\n",
-				seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
-			fmt.Fprintf(w, "                 risk %.1f at +15m, %.1f at +30m; calm peak %.1f (%.1f of it velocity) at %s on %s\n",
-				m.At15, m.At30, m.Calm.Risk, m.Calm.Velocity, m.Calm.At.Format("Mon 2 Jan 15:04"), m.Calm.Topic)
+				firstSeed+seed, delay, len(det.FalseAlerts), det.Escalated, det.Resolved, det.WallPerSimDay().Round(time.Millisecond))
+			fmt.Fprintf(w, "                 risk %.1f at +15m, %.1f at +30m; calm peak %.1f (%.1f of it velocity) at %s on %s; margins %+.1f / %+.1f\n",
+				m.At15, m.At30, m.Calm.Risk, m.Calm.Velocity, m.Calm.At.Format("Mon 2 Jan 15:04"), m.Calm.Topic, m.At15-m.Calm.Risk, m.At30-m.Calm.Risk)
 			for _, fa := range det.FalseAlerts {
 				fmt.Fprintf(w, "                 false alert %s %s %s at %s: %s %.1f >= %.1f\n", fa.Kind, fa.Topic, fa.Severity,
 					fa.At.Format("Mon 2 Jan 15:04"), fa.Rule, fa.Value, fa.Threshold)
 			}
 			continue
 		}
-		fmt.Fprintf(w, "e2e detection  demo scenario at scale 5, 15-minute runs, %d runs over %s simulated\n", det.Runs, det.Simulated)
+		fmt.Fprintf(w, "e2e detection  demo scenario at scale 5, seed %d, 15-minute runs, %d runs over %s simulated\n", firstSeed, det.Runs, det.Simulated)
 		if d < 0 {
 			fmt.Fprintf(w, "  detection delay         none: no alert fired\n")
 		} else {
@@ -276,7 +365,7 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, seeds int) er
 		if len(delays) > 0 {
 			spread = fmt.Sprintf("%s to %s", delays[0], delays[len(delays)-1])
 		}
-		fmt.Fprintf(w, "e2e detection  %d seeds: delay %s, %d missed, %d false alerts in all\n", seeds, spread, missed, falseAlerts)
+		fmt.Fprintf(w, "e2e detection  %d seeds (%d at once): delay %s, %d missed, %d false alerts in all\n", seeds, parallel, spread, missed, falseAlerts)
 		fmt.Fprintf(w, "               backlash risk %s at +15m and %s at +30m; calm peaks %s\n",
 			spanOf(at15), spanOf(at30), spanOf(calmPeaks))
 	}

@@ -37,6 +37,7 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"run", "--no-such-flag"}, exitUsage, "", "flag provided but not defined"},
 		{[]string{"detect"}, exitUsage, "", "--input is required"},
 		{[]string{"bench", "detection", "--seeds", "0"}, exitUsage, "", "--seeds must be at least 1"},
+		{[]string{"bench", "detection", "--parallel", "0"}, exitUsage, "", "--parallel must be at least 1"},
 		{[]string{"bench", "nothing"}, exitUsage, "", `unknown benchmark "nothing"`},
 	}
 	for _, tt := range tests {

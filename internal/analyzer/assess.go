@@ -210,6 +210,7 @@ func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Asses
 		Rated:                int(a.Stats.Rated),
 		OneStar:              int(a.Stats.OneStar),
 		BaselineRated:        int(a.BaselineRated),
+		ColdWiden:            a.Last.Widen,
 	}, *o.Weights)
 	return a
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -45,6 +47,12 @@ type World struct {
 // The system logs to log and prints console alerts to stdout. An error
 // from pipeline.Open is returned as is (errors.Is pipeline.ErrConfig).
 func OpenWorld(ctx context.Context, opts Options, stateDir, database string, log *slog.Logger, stdout io.Writer) (*World, error) {
+	return openWorld(ctx, opts, stateDir, database, "", log, stdout)
+}
+
+// openWorld is OpenWorld with the system's spool in spoolDir ("": the
+// default, under stateDir).
+func openWorld(ctx context.Context, opts Options, stateDir, database, spoolDir string, log *slog.Logger, stdout io.Writer) (*World, error) {
 	if _, err := chserver.Binary(); err != nil {
 		return nil, fmt.Errorf("the demo runs its own ClickHouse server: %w", err)
 	}
@@ -69,7 +77,7 @@ func OpenWorld(ctx context.Context, opts Options, stateDir, database string, log
 		w.srv.Close()
 		return nil, err
 	}
-	w.System, err = pipeline.Open(ctx, w.Config, pipeline.SystemOptions{Logger: log, Stdout: stdout, Now: w.Clock.Now})
+	w.System, err = pipeline.Open(ctx, w.Config, pipeline.SystemOptions{Logger: log, Stdout: stdout, Now: w.Clock.Now, SpoolDir: spoolDir})
 	if err != nil {
 		w.srv.Close()
 		return nil, err
@@ -102,11 +110,16 @@ func ResetDatabase(ctx context.Context, cfg *config.Config, log *slog.Logger) er
 // pipeline, ran about 40% slower right after a drop. A system in service
 // never drops its database between crawls, so no replay is measured
 // straight after one, unless OneDB asks for exactly that.
+//
+// Replays may run at once from several goroutines (not with OneDB): each
+// has its own database, site and spool, and they share the embedded
+// ClickHouse server.
 type Replayer struct {
 	StateDir string
 	// OneDB puts every replay on one database, dropped first.
 	OneDB bool
 
+	mu   sync.Mutex
 	cfg  *config.Config // the last replay's configuration, to drop with
 	used int            // databases handed out so far
 }
@@ -114,15 +127,21 @@ type Replayer struct {
 // Replay runs the scenario built with opts, crawling every step with the
 // site's pages pageSize items long, on a database no earlier replay used.
 func (r *Replayer) Replay(ctx context.Context, opts Options, step time.Duration, pageSize int, onStep func(time.Time, pipeline.RunResult, error)) (Summary, error) {
+	// Worlds open one at a time, so the first starts the embedded server
+	// and the others find it running. OpenWorld empties the database
+	// first: only a bench that was interrupted leaves one behind.
+	r.mu.Lock()
 	r.used++
-	// OpenWorld empties the database first: only a bench that was
-	// interrupted leaves one behind.
-	w, err := OpenWorld(ctx, opts, r.StateDir, r.database(r.used), slog.New(slog.DiscardHandler), io.Discard)
+	db := r.database(r.used)
+	w, err := openWorld(ctx, opts, r.StateDir, db, filepath.Join(r.StateDir, "spool", db), slog.New(slog.DiscardHandler), io.Discard)
+	if err == nil {
+		r.cfg = w.Config
+	}
+	r.mu.Unlock()
 	if err != nil {
 		return Summary{}, err
 	}
 	defer w.Close()
-	r.cfg = w.Config
 	w.Site.SetPageSize(pageSize)
 	return Replay(ctx, w.Scenario, w.Site, w.System.Job, w.Config.Sources, ReplayOptions{Step: step, SetClock: w.Clock.Set, OnStep: onStep})
 }
@@ -136,6 +155,8 @@ func (r *Replayer) database(n int) string {
 
 // DropAll drops the databases the replays used.
 func (r *Replayer) DropAll(ctx context.Context, log *slog.Logger) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if r.cfg == nil {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/backlash-monitor/backlash/internal/config"
@@ -56,6 +57,7 @@ type recordingStore struct {
 	known   map[string]bool
 	fail    bool
 	batches [][]post.Post
+	at      []time.Time // when each batch was stored
 	states  []map[string]store.SourceState
 	runs    [][]store.Run
 }
@@ -67,6 +69,7 @@ func (s *recordingStore) SavePosts(_ context.Context, posts []post.Post) (store.
 		return store.SaveResult{}, errors.New("connection refused")
 	}
 	s.batches = append(s.batches, append([]post.Post(nil), posts...))
+	s.at = append(s.at, time.Now())
 	var res store.SaveResult
 	res.BySource = map[string]store.SaveCounts{}
 	for _, p := range posts {
@@ -129,83 +132,112 @@ func sources(names ...string) []config.Source {
 	return out
 }
 
+// TestCollectAllSharesBatches runs the collection in a synctest bubble,
+// whose clock moves only when every goroutine of the collection waits:
+// crawling, processing and storing take no time on it, while a source's
+// pauses and the batch wait take exactly their length. So the batches
+// (their sizes, and when each is stored) are those the batching rules
+// give, however busy the machine is; on the wall clock a loaded machine
+// let the batch wait expire while sources still crawled.
 func TestCollectAllSharesBatches(t *testing.T) {
+	const wait = 50 * time.Millisecond
 	tests := []struct {
 		name      string
 		posts     map[string]int
 		pause     map[string]time.Duration
 		batchSize int
-		// wantSizes is the size of each stored batch, in order.
+		// wantSizes is the size of each stored batch, in order, and
+		// wantAt when each was stored after the collection began.
 		wantSizes []int
+		wantAt    []time.Duration
 	}{
 		{
 			name:      "small sources share one insert",
 			posts:     map[string]int{"forum": 40, "news": 3, "api": 25},
 			batchSize: 1000,
 			wantSizes: []int{68},
+			wantAt:    []time.Duration{0},
 		},
 		{
 			name:      "full batches are stored as the crawl goes on",
 			posts:     map[string]int{"forum": 1500, "news": 7, "api": 1200},
 			batchSize: 1000,
 			wantSizes: []int{1000, 1000, 707},
+			wantAt:    []time.Duration{0, 0, 0},
 		},
 		{
 			name:      "a finished source waits only the batch wait for a slow one",
 			posts:     map[string]int{"slow": 12, "news": 5},
 			pause:     map[string]time.Duration{"slow": 20 * time.Millisecond},
 			batchSize: 1000,
-			// news waits 50ms and goes alone; slow's posts follow.
+			// news waits 50ms and goes alone; slow's posts follow when
+			// its crawl ends, after 12 pauses.
 			wantSizes: []int{5, 12},
+			wantAt:    []time.Duration{wait, 12 * 20 * time.Millisecond},
+		},
+		{
+			name:      "a source finishing within the batch wait shares the insert",
+			posts:     map[string]int{"slow": 4, "news": 5},
+			pause:     map[string]time.Duration{"slow": 10 * time.Millisecond},
+			batchSize: 1000,
+			// slow ends after 40ms, before news's 50ms are up.
+			wantSizes: []int{9},
+			wantAt:    []time.Duration{4 * 10 * time.Millisecond},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &recordingStore{known: map[string]bool{"forum-0": true, "forum-1": true}}
-			c := NewCollector(fakeCrawler{posts: tc.posts, pause: tc.pause}, keepAll{}, st,
-				Options{BatchSize: tc.batchSize, BatchWait: 50 * time.Millisecond, Logger: slog.New(slog.DiscardHandler)})
-			var names []string
-			for n := range tc.posts {
-				names = append(names, n)
-			}
-			sort.Strings(names)
-			res, err := c.CollectAll(context.Background(), "run-1", sources(names...))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var sizes []int
-			total := 0
-			ids := map[string]bool{}
-			for _, b := range st.batches {
-				sizes = append(sizes, len(b))
-				for _, p := range b {
-					if ids[p.ID] {
-						t.Errorf("post %s stored twice", p.ID)
+			synctest.Test(t, func(t *testing.T) {
+				st := &recordingStore{known: map[string]bool{"forum-0": true, "forum-1": true}}
+				c := NewCollector(fakeCrawler{posts: tc.posts, pause: tc.pause}, keepAll{}, st,
+					Options{BatchSize: tc.batchSize, BatchWait: wait, Logger: slog.New(slog.DiscardHandler)})
+				var names []string
+				for n := range tc.posts {
+					names = append(names, n)
+				}
+				sort.Strings(names)
+				start := time.Now()
+				res, err := c.CollectAll(context.Background(), "run-1", sources(names...))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var sizes []int
+				var at []time.Duration
+				ids := map[string]bool{}
+				for i, b := range st.batches {
+					sizes = append(sizes, len(b))
+					at = append(at, st.at[i].Sub(start))
+					for _, p := range b {
+						if ids[p.ID] {
+							t.Errorf("post %s stored twice", p.ID)
+						}
+						ids[p.ID] = true
 					}
-					ids[p.ID] = true
 				}
-				total += len(b)
-			}
-			if fmt.Sprint(sizes) != fmt.Sprint(tc.wantSizes) {
-				t.Errorf("batch sizes %v, want %v (sources %v)", sizes, tc.wantSizes, st.batchSources())
-			}
-			for _, r := range res {
-				want := tc.posts[r.Source]
-				wantUpdated := 0
-				if r.Source == "forum" {
-					wantUpdated = 2
+				if fmt.Sprint(sizes) != fmt.Sprint(tc.wantSizes) {
+					t.Errorf("batch sizes %v, want %v (sources %v)", sizes, tc.wantSizes, st.batchSources())
 				}
-				if r.Stored != want || r.New != want-wantUpdated || r.Updated != wantUpdated {
-					t.Errorf("%s: stored %d new %d updated %d, want %d, %d, %d", r.Source, r.Stored, r.New, r.Updated,
-						want, want-wantUpdated, wantUpdated)
+				if fmt.Sprint(at) != fmt.Sprint(tc.wantAt) {
+					t.Errorf("batches stored at %v, want %v", at, tc.wantAt)
 				}
-			}
-			if len(st.states) != 1 || len(st.states[0]) != len(tc.posts) {
-				t.Errorf("states written %v, want one insert of %d", st.states, len(tc.posts))
-			}
-			if len(st.runs) != 1 || len(st.runs[0]) != len(tc.posts) {
-				t.Errorf("runs recorded %v, want one insert of %d", st.runs, len(tc.posts))
-			}
+				for _, r := range res {
+					want := tc.posts[r.Source]
+					wantUpdated := 0
+					if r.Source == "forum" {
+						wantUpdated = 2
+					}
+					if r.Stored != want || r.New != want-wantUpdated || r.Updated != wantUpdated {
+						t.Errorf("%s: stored %d new %d updated %d, want %d, %d, %d", r.Source, r.Stored, r.New, r.Updated,
+							want, want-wantUpdated, wantUpdated)
+					}
+				}
+				if len(st.states) != 1 || len(st.states[0]) != len(tc.posts) {
+					t.Errorf("states written %v, want one insert of %d", st.states, len(tc.posts))
+				}
+				if len(st.runs) != 1 || len(st.runs[0]) != len(tc.posts) {
+					t.Errorf("runs recorded %v, want one insert of %d", st.runs, len(tc.posts))
+				}
+			})
 		})
 	}
 }

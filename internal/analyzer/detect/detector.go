@@ -47,6 +47,11 @@ type Point struct {
 	// ColdStart is set while the history is shorter than Config.Warmup;
 	// bounds are then widened and the score damped accordingly.
 	ColdStart bool
+	// Widen is the factor the bounds are widened by for a short history:
+	// Config.ColdWiden at the first bucket, easing to 1 at Config.Warmup
+	// and 1 after. Consumers that judge other evidence against the same
+	// short history (a risk score's baselines) can discount it alike.
+	Widen float64
 	// Onset is set on the first bucket of an event: the score reached the
 	// threshold and no event was under way.
 	Onset bool
@@ -228,7 +233,7 @@ func (d *Detector) setInterval(iv time.Duration) {
 func (d *Detector) Update(t time.Time, v float64) Point {
 	if d.n == 0 {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return Point{Time: t, Observed: v, Expected: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), ColdStart: true}
+			return Point{Time: t, Observed: v, Expected: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), ColdStart: true, Widen: d.cfg.ColdWiden}
 		}
 		d.t0 = t
 		d.lastIdx = 0
@@ -422,7 +427,7 @@ func (d *Detector) window() time.Duration {
 
 // peek scores v at t against the current state without changing it.
 func (d *Detector) peek(t time.Time, v float64) Point {
-	p := Point{Time: t, Observed: v, ColdStart: d.widen() > 1, InEvent: d.inEvent, EventStart: d.evStart, Window: d.window()}
+	p := Point{Time: t, Observed: v, ColdStart: d.widen() > 1, Widen: d.widen(), InEvent: d.inEvent, EventStart: d.evStart, Window: d.window()}
 	e, _, _ := d.baseline(d.localSec(t))
 	w := d.widen()
 	sg := d.sigma()
@@ -465,7 +470,7 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 		d.level = 0
 		d.binSum, d.binN = y, 1
 		p.Expected, p.Lower, p.Upper = v, math.NaN(), math.NaN()
-		p.ColdStart = true
+		p.ColdStart, p.Widen = true, d.widen()
 		return p
 	}
 
@@ -529,7 +534,7 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 	zt := d.tails[0].zAt(d.cfg.Threshold) * w * sg
 	p.Lower = d.inverse(e - zt)
 	p.Upper = d.inverse(e + zt)
-	p.ColdStart = w > 1
+	p.ColdStart, p.Widen = w > 1, w
 
 	// Learn.
 	rc := clip(r, sg)

@@ -29,6 +29,16 @@
 //
 // Every s is clamped to [0,1]; NaN and negative inputs count as 0.
 //
+// A new topic's baselines come from a short history: a morning's first
+// posts after a quiet night double and redouble the negative volume
+// without anything being wrong, and the share and reach of a few hours
+// say little about the usual. While the detector is in cold start it
+// widens its bounds by a factor (Inputs.ColdWiden, 2 at the first bucket
+// easing to 1 after two days; the anomaly score is already damped by it),
+// and the severities of Share, Reach, Velocity and OneStar, each judged
+// against that history, are divided by the same factor. Spread, which
+// counts authors and sources and needs no baseline, is not.
+//
 // The sum is then multiplied by a gate in [0,1] so that one account, one
 // thread or a trickle of posts cannot raise the alarm alone:
 //

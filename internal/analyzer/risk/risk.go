@@ -34,6 +34,13 @@ type Inputs struct {
 	Rated, OneStar       int
 	BaselineOneStarShare float64
 	BaselineRated        int
+	// ColdWiden is how much the topic's history is discounted for being
+	// short: the detector's cold-start widening (detect.Point.Widen), up
+	// to 2 for a new topic and 1 (or 0, unknown) once it has its warm-up
+	// history. The components judged against a baseline learnt from that
+	// history (Share, Reach, Velocity, OneStar) have their severity
+	// divided by it, as the detector divides its deviations.
+	ColdWiden float64
 }
 
 // Weights are the relative weights of the components. They are normalised
@@ -111,11 +118,15 @@ func Compute(in Inputs, w Weights) Score {
 	w = w.normalised()
 	var s Score
 	s.Anomaly = 100 * w.Anomaly * clamp01(in.NegAnomaly)
-	s.Share = 100 * w.Share * shareSeverity(in)
-	s.Reach = 100 * w.Reach * reachSeverity(in.Reach, in.BaselineReach)
+	cold := 1.0
+	if in.ColdWiden > 1 && !math.IsInf(in.ColdWiden, 0) {
+		cold = in.ColdWiden
+	}
+	s.Share = 100 * w.Share * shareSeverity(in) / cold
+	s.Reach = 100 * w.Reach * reachSeverity(in.Reach, in.BaselineReach) / cold
 	s.Spread = 100 * w.Spread * spreadSeverity(in.Authors, in.Sources)
-	s.Velocity = 100 * w.Velocity * clamp01(math.Log2(pos(in.Velocity))/math.Log2(velocityFull))
-	s.OneStar = 100 * w.OneStar * oneStarSeverity(in)
+	s.Velocity = 100 * w.Velocity * clamp01(math.Log2(pos(in.Velocity))/math.Log2(velocityFull)) / cold
+	s.OneStar = 100 * w.OneStar * oneStarSeverity(in) / cold
 	s.Gate = gate(in)
 	s.Total = s.Gate * (s.Anomaly + s.Share + s.Reach + s.Spread + s.Velocity + s.OneStar)
 	s.Total = math.Min(100, math.Max(0, s.Total))

@@ -119,3 +119,35 @@ func BenchmarkCompute(b *testing.B) {
 	}
 	_ = sink
 }
+
+// TestColdWiden checks that a topic with a short history has the
+// components judged against that history discounted by the detector's
+// cold-start widening, and the others not.
+func TestColdWiden(t *testing.T) {
+	in := risk.Inputs{
+		NegAnomaly: 0.4, NegShare: 0.5, BaselineNegShare: 0.2, Posts: 60, Negative: 30,
+		Reach: 5e4, BaselineReach: 1e4, Authors: 20, Sources: 4, Threads: 8, Velocity: 6,
+		Rated: 10, OneStar: 6, BaselineOneStarShare: 0.1, BaselineRated: 40,
+	}
+	w := risk.DefaultWeights()
+	warm := risk.Compute(in, w)
+	for _, cw := range []float64{0, 1, 0.5, math.NaN(), math.Inf(1)} {
+		in.ColdWiden = cw
+		if got := risk.Compute(in, w); got != warm {
+			t.Errorf("ColdWiden %v changed the score: %+v, want %+v", cw, got, warm)
+		}
+	}
+	in.ColdWiden = 2
+	cold := risk.Compute(in, w)
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	if !near(cold.Share, warm.Share/2) || !near(cold.Reach, warm.Reach/2) || !near(cold.Velocity, warm.Velocity/2) || !near(cold.OneStar, warm.OneStar/2) {
+		t.Errorf("cold start: share %.2f reach %.2f velocity %.2f one-star %.2f, want half of %.2f %.2f %.2f %.2f",
+			cold.Share, cold.Reach, cold.Velocity, cold.OneStar, warm.Share, warm.Reach, warm.Velocity, warm.OneStar)
+	}
+	if cold.Anomaly != warm.Anomaly || cold.Spread != warm.Spread || cold.Gate != warm.Gate {
+		t.Errorf("cold start changed anomaly, spread or gate: %+v vs %+v", cold, warm)
+	}
+	if !(cold.Total < warm.Total) {
+		t.Errorf("cold total %.1f not below warm %.1f", cold.Total, warm.Total)
+	}
+}

@@ -3,7 +3,10 @@ package sentiment
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
+	"sort"
 	"time"
 
 	"github.com/jonreiter/govader"
@@ -91,4 +94,66 @@ func (b BenchReport) Write(w io.Writer) error {
 		return fmt.Errorf("write bench report: %w", err)
 	}
 	return nil
+}
+
+// LangBench is one language's single-goroutine scoring throughput, with
+// govader's on the same posts for comparison.
+type LangBench struct {
+	Language         string
+	Posts            int // distinct posts cycled through
+	PostsPerSec      float64
+	VaderPostsPerSec float64
+}
+
+// BenchLangs scores each language's texts for about d (split evenly with
+// govader) on the calling goroutine, languages in sorted order.
+func BenchLangs(texts map[string][]string, d time.Duration) ([]LangBench, error) {
+	s, err := New(Options{})
+	if err != nil {
+		return nil, err
+	}
+	sia := govader.NewSentimentIntensityAnalyzer()
+	langs := make([]string, 0, len(texts))
+	for l := range texts {
+		langs = append(langs, l)
+	}
+	sort.Strings(langs)
+	var r Result
+	r.Terms = make([]Term, 0, MaxTerms)
+	out := make([]LangBench, 0, len(langs))
+	for _, l := range langs {
+		ts := texts[l]
+		if len(ts) == 0 {
+			continue
+		}
+		b := LangBench{Language: l, Posts: len(ts)}
+		b.PostsPerSec = measure(ts, d/2, func(t string) { s.ScoreInto(t, &r) }).PostsPerSec
+		b.VaderPostsPerSec = measure(ts, d/2, func(t string) { sia.PolarityScores(t) }).PostsPerSec
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// ReadLangBenchTexts reads up to n posts per language from the labelled
+// train splits under dir (umsab/<lang>-train.jsonl and, for Chinese,
+// zh-reviews-train.jsonl), skipping files that are absent.
+func ReadLangBenchTexts(dir string, n int) (map[string][]string, error) {
+	files := map[string]string{"zh": filepath.Join(dir, "zh-reviews-train.jsonl")}
+	for _, l := range DefaultTrainConfig(dir).Langs {
+		files[l] = filepath.Join(dir, "umsab", l+"-train.jsonl")
+	}
+	out := map[string][]string{}
+	for l, f := range files {
+		if _, err := os.Stat(f); err != nil {
+			continue
+		}
+		ps, err := ReadLabelled(f)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range ps[:min(n, len(ps))] {
+			out[l] = append(out[l], p.Text)
+		}
+	}
+	return out, nil
 }

@@ -11,11 +11,12 @@
 // It is built for throughput: a hand-written Unicode-aware tokenizer, one map
 // lookup per token and pooled scratch space, so ScoreInto does not allocate.
 //
-// Chinese and the UMSAB languages other than English (Spanish, French,
-// German, Italian, Portuguese, Arabic, Hindi) are scored by learned
+// Chinese and the UMSAB languages (English, Spanish, French, German,
+// Italian, Portuguese, Arabic, Hindi) are scored by learned
 // logistic-regression models over hashed n-grams that also read the rules'
-// score and per-language brand-risk lexicons (see learned.go and the
-// train command); English stays on the rules. Posts in other languages
+// result and per-language brand-risk lexicons (see learned.go and the
+// train command); English's model never makes a post negative that the
+// rules do not. Posts without letters stay on the rules. Posts in other languages
 // (Japanese, Korean, Russian ...) are returned with Scored=false rather
 // than as neutral. It does not understand sarcasm beyond simple patterns
 // or long documents. For named entities see package internal/analyzer/entities,

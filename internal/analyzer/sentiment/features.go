@@ -1,6 +1,9 @@
 package sentiment
 
-import "unicode/utf8"
+import (
+	"math"
+	"unicode/utf8"
+)
 
 // featCfg selects the hashed features a learned model reads. It is stored
 // in the model file so that training and scoring always agree.
@@ -12,6 +15,9 @@ type featCfg struct {
 	CJKMin  int  // character n-grams of Han, kana and Hangul runs;
 	CJKMax  int  // 0 disables them
 	Shared  bool // emit each feature twice: tagged by language and shared by all
+	// RuleBins adds indicator features of the rules' result (see
+	// ruleBins); 0 disables them, 1 and 2 are sets of increasing detail.
+	RuleBins int
 }
 
 // feat is one hashed feature occurrence and the span of text it came from,
@@ -140,28 +146,33 @@ func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 		n--
 	}
 	pos[n] = end
-	// Virtual positions -1 (start mark) .. n (end mark).
+	// Virtual positions -1 (start mark) .. n (end mark). The FNV hash of
+	// a span extends one rune at a time, so the n-grams from one start
+	// share their prefix's work.
 	for a := -1; a <= n; a++ {
+		h := uint64(fnvOffset)
+		if a == -1 {
+			h = (h ^ '<') * fnvPrime
+		}
+		lo := max(a, 0) // next rune to add
 		for g := cfg.CharMin; g <= cfg.CharMax; g++ {
 			b := a + g // exclusive, virtual
 			if b > n+1 {
 				break
 			}
+			for ; lo < min(b, n); lo++ {
+				for _, c := range w[pos[lo]:pos[lo+1]] {
+					h = (h ^ uint64(c)) * fnvPrime
+				}
+			}
 			if a == -1 && b == n+1 && g > 2 {
 				continue // the whole padded word is the unigram
 			}
-			h := uint64(fnvOffset)
-			if a == -1 {
-				h = (h ^ '<') * fnvPrime
-			}
-			lo, hi := max(a, 0), min(b, n)
-			for _, c := range w[pos[lo]:pos[hi]] {
-				h = (h ^ uint64(c)) * fnvPrime
-			}
+			v := h
 			if b == n+1 {
-				h = (h ^ '>') * fnvPrime
+				v = (h ^ '>') * fnvPrime
 			}
-			k.emit(h^saltChar^uint64(g)<<56, t.start, t.end)
+			k.emit(v^saltChar^uint64(g)<<56, t.start, t.end)
 		}
 	}
 }
@@ -204,4 +215,84 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 		skip = min(cfg.CJKMax-1, n-1)
 		base = int(pos[n-skip])
 	}
+}
+
+// saltRule marks the rule-score indicator features.
+const saltRule = 0x5851f42d4c957f2d
+
+// ruleBins appends indicator features of the rule-based result r: the
+// compound in tenths, whether positive and negative words were found, and
+// whether the post asks or exclaims; at level 2 also the compound in
+// twentieths, the compound crossed with a question, the counts of positive
+// and negative terms, the strongest of each, the sign of the last one and
+// the post's length crossed with the counts. They let a linear model learn
+// where the rules' cut-offs lie on real posts (a rule compound of 0.1 is
+// mostly neutral on tweets). They carry no span: explain hands their
+// weight to the rule terms. Each language slot has its own.
+func ruleBins(sc *scratch, r *Result, mask uint64, level, slot int) {
+	k := ruleSink{sc: sc, mask: mask, salt: saltRule ^ mix(uint64(slot+1)*0x9fb21c651e98df25)}
+	bin := uint64(int64(math.Floor(r.Compound*10)) + 100)
+	k.add(bin)
+	var pn uint64
+	if r.Pos > 0 {
+		pn |= 1
+	}
+	if r.Neg > 0 {
+		pn |= 2
+	}
+	if sc.stats.quest > 0 {
+		pn |= 4
+	}
+	if sc.stats.excl > 0 {
+		pn |= 8
+	}
+	k.add(pn)
+	if level < 2 {
+		return
+	}
+	k.add(uint64(int64(math.Floor(r.Compound*20)) + 100))
+	k.add(bin<<8 | pn&4)
+	var npos, nneg, last uint64
+	var maxPos, maxNeg float64
+	if n := len(sc.toks); cap(sc.vals) >= n {
+		for _, v := range sc.vals[:n] {
+			switch {
+			case v > 0:
+				npos++
+				last = 1
+				maxPos = max(maxPos, v)
+			case v < 0:
+				nneg++
+				last = 2
+				maxNeg = max(maxNeg, -v)
+			}
+		}
+	}
+	k.add(min(npos, 3)<<4 | min(nneg, 3))
+	k.add(uint64(maxPos*2)<<8 | uint64(maxNeg*2))
+	k.add(last)
+	words := uint64(len(sc.toks))
+	lb := uint64(0)
+	switch {
+	case words > 20:
+		lb = 3
+	case words > 10:
+		lb = 2
+	case words > 5:
+		lb = 1
+	}
+	k.add(lb<<8 | min(npos, 2)<<4 | min(nneg, 2))
+}
+
+// ruleSink numbers the kinds of rule indicators so that equal values of
+// different kinds never share a bucket by design.
+type ruleSink struct {
+	sc         *scratch
+	mask, salt uint64
+	kind       uint64
+}
+
+func (k *ruleSink) add(h uint64) {
+	k.kind++
+	k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix((h+k.kind*0x9e3779b97f4a7c15)^k.salt) & k.mask), stop: true})
 }

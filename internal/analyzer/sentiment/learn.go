@@ -27,6 +27,19 @@ type TrainConfig struct {
 	LR, L2           float64
 	// CharMin, CharMax are the character n-gram lengths of the tweet model.
 	CharMin, CharMax int
+	// EnBits, EnEpochs, EnLR and EnRuleBins are the English model's recipe:
+	// few tweets to learn from, so a small learning rate keeps the hashed
+	// words from outvoting the rules. EnEpochs 0 leaves English on the
+	// rules. EnSoften is the model's Soften.
+	EnBits     uint8
+	EnEpochs   int
+	EnLR       float64
+	EnRuleBins int
+	EnSoften   bool
+	// TweetShared also emits the tweet model's features untagged, shared
+	// by all languages; TweetRuleBins adds rule indicators per language.
+	TweetShared   bool
+	TweetRuleBins int
 	// Seed makes shuffling, and so the model, deterministic.
 	Seed uint64
 	// Log receives progress lines; nil discards them.
@@ -42,6 +55,8 @@ func DefaultTrainConfig(data string) TrainConfig {
 		Epochs: 4, ZhEpochs: 5,
 		LR: 0.1, L2: 1e-2,
 		CharMin: 0, CharMax: 0,
+		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
+		TweetShared: false, TweetRuleBins: 1,
 		Seed: 13,
 	}
 }
@@ -145,6 +160,9 @@ func (s *Scorer) prepare(text string, sc *scratch, m *linear, slot int, lang str
 	featurize(text, sc, &m.Cfg, slot, m.mask())
 	lexScore := s.langLexicon(text, sc, lang)
 	s.score(text, sc, r)
+	if m.Cfg.RuleBins > 0 {
+		ruleBins(sc, r, m.mask(), m.Cfg.RuleBins, slot)
+	}
 	return denseFeatures(r, lexScore)
 }
 
@@ -202,7 +220,7 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	fit(ms.LID, lid, cfg.Epochs, cfg.LR, cfg.L2, cfg.Seed)
 
 	ms.Tweets = &linear{Name: "tweets", Classes: tweetClasses, Langs: cfg.Langs, Bits: cfg.Bits,
-		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: true}}
+		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: cfg.TweetShared, RuleBins: cfg.TweetRuleBins}}
 	var tw []example
 	var r Result
 	for _, p := range td.Tweets {
@@ -213,6 +231,23 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	}
 	logf("tweets: %d examples", len(tw))
 	fit(ms.Tweets, tw, cfg.Epochs, cfg.LR, cfg.L2, cfg.Seed)
+
+	if cfg.EnEpochs > 0 {
+		ms.Version += fmt.Sprintf(".en%d", cfg.EnBits)
+		ms.En = &linear{Name: "en", Classes: tweetClasses, Langs: []string{"en"}, Bits: cfg.EnBits,
+			Cfg: featCfg{Words: true, Bigrams: true, RuleBins: cfg.EnRuleBins}, Soften: cfg.EnSoften}
+		var en []example
+		for _, p := range td.Tweets {
+			if p.Language != "en" {
+				continue
+			}
+			base.lx.tokenize(p.Text, sc)
+			x := base.prepare(p.Text, sc, ms.En, 0, "en", &r)
+			en = append(en, example{feats: idxs(sc.feats), dense: x, slot: 0, y: classIndex(tweetClasses, p.Label)})
+		}
+		logf("en: %d examples", len(en))
+		fit(ms.En, en, cfg.EnEpochs, cfg.EnLR, cfg.L2, cfg.Seed)
+	}
 
 	ms.Zh = &linear{Name: "zh", Classes: zhClasses, Langs: []string{"zh"}, Bits: cfg.ZhBits,
 		Cfg: featCfg{Words: true, Bigrams: true, CJKMin: 1, CJKMax: 3}}

@@ -62,7 +62,7 @@ func (s *Scorer) detect(text string, sc *scratch) route {
 	if st.latin == 0 && st.stopEN > 0 && st.stopOther == 0 && st.hindi == 0 {
 		// Plain ASCII with English function words and no foreign ones is
 		// what the identifier would call English, without its cost.
-		return route{lang: "en", rules: true}
+		return s.routeTo("en")
 	}
 	m := ms.LID
 	featurize(text, sc, &m.Cfg, -1, m.mask())
@@ -98,15 +98,18 @@ func (s *Scorer) detect(text string, sc *scratch) route {
 	return s.routeTo(m.Classes[best])
 }
 
-// rulesLangs are scored by the lexicon rules rather than a learned model:
-// on English the learned model gains too little on the validation split
-// (macro-F1 0.634 against the rules' 0.622) to pay for what it loses on
-// the calm, questioning posts of a product's own users (see README).
-var rulesLangs = map[string]bool{"en": true, "und": true}
-
+// routeTo sends English to its own model (the rules' result blended with
+// what it learned from English tweets; the rules alone with a model file
+// that has none), and languages with a slot in the tweet model there.
 func (s *Scorer) routeTo(lang string) route {
-	if rulesLangs[lang] {
+	switch lang {
+	case "und":
 		return route{lang: lang, rules: true}
+	case "en":
+		if s.models.En == nil {
+			return route{lang: lang, rules: true}
+		}
+		return route{lang: lang, model: s.models.En, slot: 0}
 	}
 	if slot := s.models.Tweets.langSlot(lang); slot >= 0 {
 		return route{lang: lang, model: s.models.Tweets, slot: slot}
@@ -124,7 +127,8 @@ func denseFeatures(r *Result, lexScore float64) [numDense]float64 {
 
 // scoreLearned scores a tokenized post with model m. It runs the rules
 // first (their compound is a feature), then the linear model, and explains
-// the result by the spans whose features pushed it most.
+// the result by the spans whose features pushed it most; an English post
+// whose label the model and the rules agree on keeps the rules' terms.
 func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 	m := rt.model
 	x := s.prepare(text, sc, m, rt.slot, rt.lang, r)
@@ -132,17 +136,30 @@ func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 	var z [maxClasses]float64
 	m.logits(sc, rt.slot, &x, z[:nc])
 	softmax(z[:nc])
-	r.Terms = r.Terms[:0]
-	s.explain(text, sc, m, rt.slot, r)
 	var pNeg, pNeu, pPos float64
 	if nc == 2 {
 		pNeg, pPos = z[0], z[1]
 	} else {
 		pNeg, pNeu, pPos = z[0], z[1], z[2]
 	}
+	rules := s.label(r.Compound)
+	if m.Soften && rules != Negative && pNeg > pNeu && pNeg > pPos {
+		// The model may confirm or soften the rules' negatives, never
+		// call negative a post they do not: calm approval and questions
+		// ("works fine, nothing special", "is Moments opt-in?") are where
+		// tweets taught it least. The rules' result stands.
+		return
+	}
 	r.Compound = compound(pNeg, pNeu, pPos, float64(m.Band))
 	r.Pos, r.Neu, r.Neg = pPos, pNeu, pNeg
 	r.Label = s.label(r.Compound)
+	if m == s.models.En && r.Label == rules && len(r.Terms) > 0 {
+		// The model agrees with the rules, whose terms (in their own
+		// valence units) already say which words pushed the post.
+		return
+	}
+	r.Terms = r.Terms[:0]
+	s.explain(text, sc, m, rt.slot, r)
 }
 
 // compound maps class probabilities to a score in [-1, 1] whose ±0.05
@@ -185,6 +202,9 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 	sc.cands = sc.cands[:0]
 	for _, f := range sc.feats {
 		v := float64(int(int8(m.W[int(f.idx)*nc+pos]))-int(int8(m.W[int(f.idx)*nc+neg]))) * float64(m.Scale)
+		if f.start == f.end {
+			continue // a rule indicator: the rule terms below explain it
+		}
 		if n := len(sc.cands); n > 0 && sc.cands[n-1].start == f.start && sc.cands[n-1].end == f.end {
 			sc.cands[n-1].v += v
 			continue
@@ -198,7 +218,8 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		w := float64(d[pos]-d[neg]) * denseScale // weight of the rule compound
 		c := r.Compound
 		sum := c * math.Sqrt(alpha/math.Max(1e-9, 1-c*c))
-		lambda := w * alpha / math.Pow(sum*sum+alpha, 1.5)
+		q := sum*sum + alpha
+		lambda := w * alpha / (q * math.Sqrt(q))
 		for i, v := range vals {
 			if v != 0 {
 				sc.cands = append(sc.cands, cand{start: sc.toks[from[i]].start, end: sc.toks[i].end, v: lambda * v})
@@ -213,7 +234,8 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		for _, h := range sc.lexHits {
 			sum += h.v
 		}
-		lambda := w * alpha / math.Pow(sum*sum+alpha, 1.5)
+		q := sum*sum + alpha
+		lambda := w * alpha / (q * math.Sqrt(q))
 		for _, h := range sc.lexHits {
 			sc.cands = append(sc.cands, cand{start: h.start, end: h.end, v: lambda * h.v})
 		}

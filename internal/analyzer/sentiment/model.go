@@ -36,6 +36,9 @@ type linear struct {
 	// Band is the half-width, in compound units, of the neutral band of a
 	// two-class model (negative/positive) whose data has no neutral label.
 	Band float32
+	// Soften: the model may confirm or soften the rules' negatives but
+	// never label negative a post the rules do not (English).
+	Soften bool
 }
 
 // modelSet is everything the learned scorer needs.
@@ -44,6 +47,10 @@ type modelSet struct {
 	LID     *linear // Latin-script language identification
 	Tweets  *linear // three-class sentiment for the UMSAB languages
 	Zh      *linear // Chinese, two classes with a neutral band
+	// En is English: the rules' result (compound, proportions and
+	// indicator bins) blended with hashed words. Nil in older model files:
+	// English is then scored by the rules alone.
+	En *linear
 }
 
 func (m *linear) mask() uint64 { return 1<<m.Bits - 1 }
@@ -75,6 +82,12 @@ func loadModels(data []byte) (*modelSet, error) {
 		if m == nil {
 			return nil, fmt.Errorf("sentiment model: missing part")
 		}
+		nc := len(m.Classes)
+		if len(m.W) != nc<<m.Bits || len(m.Bias) != nc || len(m.Dense) != len(m.Langs)*numDense*nc {
+			return nil, fmt.Errorf("sentiment model %s: inconsistent sizes", m.Name)
+		}
+	}
+	if m := ms.En; m != nil {
 		nc := len(m.Classes)
 		if len(m.W) != nc<<m.Bits || len(m.Bias) != nc || len(m.Dense) != len(m.Langs)*numDense*nc {
 			return nil, fmt.Errorf("sentiment model %s: inconsistent sizes", m.Name)

@@ -16,9 +16,12 @@ import (
 
 	"github.com/chromedp/cdproto/css"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/memory"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 )
 
@@ -71,8 +74,10 @@ func LookPath(path string) (string, error) {
 
 // Browser is one headless Chromium process shared by every rendered
 // source, started on the first Render. At most Options.Tabs pages render
-// at once. A tab is reused for up to tabPages pages, leaving each for
-// about:blank, and closed after a failed page. A browser that dies is
+// at once. A tab is reused for up to tabPages pages, each page's scripts
+// stopped and its cookies and storage cleared when its render ends (see
+// leave), and
+// closed after a failed page. A browser that dies is
 // replaced on the next Render, and one that grows past MaxMemory is
 // replaced once its open tabs are done.
 //
@@ -90,12 +95,13 @@ type Browser struct {
 	retired []*generation
 	closed  bool
 
-	renders  atomic.Int64
-	restarts atomic.Int64
-	peakRSS  atomic.Int64
-	peakPSS  atomic.Int64
-	refused  atomic.Int64
-	cpu      atomic.Int64 // clock ticks of browsers that have exited
+	renders   atomic.Int64
+	restarts  atomic.Int64
+	peakRSS   atomic.Int64
+	peakPSS   atomic.Int64
+	refused   atomic.Int64
+	pressures atomic.Int64
+	cpu       atomic.Int64 // clock ticks of browsers that have exited
 }
 
 // generation is one browser process.
@@ -120,9 +126,12 @@ type browserTab struct {
 }
 
 // tabPages is how many pages a tab renders before it is closed and a new
-// one opened. Opening a tab for every page would cost about three times
-// the processor time of the render itself.
-const tabPages = 20
+// one opened. Opening a tab costs the browser about two seconds of
+// processor time, several times a whole render, so a tab is reused; what
+// closing it would give (no script of the page left running, nothing it
+// stored seen by the next page) leave gives instead. The bound keeps
+// anything leave misses from accumulating.
+const tabPages = 100
 
 // takeTab returns an idle tab, or opens one with every request
 // intercepted.
@@ -132,9 +141,20 @@ func (g *generation) takeTab() (*browserTab, error) {
 		t := g.idle[n-1]
 		g.idle = g.idle[:n-1]
 		g.mu.Unlock()
-		return t, nil
+		// Switch scripts back on (leave switched them off); the render
+		// navigates the old page away.
+		ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+		cancel()
+		if err == nil {
+			return t, nil
+		}
+		t.cancel()
+	} else {
+		g.mu.Unlock()
 	}
-	g.mu.Unlock()
+	// The tabs share the browser's default context: a single-process
+	// browser cannot open another.
 	ctx, cancel := chromedp.NewContext(g.ctx)
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
@@ -155,17 +175,17 @@ func (g *generation) takeTab() (*browserTab, error) {
 	return &browserTab{ctx: ctx, cancel: cancel}, nil
 }
 
-// putTab takes a tab back after a render. The tab is closed after a
-// failed render or tabPages renders; otherwise it leaves the page (which
-// stops the page's scripts and frees its memory) and waits for the next.
-func (g *generation) putTab(t *browserTab, ok bool) {
+// putTab takes a tab back after a render of a page that loaded from
+// origins. The tab is closed after a failed render or tabPages renders;
+// otherwise it leaves the page and waits for the next.
+func (g *generation) putTab(t *browserTab, ok bool, origins []string) {
 	t.used++
 	if !ok || t.used >= tabPages || g.ctx.Err() != nil {
 		t.cancel()
 		return
 	}
 	ctx, cancel := context.WithTimeout(t.ctx, 5*time.Second)
-	err := chromedp.Do(ctx, chromedp.Navigate("about:blank"))
+	err := t.leave(ctx, origins)
 	cancel()
 	if err != nil {
 		t.cancel()
@@ -174,6 +194,35 @@ func (g *generation) putTab(t *browserTab, ok bool) {
 	g.mu.Lock()
 	g.idle = append(g.idle, t)
 	g.mu.Unlock()
+}
+
+// storageTypes is what leave clears for each origin a page loaded from.
+const storageTypes = "cookies,local_storage,indexeddb,websql,cache_storage,service_workers,file_systems,shared_storage,storage_buckets"
+
+// leave ends a page without navigating (a navigation to about:blank cost
+// as much as a quarter of a render): it clears the page's session
+// storage, switches off the tab's scripts (no timer or callback of the
+// page runs any more), and clears the cookies and storage of each origin
+// the page loaded from, so the next page starts with none of it. The next
+// render switches scripts on and navigates the page away. (Freezing the
+// page through its lifecycle state left the thawed tab without scroll
+// events.)
+// The tabs share one cookie store, so a page rendering in another tab on
+// the same origin loses its cookies too, which only a script reading
+// back a cookie it set would notice.
+func (t *browserTab) leave(ctx context.Context, origins []string) error {
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`try { sessionStorage.clear() } catch (e) {}`)); err != nil {
+		return fmt.Errorf("leave the page: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		return fmt.Errorf("stop the page's scripts: %w", err)
+	}
+	for _, o := range origins {
+		if _, err := chromedp.Call(ctx, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: o, StorageTypes: storageTypes}); err != nil {
+			return fmt.Errorf("clear the storage of %s: %w", o, err)
+		}
+	}
+	return nil
 }
 
 // New returns a Browser; the process starts on the first Render.
@@ -216,6 +265,9 @@ type Stats struct {
 	// outside the interception (its own update and sign-in checks, a
 	// page's WebSocket); they were refused.
 	RefusedConnections int64
+	// MemoryPressures counts the times the browser was told it was short
+	// of memory (past 80% of MaxMemory).
+	MemoryPressures int64
 	// CPU is the processor time the browser's processes have used.
 	CPU time.Duration
 }
@@ -230,7 +282,7 @@ func (b *Browser) Stats() Stats {
 	}
 	b.mu.Unlock()
 	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakRSS: b.peakRSS.Load(), PeakPSS: b.peakPSS.Load(),
-		RefusedConnections: b.refused.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
+		RefusedConnections: b.refused.Load(), MemoryPressures: b.pressures.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
 }
 
 // Close stops the browser, waiting for open tabs to finish.
@@ -409,10 +461,14 @@ func (b *Browser) refuse(l net.Listener) {
 
 // sample measures the browser's memory every 250 ms (its proportional
 // set size, which costs the kernel more to report, every 2 s), keeps the
-// peaks, and retires the browser when it passes MaxMemory.
+// peaks, and retires the browser when it passes MaxMemory. Past
+// pressureShare of MaxMemory it first tells the browser it is short of
+// memory (at most every pressureEvery), which makes it collect garbage
+// and drop its caches: a restart costs seconds of processor time.
 func (b *Browser) sample(g *generation) {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
+	var pressed time.Time
 	for i := 0; ; i++ {
 		select {
 		case <-g.stop:
@@ -423,6 +479,18 @@ func (b *Browser) sample(g *generation) {
 		raise(&b.peakRSS, rss)
 		if i%8 == 0 {
 			raise(&b.peakPSS, treePSS(g.pid()))
+		}
+		if rss > b.opts.MaxMemory*pressureShare/100 && rss <= b.opts.MaxMemory && time.Since(pressed) > pressureEvery {
+			pressed = time.Now()
+			b.pressures.Add(1)
+			go func() {
+				ctx, cancel := context.WithTimeout(g.ctx, 5*time.Second)
+				defer cancel()
+				_, err := chromedp.Call(ctx, memory.SimulatePressureNotification, memory.SimulatePressureNotificationParams{Level: memory.PressureLevelCritical})
+				if err != nil && g.ctx.Err() == nil {
+					b.opts.Logger.Debug("browser memory pressure notification", "err", err)
+				}
+			}()
 		}
 		if rss > b.opts.MaxMemory {
 			b.mu.Lock()
@@ -436,6 +504,14 @@ func (b *Browser) sample(g *generation) {
 		}
 	}
 }
+
+// pressureShare is the share of MaxMemory, in percent, past which the
+// browser is told it is short of memory, and pressureEvery how often at
+// most.
+const (
+	pressureShare = 80
+	pressureEvery = 5 * time.Second
+)
 
 // raise sets a to v if v is larger.
 func raise(a *atomic.Int64, v int64) {

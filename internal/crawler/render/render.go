@@ -137,7 +137,8 @@ type tab struct {
 	pages   map[string]*crawlfetch.Page // documents fetched, by URL, for redirects
 	docErr  error                       // why the page itself failed
 	refused map[string]bool
-	wg      sync.WaitGroup // request handlers
+	origins map[string]bool // of every request the page made
+	wg      sync.WaitGroup  // request handlers
 }
 
 func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res *Result, err error) {
@@ -148,12 +149,18 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res
 	// The render's requests and waits end with it, or with the caller.
 	tctx, cancel := context.WithCancel(tb.ctx)
 	stop := context.AfterFunc(ctx, cancel)
-	t := &tab{ctx: tctx, req: req, b: b, pages: map[string]*crawlfetch.Page{}, refused: map[string]bool{}}
+	t := &tab{ctx: tctx, req: req, b: b, pages: map[string]*crawlfetch.Page{}, refused: map[string]bool{}, origins: map[string]bool{}}
 	defer func() {
 		stop()
 		cancel()
 		t.wg.Wait()
-		g.putTab(tb, err == nil)
+		t.mu.Lock()
+		origins := make([]string, 0, len(t.origins))
+		for o := range t.origins {
+			origins = append(origins, o)
+		}
+		t.mu.Unlock()
+		g.putTab(tb, err == nil, origins)
 	}()
 	paused := chromedp.Events(tctx, fetch.RequestPaused)
 	t.wg.Add(1)
@@ -346,6 +353,9 @@ func (t *tab) handle(ev *fetch.EventRequestPaused) {
 		t.answerFail(ev, network.ErrorReasonBlockedByClient)
 		return
 	}
+	t.mu.Lock()
+	t.origins[pu.Scheme+"://"+pu.Host] = true
+	t.mu.Unlock()
 	// The requests live as long as the tab.
 	ctx := t.ctx
 	var page *crawlfetch.Page

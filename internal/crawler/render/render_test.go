@@ -425,3 +425,39 @@ func TestBrowserBoundsItsTabs(t *testing.T) {
 		t.Errorf("%d pages open at most, want the first page and 2 tabs", n)
 	}
 }
+
+func TestRenderClearsStateBetweenPages(t *testing.T) {
+	// One tab, so the second page reuses the first's: it must see none of
+	// the cookies and storage the first page's script left.
+	needBrowser(t)
+	b := New(Options{Tabs: 1, MaxMemory: 1 << 40})
+	t.Cleanup(func() { b.Close() })
+	page := `<!doctype html><html><body><div id="list"></div><script>
+const v = [document.cookie, localStorage.getItem('k'), sessionStorage.getItem('k')].map(x => x || '-').join(' ');
+%s
+setTimeout(() => { document.getElementById('list').innerHTML = '<article class="post">' + v + '</article>' }, 50);
+</script></body></html>`
+	s := newTestSite(t, map[string]string{
+		"/set":  fmt.Sprintf(page, `document.cookie = 'k=v; max-age=3600'; localStorage.setItem('k', 'v'); sessionStorage.setItem('k', 'v');`),
+		"/read": fmt.Sprintf(page, ``),
+	})
+	f := fetcherFor(t, s, nil)
+	render := func(path string) string {
+		t.Helper()
+		res, err := b.Render(context.Background(), Request{URL: s.URL + path, Fetcher: f, Items: "article.post", Timeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := goquery.NewDocumentFromReader(bytes.NewReader(res.HTML))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return doc.Find("article.post").Text()
+	}
+	if got := render("/set"); got != "- - -" {
+		t.Fatalf("first page saw %q, want no state", got)
+	}
+	if got := render("/read"); got != "- - -" {
+		t.Errorf("the next page in the tab saw %q (cookie, localStorage, sessionStorage), want none", got)
+	}
+}

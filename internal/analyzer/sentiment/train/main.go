@@ -40,10 +40,13 @@ func run() error {
 	l2 := flag.Float64("l2", def.L2, "L2 regularisation")
 	charMin := flag.Int("char-min", def.CharMin, "shortest character n-gram of the tweet model")
 	charMax := flag.Int("char-max", def.CharMax, "longest character n-gram of the tweet model (0: none)")
+	shared := flag.Bool("tweet-shared", def.TweetShared, "tweet model: also emit features shared by all languages")
+	tweetBins := flag.Int("tweet-bins", def.TweetRuleBins, "tweet model: rule indicator features per language (0 none, 1, 2)")
 	flag.Parse()
 	cfg := def
 	cfg.Data, cfg.Bits, cfg.Epochs, cfg.ZhEpochs = *data, uint8(*bits), *epochs, *zhEpochs
 	cfg.LR, cfg.L2, cfg.CharMin, cfg.CharMax = *lr, *l2, *charMin, *charMax
+	cfg.TweetShared, cfg.TweetRuleBins = *shared, *tweetBins
 	cfg.Log = os.Stderr
 	td, err := sentiment.LoadTrainData(cfg)
 	if err != nil {
