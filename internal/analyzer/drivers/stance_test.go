@@ -26,11 +26,18 @@ func TestPushesBack(t *testing.T) {
 		{"not defending them, but the recall was handled quickly", "not defending"},
 		{"This affects 0.1% of users, stop the pile-on", "#% of users"},
 		{"the pitchforks are out again over a font change", "pitchforks"},
+		{"it's a sync bug, totally fixable. no need to switch apps", "fixable"},
 		{"half the leaked chats going round are fake, look at the timestamps", "are fake"},
 		{"这次更新小题大做了吧，用着挺好", "小题大做"},
 		{"大家是不是反应过度了，关掉就行", "反应过度"},
 		{"不喜欢可以关掉啊，又不是强制的", "可以关掉"},
 		{"明显有人在带节奏", "带节奏"},
+		{"说句公道话，这个会员涨价也就几块钱", "说句公道话"},
+		{"外卖平台的新规有问题，但别一刀切全删了", "一刀切"},
+		{"网友对这次改版太苛刻了吧", "太苛刻"},
+		{"希望平台修好推荐算法，而不是直接下架", "而不是直接"},
+		{"自动续费确实坑，但不至于卸载吧", "不至于"},
+		{"太夸张了，会员价格一夜翻倍", ""},
 		// Complaints: no cue.
 		{"I had to turn it off after it shared my location with strangers", ""},
 		{"the new fare cap charged me twice and support ignores me", ""},
@@ -56,8 +63,14 @@ func TestPushesBack(t *testing.T) {
 // complaint. The cues were written after reading the defence pool, so the
 // catch rate here is a figure on seen data, not a held-out one.
 func TestPushesBackDemo(t *testing.T) {
+	for _, lang := range demo.Languages() {
+		t.Run(lang, func(t *testing.T) { pushesBackDemo(t, lang) })
+	}
+}
+
+func pushesBackDemo(t *testing.T, lang string) {
 	var def, defHit, comp, compHit int
-	for _, it := range demo.NewScenario(demo.Options{Scale: 1}).Items() {
+	for _, it := range demo.NewScenario(demo.Options{Scale: 1, Lang: lang}).Items() {
 		cue, _ := drivers.PushesBack(it.Text)
 		switch {
 		case it.Stance == demo.StanceDefence:
