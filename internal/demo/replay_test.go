@@ -56,7 +56,9 @@ func TestReplayDetectsTheBacklash(t *testing.T) {
 
 // replay runs sc through the whole pipeline on a test database from its
 // start to 18 simulated hours after the onset, with the configuration
-// demo.Config writes, changed by edit when it is not nil.
+// demo.Config writes, changed by edit when it is not nil, and holds the
+// drivers its alerts stored to the scenario's ground truth
+// (checkFirstAlertDrivers).
 func replay(t *testing.T, sc *demo.Scenario, edit func(*config.Config)) demo.Summary {
 	t.Helper()
 	addr, db := chtest.Database(t)
@@ -95,5 +97,6 @@ func replay(t *testing.T, sc *demo.Scenario, edit func(*config.Config)) demo.Sum
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkFirstAlertDrivers(t, sc, sys.Store, sum)
 	return sum
 }

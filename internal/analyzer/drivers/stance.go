@@ -71,6 +71,7 @@ var stanceCues = []stanceCue{
 	{"in defence of", "a defence"},
 	{"in defense of", "a defence"},
 	{"has real uses", "argues for the feature"},
+	{"fixable", "says the fault can be fixed, the feature kept (\"a moderation problem. that's fixable\")"},
 	// Chinese.
 	{"小题大做", "calls the reaction excessive (a fuss over nothing)"},
 	{"反应过度", "calls the reaction excessive (overreacting)"},

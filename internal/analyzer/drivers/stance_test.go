@@ -26,6 +26,7 @@ func TestPushesBack(t *testing.T) {
 		{"not defending them, but the recall was handled quickly", "not defending"},
 		{"This affects 0.1% of users, stop the pile-on", "#% of users"},
 		{"the pitchforks are out again over a font change", "pitchforks"},
+		{"it's a sync bug, totally fixable. no need to switch apps", "fixable"},
 		{"half the leaked chats going round are fake, look at the timestamps", "are fake"},
 		{"这次更新小题大做了吧，用着挺好", "小题大做"},
 		{"大家是不是反应过度了，关掉就行", "反应过度"},
