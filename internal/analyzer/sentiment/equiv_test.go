@@ -1,0 +1,111 @@
+package sentiment
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// equivGolden holds, for the first equivPerLang training texts of every
+// language, a hash of the text and of everything the scorer returned
+// (compound, proportions, label, language and terms, bit for bit). It pins
+// the learned path's output so speed work cannot move a score; it stores
+// no text. Regenerate with -update only when a change is meant to alter
+// scores (a retrained model or new rules).
+const equivGolden = "testdata/equiv-train.txt"
+
+const equivPerLang = 300
+
+// equivSets are the training files sampled, by language.
+func equivSets() [][2]string {
+	var out [][2]string
+	for _, l := range []string{"ar", "de", "en", "es", "fr", "hi", "it", "pt"} {
+		out = append(out, [2]string{l, filepath.Join("umsab", l+"-train.jsonl")})
+	}
+	return append(out, [2]string{"zh", "zh-reviews-train.jsonl"})
+}
+
+// resultHash digests every field of r exactly.
+func resultHash(r *Result) string {
+	h := sha256.New()
+	var b [8]byte
+	for _, f := range []float64{r.Compound, r.Pos, r.Neu, r.Neg} {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(f))
+		h.Write(b[:])
+	}
+	fmt.Fprintf(h, "|%s|%s|%v|", r.Label, r.Language, r.Scored)
+	for _, t := range r.Terms {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(t.Valence))
+		fmt.Fprintf(h, "%q", t.Text)
+		h.Write(b[:])
+	}
+	return hex.EncodeToString(h.Sum(nil)[:10])
+}
+
+func equivLines(t *testing.T) []string {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	var r Result
+	for _, set := range equivSets() {
+		ps, err := ReadLabelled(filepath.Join("..", "..", "..", "..", "shared", "data", "sentiment", set[1]))
+		if err != nil {
+			t.Fatalf("development data: %v", err)
+		}
+		for i, p := range ps {
+			if i == equivPerLang {
+				break
+			}
+			s.ScoreInto(p.Text, &r)
+			th := sha256.Sum256([]byte(p.Text))
+			lines = append(lines, fmt.Sprintf("%s %d %s %.6f %s", set[0], i, hex.EncodeToString(th[:6]), r.Compound, resultHash(&r)))
+		}
+	}
+	return lines
+}
+
+// TestLearnedOutputUnchanged checks that every language's scores and
+// terms on a sample of its training texts are byte-identical to the
+// recorded ones.
+func TestLearnedOutputUnchanged(t *testing.T) {
+	got := equivLines(t)
+	if *update {
+		if err := os.WriteFile(equivGolden, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	f, err := os.Open(equivGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var want []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		want = append(want, sc.Text())
+	}
+	if len(want) != len(got) {
+		t.Fatalf("%s has %d lines, scored %d", equivGolden, len(want), len(got))
+	}
+	bad := 0
+	for i := range want {
+		if want[i] != got[i] {
+			if bad++; bad <= 10 {
+				t.Errorf("line %d: want %s, got %s", i+1, want[i], got[i])
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d results differ", bad, len(want))
+	}
+}
