@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // equivGolden holds, for the first equivPerLang training texts of every
@@ -107,5 +108,19 @@ func TestLearnedOutputUnchanged(t *testing.T) {
 	}
 	if bad > 0 {
 		t.Errorf("%d of %d results differ", bad, len(want))
+	}
+}
+
+// TestCaselessHan checks the fast path's premise for every rune in it.
+func TestCaselessHan(t *testing.T) {
+	for r := rune(0); r <= 0x10ffff; r++ {
+		if !isCaselessHan(r) {
+			continue
+		}
+		var st textStats
+		(&lexicon{}).countScript(r, &st)
+		if !unicode.IsLetter(r) || unicode.IsUpper(r) || unicode.IsLower(r) || unicode.ToLower(r) != r || st.han != 1 {
+			t.Fatalf("%U is not a caseless Han letter", r)
+		}
 	}
 }

@@ -252,12 +252,23 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			}
 		}
 	}
+	// Only unused, non-stop spans strong enough can be picked: drop the
+	// rest once (keeping order, so ties resolve as before) instead of
+	// skipping them on every pick.
+	k := 0
+	for _, c := range sc.cands {
+		if !c.used && !c.stop && math.Abs(c.v) >= minTermWeight {
+			sc.cands[k] = c
+			k++
+		}
+	}
+	sc.cands = sc.cands[:k]
 	var chosen [MaxTerms]cand
 	for len(r.Terms) < MaxTerms {
 		best := -1
 		for i := range sc.cands {
 			c := &sc.cands[i]
-			if c.used || c.stop || math.Abs(c.v) < minTermWeight || (best >= 0 && math.Abs(c.v) <= math.Abs(sc.cands[best].v)) {
+			if c.used || (best >= 0 && math.Abs(c.v) <= math.Abs(sc.cands[best].v)) {
 				continue
 			}
 			if overlapsTerm(chosen[:len(r.Terms)], *c) {

@@ -125,11 +125,27 @@ const maxClasses = 8
 func (m *linear) logits(sc *scratch, lang int, x *[numDense]float64, out []float64) {
 	nc := len(m.Classes)
 	var acc [maxClasses]int32
-	for _, f := range sc.feats {
-		row := m.W[int(f.idx)*nc : int(f.idx)*nc+nc]
-		for c, b := range row {
-			acc[c] += int32(int8(b))
+	switch nc {
+	case 3:
+		// The common shapes, unrolled: the sums are the same integers.
+		w := m.W
+		for _, f := range sc.feats {
+			i := int(f.idx) * 3
+			row := w[i : i+3 : i+3]
+			acc[0] += int32(int8(row[0]))
+			acc[1] += int32(int8(row[1]))
+			acc[2] += int32(int8(row[2]))
 		}
+	case 2:
+		w := m.W
+		for _, f := range sc.feats {
+			i := int(f.idx) * 2
+			row := w[i : i+2 : i+2]
+			acc[0] += int32(int8(row[0]))
+			acc[1] += int32(int8(row[1]))
+		}
+	default:
+		m.sumRows(sc, nc, &acc)
 	}
 	for c := 0; c < nc; c++ {
 		out[c] = float64(m.Bias[c]) + float64(acc[c])*float64(m.Scale)
@@ -143,6 +159,16 @@ func (m *linear) logits(sc *scratch, lang int, x *[numDense]float64, out []float
 			for c := 0; c < nc; c++ {
 				out[c] += float64(d[k*nc+c]) * v
 			}
+		}
+	}
+}
+
+// sumRows adds the weight rows of sc.feats for any class count.
+func (m *linear) sumRows(sc *scratch, nc int, acc *[maxClasses]int32) {
+	for _, f := range sc.feats {
+		row := m.W[int(f.idx)*nc : int(f.idx)*nc+nc]
+		for c, b := range row {
+			acc[c] += int32(int8(b))
 		}
 	}
 }

@@ -126,6 +126,11 @@ func (lx *lexicon) countScript(r rune, st *textStats) {
 	}
 }
 
+// isCaselessHan reports whether r is in the CJK Unified Ideographs of
+// Unicode 1.1, every one a letter (Lo) with no case; countScript counts it
+// as Han.
+func isCaselessHan(r rune) bool { return r >= 0x4e00 && r <= 0x9fa5 }
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -199,6 +204,23 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 		} else {
 			rr, size := utf8.DecodeRuneInString(w[i:])
 			i += size
+			if isCaselessHan(rr) {
+				// Most of a Chinese post: a letter without case, so the
+				// unicode tables below would only confirm it.
+				letters++
+				sc.stats.han++
+				sc.lower = append(sc.lower, w[i-size:i]...)
+				for _, b := range sc.lower[len(sc.lower)-size:] {
+					h = (h ^ uint64(b)) * fnvPrime
+				}
+				if rr == prev {
+					run++
+				} else {
+					run, prev = 1, rr
+				}
+				maxRun = max(maxRun, run)
+				continue
+			}
 			if rr == '’' {
 				rr = '\''
 				apostrophe = true
