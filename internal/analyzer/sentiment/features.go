@@ -37,15 +37,77 @@ type featSink struct {
 	langSalt uint64
 	mask     uint64
 	stop     bool
+	// With sum set, features are not kept: their weight rows in w (nc
+	// classes a row) are added to sum at once. The language identifier
+	// needs no spans, only the class totals.
+	sum  *[maxClasses]int32
+	w    []byte
+	nc   int
+	buf  [64]uint32
+	nbuf int
 }
 
 func (k *featSink) emit(h uint64, start, end int32) {
+	if k.sum != nil {
+		if k.shared {
+			k.add(mix(h) & k.mask)
+		}
+		if k.tagged {
+			k.add(mix(h^k.langSalt) & k.mask)
+		}
+		return
+	}
 	if k.shared {
 		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h) & k.mask), start: start, end: end, stop: k.stop})
 	}
 	if k.tagged {
 		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h^k.langSalt) & k.mask), start: start, end: end, stop: k.stop})
 	}
+}
+
+// add queues bucket b's weight row for k.sum. Rows are added in batches
+// so that their loads, mostly cache misses, overlap.
+func (k *featSink) add(b uint64) {
+	k.buf[k.nbuf] = uint32(b)
+	k.nbuf++
+	if k.nbuf == len(k.buf) {
+		k.flush()
+	}
+}
+
+// flush adds the queued rows to k.sum.
+func (k *featSink) flush() {
+	nc, w := k.nc, k.w
+	if nc == 7 { // the language identifier's classes, unrolled
+		var s0, s1, s2, s3, s4, s5, s6 int32
+		for _, b := range k.buf[:k.nbuf] {
+			i := int(b) * 7
+			r := w[i : i+7 : i+7]
+			s0 += int32(int8(r[0]))
+			s1 += int32(int8(r[1]))
+			s2 += int32(int8(r[2]))
+			s3 += int32(int8(r[3]))
+			s4 += int32(int8(r[4]))
+			s5 += int32(int8(r[5]))
+			s6 += int32(int8(r[6]))
+		}
+		s := k.sum
+		s[0] += s0
+		s[1] += s1
+		s[2] += s2
+		s[3] += s3
+		s[4] += s4
+		s[5] += s5
+		s[6] += s6
+	} else {
+		for _, b := range k.buf[:k.nbuf] {
+			i := int(b) * nc
+			for c, v := range w[i : i+nc] {
+				k.sum[c] += int32(int8(v))
+			}
+		}
+	}
+	k.nbuf = 0
 }
 
 // Feature kinds, mixed into the hash so kinds never share a bucket by design.
@@ -77,6 +139,19 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 	sc.feats = sc.feats[:0]
 	k := featSink{sc: sc, shared: cfg.Shared, tagged: lang >= 0, mask: mask,
 		langSalt: mix(uint64(lang+1) * 0x9fb21c651e98df25)}
+	featurizeInto(text, sc, cfg, &k)
+}
+
+// featurizeSum adds the weight rows of m's features of the tokenized post
+// in sc, untagged, to sum: what featurize then m.logits would add up,
+// without keeping the features.
+func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
+	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, nc: len(m.Classes)}
+	featurizeInto(text, sc, &m.Cfg, &k)
+	k.flush()
+}
+
+func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 	prev, prevTok := uint64(0), -1
 	for i := range sc.toks {
 		t := &sc.toks[i]
@@ -94,7 +169,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 		}
 		if r, _ := utf8.DecodeRune(w); isCJK(r) {
 			if cfg.CJKMax > 0 {
-				cjkGrams(t, w, cfg, &k)
+				cjkGrams(t, w, cfg, k)
 			}
 			prevTok = -1
 			continue
@@ -109,7 +184,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 			k.emit((prev*fnvPrime)^h^saltBigram, sc.toks[prevTok].start, t.end)
 		}
 		if cfg.CharMax > 0 {
-			charGrams(t, w, cfg, &k)
+			charGrams(t, w, cfg, k)
 		}
 		prev, prevTok = h, i
 	}

@@ -65,9 +65,10 @@ func (s *Scorer) detect(text string, sc *scratch) route {
 		return s.routeTo("en")
 	}
 	m := ms.LID
-	featurize(text, sc, &m.Cfg, -1, m.mask())
+	var acc [maxClasses]int32
+	featurizeSum(text, sc, m, &acc)
 	var z [maxClasses]float64
-	m.logits(sc, -1, &[numDense]float64{}, z[:len(m.Classes)])
+	m.finish(&acc, -1, &[numDense]float64{}, z[:len(m.Classes)])
 	softmax(z[:len(m.Classes)])
 	best := 0
 	for c := range m.Classes {

@@ -147,6 +147,13 @@ func (m *linear) logits(sc *scratch, lang int, x *[numDense]float64, out []float
 	default:
 		m.sumRows(sc, nc, &acc)
 	}
+	m.finish(&acc, lang, x, out)
+}
+
+// finish turns the weight sums acc of a post's hashed features and its
+// dense features x for language slot lang into class scores.
+func (m *linear) finish(acc *[maxClasses]int32, lang int, x *[numDense]float64, out []float64) {
+	nc := len(m.Classes)
 	for c := 0; c < nc; c++ {
 		out[c] = float64(m.Bias[c]) + float64(acc[c])*float64(m.Scale)
 	}
