@@ -147,8 +147,73 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 // without keeping the features.
 func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, nc: len(m.Classes)}
-	featurizeInto(text, sc, &m.Cfg, &k)
+	cfg := &m.Cfg
+	if cfg.Bigrams || cfg.CJKMax > 0 || len(m.Classes) > len(wordSum{}.sum) {
+		featurizeInto(text, sc, cfg, &k)
+		k.flush()
+		return
+	}
+	// Without pairs, a word's features depend on the word alone, and a
+	// post's words are mostly ones the identifier summed before: their
+	// sums are kept in a small cache.
+	if sc.wordSums == nil {
+		sc.wordSums = new([wordSumSlots]wordSum)
+	}
+	for i := range sc.toks {
+		t := &sc.toks[i]
+		if t.kind != tkWord {
+			if cfg.Words {
+				k.emit(hashBytes(text[t.start:t.end])^saltEmoji, t.start, t.end)
+			}
+			continue
+		}
+		w := sc.lower[t.ls:t.le]
+		if len(w) == 0 || isDigits(w) {
+			continue
+		}
+		if r, _ := utf8.DecodeRune(w); isCJK(r) {
+			continue
+		}
+		h := hashBytes(w)
+		e := &sc.wordSums[mix(h)&(wordSumSlots-1)]
+		if int(e.n) != len(w) || string(e.word[:e.n]) != string(w) {
+			if len(w) > len(e.word) {
+				wordFeats(t, w, h, cfg, &k)
+				continue
+			}
+			var ws [maxClasses]int32
+			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, nc: k.nc}
+			wordFeats(t, w, h, cfg, &kw)
+			kw.flush()
+			e.n = uint8(copy(e.word[:], w))
+			copy(e.sum[:], ws[:])
+		}
+		for c := range e.sum {
+			sum[c] += e.sum[c]
+		}
+	}
 	k.flush()
+}
+
+// wordFeats emits the unigram and character n-grams of the word w, whose
+// hash is h.
+func wordFeats(t *token, w []byte, h uint64, cfg *featCfg, k *featSink) {
+	if cfg.Words {
+		k.emit(h^saltWord, t.start, t.end)
+	}
+	if cfg.CharMax > 0 {
+		charGrams(t, w, cfg, k)
+	}
+}
+
+// wordSumSlots is the size of a scratch's cache of word weight sums.
+const wordSumSlots = 2048
+
+// wordSum is a cached word (up to 23 bytes) and its weight sums.
+type wordSum struct {
+	n    uint8
+	word [23]byte
+	sum  [8]int32
 }
 
 func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {

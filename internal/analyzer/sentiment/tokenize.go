@@ -52,6 +52,8 @@ type scratch struct {
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32
+	// wordSums caches the language identifier's weight sums of words.
+	wordSums *[wordSumSlots]wordSum
 }
 
 func isSpaceByte(c byte) bool {
