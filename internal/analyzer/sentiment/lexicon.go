@@ -64,6 +64,7 @@ type lexicon struct {
 	emoji       map[rune]float64    // every known emoji rune, valence may be 0
 	emoticons   map[string]float64  // raw (case-kept) emoticons such as ":D"
 	maxEmot     int
+	runes       *[runeTableSize]runeInfo // what lowerUnicode needs of low runes
 }
 
 func newBaseLexicon() *lexicon {
@@ -74,6 +75,7 @@ func newBaseLexicon() *lexicon {
 		emoji:      make(map[rune]float64, len(sia.EmojiDict)),
 		emoticons:  make(map[string]float64, 256),
 		latinLangs: latinLanguages(),
+		runes:      newRuneTable(),
 	}
 	for w, v := range sia.Lexicon {
 		if isEmoticon(w) {

@@ -126,6 +126,42 @@ func (lx *lexicon) countScript(r rune, st *textStats) {
 	}
 }
 
+// runeTableSize bounds the runes whose letter case lowerUnicode looks up
+// in a table rather than in package unicode.
+const runeTableSize = 0x1000
+
+// runeInfo is what lowerUnicode needs to know of a rune.
+type runeInfo struct {
+	lower rune
+	flags uint8
+}
+
+const (
+	riLetter = 1 << iota
+	riUpper
+	riLower
+)
+
+// newRuneTable records package unicode's answers for the runes below
+// runeTableSize.
+func newRuneTable() *[runeTableSize]runeInfo {
+	t := new([runeTableSize]runeInfo)
+	for r := rune(0); r < runeTableSize; r++ {
+		ri := runeInfo{lower: unicode.ToLower(r)}
+		if unicode.IsLetter(r) {
+			ri.flags |= riLetter
+		}
+		if unicode.IsUpper(r) {
+			ri.flags |= riUpper
+		}
+		if unicode.IsLower(r) {
+			ri.flags |= riLower
+		}
+		t[r] = ri
+	}
+	return t
+}
+
 // isCaselessHan reports whether r is in the CJK Unified Ideographs of
 // Unicode 1.1, every one a letter (Lo) with no case; countScript counts it
 // as Han.
@@ -217,6 +253,33 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 					run++
 				} else {
 					run, prev = 1, rr
+				}
+				maxRun = max(maxRun, run)
+				continue
+			}
+			if rr < runeTableSize {
+				// Latin letters with accents, Greek, Cyrillic, Arabic and
+				// Devanagari: the unicode answers, looked up once at New.
+				ri := lx.runes[rr]
+				if ri.flags&riLetter != 0 {
+					letters++
+					lx.countScript(rr, &sc.stats)
+					if ri.flags&riUpper != 0 {
+						upper++
+					} else if ri.flags&riLower != 0 {
+						lowerSeen++
+					}
+				}
+				r = ri.lower
+				n := len(sc.lower)
+				sc.lower = utf8.AppendRune(sc.lower, r)
+				for _, b := range sc.lower[n:] {
+					h = (h ^ uint64(b)) * fnvPrime
+				}
+				if r == prev {
+					run++
+				} else {
+					run, prev = 1, r
 				}
 				maxRun = max(maxRun, run)
 				continue
