@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -45,27 +44,7 @@ func TestReplayDetectsTheBacklashInChinese(t *testing.T) {
 	sum := replay(t, sc, func(cfg *config.Config) {
 		cfg.Alerts.Slack = config.Slack{TokenEnv: tokenEnv, APIURL: front.URL + "/api/", Channel: "#comms"}
 	})
-	t.Logf("onset %s, first alert %s (delay %s), false alerts %d, escalated %v, %d posts in %d runs, %s per simulated day",
-		sum.Onset.Format(time.RFC3339), sum.FirstAlert.Format(time.RFC3339), sum.DetectionDelay(), len(sum.FalseAlerts),
-		sum.Escalated, sum.Posts, sum.Runs, sum.WallPerSimDay())
-	if sum.Errors > 0 {
-		t.Errorf("%d runs failed", sum.Errors)
-	}
-	if d := sum.DetectionDelay(); d < 0 || d > 30*time.Minute {
-		t.Errorf("detection delay %s, want within 30 simulated minutes of the onset", d)
-	}
-	if len(sum.FalseAlerts) > 0 {
-		t.Errorf("false alerts: %+v", sum.FalseAlerts)
-	}
-	if !sum.Escalated {
-		t.Errorf("the backlash incident never escalated")
-	}
-	if len(sum.OpsAlerts) > 0 {
-		t.Errorf("the demo's sources never break, yet source health alerted: %+v", sum.OpsAlerts)
-	}
-	if w := sum.WallPerSimDay(); w > time.Minute {
-		t.Errorf("a simulated day took %s of wall time, want at most a minute", w.Round(time.Millisecond))
-	}
+	checkSummary(t, sum)
 
 	for _, r := range slack.Requests() {
 		if r.Error != "" {
