@@ -240,24 +240,14 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 		} else {
 			rr, size := utf8.DecodeRuneInString(w[i:])
 			i += size
-			if isCaselessHan(rr) {
+			switch {
+			case isCaselessHan(rr):
 				// Most of a Chinese post: a letter without case, so the
 				// unicode tables below would only confirm it.
 				letters++
 				sc.stats.han++
-				sc.lower = append(sc.lower, w[i-size:i]...)
-				for _, b := range sc.lower[len(sc.lower)-size:] {
-					h = (h ^ uint64(b)) * fnvPrime
-				}
-				if rr == prev {
-					run++
-				} else {
-					run, prev = 1, rr
-				}
-				maxRun = max(maxRun, run)
-				continue
-			}
-			if rr < runeTableSize {
+				r = rr
+			case rr < runeTableSize:
 				// Latin letters with accents, Greek, Cyrillic, Arabic and
 				// Devanagari: the unicode answers, looked up once at New.
 				ri := lx.runes[rr]
@@ -271,32 +261,21 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 					}
 				}
 				r = ri.lower
-				n := len(sc.lower)
-				sc.lower = utf8.AppendRune(sc.lower, r)
-				for _, b := range sc.lower[n:] {
-					h = (h ^ uint64(b)) * fnvPrime
+			default:
+				if rr == '’' {
+					rr = '\''
+					apostrophe = true
+				} else if unicode.IsLetter(rr) {
+					letters++
+					lx.countScript(rr, &sc.stats)
+					if unicode.IsUpper(rr) {
+						upper++
+					} else if unicode.IsLower(rr) {
+						lowerSeen++
+					}
 				}
-				if r == prev {
-					run++
-				} else {
-					run, prev = 1, r
-				}
-				maxRun = max(maxRun, run)
-				continue
+				r = unicode.ToLower(rr)
 			}
-			if rr == '’' {
-				rr = '\''
-				apostrophe = true
-			} else if unicode.IsLetter(rr) {
-				letters++
-				lx.countScript(rr, &sc.stats)
-				if unicode.IsUpper(rr) {
-					upper++
-				} else if unicode.IsLower(rr) {
-					lowerSeen++
-				}
-			}
-			r = unicode.ToLower(rr)
 			n := len(sc.lower)
 			sc.lower = utf8.AppendRune(sc.lower, r)
 			for _, b := range sc.lower[n:] {
