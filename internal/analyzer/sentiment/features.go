@@ -177,7 +177,7 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 		if r, _ := utf8.DecodeRune(w); isCJK(r) {
 			continue
 		}
-		h := hashBytes(w)
+		h := t.h // hashBytes(w), from the tokenizer
 		e := &sc.wordSums[mix(h)&(wordSumSlots-1)]
 		if int(e.n) != len(w) || string(e.word[:e.n]) != string(w) {
 			if len(w) > len(e.word) {
@@ -242,7 +242,7 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			prevTok = -1
 			continue
 		}
-		h := hashBytes(w)
+		h := t.h // hashBytes(w), from the tokenizer
 		if cfg.Words {
 			k.stop = t.e.flags&(fStopEN|fStopOther) != 0
 			k.emit(h^saltWord, t.start, t.end)
