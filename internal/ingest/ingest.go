@@ -192,10 +192,10 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 	default:
 		return Summary{}, fmt.Errorf("ingest: unknown format %q (want jsonl or csv)", o.Format)
 	}
-	// Three stages, each a batch at a time, one batch at most waiting
-	// between them: this goroutine reads and checks records; the next
-	// matches and scores a batch on every core, in order; the last
-	// stores it. Batches come back from the store to be filled again.
+	// Three stages, each a batch at a time, handing it on when the next
+	// is free: this goroutine reads and checks records; the next matches
+	// and scores a batch on every core, in order; the last stores it.
+	// Batches come back from the store to be filled again.
 	var (
 		mu       sync.Mutex // guards sum and storeErr
 		sum      Summary
@@ -206,10 +206,11 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		defer mu.Unlock()
 		return storeErr != nil
 	}
-	free := make(chan []post.Post, 4)
-	toScore := make(chan []post.Post, 1)
-	toStore := make(chan []post.Post, 1)
+	free := make(chan []post.Post, 3)
+	toScore := make(chan []post.Post)
+	toStore := make(chan []post.Post)
 	recycle := func(b []post.Post) {
+		clear(b[:cap(b)]) // what the posts point to is garbage now
 		select {
 		case free <- b[:0]:
 		default:
@@ -317,8 +318,8 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		if repeated {
 			continue
 		}
-		ident(&p)
 		batch = append(batch, p)
+		ident(&batch[len(batch)-1])
 		if len(batch) == o.BatchSize {
 			if failed() {
 				return finish(nil)
