@@ -43,11 +43,12 @@ type featSink struct {
 	// With sum set, features are not kept: their weight rows in w (nc
 	// classes a row) are added to sum at once. The language identifier
 	// needs no spans, only the class totals.
-	sum  *[maxClasses]int32
-	w    []byte
-	nc   int
-	buf  [64]uint32
-	nbuf int
+	sum   *[maxClasses]int32
+	w     []byte
+	rows8 []uint64 // w packed, when the model has it (see linear.rows8)
+	nc    int
+	buf   [64]uint32
+	nbuf  int
 }
 
 func (k *featSink) emit(h uint64, start, end int32) {
@@ -81,6 +82,26 @@ func (k *featSink) add(b uint64) {
 // flush adds the queued rows to k.sum.
 func (k *featSink) flush() {
 	nc, w := k.nc, k.w
+	if k.rows8 != nil {
+		// Bytes 0, 2, 4, 6 of each row add up in the 16-bit lanes of lo,
+		// bytes 1, 3, 5, 7 in hi: a lane holds at most len(k.buf) * 255.
+		var lo, hi uint64
+		for _, b := range k.buf[:k.nbuf] {
+			x := k.rows8[b]
+			lo += x & 0x00ff00ff00ff00ff
+			hi += x >> 8 & 0x00ff00ff00ff00ff
+		}
+		bias := int32(128 * k.nbuf)
+		for c := 0; c < nc; c++ {
+			lanes := lo
+			if c&1 == 1 {
+				lanes = hi
+			}
+			k.sum[c] += int32(lanes>>(16*(c/2))&0xffff) - bias
+		}
+		k.nbuf = 0
+		return
+	}
 	if nc == 7 { // the language identifier's classes, unrolled
 		var s0, s1, s2, s3, s4, s5, s6 int32
 		for _, b := range k.buf[:k.nbuf] {
@@ -149,7 +170,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 // in sc, untagged, to sum: what featurize then m.logits would add up,
 // without keeping the features.
 func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
-	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, nc: len(m.Classes)}
+	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, rows8: m.rows8, nc: len(m.Classes)}
 	cfg := &m.Cfg
 	if cfg.Bigrams || cfg.CJKMax > 0 || len(m.Classes) > len(wordSum{}.sum) {
 		featurizeInto(text, sc, cfg, &k)
@@ -177,7 +198,7 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 		if r, _ := utf8.DecodeRune(w); isCJK(r) {
 			continue
 		}
-		h := hashBytes(w)
+		h := t.h // hashBytes(w), from the tokenizer
 		e := &sc.wordSums[mix(h)&(wordSumSlots-1)]
 		if int(e.n) != len(w) || string(e.word[:e.n]) != string(w) {
 			if len(w) > len(e.word) {
@@ -185,7 +206,7 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 				continue
 			}
 			var ws [maxClasses]int32
-			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, nc: k.nc}
+			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, rows8: k.rows8, nc: k.nc}
 			wordFeats(t, w, h, cfg, &kw)
 			kw.flush()
 			e.n = uint8(copy(e.word[:], w))
@@ -242,7 +263,7 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			prevTok = -1
 			continue
 		}
-		h := hashBytes(w)
+		h := t.h // hashBytes(w), from the tokenizer
 		if cfg.Words {
 			k.stop = t.e.flags&(fStopEN|fStopOther) != 0
 			k.emit(h^saltWord, t.start, t.end)
