@@ -65,10 +65,14 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	defer sys.Close()
 	o := ingest.Options{Source: src, Format: f, Strict: *strict, BatchSize: *batch,
 		Bad: func(le *ingest.LineError) { fmt.Fprintln(e.stderr, le) }}
-	// An import holds a few batches at a time and makes much short-lived
-	// garbage: collecting it less often leaves more of the machine's CPU
-	// to the server, for some memory more at the default batch size.
-	defer debug.SetGCPercent(debug.SetGCPercent(200))
+	// An import holds three batches at a time (one read, one scored, one
+	// stored) and makes much short-lived garbage: collecting it less often
+	// (GOGC=200) leaves more of the machine's CPU to the server, for some
+	// memory more at the default batch size. GOGC in the environment
+	// overrides it, and GOMEMLIMIT caps the memory as usual.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
 	t0 := time.Now()
 	if isTerminal(e.stderr) {
 		o.Progress = func(s ingest.Summary) {

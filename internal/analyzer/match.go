@@ -4,15 +4,20 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/backlash-monitor/backlash/internal/config"
 )
 
-// Matcher tags texts with the topics they are about.
+// Matcher tags texts with the topics they are about. It is safe for
+// concurrent use.
 type Matcher struct {
 	topics []topicMatcher
+	// lowers holds buffers (*[]byte) that ASCII texts are lower-cased into.
+	lowers sync.Pool
 }
 
 type topicMatcher struct {
@@ -57,7 +62,10 @@ func (m *Matcher) Match(text string, allowed []string) []string {
 	if len(m.topics) == 0 {
 		return nil
 	}
-	lower := strings.ToLower(text)
+	lower, buf := m.lower(text)
+	if buf != nil {
+		defer m.lowers.Put(buf)
+	}
 	var out []string
 	for i := range m.topics {
 		t := &m.topics[i]
@@ -69,6 +77,38 @@ func (m *Matcher) Match(text string, allowed []string) []string {
 		}
 	}
 	return out
+}
+
+// lower returns text lower-cased as strings.ToLower does. An ASCII text
+// with capitals is lower-cased into a pooled buffer rather than a new
+// string: the string returned shares the buffer, which is returned too, to
+// be given back to m.lowers once the string is no longer used.
+func (m *Matcher) lower(text string) (string, *[]byte) {
+	upper := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return strings.ToLower(text), nil
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if !upper || len(text) == 0 {
+		return text, nil
+	}
+	bp, _ := m.lowers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	b := (*bp)[:0]
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	*bp = b
+	return unsafe.String(&b[0], len(b)), bp
 }
 
 func contains(list []string, s string) bool {

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/backlash-monitor/backlash/internal/config"
@@ -45,5 +46,36 @@ func BenchmarkMatch(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		m.Match(text, nil)
+	}
+}
+
+// TestMatchLowerAsStringsToLower checks that the pooled lower-casing of
+// ASCII texts gives what strings.ToLower gives, other texts included, and
+// that a buffer given back does not change a later match.
+func TestMatchLowerAsStringsToLower(t *testing.T) {
+	m, err := NewMatcher(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"", "abc", "Sync IS Broken", "ÉCOLE Sync", "İstanbul SYNC", "ẞ straße", "MiXeD 123 _-!", "\x7fZ"} {
+		got, buf := m.lower(s)
+		if want := strings.ToLower(s); got != want {
+			t.Errorf("lower(%q) = %q, want %q", s, got, want)
+		}
+		if buf != nil {
+			m.lowers.Put(buf)
+		}
+	}
+	mt, err := NewMatcher([]config.Topic{{Name: "sync", Keywords: []string{"Sync"}}, {Name: "search", Keywords: []string{"search"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		if got := mt.Match("SEARCH and then SYNC", nil); len(got) != 2 {
+			t.Errorf("round %d: matched %v, want both topics", i, got)
+		}
+		if got := mt.Match("NOTHING HERE AT ALL, LONGER THAN BEFORE", nil); len(got) != 0 {
+			t.Errorf("round %d: matched %v, want none", i, got)
+		}
 	}
 }
