@@ -279,6 +279,21 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 	}
 }
 
+// runeLen is the length of the UTF-8 sequence that starts with c. The
+// lower-case buffer the features read is valid UTF-8 (the tokenizer writes
+// invalid bytes as U+FFFD), so the first byte tells.
+func runeLen(c byte) int {
+	switch {
+	case c < 0x80:
+		return 1
+	case c < 0xe0:
+		return 2
+	case c < 0xf0:
+		return 3
+	}
+	return 4
+}
+
 func isDigits(w []byte) bool {
 	for _, c := range w {
 		if c < '0' || c > '9' {
@@ -300,8 +315,7 @@ func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	n := 0
 	for i := 0; i < len(w) && n < maxWordRunes; {
 		pos[n] = int32(i)
-		_, size := utf8.DecodeRune(w[i:])
-		i += size
+		i += runeLen(w[i])
 		n++
 	}
 	end := int32(len(w))
@@ -350,13 +364,19 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	}
 	var pos [maxWordRunes + 1]int32
 	skip := 0 // leading runes of this chunk whose n-grams were emitted before
+	// The common case, features kept, tagged only, is appended here
+	// rather than through k.emit, on a local slice.
+	fast := k.sum == nil && k.tagged && !k.shared && !k.stop
+	var fs []feat
+	if fast {
+		fs = k.sc.feats
+	}
 	for base := 0; base < len(w); {
 		n := 0
 		i := base
 		for i < len(w) && n < maxWordRunes {
 			pos[n] = int32(i)
-			_, size := utf8.DecodeRune(w[i:])
-			i += size
+			i += runeLen(w[i])
 			n++
 		}
 		pos[n] = int32(i)
@@ -372,7 +392,11 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 					h = (h ^ uint64(c)) * fnvPrime
 				}
 				hashed = a + g
-				k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+				if fast {
+					fs = append(fs, feat{idx: uint32(mix(h^saltCJK^k.langSalt) & k.mask), start: t.start + pos[a], end: t.start + pos[a+g]})
+				} else {
+					k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+				}
 			}
 		}
 		if i >= len(w) {
@@ -381,6 +405,9 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 		// Step back so n-grams across the chunk border are emitted too.
 		skip = min(cfg.CJKMax-1, n-1)
 		base = int(pos[n-skip])
+	}
+	if fast {
+		k.sc.feats = fs
 	}
 }
 
