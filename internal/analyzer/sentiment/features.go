@@ -34,12 +34,14 @@ type feat struct {
 // featSink appends features to a scratch; a struct rather than a closure
 // so featurize does not allocate.
 type featSink struct {
-	sc       *scratch
-	shared   bool
-	tagged   bool
-	langSalt uint64
-	mask     uint64
-	stop     bool
+	sc     *scratch
+	shared bool
+	tagged bool
+	// keepTagged: features are kept, tagged only (the common case).
+	keepTagged bool
+	langSalt   uint64
+	mask       uint64
+	stop       bool
 	// With sum set, features are not kept: their weight rows in w (nc
 	// classes a row) are added to sum at once. The language identifier
 	// needs no spans, only the class totals.
@@ -52,6 +54,15 @@ type featSink struct {
 }
 
 func (k *featSink) emit(h uint64, start, end int32) {
+	if k.keepTagged {
+		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h^k.langSalt) & k.mask), start: start, end: end, stop: k.stop})
+		return
+	}
+	k.emitAny(h, start, end)
+}
+
+// emitAny is emit for sinks that sum or emit shared features.
+func (k *featSink) emitAny(h uint64, start, end int32) {
 	if k.sum != nil {
 		if k.shared {
 			k.add(mix(h) & k.mask)
@@ -163,6 +174,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 	sc.feats = sc.feats[:0]
 	k := featSink{sc: sc, shared: cfg.Shared, tagged: lang >= 0, mask: mask,
 		langSalt: mix(uint64(lang+1) * 0x9fb21c651e98df25)}
+	k.keepTagged = k.tagged && !k.shared
 	featurizeInto(text, sc, cfg, &k)
 }
 
@@ -366,7 +378,7 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	skip := 0 // leading runes of this chunk whose n-grams were emitted before
 	// The common case, features kept, tagged only, is appended here
 	// rather than through k.emit, on a local slice.
-	fast := k.sum == nil && k.tagged && !k.shared && !k.stop
+	fast := k.keepTagged && !k.stop
 	var fs []feat
 	if fast {
 		fs = k.sc.feats
