@@ -279,6 +279,9 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		defer mu.Unlock()
 		return sum, errors.Join(storeErr, err)
 	}
+	// The first batches are smaller, so the store starts early instead of
+	// waiting for a whole batch to be read and scored.
+	limit := min(firstBatch, o.BatchSize)
 	var seen idSet // ids of this import, so a repeated line is present, not stored twice
 	fetched := o.Now()
 	for {
@@ -320,16 +323,21 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		}
 		batch = append(batch, p)
 		ident(&batch[len(batch)-1])
-		if len(batch) == o.BatchSize {
+		if len(batch) == limit {
 			if failed() {
 				return finish(nil)
 			}
 			toScore <- batch
 			batch = newBatch()
+			limit = min(2*limit, o.BatchSize)
 		}
 	}
 	return finish(nil)
 }
+
+// firstBatch is the size of an import's first batch; each next one is
+// twice as large, up to the batch size.
+const firstBatch = 5000
 
 // chunk is how many posts one worker matches and scores at a time.
 const chunk = 1000

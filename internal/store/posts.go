@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
@@ -110,12 +112,9 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 		return res, nil
 	}
 	uniq := lastCopies(posts)
-	hashes := make([]uint64, len(uniq))
-	keys := make([][]identKey, len(uniq))
+	hashes, keys := hashPosts(uniq)
 	var all []uint64
-	for i := range uniq {
-		hashes[i] = uniq[i].ContentHash()
-		keys[i] = identityKeys(&uniq[i], hashes[i], nil)
+	for i := range keys {
 		for _, k := range keys[i] {
 			all = append(all, k.hash)
 		}
@@ -210,6 +209,43 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 		return SaveResult{}, err
 	}
 	return res, nil
+}
+
+// hashChunk is how many posts one goroutine of hashPosts hashes at a time.
+const hashChunk = 1024
+
+// hashPosts returns each post's text hash and identity keys, on every core
+// for many posts.
+func hashPosts(posts []post.Post) ([]uint64, [][]identKey) {
+	hashes := make([]uint64, len(posts))
+	keys := make([][]identKey, len(posts))
+	// Every post's keys in one allocation: a post has at most maxKeys.
+	buf := make([]identKey, maxKeys*len(posts))
+	n := (len(posts) + hashChunk - 1) / hashChunk
+	var next atomic.Int64
+	work := func() {
+		for {
+			c := int(next.Add(1)) - 1
+			if c >= n {
+				return
+			}
+			for i := c * hashChunk; i < min((c+1)*hashChunk, len(posts)); i++ {
+				hashes[i] = posts[i].ContentHash()
+				keys[i] = identityKeys(&posts[i], hashes[i], buf[maxKeys*i:maxKeys*i:maxKeys*(i+1)])
+			}
+		}
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < min(runtime.GOMAXPROCS(0), n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
+	return hashes, keys
 }
 
 // lastCopies returns posts with only the last copy of a post (same source

@@ -19,6 +19,7 @@ const (
 type token struct {
 	start, end int32
 	ls, le     int32
+	h          uint64 // hashBytes of the lower-case word, sc.lower[ls:le]
 	clause     int32
 	kind       tokKind
 	caps       bool // all letters upper case, at least two letters
@@ -48,7 +49,9 @@ type scratch struct {
 	cands []cand
 	// lexHits are the language lexicon's matches, with their valences.
 	lexHits []cand
-	stats   textStats
+	// ruleCands are the rule and lexicon terms explain weighs.
+	ruleCands []cand
+	stats     textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32
@@ -172,6 +175,13 @@ func skipURL(s string) int {
 // sentence punctuation) against the emoticons, e.g. ":-)" or "</3".
 func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) int {
 	n := 0
+	for n < len(s) && isASCIIWordByte(s[n]) {
+		n++
+	}
+	if n == len(s) || isSpaceByte(s[n]) {
+		return 0 // a plain word, the common case: no punctuation
+	}
+	n = 0
 	for n < len(s) && !isSpaceByte(s[n]) && n <= lx.maxEmot+4 {
 		n++
 	}
