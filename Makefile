@@ -4,7 +4,7 @@ GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: all build demo test test-short fuzz bench vet fmt clean deps deps-test eval-sentiment sentiment-model
+.PHONY: all build demo test test-short fuzz bench vet fmt clean deps deps-test eval-sentiment sentiment-model drivers-background
 
 all: build
 
@@ -50,6 +50,11 @@ eval-sentiment: build
 # the result only when the recipe changes; experiment with -out /tmp/...
 sentiment-model:
 	$(GO) run ./internal/analyzer/sentiment/train -data $(SENTIMENT_DATA)
+
+# Rebuild the drivers' background table (how common each term is in each
+# language) from the same train splits (deterministic).
+drivers-background:
+	$(GO) run ./internal/analyzer/drivers/learnbg -data $(SENTIMENT_DATA)
 
 vet:
 	$(GO) vet ./...

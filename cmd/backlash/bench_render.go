@@ -142,6 +142,7 @@ sources:
 	cpu := browserCPU + crawlerCPU
 	fmt.Fprintf(w, "render  %d pages (%d posts, %d page errors), %d tabs: %.1f pages/s; %.0f ms of CPU a page (browser %.0f, crawler %.0f), so %.1f pages/s on 2 idle cores\n",
 		st.Pages, posts, st.Errors, tabs, float64(st.Pages)/el, 1000*cpu/float64(st.Pages), 1000*browserCPU/float64(st.Pages), 1000*crawlerCPU/float64(st.Pages), 2*float64(st.Pages)/cpu)
+	fmt.Fprintf(w, "render  %d of %d waits ended early, the page quiet\n", bs.Quiet-before.Quiet, st.Pages)
 	fmt.Fprintf(w, "render  browser peak %d MB (RSS summed over its processes; %d MB PSS), %d restarts past %d MB, %d memory-pressure notices\n",
 		bs.PeakRSS>>20, bs.PeakPSS>>20, bs.Restarts, cfg.Crawler.RenderMemoryMB, bs.MemoryPressures)
 	if st.Errors > 0 {

@@ -74,7 +74,7 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	// window also holds the calm posts the incident is not about. The
 	// week's counts are kept between alerts (drivers.Baseline).
 	f.terms, err = e.baseline.Rank(ctx, sig.Topic, exclude, from.Add(-driverBaseline), from,
-		drivers.Count(e.opts.Tokenizer, texts(neg), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+		drivers.CountDocs(e.opts.Tokenizer, docs(neg), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
 	}
@@ -121,6 +121,16 @@ func texts(posts []post.Post) []string {
 	out := make([]string, len(posts))
 	for i, p := range posts {
 		out[i] = drivers.Body(p.Title, p.Text)
+	}
+	return out
+}
+
+// docs are the posts as drivers count them, with their authors: a term
+// must be in the words of more than one author.
+func docs(posts []post.Post) []drivers.Doc {
+	out := make([]drivers.Doc, len(posts))
+	for i, p := range posts {
+		out[i] = drivers.Doc{Author: p.Author, Text: drivers.Body(p.Title, p.Text)}
 	}
 	return out
 }
@@ -187,7 +197,7 @@ func driversText(terms []drivers.Term) string {
 // one that is not.
 func tooEarlyText(negative int) string {
 	return fmt.Sprintf("*What's new:* nothing distinctive yet: no word or phrase of the window's %d negative posts "+
-		"is in enough of them, and significantly rarer in the week before, to say what drives it", negative)
+		"is in enough authors' posts, and significantly rarer in the week before and in the language in general, to say what drives it", negative)
 }
 
 // themesText renders the themes with their shares of negative posts and a

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"sort"
 	"strconv"
 	"strings"
@@ -40,6 +39,9 @@ type identKey struct {
 	kind keyKind
 }
 
+// maxKeys is the most keys identityKeys returns for a post.
+const maxKeys = 4
+
 // identityKeys returns the keys of a post: its id in its namespace; for
 // every post of a namespace, its thread (the canonical link without the
 // fragment, and the thread it was read from) with its author and text, so
@@ -49,7 +51,8 @@ type identKey struct {
 func identityKeys(p *post.Post, textHash uint64, buf []identKey) []identKey {
 	buf = buf[:0]
 	author := normAuthor(p.Author)
-	th := strconv.FormatUint(textHash, 16)
+	var thb [16]byte
+	th := string(strconv.AppendUint(thb[:0], textHash, 16))
 	if p.Namespace != "" {
 		if p.SharedID != "" {
 			buf = append(buf, identKey{keyHash("i", p.Namespace, p.SharedID), keyShared})
@@ -80,13 +83,22 @@ func normAuthor(a string) string {
 	return strings.TrimPrefix(strings.ToLower(strings.TrimSpace(a)), "@")
 }
 
+// keyHash is the 64-bit FNV-1a hash of the parts, each followed by a zero
+// byte (as hash/fnv computes it, without allocating).
 func keyHash(parts ...string) uint64 {
-	h := fnv.New64a()
+	const (
+		offset = 14695981039346656037
+		prime  = 1099511628211
+	)
+	h := uint64(offset)
 	for _, s := range parts {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
+		for i := 0; i < len(s); i++ {
+			h ^= uint64(s[i])
+			h *= prime
+		}
+		h *= prime // the zero byte: h ^= 0 leaves h as it is
 	}
-	return h.Sum64()
+	return h
 }
 
 // sighting is a stored post a key maps to.
@@ -205,11 +217,9 @@ func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version 
 	if err != nil {
 		return fmt.Errorf("store: prepare post identities insert: %w", err)
 	}
-	for i, c := range []any{keys, postKeys, sources, ids, published, versions} {
-		if err := b.Column(i).Append(c); err != nil {
-			_ = b.Abort()
-			return fmt.Errorf("store: post identities column %d: %w", i, err)
-		}
+	if err := s.appendColumns(b, []any{keys, postKeys, sources, ids, published, versions}); err != nil {
+		_ = b.Abort()
+		return fmt.Errorf("store: post identities %w", err)
 	}
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("store: insert %d post identities: %w", len(rows), err)

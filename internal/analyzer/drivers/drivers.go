@@ -1,8 +1,13 @@
 // Package drivers finds what an incident is about: the words and phrases
-// people use in the incident's window that they did not use before, ranked
-// by the weighted log-odds ratio with an informative Dirichlet prior
-// (Monroe, Colaresi and Quinn 2008, "Fightin' Words"), and the themes the
-// window's negative posts form around them.
+// people use in the incident's window that they did not use before and
+// that are not common in their language anyway, held by the posts of
+// more than one author, and the themes the window's negative posts form
+// around them. Each term carries the weighted log-odds ratio with an
+// informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin'
+// Words") whose prior is the topic's own past and the language's
+// background (a learned table, Background), and the z-score of a
+// one-sided test of its count against that expectation, by which terms
+// are ranked.
 //
 // Everything here is pure and deterministic: the same posts give the same
 // terms, in the same order, with the same figures.
@@ -11,6 +16,7 @@ package drivers
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,22 +36,34 @@ type Options struct {
 	// Exclude are names never reported as terms, such as the topic's name
 	// and keywords; matched case-insensitively, word by word.
 	Exclude []string
-	// MinPosts is the least number of window posts a term must appear in
-	// (default 3, or 3% of the window's posts when that is more: a term a
-	// handful of posts share in a large window is chance, not a driver).
+	// MinPosts is the least number of distinct authors whose window posts
+	// must hold a term (default 2, or 3% of the window's posts when that
+	// is more: a term a handful of posts share in a large window is chance,
+	// not a driver). Without authors (Count) each post is its own author.
 	MinPosts int
 	// Alpha is the significance a term must reach (default 0.05): the
-	// chance of seeing it in at least as many window posts, were it as
-	// frequent as in the baseline (Poisson, with half a post added to the
-	// baseline's count), must be below Alpha divided by the number of
-	// terms tested (Bonferroni). A term common before ("nearby" in 3 of 15
-	// posts when 226 of 2,661 held it) is then not a driver however it
-	// ranks, and a small window may have none: the honest answer while a
-	// backlash is a handful of posts with nothing in common yet. A
-	// negative Alpha reports every over-represented term.
+	// chance of seeing it from at least as many authors, were it as
+	// frequent as expected (Poisson; expected is the larger of its share
+	// of the baseline's posts, with half a post added, and of the
+	// language's posts in general, see Background), must be below Alpha
+	// divided by the number of terms tested, every term held by MinPosts
+	// authors (Bonferroni). A term common before ("nearby" in 3 of 15 posts when
+	// 226 of 2,661 held it) is then not a driver however it ranks, and a
+	// small window may have none: the honest answer while a backlash is a
+	// handful of posts with nothing in common yet. A negative Alpha
+	// reports every over-represented term.
 	Alpha float64
 	// Top is how many terms to return (default 10).
 	Top int
+	// Background is how common each term is in each language in general
+	// (default DefaultBackground, learned from the training texts); an
+	// empty Background turns it off.
+	Background *Background
+	// BackgroundWeight is how many posts the background weighs in the
+	// log-odds' reference (default as many as the baseline's posts, and
+	// at least 1,000): half the reference is the topic's own past, half
+	// the language.
+	BackgroundWeight float64
 	// Prior is the total weight of the informative Dirichlet prior, spread
 	// over the vocabulary by each term's share of both corpora (default a
 	// tenth of both corpora's term occurrences: the prior shrinks rare
@@ -72,58 +90,158 @@ type Term struct {
 	// bigram, in lower case.
 	Text string
 	// Posts and BaselinePosts count the window's and the baseline's posts
-	// that hold the term.
-	Posts, BaselinePosts int
-	// LogOdds is the prior-smoothed log-odds ratio of the term in the
-	// window against the baseline, and Z its z-score.
-	LogOdds, Z float64
-	// P is the chance of the term's window posts were it as frequent as
-	// in the baseline (see Options.Alpha).
+	// that hold the term, Voices the distinct authors of the window's.
+	Posts, Voices, BaselinePosts int
+	// Background is the share of the language's posts in general that
+	// hold the term (see Background), over the window's languages.
+	Background float64
+	// LogOdds is the weighted log-odds ratio of the term in the window
+	// against the reference (the baseline under the background's prior),
+	// with an informative Dirichlet prior (see Distinctive).
+	LogOdds float64
+	// Z is how surprising the term's window count is against what was
+	// expected of it: the one-sided Poisson chance P (see Options.Alpha)
+	// as a standard normal quantile. Terms are ranked by it.
+	Z float64
+	// P is the chance of the term's window authors were it as frequent as
+	// expected (see Options.Alpha).
 	P float64
 }
 
 // poissonTail is P(X >= k) for X Poisson with mean lambda.
 func poissonTail(k int, lambda float64) float64 {
+	return math.Exp(logPoissonTail(k, lambda))
+}
+
+// logPoissonTail is the natural log of P(X >= k) for X Poisson with mean
+// lambda, exact in the far tail where the chance underflows 1 - cdf.
+func logPoissonTail(k int, lambda float64) float64 {
 	if k <= 0 {
-		return 1
+		return 0
 	}
-	if float64(k) > lambda+12*math.Sqrt(lambda)+30 {
-		return 0 // beyond the double's reach of 1 - cdf
+	if lambda <= 0 {
+		return math.Inf(-1)
 	}
-	term := math.Exp(-lambda) // P(X = 0)
-	cdf := term
-	for i := 1; i < k; i++ {
+	if float64(k) <= lambda+1 {
+		term := math.Exp(-lambda) // P(X = 0)
+		cdf := term
+		for i := 1; i < k; i++ {
+			term *= lambda / float64(i)
+			cdf += term
+		}
+		return math.Log(max(1-cdf, math.SmallestNonzeroFloat64))
+	}
+	// Sum P(X = i) for i >= k, from P(X = k) in logs: the terms fall
+	// at least geometrically.
+	lg, _ := math.Lgamma(float64(k) + 1)
+	first := -lambda + float64(k)*math.Log(lambda) - lg
+	sum, term := 1.0, 1.0
+	for i := k + 1; term > 1e-17*sum && i < k+10_000; i++ {
 		term *= lambda / float64(i)
-		cdf += term
+		sum += term
 	}
-	return max(0, 1-cdf)
+	return first + math.Log(sum)
+}
+
+// tailZ is the standard normal quantile of an upper-tail chance given by
+// its natural log: the z-score of a one-sided test.
+func tailZ(logP float64) float64 {
+	if logP >= 0 {
+		return math.Inf(-1)
+	}
+	if logP > -20 { // math.Erfcinv(x) is Erfinv(1-x): exact while 1-x is
+		return math.Sqrt2 * math.Erfcinv(2*math.Exp(logP))
+	}
+	// Beyond a double: P ≈ φ(z)/z, solved for z.
+	l := -logP
+	z := math.Sqrt(2 * l)
+	for range 4 {
+		z = math.Sqrt(2 * (l - math.Log(z) - 0.5*math.Log(2*math.Pi)))
+	}
+	return z
 }
 
 // Counts are the posts holding each term in one corpus. Build them with
-// Count; a baseline's counts can be kept and reused across windows.
+// Count or CountDocs; a baseline's counts can be kept and reused across
+// windows.
 type Counts struct {
 	// Posts is the number of posts counted.
 	Posts int
 	// Terms maps each term to the number of posts holding it.
 	Terms map[string]int
+	// Voices maps each term to the number of distinct authors whose words
+	// hold it (a repost counts for the author it quotes); nil when the
+	// authors are not known (Count), and then each post is its own voice.
+	Voices map[string]int
+	// Langs counts the posts per language, as the tokenizer tells them.
+	Langs map[string]int
+}
+
+// Doc is one post as CountDocs reads it.
+type Doc struct {
+	// Author is the post's author's handle; empty when not known (the post
+	// is then its own voice).
+	Author, Text string
 }
 
 // Count counts, per term, the posts of texts that hold it.
 func Count(tok Tokenizer, texts []string, exclude []string) Counts {
-	c := Counts{Posts: len(texts), Terms: make(map[string]int, 1024)}
+	docs := make([]Doc, len(texts))
+	for i, t := range texts {
+		docs[i].Text = t
+	}
+	c := CountDocs(tok, docs, exclude)
+	c.Voices = nil
+	return c
+}
+
+// CountDocs counts, per term, the posts that hold it and their distinct
+// authors.
+func CountDocs(tok Tokenizer, docs []Doc, exclude []string) Counts {
+	c := Counts{Posts: len(docs), Terms: make(map[string]int, 1024), Voices: map[string]int{}, Langs: map[string]int{}}
 	ex := excluded(exclude)
 	seen := map[string]struct{}{}
-	for _, t := range texts {
+	heard := map[string]map[string]bool{}
+	for i, d := range docs {
 		clear(seen)
-		for _, term := range Terms(tok, t, ex) {
+		ts, lang := terms(tok, d.Text, ex, false)
+		c.Langs[lang]++
+		voice := Voice(d.Author, d.Text)
+		if voice == "" {
+			voice = "\x00" + strconv.Itoa(i)
+		}
+		for _, term := range ts {
 			if _, ok := seen[term]; ok {
 				continue
 			}
 			seen[term] = struct{}{}
 			c.Terms[term]++
+			h := heard[term]
+			if h == nil {
+				h = map[string]bool{}
+				heard[term] = h
+			}
+			if !h[voice] {
+				h[voice] = true
+				c.Voices[term]++
+			}
 		}
 	}
 	return c
+}
+
+// Voice is whose words a post holds: the quoted author of a repost ("RT
+// @mia: ...", "转发微博 //@小李: ..."), else its author, lower-cased.
+func Voice(author, text string) string {
+	t := strings.TrimSpace(text)
+	for _, mark := range []string{"RT @", "rt @", "转发微博 //@", "//@"} {
+		if rest, ok := strings.CutPrefix(t, mark); ok {
+			if i := strings.IndexAny(rest, ":："); i > 0 && !strings.ContainsAny(rest[:i], " \t\n") {
+				return strings.ToLower(rest[:i])
+			}
+		}
+	}
+	return strings.ToLower(strings.TrimSpace(author))
 }
 
 // Exclusions is the set of lower-case words and strings never reported.
@@ -179,25 +297,37 @@ func (ex Exclusions) covered(rs []rune) []bool {
 // words within a clause, and character bigrams of Chinese and Japanese
 // runs.
 func Terms(tok Tokenizer, text string, ex Exclusions) []string {
+	out, _ := terms(tok, text, ex, false)
+	return out
+}
+
+// terms returns the candidate terms of one text and its language; with
+// all, generic words and function words are kept too (the background
+// table counts them, so they are known to be common).
+func terms(tok Tokenizer, text string, ex Exclusions, all bool) ([]string, string) {
 	words, lang := tok.Words(text)
 	var out []string
 	prev, prevClause := "", -1
 	for _, w := range words {
-		if isCJKString(w.Text) {
+		if hasCJK(w.Text) {
+			// Chinese and Japanese runs give character bigrams; digits or
+			// letters inside a run ("等15个工作日") only break it.
 			prev = ""
-			rs := []rune(w.Text)
-			cov := ex.covered(rs)
-			for i := 0; i+1 < len(rs); i++ {
-				bg := string(rs[i : i+2])
-				if cov[i] || cov[i+1] || strings.ContainsRune(cjkFunction, rs[i]) || strings.ContainsRune(cjkFunction, rs[i+1]) ||
-					cjkConventions[bg] || tok.GenericIn(lang, bg) {
-					continue
+			for _, run := range strings.FieldsFunc(w.Text, func(r rune) bool { return !isCJK(r) }) {
+				rs := []rune(run)
+				cov := ex.covered(rs)
+				for i := 0; i+1 < len(rs); i++ {
+					bg := string(rs[i : i+2])
+					if cov[i] || cov[i+1] || strings.ContainsRune(cjkFunction, rs[i]) || strings.ContainsRune(cjkFunction, rs[i+1]) ||
+						cjkConventions[bg] || !all && tok.GenericIn(lang, bg) {
+						continue
+					}
+					out = append(out, bg)
 				}
-				out = append(out, bg)
 			}
 			continue
 		}
-		if w.Generic || functionWords[w.Text] || ex.has(w.Text) || !meaningful(w.Text) {
+		if !all && (w.Generic || functionWords[w.Text]) || ex.has(w.Text) || !meaningful(w.Text) {
 			prev = ""
 			continue
 		}
@@ -207,7 +337,7 @@ func Terms(tok Tokenizer, text string, ex Exclusions) []string {
 		}
 		prev, prevClause = w.Text, w.Clause
 	}
-	return out
+	return out, lang
 }
 
 // meaningful keeps words of at least two letters that are not numbers.
@@ -225,6 +355,15 @@ func isCJK(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
 }
 
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if isCJK(r) {
+			return true
+		}
+	}
+	return false
+}
+
 func isCJKString(s string) bool {
 	for _, r := range s {
 		if !isCJK(r) {
@@ -234,61 +373,135 @@ func isCJKString(s string) bool {
 	return s != ""
 }
 
-// Distinctive ranks the window's terms against the baseline by the
-// z-score of the weighted log-odds ratio with an informative Dirichlet
-// prior, and returns the top ones over-represented in the window, held by
-// at least MinPosts window posts and significantly more frequent there
-// (Alpha). A term that shares a word (or a
-// character, for bigrams of Chinese and Japanese) with a better-ranked term
+// Distinctive ranks the window's terms against what was expected of them
+// and returns the top ones over-represented in the window, held by the
+// posts of at least MinPosts distinct authors and significantly more
+// frequent there (Alpha).
+//
+// What is expected of a term is its share of the topic's baseline posts
+// and of the language's posts in general (Options.Background). Terms are
+// ranked by the z-score of a one-sided Poisson test of their window
+// authors' count against the larger of the two shares, so a word new to
+// the topic but common in the language ("company", "公司") is weak, and
+// one new to the topic and rare in the language ("hookup", "截图")
+// strong, even in a few posts; ties go to the term rarer in the language,
+// then to the phrase before its words. Each term also carries the
+// weighted log-odds ratio of the window against a reference, the
+// baseline's posts plus BackgroundWeight posts of the language's
+// background (an informative Dirichlet prior on the baseline's shares),
+// with Monroe, Colaresi and Quinn's (2008) informative Dirichlet prior
+// spread over the terms by their share of the window and the reference.
+// A window's counts are its distinct authors (a repost counts for the
+// author it quotes) when the authors are known.
+//
+// Of two overlapping Chinese or Japanese bigrams held by about the same
+// posts, the one rarer in the language is dropped (wordLike). A term that
+// shares a word (or a character, for bigrams) with a better-ranked term
 // and is held by about the same posts (within a quarter) is left out as a
 // repeat of it.
 func Distinctive(window, baseline Counts, o Options) []Term {
 	if o.MinPosts <= 0 {
-		o.MinPosts = max(3, int(math.Ceil(0.03*float64(window.Posts))))
+		o.MinPosts = max(2, int(math.Ceil(0.03*float64(window.Posts))))
 	}
 	o = o.withDefaults()
+	voices := func(t string) int {
+		if window.Voices == nil {
+			return window.Terms[t]
+		}
+		return window.Voices[t]
+	}
+	// The background's share of each term, mixed over the window's
+	// languages; cover is the share of the window's posts in a language
+	// the background knows.
+	bg := o.Background
+	if bg == nil {
+		bg = DefaultBackground()
+	}
+	type langShare struct {
+		lang  string
+		share float64
+	}
+	var mix []langShare
+	var cover float64
+	for l, n := range window.Langs {
+		if bg.Has(l) && window.Posts > 0 {
+			f := float64(n) / float64(window.Posts)
+			mix = append(mix, langShare{l, f})
+			cover += f
+		}
+	}
+	sort.Slice(mix, func(i, j int) bool { return mix[i].lang < mix[j].lang })
+	bgShare := func(t string) float64 {
+		var p float64
+		for _, m := range mix {
+			p += m.share * bg.Share(m.lang, t)
+		}
+		return p
+	}
+	m := o.BackgroundWeight
+	if m <= 0 {
+		m = max(float64(baseline.Posts), 1000)
+	}
+	m *= cover
 	var nw, nb float64
-	for _, c := range window.Terms {
-		nw += float64(c)
+	for t := range window.Terms {
+		nw += float64(voices(t))
 	}
 	for _, c := range baseline.Terms {
 		nb += float64(c)
 	}
-	total := nw + nb
+	// The background's posts are taken to hold as many terms as the
+	// baseline's (or, with no baseline, the window's).
+	perPost := 0.0
+	switch {
+	case baseline.Posts > 0:
+		perPost = nb / float64(baseline.Posts)
+	case window.Posts > 0:
+		perPost = nw / float64(window.Posts)
+	}
+	nr := nb + m*perPost
+	total := nw + nr
 	if total == 0 {
 		return nil
 	}
 	if o.Prior <= 0 {
 		o.Prior = total / 10
 	}
-	var cands []Term
-	for t, yw := range window.Terms {
+	var cands []Term // every term tested, over-represented or not
+	tested := 0
+	for t, posts := range window.Terms {
+		yw := voices(t)
 		if yw < o.MinPosts {
 			continue
 		}
+		tested++
 		yb := baseline.Terms[t]
-		a := o.Prior * float64(yw+yb) / total
-		fw, fb := float64(yw), float64(yb)
-		delta := math.Log((fw+a)/(nw+o.Prior-fw-a)) - math.Log((fb+a)/(nb+o.Prior-fb-a))
-		z := delta / math.Sqrt(1/(fw+a)+1/(fb+a))
-		if delta <= 0 {
-			continue
-		}
-		lambda := float64(window.Posts) * (fb + 0.5) / float64(baseline.Posts+1)
-		cands = append(cands, Term{Text: t, Posts: yw, BaselinePosts: yb, LogOdds: delta, Z: z, P: poissonTail(yw, lambda)})
+		fw := float64(yw)
+		share := bgShare(t)
+		fr := float64(yb) + m*share
+		a := o.Prior * (fw + fr) / total
+		delta := math.Log((fw+a)/(nw+o.Prior-fw-a)) - math.Log((fr+a)/(nr+o.Prior-fr-a))
+		// Expected: the larger of the term's share of the topic's past
+		// and of the language in general.
+		lambda := float64(window.Posts) * max((float64(yb)+0.5)/float64(baseline.Posts+1), share)
+		lp := logPoissonTail(yw, lambda)
+		cands = append(cands, Term{Text: t, Posts: posts, Voices: yw, BaselinePosts: yb, Background: share,
+			LogOdds: delta, Z: tailZ(lp), P: math.Exp(lp)})
 	}
-	if o.Alpha > 0 {
-		kept := cands[:0]
-		for _, c := range cands {
-			if c.P < o.Alpha/float64(len(cands)) {
-				kept = append(kept, c)
-			}
+	cands = wordLike(cands)
+	kept := cands[:0]
+	for _, c := range cands {
+		if c.LogOdds > 0 && (o.Alpha < 0 || c.P < o.Alpha/float64(tested)) {
+			kept = append(kept, c)
 		}
-		cands = kept
 	}
+	cands = kept
 	sort.Slice(cands, func(i, j int) bool {
 		if cands[i].Z != cands[j].Z {
 			return cands[i].Z > cands[j].Z
+		}
+		if cands[i].Background != cands[j].Background {
+			return cands[i].Background < cands[j].Background // the rarer in general
 		}
 		if li, lj := termLen(cands[i].Text), termLen(cands[j].Text); li != lj {
 			return li > lj // the phrase before its words
@@ -306,6 +519,44 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 		out = append(out, c)
 	}
 	return out
+}
+
+// wordLike drops each Chinese or Japanese bigram that overlaps another
+// held by about the same window posts (within a quarter) which is more
+// common in the language: both are pieces of one longer run, and the
+// rarer one straddles its words ("情交" of "色情交易", beside "交易"), so
+// its rarity says nothing about what is new.
+func wordLike(cands []Term) []Term {
+	byRune := map[rune][]int{}
+	for i, c := range cands {
+		if isCJKString(c.Text) {
+			for _, r := range c.Text {
+				byRune[r] = append(byRune[r], i)
+			}
+		}
+	}
+	drop := make([]bool, len(cands))
+	for i, c := range cands {
+		if !isCJKString(c.Text) {
+			continue
+		}
+		for _, r := range c.Text {
+			for _, j := range byRune[r] {
+				o := cands[j]
+				lo, hi := min(c.Posts, o.Posts), max(c.Posts, o.Posts)
+				if j != i && o.Background > c.Background && float64(lo) >= 0.75*float64(hi) {
+					drop[i] = true
+				}
+			}
+		}
+	}
+	kept := cands[:0]
+	for i, c := range cands {
+		if !drop[i] {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
 
 // repeats reports whether c overlaps a chosen term held by about as many

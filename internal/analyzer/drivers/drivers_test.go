@@ -110,6 +110,8 @@ func TestTermsFilters(t *testing.T) {
 		{"hookup offers with prices attached", []string{"hookup", "offers", "hookup offers", "prices", "attached", "prices attached"}},
 		{"Moments' meat market. 2024 location", []string{"meat", "market", "meat market", "location"}},
 		{"莫门特泄露位置信息", []string{"露位", "位置", "置信", "信息"}},
+		// Digits break a run of Han characters; they are not part of a term.
+		{"客服说要等15个工作日", []string{"客服", "服说", "说要", "要等", "工作", "作日"}},
 	}
 	for _, c := range cases {
 		got := drivers.Terms(sc, c.text, ex)

@@ -13,21 +13,24 @@ import (
 // TestDemoDriversEachEvaluation ranks, in English and Chinese, what the
 // alert engine ranks at each of the demo's evaluations in the backlash's
 // first hour (every 15 minutes, a 1-hour window): the window's negative
-// posts, less those pushing back, against the topic's week before. It
-// holds every term named among the top three to the scenario's explicit
-// ground truth (demo.Scenario.Complaints): each is one of the complaints'
-// words, and none is a generic sentiment word. A window may name fewer
-// than three terms, or none, when its complaints share no word yet.
+// posts, less those pushing back, with their authors, against the topic's
+// week before and the language's background (DefaultBackground). It holds
+// the top three terms to the scenario's explicit ground truth
+// (demo.Scenario.Complaints):
 //
-// It holds the first evaluation's terms (the replay's first alert is at
-// +15 minutes) to the ground truth, and every evaluation's to having no
-// generic word; the later evaluations' complaint words are logged, not
-// held: the target (three complaint words from the first alert) is not
-// met, see internal/alerts/README.md.
+//   - at the first evaluation (the replay's first English alert is at +15
+//     minutes), every term named among the top three is a complaint word;
+//   - at the first evaluation that names three terms, at least two of them
+//     are;
+//   - at every evaluation, none is a generic sentiment word.
+//
+// The target (three complaint words from the first alert) is not met and
+// is logged, not held: see internal/alerts/README.md for why.
 //
 // The scenario's texts were read while writing the function words and
-// stance cues, so this is a figure on seen data; the Chinese scenario was
-// written separately, against its own ground truth.
+// stance cues, and while choosing the background's weight, so this is a
+// figure on seen data; the Chinese scenario was written separately,
+// against its own ground truth.
 func TestDemoDriversEachEvaluation(t *testing.T) {
 	s := newScorer(t)
 	for _, lang := range demo.Languages() {
@@ -49,10 +52,12 @@ func TestDemoDriversEachEvaluation(t *testing.T) {
 				return false
 			}
 			named := time.Duration(-1)
+			three := false
 			for d := 15 * time.Minute; d <= time.Hour; d += 15 * time.Minute {
 				at := sc.Onset().Add(d)
 				from := at.Add(-time.Hour)
-				var neg, base []string
+				var neg []drivers.Doc
+				var base []string
 				for _, it := range sc.Items() {
 					if it.Topic != topic {
 						continue
@@ -63,19 +68,20 @@ func TestDemoDriversEachEvaluation(t *testing.T) {
 						base = append(base, text)
 					case !it.Published.Before(from) && it.Published.Before(at):
 						if cue, _ := drivers.PushesBack(text); cue == "" && s.Score(text).Label == "negative" {
-							neg = append(neg, text)
+							neg = append(neg, drivers.Doc{Author: it.Author, Text: text})
 						}
 					}
 				}
-				terms := drivers.Distinctive(drivers.Count(s, neg, exclude), drivers.Count(s, base, exclude),
+				terms := drivers.Distinctive(drivers.CountDocs(s, neg, exclude), drivers.Count(s, base, exclude),
 					drivers.Options{Exclude: exclude, Top: 10})
 				var b strings.Builder
 				for _, tm := range terms {
-					fmt.Fprintf(&b, "%s (%d posts, z %.1f, %d before); ", tm.Text, tm.Posts, tm.Z, tm.BaselinePosts)
+					fmt.Fprintf(&b, "%s (%d posts, %d authors, z %.1f, %d before, %.3f%% in general); ", tm.Text, tm.Posts, tm.Voices, tm.Z, tm.BaselinePosts, 100*tm.Background)
 				}
 				t.Logf("+%s: %d negative posts, %d in the week before: %s", d, len(neg), len(base), b.String())
 				good := 0
-				for _, tm := range terms[:min(3, len(terms))] {
+				top := terms[:min(3, len(terms))]
+				for _, tm := range top {
 					if complaintWord(strings.ToLower(tm.Text)) {
 						good++
 					} else if d == 15*time.Minute {
@@ -89,7 +95,13 @@ func TestDemoDriversEachEvaluation(t *testing.T) {
 						}
 					}
 				}
-				t.Logf("+%s: %d of the top %d are complaint words", d, good, min(3, len(terms)))
+				t.Logf("+%s: %d of the top %d are complaint words", d, good, len(top))
+				if len(top) == 3 && !three {
+					three = true
+					if good < 2 {
+						t.Errorf("+%s, the first evaluation naming three terms: only %d of them are complaint words", d, good)
+					}
+				}
 				if good >= 3 && named < 0 {
 					named = d
 				}

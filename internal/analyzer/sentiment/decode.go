@@ -21,8 +21,9 @@ func (d *lineDecoder) decode(b []byte) (id []byte, text string, err error) {
 		if len(t) == 0 {
 			return id, "", nil
 		}
-		// The text aliases d.text: it is scored and written out before the
-		// next line is decoded, and Result.Terms do not outlive that.
+		// The text aliases d.text or the line: it is scored and written
+		// out before the next line is read, and Result.Terms do not
+		// outlive that.
 		return id, unsafe.String(&t[0], len(t)), nil
 	}
 	var rec struct {
@@ -73,9 +74,10 @@ func (d *lineDecoder) fast(b []byte) (id, text []byte, ok bool) {
 		}
 		vs := i
 		var ve int
+		plain := false // a string without escapes
 		switch c := b[i]; {
 		case c == '"':
-			_, ve, _ = scanString(b, i)
+			_, ve, plain = scanString(b, i)
 			if ve < 0 {
 				return nil, nil, false
 			}
@@ -99,10 +101,15 @@ func (d *lineDecoder) fast(b []byte) (id, text []byte, ok bool) {
 			if b[vs] != '"' {
 				return nil, nil, false
 			}
-			var uok bool
-			d.text, uok = unquote(d.text[:0], b[vs+1:ve-1])
-			if !uok {
-				return nil, nil, false
+			if body := b[vs+1 : ve-1]; plain && utf8.Valid(body) {
+				text = body // nothing to unescape or replace: no copy
+			} else {
+				var uok bool
+				d.text, uok = unquote(d.text[:0], body)
+				if !uok {
+					return nil, nil, false
+				}
+				text = d.text
 			}
 			haveText = true
 		}
@@ -114,7 +121,7 @@ func (d *lineDecoder) fast(b []byte) (id, text []byte, ok bool) {
 			if skipWS(b, i+1) != len(b) || !haveText {
 				return nil, nil, false
 			}
-			return id, d.text, true
+			return id, text, true
 		}
 		if b[i] != ',' {
 			return nil, nil, false

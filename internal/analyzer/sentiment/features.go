@@ -25,29 +25,44 @@ type featCfg struct {
 type feat struct {
 	idx        uint32
 	start, end int32
-	stop       bool // a function word's unigram: kept out of explanations
+	// d is the feature's weight for the last class minus the first
+	// (positive minus negative), set by linear.logits for explain.
+	d    int16
+	stop bool // a function word's unigram: kept out of explanations
 }
 
 // featSink appends features to a scratch; a struct rather than a closure
 // so featurize does not allocate.
 type featSink struct {
-	sc       *scratch
-	shared   bool
-	tagged   bool
-	langSalt uint64
-	mask     uint64
-	stop     bool
+	sc     *scratch
+	shared bool
+	tagged bool
+	// keepTagged: features are kept, tagged only (the common case).
+	keepTagged bool
+	langSalt   uint64
+	mask       uint64
+	stop       bool
 	// With sum set, features are not kept: their weight rows in w (nc
 	// classes a row) are added to sum at once. The language identifier
 	// needs no spans, only the class totals.
-	sum  *[maxClasses]int32
-	w    []byte
-	nc   int
-	buf  [64]uint32
-	nbuf int
+	sum   *[maxClasses]int32
+	w     []byte
+	rows8 []uint64 // w packed, when the model has it (see linear.rows8)
+	nc    int
+	buf   [64]uint32
+	nbuf  int
 }
 
 func (k *featSink) emit(h uint64, start, end int32) {
+	if k.keepTagged {
+		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h^k.langSalt) & k.mask), start: start, end: end, stop: k.stop})
+		return
+	}
+	k.emitAny(h, start, end)
+}
+
+// emitAny is emit for sinks that sum or emit shared features.
+func (k *featSink) emitAny(h uint64, start, end int32) {
 	if k.sum != nil {
 		if k.shared {
 			k.add(mix(h) & k.mask)
@@ -78,6 +93,26 @@ func (k *featSink) add(b uint64) {
 // flush adds the queued rows to k.sum.
 func (k *featSink) flush() {
 	nc, w := k.nc, k.w
+	if k.rows8 != nil {
+		// Bytes 0, 2, 4, 6 of each row add up in the 16-bit lanes of lo,
+		// bytes 1, 3, 5, 7 in hi: a lane holds at most len(k.buf) * 255.
+		var lo, hi uint64
+		for _, b := range k.buf[:k.nbuf] {
+			x := k.rows8[b]
+			lo += x & 0x00ff00ff00ff00ff
+			hi += x >> 8 & 0x00ff00ff00ff00ff
+		}
+		bias := int32(128 * k.nbuf)
+		for c := 0; c < nc; c++ {
+			lanes := lo
+			if c&1 == 1 {
+				lanes = hi
+			}
+			k.sum[c] += int32(lanes>>(16*(c/2))&0xffff) - bias
+		}
+		k.nbuf = 0
+		return
+	}
 	if nc == 7 { // the language identifier's classes, unrolled
 		var s0, s1, s2, s3, s4, s5, s6 int32
 		for _, b := range k.buf[:k.nbuf] {
@@ -139,6 +174,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 	sc.feats = sc.feats[:0]
 	k := featSink{sc: sc, shared: cfg.Shared, tagged: lang >= 0, mask: mask,
 		langSalt: mix(uint64(lang+1) * 0x9fb21c651e98df25)}
+	k.keepTagged = k.tagged && !k.shared
 	featurizeInto(text, sc, cfg, &k)
 }
 
@@ -146,7 +182,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 // in sc, untagged, to sum: what featurize then m.logits would add up,
 // without keeping the features.
 func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
-	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, nc: len(m.Classes)}
+	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, rows8: m.rows8, nc: len(m.Classes)}
 	cfg := &m.Cfg
 	if cfg.Bigrams || cfg.CJKMax > 0 || len(m.Classes) > len(wordSum{}.sum) {
 		featurizeInto(text, sc, cfg, &k)
@@ -174,7 +210,7 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 		if r, _ := utf8.DecodeRune(w); isCJK(r) {
 			continue
 		}
-		h := hashBytes(w)
+		h := t.h // hashBytes(w), from the tokenizer
 		e := &sc.wordSums[mix(h)&(wordSumSlots-1)]
 		if int(e.n) != len(w) || string(e.word[:e.n]) != string(w) {
 			if len(w) > len(e.word) {
@@ -182,7 +218,7 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 				continue
 			}
 			var ws [maxClasses]int32
-			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, nc: k.nc}
+			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, rows8: k.rows8, nc: k.nc}
 			wordFeats(t, w, h, cfg, &kw)
 			kw.flush()
 			e.n = uint8(copy(e.word[:], w))
@@ -239,7 +275,7 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			prevTok = -1
 			continue
 		}
-		h := hashBytes(w)
+		h := t.h // hashBytes(w), from the tokenizer
 		if cfg.Words {
 			k.stop = t.e.flags&(fStopEN|fStopOther) != 0
 			k.emit(h^saltWord, t.start, t.end)
@@ -253,6 +289,21 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 		}
 		prev, prevTok = h, i
 	}
+}
+
+// runeLen is the length of the UTF-8 sequence that starts with c. The
+// lower-case buffer the features read is valid UTF-8 (the tokenizer writes
+// invalid bytes as U+FFFD), so the first byte tells.
+func runeLen(c byte) int {
+	switch {
+	case c < 0x80:
+		return 1
+	case c < 0xe0:
+		return 2
+	case c < 0xf0:
+		return 3
+	}
+	return 4
 }
 
 func isDigits(w []byte) bool {
@@ -276,8 +327,7 @@ func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	n := 0
 	for i := 0; i < len(w) && n < maxWordRunes; {
 		pos[n] = int32(i)
-		_, size := utf8.DecodeRune(w[i:])
-		i += size
+		i += runeLen(w[i])
 		n++
 	}
 	end := int32(len(w))
@@ -326,26 +376,39 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	}
 	var pos [maxWordRunes + 1]int32
 	skip := 0 // leading runes of this chunk whose n-grams were emitted before
+	// The common case, features kept, tagged only, is appended here
+	// rather than through k.emit, on a local slice.
+	fast := k.keepTagged && !k.stop
+	var fs []feat
+	if fast {
+		fs = k.sc.feats
+	}
 	for base := 0; base < len(w); {
 		n := 0
 		i := base
 		for i < len(w) && n < maxWordRunes {
 			pos[n] = int32(i)
-			_, size := utf8.DecodeRune(w[i:])
-			i += size
+			i += runeLen(w[i])
 			n++
 		}
 		pos[n] = int32(i)
 		for a := 0; a < n; a++ {
+			// The FNV hash of an n-gram extends its prefix's.
+			h := uint64(fnvOffset)
+			hashed := a // end of the runes in h
 			for g := cfg.CJKMin; g <= cfg.CJKMax && a+g <= n; g++ {
 				if a+g <= skip {
 					continue
 				}
-				h := uint64(fnvOffset)
-				for _, c := range w[pos[a]:pos[a+g]] {
+				for _, c := range w[pos[hashed]:pos[a+g]] {
 					h = (h ^ uint64(c)) * fnvPrime
 				}
-				k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+				hashed = a + g
+				if fast {
+					fs = append(fs, feat{idx: uint32(mix(h^saltCJK^k.langSalt) & k.mask), start: t.start + pos[a], end: t.start + pos[a+g]})
+				} else {
+					k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+				}
 			}
 		}
 		if i >= len(w) {
@@ -354,6 +417,9 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 		// Step back so n-grams across the chunk border are emitted too.
 		skip = min(cfg.CJKMax-1, n-1)
 		base = int(pos[n-skip])
+	}
+	if fast {
+		k.sc.feats = fs
 	}
 }
 

@@ -200,19 +200,9 @@ type cand struct {
 func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Result) {
 	nc := len(m.Classes)
 	pos, neg := nc-1, 0
-	sc.cands = sc.cands[:0]
-	for _, f := range sc.feats {
-		v := float64(int(int8(m.W[int(f.idx)*nc+pos]))-int(int8(m.W[int(f.idx)*nc+neg]))) * float64(m.Scale)
-		if f.start == f.end {
-			continue // a rule indicator: the rule terms below explain it
-		}
-		if n := len(sc.cands); n > 0 && sc.cands[n-1].start == f.start && sc.cands[n-1].end == f.end {
-			sc.cands[n-1].v += v
-			continue
-		}
-		sc.cands = append(sc.cands, cand{start: f.start, end: f.end, v: v, stop: f.stop})
-	}
-	nFeat := len(sc.cands)
+	// The rule and lexicon terms come first: each absorbs the features
+	// inside it as they are grouped below.
+	rules := sc.ruleCands[:0]
 	if n := len(sc.toks); slot >= 0 && r.Compound != 0 && cap(sc.vals) >= n {
 		vals, from := sc.vals[:n], sc.from[:n]
 		d := m.Dense[slot*numDense*nc:]
@@ -223,7 +213,7 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		lambda := w * alpha / (q * math.Sqrt(q))
 		for i, v := range vals {
 			if v != 0 {
-				sc.cands = append(sc.cands, cand{start: sc.toks[from[i]].start, end: sc.toks[i].end, v: lambda * v})
+				rules = append(rules, cand{start: sc.toks[from[i]].start, end: sc.toks[i].end, v: lambda * v})
 			}
 		}
 	}
@@ -238,53 +228,124 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		q := sum*sum + alpha
 		lambda := w * alpha / (q * math.Sqrt(q))
 		for _, h := range sc.lexHits {
-			sc.cands = append(sc.cands, cand{start: h.start, end: h.end, v: lambda * h.v})
+			rules = append(rules, cand{start: h.start, end: h.end, v: lambda * h.v})
 		}
 	}
-	// A rule or lexicon term (a word or phrase with its negator or
-	// booster) absorbs the hashed features of the text inside it.
-	for i := nFeat; i < len(sc.cands); i++ {
-		v := &sc.cands[i]
-		for j := range sc.cands[:nFeat] {
-			f := &sc.cands[j]
-			if !f.used && f.start >= v.start && f.end <= v.end {
-				v.v += f.v
-				f.used = true
+	sc.ruleCands = rules
+	// The hashed features are grouped by the span they came from (the
+	// features of one word or n-gram are adjacent). A group inside a rule
+	// or lexicon term (a word or phrase with its negator or booster) is
+	// absorbed by the first such term; the others qualify as terms if
+	// they are not function words and strong enough. Qualified spans go
+	// to sc.cands in order: feature groups, then rule and lexicon terms.
+	//
+	// The spans picked are the strongest that do not overlap one picked
+	// before: greedily by |v|, earlier spans first among equals. The pass
+	// keeps the strongest few in that order; the rest are looked at only
+	// if those run out before MaxTerms are picked.
+	var p termPicker
+	scale := float64(m.Scale)
+	cands := sc.cands[:0] // a local slice stays in registers
+	var g cand            // the group being summed; g.end == 0: none
+	flush := func() {
+		for i := range rules {
+			if g.start >= rules[i].start && g.end <= rules[i].end {
+				rules[i].v += g.v
+				return
 			}
 		}
-	}
-	// Only unused, non-stop spans strong enough can be picked: drop the
-	// rest once (keeping order, so ties resolve as before) instead of
-	// skipping them on every pick.
-	k := 0
-	for _, c := range sc.cands {
-		if !c.used && !c.stop && math.Abs(c.v) >= minTermWeight {
-			sc.cands[k] = c
-			k++
+		if a := math.Abs(g.v); !g.stop && a >= minTermWeight {
+			p.offer(int32(len(cands)), a)
+			cands = append(cands, g)
 		}
 	}
-	sc.cands = sc.cands[:k]
+	for i := range sc.feats {
+		f := &sc.feats[i]
+		if f.start == f.end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		v := float64(f.d) * scale // set by logits
+		if g.end != 0 && g.start == f.start && g.end == f.end {
+			g.v += v
+			continue
+		}
+		if g.end != 0 {
+			flush()
+		}
+		g = cand{start: f.start, end: f.end, v: v, stop: f.stop}
+	}
+	if g.end != 0 {
+		flush()
+	}
+	for _, c := range rules {
+		if a := math.Abs(c.v); a >= minTermWeight {
+			p.offer(int32(len(cands)), a)
+			cands = append(cands, c)
+		}
+	}
+	sc.cands = cands
+	top, nTop, qualified := &p.top, p.n, len(cands)
 	var chosen [MaxTerms]cand
+	pick := func(i int) {
+		c := sc.cands[i]
+		chosen[len(r.Terms)] = c
+		r.Terms = append(r.Terms, Term{Text: text[c.start:c.end], Valence: math.Round(c.v*1000) / 1000})
+		sc.cands[i].used = true
+	}
+	for _, i := range top[:nTop] {
+		if len(r.Terms) == MaxTerms {
+			return
+		}
+		if !overlapsTerm(chosen[:len(r.Terms)], sc.cands[i]) {
+			pick(int(i))
+		}
+	}
+	if qualified == nTop {
+		return
+	}
 	for len(r.Terms) < MaxTerms {
-		best := -1
+		best, bestV := -1, 0.0
 		for i := range sc.cands {
 			c := &sc.cands[i]
-			if c.used || (best >= 0 && math.Abs(c.v) <= math.Abs(sc.cands[best].v)) {
+			if c.used {
 				continue
 			}
-			if overlapsTerm(chosen[:len(r.Terms)], *c) {
+			a := math.Abs(c.v)
+			if (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
 				continue
 			}
-			best = i
+			best, bestV = i, a
 		}
 		if best < 0 {
 			break
 		}
-		c := sc.cands[best]
-		chosen[len(r.Terms)] = c
-		r.Terms = append(r.Terms, Term{Text: text[c.start:c.end], Valence: math.Round(c.v*1000) / 1000})
-		sc.cands[best].used = true
+		pick(best)
 	}
+}
+
+// termPicker keeps the indices of the strongest candidate terms offered,
+// by |v| and, among equals, in the order offered.
+type termPicker struct {
+	top  [2 * MaxTerms]int32
+	topV [2 * MaxTerms]float64
+	n    int
+}
+
+// offer considers candidate i, whose |v| is a.
+func (p *termPicker) offer(i int32, a float64) {
+	j := p.n
+	switch {
+	case p.n < len(p.top):
+		p.n++
+	case a <= p.topV[len(p.top)-1]:
+		return
+	default:
+		j = len(p.top) - 1
+	}
+	for ; j > 0 && p.topV[j-1] < a; j-- {
+		p.top[j], p.topV[j] = p.top[j-1], p.topV[j-1]
+	}
+	p.top[j], p.topV[j] = i, a
 }
 
 // overlapsTerm reports whether c overlaps a span already chosen.

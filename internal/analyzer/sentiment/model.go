@@ -39,6 +39,25 @@ type linear struct {
 	// Soften: the model may confirm or soften the rules' negatives but
 	// never label negative a post the rules do not (English).
 	Soften bool
+
+	// rows8 is W with each row of up to 8 classes in one word, every
+	// weight biased by 128 into a byte (class c in byte c), built at load
+	// for the language identifier: its rows are summed eight lanes at a
+	// time. Not stored in the file.
+	rows8 []uint64
+}
+
+// packRows8 builds m.rows8 from m.W.
+func (m *linear) packRows8() {
+	nc := len(m.Classes)
+	m.rows8 = make([]uint64, len(m.W)/nc)
+	for b := range m.rows8 {
+		var x uint64
+		for c, v := range m.W[b*nc : b*nc+nc] {
+			x |= uint64(uint8(int(int8(v))+128)) << (8 * c)
+		}
+		m.rows8[b] = x
+	}
 }
 
 // modelSet is everything the learned scorer needs.
@@ -93,6 +112,9 @@ func loadModels(data []byte) (*modelSet, error) {
 			return nil, fmt.Errorf("sentiment model %s: inconsistent sizes", m.Name)
 		}
 	}
+	if nc := len(ms.LID.Classes); nc <= 8 {
+		ms.LID.packRows8()
+	}
 	return &ms, nil
 }
 
@@ -121,28 +143,35 @@ func encodeModels(ms *modelSet) ([]byte, error) {
 const maxClasses = 8
 
 // logits computes the class scores of the features in sc.feats and the
-// dense features x for language slot lang into out.
+// dense features x for language slot lang into out, and records in each
+// feature its positive-minus-negative weight for explain.
 func (m *linear) logits(sc *scratch, lang int, x *[numDense]float64, out []float64) {
 	nc := len(m.Classes)
 	var acc [maxClasses]int32
 	switch nc {
 	case 3:
 		// The common shapes, unrolled: the sums are the same integers.
-		w := m.W
-		for _, f := range sc.feats {
+		w, fs := m.W, sc.feats
+		for j := range fs {
+			f := &fs[j]
 			i := int(f.idx) * 3
 			row := w[i : i+3 : i+3]
-			acc[0] += int32(int8(row[0]))
-			acc[1] += int32(int8(row[1]))
-			acc[2] += int32(int8(row[2]))
+			a, b, c := int8(row[0]), int8(row[1]), int8(row[2])
+			acc[0] += int32(a)
+			acc[1] += int32(b)
+			acc[2] += int32(c)
+			f.d = int16(c) - int16(a)
 		}
 	case 2:
-		w := m.W
-		for _, f := range sc.feats {
+		w, fs := m.W, sc.feats
+		for j := range fs {
+			f := &fs[j]
 			i := int(f.idx) * 2
 			row := w[i : i+2 : i+2]
-			acc[0] += int32(int8(row[0]))
-			acc[1] += int32(int8(row[1]))
+			a, b := int8(row[0]), int8(row[1])
+			acc[0] += int32(a)
+			acc[1] += int32(b)
+			f.d = int16(b) - int16(a)
 		}
 	default:
 		m.sumRows(sc, nc, &acc)
@@ -172,11 +201,13 @@ func (m *linear) finish(acc *[maxClasses]int32, lang int, x *[numDense]float64, 
 
 // sumRows adds the weight rows of sc.feats for any class count.
 func (m *linear) sumRows(sc *scratch, nc int, acc *[maxClasses]int32) {
-	for _, f := range sc.feats {
+	for j := range sc.feats {
+		f := &sc.feats[j]
 		row := m.W[int(f.idx)*nc : int(f.idx)*nc+nc]
 		for c, b := range row {
 			acc[c] += int32(int8(b))
 		}
+		f.d = int16(int8(row[nc-1])) - int16(int8(row[0]))
 	}
 }
 

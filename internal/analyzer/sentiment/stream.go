@@ -15,8 +15,8 @@ import (
 // when absent). Blank lines are skipped; a malformed line stops the stream
 // with an error naming its line number.
 func ScoreStream(s *Scorer, r io.Reader, w io.Writer) error {
-	in := bufio.NewReaderSize(r, 256*1024)
-	out := bufio.NewWriterSize(w, 256*1024)
+	in := bufio.NewReaderSize(r, 32*1024)
+	out := bufio.NewWriterSize(w, 32*1024)
 	var (
 		res  Result
 		dec  lineDecoder

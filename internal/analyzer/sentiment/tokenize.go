@@ -19,6 +19,7 @@ const (
 type token struct {
 	start, end int32
 	ls, le     int32
+	h          uint64 // hashBytes of the lower-case word, sc.lower[ls:le]
 	clause     int32
 	kind       tokKind
 	caps       bool // all letters upper case, at least two letters
@@ -48,7 +49,9 @@ type scratch struct {
 	cands []cand
 	// lexHits are the language lexicon's matches, with their valences.
 	lexHits []cand
-	stats   textStats
+	// ruleCands are the rule and lexicon terms explain weighs.
+	ruleCands []cand
+	stats     textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32
@@ -130,7 +133,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		chunkStart = false
 		switch {
-		case unicode.IsLetter(r):
+		case isCaselessHan(r) || unicode.IsLetter(r):
 			end := scanWord(text, i)
 			lx.emitWord(text, i, end, clause, false, sc)
 			i = end
@@ -140,9 +143,9 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		case r >= 0x1f3fb && r <= 0x1f3ff:
 			// skin-tone modifiers belong to the emoji before them
 		default:
-			if _, ok := lx.emoji[r]; ok {
+			if v, ok := lx.emoji[r]; ok {
 				sc.toks = append(sc.toks, token{start: int32(i), end: int32(i + size), clause: clause, kind: tkEmoji,
-					e: emojiEntry(lx.emoji[r])})
+					e: emojiEntry(v)})
 			}
 		}
 		i += size
@@ -172,6 +175,13 @@ func skipURL(s string) int {
 // sentence punctuation) against the emoticons, e.g. ":-)" or "</3".
 func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) int {
 	n := 0
+	for n < len(s) && isASCIIWordByte(s[n]) {
+		n++
+	}
+	if n == len(s) || isSpaceByte(s[n]) {
+		return 0 // a plain word, the common case: no punctuation
+	}
+	n = 0
 	for n < len(s) && !isSpaceByte(s[n]) && n <= lx.maxEmot+4 {
 		n++
 	}
@@ -254,6 +264,12 @@ func scanWord(text string, i int) int {
 			return i
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if isCaselessHan(r) {
+			// Most of a Chinese post; a letter, so the unicode tables
+			// below would only confirm it.
+			i += size
+			continue
+		}
 		if r == '’' && i+size < len(text) && isASCIIWordByte(text[i+size]) {
 			i += size
 			continue

@@ -14,15 +14,19 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 		upper, lowerSeen, letters, maxRun int
 		apostrophe                        bool
 		h                                 uint64
+		british                           = true // may have a British spelling
 	)
 	if isASCII(text[start:end]) {
 		upper, lowerSeen, maxRun, apostrophe, h = lowerASCII(text[start:end], sc)
 		letters = upper + lowerSeen
 	} else {
+		han := sc.stats.han
 		upper, lowerSeen, letters, maxRun, apostrophe, h = lx.lowerUnicode(text[start:end], sc)
+		// British spellings need ASCII letters; a run of Han has none.
+		british = letters > sc.stats.han-han
 	}
 	le := len(sc.lower)
-	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), clause: clause, hashtag: hashtag}
+	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), h: h, clause: clause, hashtag: hashtag}
 	if letters >= 2 {
 		sc.stats.words++
 		if upper > 0 && lowerSeen == 0 && !hashtag {
@@ -36,16 +40,18 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 		for _, keep := range [2]int{2, 1} {
 			s := len(sc.lower)
 			squeeze(&sc.lower, ls, le, keep)
-			if e, ok = lx.table.get(sc.lower[s:], hashBytes(sc.lower[s:])); ok {
-				t.ls, t.le = int32(s), int32(len(sc.lower))
+			hs := hashBytes(sc.lower[s:])
+			if e, ok = lx.table.get(sc.lower[s:], hs); ok {
+				t.ls, t.le, t.h = int32(s), int32(len(sc.lower)), hs
 				break
 			}
 		}
 	}
-	if !ok && letters >= 5 {
+	if !ok && letters >= 5 && british {
 		if s, found := britishToAmerican(sc, int(t.ls), int(t.le)); found {
-			if e, ok = lx.table.get(sc.lower[s:], hashBytes(sc.lower[s:])); ok {
-				t.ls, t.le = int32(s), int32(len(sc.lower))
+			hs := hashBytes(sc.lower[s:])
+			if e, ok = lx.table.get(sc.lower[s:], hs); ok {
+				t.ls, t.le, t.h = int32(s), int32(len(sc.lower)), hs
 			}
 		}
 	}

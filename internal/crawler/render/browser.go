@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/memory"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 )
@@ -88,6 +90,14 @@ func LookPath(path string) (string, error) {
 type Browser struct {
 	opts Options
 	tabs chan struct{}
+	// extra flags override the defaults of start (tests compare modes).
+	extra []chromedp.ExecAllocatorOption
+	// probe is the name of the quiet probe in every page (see quiet.go).
+	probe string
+	// tabPages and tabOpts, when set, override how many pages a tab
+	// renders and how it is opened (tests compare the choices).
+	tabPages int
+	tabOpts  []chromedp.ContextOption
 
 	startMu sync.Mutex // serialises starts
 	mu      sync.Mutex
@@ -101,6 +111,7 @@ type Browser struct {
 	peakPSS   atomic.Int64
 	refused   atomic.Int64
 	pressures atomic.Int64
+	quick     atomic.Int64
 	cpu       atomic.Int64 // clock ticks of browsers that have exited
 }
 
@@ -113,6 +124,10 @@ type generation struct {
 	active sync.WaitGroup // open tabs
 	done   chan struct{}  // closed when the process has exited
 	stop   chan struct{}  // ends the memory sampler
+
+	probe    string // the name of the quiet probe
+	tabPages int    // pages a tab renders before it is closed
+	tabOpts  []chromedp.ContextOption
 
 	mu   sync.Mutex
 	idle []*browserTab // open tabs waiting for a render
@@ -153,9 +168,14 @@ func (g *generation) takeTab() (*browserTab, error) {
 	} else {
 		g.mu.Unlock()
 	}
+	return g.newTab(g.tabOpts...)
+}
+
+// newTab opens a tab with every request intercepted.
+func (g *generation) newTab(opts ...chromedp.ContextOption) (*browserTab, error) {
 	// The tabs share the browser's default context: a single-process
 	// browser cannot open another.
-	ctx, cancel := chromedp.NewContext(g.ctx)
+	ctx, cancel := chromedp.NewContext(g.ctx, opts...)
 	if err := chromedp.Do(ctx); err != nil {
 		cancel()
 		return nil, fmt.Errorf("open tab: %w", err)
@@ -163,6 +183,10 @@ func (g *generation) takeTab() (*browserTab, error) {
 	if _, err := chromedp.Call(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}}); err != nil {
 		cancel()
 		return nil, fmt.Errorf("intercept requests: %w", err)
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: probeScript(g.probe)}); err != nil {
+		cancel()
+		return nil, fmt.Errorf("open tab: install the probe: %w", err)
 	}
 	// A render reads the DOM with scripts and needs no events of these
 	// domains; each would report every request, node or style sheet.
@@ -180,7 +204,7 @@ func (g *generation) takeTab() (*browserTab, error) {
 // otherwise it leaves the page and waits for the next.
 func (g *generation) putTab(t *browserTab, ok bool, origins []string) {
 	t.used++
-	if !ok || t.used >= tabPages || g.ctx.Err() != nil {
+	if !ok || t.used >= g.tabPages || g.ctx.Err() != nil {
 		t.cancel()
 		return
 	}
@@ -242,7 +266,7 @@ func New(opts Options) *Browser {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Browser{opts: opts, tabs: make(chan struct{}, opts.Tabs)}
+	return &Browser{opts: opts, tabs: make(chan struct{}, opts.Tabs), probe: probeKey()}
 }
 
 // Stats describe a Browser's work so far.
@@ -270,6 +294,10 @@ type Stats struct {
 	MemoryPressures int64
 	// CPU is the processor time the browser's processes have used.
 	CPU time.Duration
+	// Quiet counts the waits for a page's items to settle that ended
+	// early because the page was quiet (see quiet.go) rather than after
+	// the settle time.
+	Quiet int64
 }
 
 // Stats returns the counters so far.
@@ -282,7 +310,7 @@ func (b *Browser) Stats() Stats {
 	}
 	b.mu.Unlock()
 	return Stats{Renders: b.renders.Load(), Restarts: b.restarts.Load(), PeakRSS: b.peakRSS.Load(), PeakPSS: b.peakPSS.Load(),
-		RefusedConnections: b.refused.Load(), MemoryPressures: b.pressures.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
+		RefusedConnections: b.refused.Load(), MemoryPressures: b.pressures.Load(), Quiet: b.quick.Load(), CPU: time.Duration(ticks) * time.Second / ticksPerSecond}
 }
 
 // Close stops the browser, waiting for open tabs to finish.
@@ -418,6 +446,7 @@ func (b *Browser) start() (*generation, error) {
 		chromedp.Flag("dns-prefetch-disable", true),
 		chromedp.WindowSize(1280, 1024),
 	)
+	opts = append(opts, b.extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	if err := chromedp.Do(ctx); err != nil {
@@ -427,12 +456,15 @@ func (b *Browser) start() (*generation, error) {
 		return nil, fmt.Errorf("browser: start %s: %w", path, err)
 	}
 	g := &generation{
-		ctx:    ctx,
-		cancel: func() { cancelCtx(); cancelAlloc() },
-		proc:   chromedp.FromContext(ctx).Browser.Process(),
-		sink:   sink,
-		done:   make(chan struct{}),
-		stop:   make(chan struct{}),
+		ctx:      ctx,
+		cancel:   func() { cancelCtx(); cancelAlloc() },
+		proc:     chromedp.FromContext(ctx).Browser.Process(),
+		sink:     sink,
+		probe:    b.probe,
+		tabPages: cmp.Or(b.tabPages, tabPages),
+		tabOpts:  b.tabOpts,
+		done:     make(chan struct{}),
+		stop:     make(chan struct{}),
 	}
 	b.opts.Logger.Info("browser started", "path", path, "pid", g.pid())
 	go b.sample(g)
@@ -460,7 +492,8 @@ func (b *Browser) refuse(l net.Listener) {
 }
 
 // sample measures the browser's memory every 250 ms (its proportional
-// set size, which costs the kernel more to report, every 2 s), keeps the
+// set size, which costs the kernel more to report, and the list of its
+// processes every 2 s), keeps the
 // peaks, and retires the browser when it passes MaxMemory. Past
 // pressureShare of MaxMemory it first tells the browser it is short of
 // memory (at most every pressureEvery), which makes it collect garbage
@@ -469,17 +502,21 @@ func (b *Browser) sample(g *generation) {
 	t := time.NewTicker(250 * time.Millisecond)
 	defer t.Stop()
 	var pressed time.Time
+	var pids []int
 	for i := 0; ; i++ {
 		select {
 		case <-g.stop:
 			return
 		case <-t.C:
 		}
-		rss := treeRSS(g.pid())
-		raise(&b.peakRSS, rss)
 		if i%8 == 0 {
-			raise(&b.peakPSS, treePSS(g.pid()))
+			// Listing the processes reads a file per thread, and the
+			// single-process browser has dozens: every 2 s is enough.
+			pids, _ = tree(g.pid())
+			raise(&b.peakPSS, sumPSS(pids))
 		}
+		rss := sumRSS(pids)
+		raise(&b.peakRSS, rss)
 		if rss > b.opts.MaxMemory*pressureShare/100 && rss <= b.opts.MaxMemory && time.Since(pressed) > pressureEvery {
 			pressed = time.Now()
 			b.pressures.Add(1)

@@ -127,11 +127,10 @@ const ticksPerSecond = 100
 // pageSize converts /proc/pid/statm's pages to bytes.
 var pageSize = int64(os.Getpagesize())
 
-// treeRSS returns the plain sum of the resident set sizes of process pid
-// and its descendants (shared pages counted once per process), read
-// cheaply from /proc/pid/statm. Zero when /proc is not available.
-func treeRSS(pid int) (rss int64) {
-	pids, _ := tree(pid)
+// sumRSS returns the plain sum of the resident set sizes of pids (shared
+// pages counted once per process), read cheaply from /proc/pid/statm.
+// Zero when /proc is not available.
+func sumRSS(pids []int) (rss int64) {
 	for _, p := range pids {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/statm")
 		if err != nil {
@@ -145,12 +144,11 @@ func treeRSS(pid int) (rss int64) {
 	return rss
 }
 
-// treePSS returns the sum of the proportional set sizes of process pid
-// and its descendants (shared pages divided among the processes sharing
-// them; the resident set size where PSS cannot be read). The kernel walks
-// every page table to answer, so it is read less often than treeRSS.
-func treePSS(pid int) (pss int64) {
-	pids, _ := tree(pid)
+// sumPSS returns the sum of the proportional set sizes of pids (shared
+// pages divided among the processes sharing them; the resident set size
+// where PSS cannot be read). The kernel walks every page table to answer,
+// so it is read less often than sumRSS.
+func sumPSS(pids []int) (pss int64) {
 	for _, p := range pids {
 		dir := "/proc/" + strconv.Itoa(p)
 		v := kbFields(dir+"/smaps_rollup", "Pss:")

@@ -80,11 +80,16 @@ var blocked = []network.ResourceType{
 }
 
 // poll is how often waits check the page.
-const poll = 50 * time.Millisecond
+const poll = 25 * time.Millisecond
 
-// settle is how long the item count must stay unchanged before the page is
-// read, so a list inserted in batches is read whole.
-const settle = 150 * time.Millisecond
+// settle is how long the item count must stay unchanged before a page that
+// is not quiet is read, so a list inserted in batches is read whole;
+// settleBusy how long when a request or timer of the page stays pending
+// (see quiet.go).
+const (
+	settle     = 150 * time.Millisecond
+	settleBusy = time.Second
+)
 
 // LinkGrace is how long a page whose links are showing is given for its
 // items to appear: an index page has none, and is read this long after its
@@ -139,6 +144,33 @@ type tab struct {
 	refused map[string]bool
 	origins map[string]bool // of every request the page made
 	wg      sync.WaitGroup  // request handlers
+	probe   string          // the name of the quiet probe in the page
+	netBusy int             // requests paused and not yet answered
+	netLast time.Time       // when one was last paused or answered
+}
+
+// netStart and netDone count a paused request from the moment its event
+// arrives until it is answered.
+func (t *tab) netStart() {
+	t.mu.Lock()
+	t.netBusy++
+	t.netLast = time.Now()
+	t.mu.Unlock()
+}
+
+func (t *tab) netDone() {
+	t.mu.Lock()
+	t.netBusy--
+	t.netLast = time.Now()
+	t.mu.Unlock()
+}
+
+// netQuiet reports whether no request of the page is paused and none was
+// paused or answered within quietGap.
+func (t *tab) netQuiet() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.netBusy == 0 && time.Since(t.netLast) >= quietGap*time.Millisecond
 }
 
 func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res *Result, err error) {
@@ -149,7 +181,7 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res
 	// The render's requests and waits end with it, or with the caller.
 	tctx, cancel := context.WithCancel(tb.ctx)
 	stop := context.AfterFunc(ctx, cancel)
-	t := &tab{ctx: tctx, req: req, b: b, pages: map[string]*crawlfetch.Page{}, refused: map[string]bool{}, origins: map[string]bool{}}
+	t := &tab{ctx: tctx, req: req, b: b, probe: g.probe, pages: map[string]*crawlfetch.Page{}, refused: map[string]bool{}, origins: map[string]bool{}}
 	defer func() {
 		stop()
 		cancel()
@@ -171,8 +203,10 @@ func (b *Browser) renderIn(ctx context.Context, g *generation, req Request) (res
 				return
 			}
 			t.wg.Add(1)
+			t.netStart()
 			go func() {
 				defer t.wg.Done()
+				defer t.netDone()
 				t.handle(&ev)
 			}()
 		}
@@ -261,16 +295,53 @@ func (t *tab) fail(ctx context.Context, err error) error {
 	return err
 }
 
-// count returns how many elements match each selector.
-func (t *tab) count(sels ...string) ([]int, error) {
+// look is what the probe reports of a page (see quiet.go).
+type look struct {
+	// N is how many elements match each selector.
+	N []int `json:"n"`
+	// Busy counts the page's requests, loads and timers pending.
+	Busy int `json:"busy"`
+	// Wait counts its animation and idle callbacks pending, plus one
+	// while the document is loading or the page has no probe.
+	Wait int `json:"wait"`
+	// Since is how long, in ms, the page has not changed.
+	Since float64 `json:"since"`
+}
+
+// quiet reports whether nothing is pending in the page nor in the
+// browser's requests for it, and neither has changed for quietGap.
+func (l look) quiet(t *tab) bool {
+	return l.Busy == 0 && l.Wait == 0 && l.Since >= quietGap && t.netQuiet()
+}
+
+// busy reports whether a request, load or timer of the page is pending.
+func (l look) busy(t *tab) bool {
+	if l.Busy > 0 {
+		return true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.netBusy > 0
+}
+
+// look counts the elements matching each selector and asks the page how
+// long it has been quiet, in one call.
+func (t *tab) look(sels ...string) (look, error) {
 	q, _ := json.Marshal(sels)
-	n, err := chromedp.Run(t.ctx, chromedp.Evaluate[[]int](string(q)+`.map(s => { try { return document.querySelectorAll(s).length } catch (e) { return -1 } })`))
-	for i, c := range n {
+	k, _ := json.Marshal(t.probe)
+	l, err := chromedp.Run(t.ctx, chromedp.Evaluate[look](`((s, p) => p ? p(s) : {n: s.map(x => { try { return document.querySelectorAll(x).length } catch (e) { return -1 } }), busy: 0, wait: 1, since: 0})(`+string(q)+`, window[`+string(k)+`])`))
+	if err != nil {
+		return look{}, err
+	}
+	if len(l.N) != len(sels) {
+		return look{}, fmt.Errorf("the page answered %d counts for %d selectors", len(l.N), len(sels))
+	}
+	for i, c := range l.N {
 		if c < 0 {
-			return nil, fmt.Errorf("the browser cannot match %q: rendered pages need standard CSS (no :contains and the like)", sels[i])
+			return look{}, fmt.Errorf("the browser cannot match %q: rendered pages need standard CSS (no :contains and the like)", sels[i])
 		}
 	}
-	return n, err
+	return l, nil
 }
 
 // waitFor polls the count of sel until ok accepts it or the request's
@@ -284,15 +355,15 @@ func (t *tab) waitFor(ctx context.Context, ok func(int) bool, sel, links string)
 	}
 	var linked time.Time
 	for {
-		n, err := t.count(sels...)
-		if err != nil || len(n) != len(sels) {
+		l, err := t.look(sels...)
+		if err != nil {
 			return false, fmt.Errorf("selector %q: %w", sel, err)
 		}
-		if ok(n[0]) {
+		if ok(l.N[0]) {
 			return true, nil
 		}
 		now := time.Now()
-		if len(n) > 1 && n[1] > 0 {
+		if len(l.N) > 1 && l.N[1] > 0 {
 			if linked.IsZero() {
 				linked = now
 			} else if now.Sub(linked) >= LinkGrace {
@@ -310,30 +381,41 @@ func (t *tab) waitFor(ctx context.Context, ok func(int) bool, sel, links string)
 	}
 }
 
-// settle waits until the item count stops changing for the settle time
-// (at most the request's timeout), and returns it.
+// settle waits until the page can be read, and returns its item count:
+// as soon as the count is the same in two polls in a row and the page is
+// quiet, else once the count has not changed for settle with no request
+// or timer of the page pending, or for settleBusy with one pending (see
+// quiet.go); at most the request's timeout.
 func (t *tab) settle(ctx context.Context) (int, error) {
 	if t.req.Items == "" {
 		return 0, nil
 	}
 	deadline := time.Now().Add(t.req.Timeout)
-	c, err := t.count(t.req.Items)
-	if err != nil || len(c) != 1 {
+	l, err := t.look(t.req.Items)
+	if err != nil {
 		return 0, fmt.Errorf("selector %q: %w", t.req.Items, err)
 	}
-	last, stable := c[0], time.Now()
-	for time.Since(stable) < settle && time.Now().Before(deadline) {
+	last, stable := l.N[0], time.Now()
+	for time.Now().Before(deadline) {
 		select {
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		case <-time.After(poll):
 		}
-		c, err := t.count(t.req.Items)
-		if err != nil || len(c) != 1 {
+		l, err := t.look(t.req.Items)
+		if err != nil {
 			return 0, fmt.Errorf("selector %q: %w", t.req.Items, err)
 		}
-		if c[0] != last {
-			last, stable = c[0], time.Now()
+		if l.N[0] != last {
+			last, stable = l.N[0], time.Now()
+			continue
+		}
+		if l.quiet(t) {
+			t.b.quick.Add(1)
+			break
+		}
+		if still := time.Since(stable); still >= settleBusy || (still >= settle && !l.busy(t)) {
+			break
 		}
 	}
 	return last, nil

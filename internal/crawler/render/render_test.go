@@ -461,3 +461,97 @@ setTimeout(() => { document.getElementById('list').innerHTML = '<article class="
 		t.Errorf("the next page in the tab saw %q (cookie, localStorage, sessionStorage), want none", got)
 	}
 }
+
+// batchPage builds its list in four batches of 10, each started only when
+// the one before is in the page, by the means named in its query: fetch,
+// XMLHttpRequest, a script element (JSONP) or a timer. The server answers
+// each batch 120 ms late and the timer waits 100 ms, longer than the page
+// must be quiet to be read early (quietGap) but within the settle time,
+// so a reader that only watched the DOM would cut the list.
+const batchPage = `<!doctype html><html><body><div id="list"></div><script>
+const how = new URLSearchParams(location.search).get('how');
+let batch = 0;
+function add(items) {
+  for (const it of items) { const a = document.createElement('article'); a.className = 'post'; a.innerHTML = '<p class="body">' + it + '</p>'; document.getElementById('list').appendChild(a); }
+  if (++batch < 4) next();
+}
+function next() {
+  const url = '/batch?n=' + batch;
+  if (how === 'fetch') fetch(url).then(r => r.json()).then(add);
+  else if (how === 'xhr') { const x = new XMLHttpRequest(); x.open('GET', url); x.onload = () => add(JSON.parse(x.responseText)); x.send(); }
+  else if (how === 'script') { const s = document.createElement('script'); s.src = url + '&cb=add'; document.head.appendChild(s); }
+  else setTimeout(() => add(Array.from({length: 10}, (_, i) => 'post ' + (batch * 10 + i))), 100);
+}
+window.addEventListener('load', next);
+</script></body></html>`
+
+func TestRenderReadsBatchedListsWhole(t *testing.T) {
+	b := browser(t)
+	s := newTestSite(t, map[string]string{"/list": batchPage})
+	mux := s.Config.Handler
+	s.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/batch" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		time.Sleep(120 * time.Millisecond)
+		var n int
+		fmt.Sscan(r.URL.Query().Get("n"), &n)
+		items := make([]string, 10)
+		for i := range items {
+			items[i] = fmt.Sprintf(`"post %d"`, n*10+i)
+		}
+		list := "[" + strings.Join(items, ",") + "]"
+		if cb := r.URL.Query().Get("cb"); cb != "" {
+			w.Header().Set("Content-Type", "application/javascript")
+			fmt.Fprintf(w, "%s(%s)", cb, list)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, list)
+	})
+	f := fetcherFor(t, s, nil)
+	for _, how := range []string{"fetch", "xhr", "script", "timer"} {
+		t.Run(how, func(t *testing.T) {
+			res, err := b.Render(context.Background(), Request{URL: s.URL + "/list?how=" + how, Fetcher: f, Items: "article.post", Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := countItems(t, res.HTML, "article.post"); n != 40 || res.Items != 40 {
+				t.Errorf("read %d posts (counted %d), want all 40", n, res.Items)
+			}
+		})
+	}
+}
+
+func TestRenderReadsAQuietPageEarly(t *testing.T) {
+	// The posts come 300 ms after load and nothing follows them: the page
+	// is read as soon as it is quiet, not after the settle time.
+	b := browser(t)
+	s := newTestSite(t, map[string]string{"/feedback": jsPage, "/app.js": fmt.Sprintf(appJS, 30)})
+	f := fetcherFor(t, s, nil)
+	before := b.Stats().Quiet
+	res, err := b.Render(context.Background(), Request{URL: s.URL + "/feedback", Fetcher: f, Items: "article.post", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Items != 30 {
+		t.Errorf("%d posts, want 30", res.Items)
+	}
+	if q := b.Stats().Quiet - before; q != 1 {
+		t.Errorf("%d early reads, want the page read early once it was quiet", q)
+	}
+	// A page that keeps a timer going is never read early, but still read.
+	s2 := newTestSite(t, map[string]string{"/feedback": jsPage, "/app.js": fmt.Sprintf(appJS, 5) + `;(function tick() { setTimeout(tick, 40) })();`})
+	before = b.Stats().Quiet
+	res, err = b.Render(context.Background(), Request{URL: s2.URL + "/feedback", Fetcher: fetcherFor(t, s2, nil), Items: "article.post", Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Items != 5 {
+		t.Errorf("%d posts, want 5", res.Items)
+	}
+	if q := b.Stats().Quiet - before; q != 0 {
+		t.Errorf("a page with a timer pending was read early")
+	}
+}

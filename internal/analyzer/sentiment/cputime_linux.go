@@ -9,7 +9,10 @@ import (
 )
 
 // threadCPU runs f on a locked OS thread and returns the CPU time that
-// thread used, so timing tests are not skewed by other processes' load.
+// thread used, so benchmarks and timing tests are not skewed by other
+// processes' load. Work the runtime does on other threads, such as the
+// garbage collector's marking, is not counted. It falls back to wall time
+// if the thread's usage cannot be read.
 func threadCPU(f func()) time.Duration {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
