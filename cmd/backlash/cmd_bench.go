@@ -379,6 +379,12 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, firstSeed, se
 		}
 		fmt.Fprintf(w, "  false alerts            %d (calm topic and calm days)\n", len(det.FalseAlerts))
 		fmt.Fprintf(w, "  escalated / resolved    %v / %v\n", det.Escalated, det.Resolved)
+		fmt.Fprintf(w, "  risk at +15m / +30m     %.1f / %.1f; calm peak %.1f (%.1f of it velocity) at %s on %s; margins %+.1f / %+.1f\n",
+			m.At15, m.At30, m.Calm.Risk, m.Calm.Velocity, m.Calm.At.Format("Mon 2 Jan 15:04"), m.Calm.Topic, m.At15-m.Calm.Risk, m.At30-m.Calm.Risk)
+		for _, fa := range det.FalseAlerts {
+			fmt.Fprintf(w, "  false alert             %s %s %s at %s: %s %.1f >= %.1f\n", fa.Kind, fa.Topic, fa.Severity,
+				fa.At.Format("Mon 2 Jan 15:04"), fa.Rule, fa.Value, fa.Threshold)
+		}
 		fmt.Fprintf(w, "  wall time per sim. day  %s\n", det.WallPerSimDay().Round(time.Millisecond))
 	}
 	if seeds > 1 {
