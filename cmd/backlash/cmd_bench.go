@@ -118,10 +118,11 @@ func median(xs []float64) float64 {
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
-// demoTexts returns the built-in demo scenario's posts: realistic short
-// social posts, so benchmarks measure what production sees.
-func demoTexts() []string {
-	items := demo.NewScenario(demo.Options{}).Items()
+// demoTexts returns the built-in demo scenario's posts in lang ("" for
+// English): realistic short social posts, so benchmarks measure what
+// production sees.
+func demoTexts(lang string) []string {
+	items := demo.NewScenario(demo.Options{Lang: lang}).Items()
 	texts := make([]string, len(items))
 	for i, it := range items {
 		texts[i] = it.Text
@@ -129,8 +130,12 @@ func demoTexts() []string {
 	return texts
 }
 
-func benchScore(w io.Writer, d time.Duration, langData string) error {
-	texts := demoTexts()
+// benchDemoScore compares the scorer with govader on the demo scenario's
+// posts in lang. posts/cpu-s counts the scoring thread's CPU time only, so
+// load from other processes does not lower it; govader's garbage
+// collection on other threads is left out of it, which favours govader.
+func benchDemoScore(w io.Writer, d time.Duration, lang, what string) {
+	texts := demoTexts(lang)
 	var ours, vader, ratio, oursCPU, vaderCPU, ratioCPU, oursAllocs, vaderAllocs []float64
 	for i := 0; i < benchRuns; i++ {
 		r := sentiment.Bench(texts, d)
@@ -143,14 +148,16 @@ func benchScore(w io.Writer, d time.Duration, langData string) error {
 		oursAllocs = append(oursAllocs, r.Ours.AllocsPerPost)
 		vaderAllocs = append(vaderAllocs, r.Vader.AllocsPerPost)
 	}
-	// posts/cpu-s counts the scoring thread's CPU time only, so load from
-	// other processes does not lower it; govader's garbage collection on
-	// other threads is left out of it, which favours govader.
-	fmt.Fprintf(w, "score   %d demo posts, one goroutine, median of %d runs\n", len(texts), benchRuns)
+	fmt.Fprintf(w, "score   %d %s, one goroutine, median of %d runs\n", len(texts), what, benchRuns)
 	fmt.Fprintf(w, "  %-8s %12s %12s %12s\n", "", "posts/s", "posts/cpu-s", "allocs/post")
 	fmt.Fprintf(w, "  %-8s %12.0f %12.0f %12.2f\n", "backlash", median(ours), median(oursCPU), median(oursAllocs))
 	fmt.Fprintf(w, "  %-8s %12.0f %12.0f %12.2f\n", "govader", median(vader), median(vaderCPU), median(vaderAllocs))
 	fmt.Fprintf(w, "  %-8s %11.2fx %11.2fx\n", "ratio", median(ratio), median(ratioCPU))
+}
+
+func benchScore(w io.Writer, d time.Duration, langData string) error {
+	benchDemoScore(w, d, "", "demo posts")
+	benchDemoScore(w, d, "zh", "Chinese demo posts (microblog, forum, news)")
 	langTexts, err := sentiment.ReadLangBenchTexts(langData, 1000)
 	if err != nil {
 		return err
@@ -372,6 +379,12 @@ func benchDetection(ctx context.Context, e *env, r *demo.Replayer, firstSeed, se
 		}
 		fmt.Fprintf(w, "  false alerts            %d (calm topic and calm days)\n", len(det.FalseAlerts))
 		fmt.Fprintf(w, "  escalated / resolved    %v / %v\n", det.Escalated, det.Resolved)
+		fmt.Fprintf(w, "  risk at +15m / +30m     %.1f / %.1f; calm peak %.1f (%.1f of it velocity) at %s on %s; margins %+.1f / %+.1f\n",
+			m.At15, m.At30, m.Calm.Risk, m.Calm.Velocity, m.Calm.At.Format("Mon 2 Jan 15:04"), m.Calm.Topic, m.At15-m.Calm.Risk, m.At30-m.Calm.Risk)
+		for _, fa := range det.FalseAlerts {
+			fmt.Fprintf(w, "  false alert             %s %s %s at %s: %s %.1f >= %.1f\n", fa.Kind, fa.Topic, fa.Severity,
+				fa.At.Format("Mon 2 Jan 15:04"), fa.Rule, fa.Value, fa.Threshold)
+		}
 		fmt.Fprintf(w, "  wall time per sim. day  %s\n", det.WallPerSimDay().Round(time.Millisecond))
 	}
 	if seeds > 1 {

@@ -35,6 +35,17 @@ type Point struct {
 	// the spans, gave the score: a rise unusual for its persistence more
 	// than its height.
 	Sustained bool
+	// Entropy is the relative-entropy statistic of the last reW buckets
+	// (4 hours at 5 minutes): 2·W·KL of the histogram of their values
+	// against the closest histogram the series has established as normal,
+	// χ² with 4 degrees of freedom when the window is like it (0 until
+	// one is established).
+	Entropy float64
+	// Novel is set when Entropy, rather than the deviation or the CUSUM,
+	// gave the score: the recent values are distributed as the series has
+	// not been before (a new level or a new shape), and the deviation
+	// already made the bucket notable.
+	Novel bool
 	// Velocity is how fast the deviation at the shortest span is rising,
 	// in robust standard units per hour (smoothed over that span).
 	Velocity float64
@@ -125,6 +136,7 @@ type Detector struct {
 	tails    [maxSpans]tail // per span
 	cusum    float64        // one-sided CUSUM of the single-bucket deviation
 	cTail    tail           // its learnt tail
+	re       relEntropy     // relative-entropy test of the window's values
 	vel      float64
 	inEvent  bool
 	evStart  time.Time
@@ -525,9 +537,24 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 			p.Sustained = true
 		}
 		d.cTail.learn(zc)
+		// A new shape: the last hours' distribution of values matches
+		// none the series has established. It can raise a score the
+		// deviation already makes notable (reAgree) and, unless TwoSided,
+		// only when the window sits above the state it is closest to.
+		st, rise := d.re.update(y)
+		p.Entropy = st
+		if w <= 1 && best >= reAgree && (d.cfg.TwoSided || rise > 0) {
+			if rs := chi2Score4(st); rs > best {
+				best = rs
+				p.Sustained, p.Novel = false, true
+			}
+		}
 		p.Score = best
 		d.vel += d.aSpan[0] * ((zs - d.prevZs) - d.vel)
 		p.Velocity = d.vel * d.bucketsPerHour
+	}
+	if !warm {
+		d.re.update(y)
 	}
 	d.prevZs = zs
 	p.Expected = d.inverse(e)

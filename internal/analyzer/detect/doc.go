@@ -44,6 +44,20 @@
 // (Point.Cusum, Point.Sustained). A level shift that the slow level would
 // absorb before any span is extreme is seen this way.
 //
+// A new state is also scored by how new the distribution of recent values
+// is: a relative-entropy test (after Wang et al., 2011) compares the
+// histogram of the last 48 transformed values (5 bins over the range seen)
+// with reference histograms of windows the series has shown before. The
+// statistic 2·48·KL against the closest reference is χ² with 4 degrees of
+// freedom when the window is like it; a window that matches no reference
+// (at 1 %) becomes one, and a reference counts as normal once windows have
+// matched it for 48 buckets. Its χ² tail probability, scored like the
+// others, can raise a bucket's score when the spans or the CUSUM already
+// give it at least 0.25 and, unless TwoSided, the window's mean is above
+// the reference's (Point.Entropy, Point.Novel). Its scores are either low
+// or near 1, so events it completes start at the same bucket whatever the
+// threshold: it flattens the score's dependence on the threshold.
+//
 // # Events
 //
 // An event starts (Point.Onset) when the score reaches Config.Threshold

@@ -82,14 +82,18 @@ func BenchmarkScoreStream(b *testing.B) {
 
 // TestSpeedRatio guards the whole JSONL path against slowing down: it must
 // score at least 1.5x as many posts per second as govader's scoring alone,
-// on one core. The product's target is 3x (`backlash bench score`); every
-// post goes through language identification and English through its
-// learned model as well as the rules, and the path measures about
-// 1.6-1.8x at load average 30-50 on the shared 2-core machine (2.6x with
-// English on the rules alone, in the same conditions), so the guard sits
-// below that. Rates use the thread's CPU time and the median of 5
-// interleaved pairs of short runs, to tolerate machines shared with other
-// work.
+// on one core. The product's target is 3x on the demo's posts (`backlash
+// bench score`, which meets it); this test reads the dev set, English
+// tweets, as JSON lines and writes JSON lines, and measures about 1.9-2.3x
+// at load average 17-25 on the shared 2-core machine. Where that path
+// loses against the demo figure, in the same runs (posts per CPU second,
+// govader = 1): the rules alone score these tweets at about 5x, English's
+// learned model on top of them (its features, rule indicators, weights,
+// softmax and, when it and the rules disagree, its explanation) brings
+// that to about 2.8x, and reading and writing JSON to about 2.1x. Rates
+// use the thread's CPU time and the median of 5 interleaved pairs of short
+// runs, to tolerate machines shared with other work; govader's garbage
+// collection runs on other threads and is not counted, which favours it.
 func TestSpeedRatio(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("timing test")

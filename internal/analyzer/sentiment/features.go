@@ -34,12 +34,14 @@ type feat struct {
 // featSink appends features to a scratch; a struct rather than a closure
 // so featurize does not allocate.
 type featSink struct {
-	sc       *scratch
-	shared   bool
-	tagged   bool
-	langSalt uint64
-	mask     uint64
-	stop     bool
+	sc     *scratch
+	shared bool
+	tagged bool
+	// keepTagged: features are kept, tagged only (the common case).
+	keepTagged bool
+	langSalt   uint64
+	mask       uint64
+	stop       bool
 	// With sum set, features are not kept: their weight rows in w (nc
 	// classes a row) are added to sum at once. The language identifier
 	// needs no spans, only the class totals.
@@ -52,6 +54,15 @@ type featSink struct {
 }
 
 func (k *featSink) emit(h uint64, start, end int32) {
+	if k.keepTagged {
+		k.sc.feats = append(k.sc.feats, feat{idx: uint32(mix(h^k.langSalt) & k.mask), start: start, end: end, stop: k.stop})
+		return
+	}
+	k.emitAny(h, start, end)
+}
+
+// emitAny is emit for sinks that sum or emit shared features.
+func (k *featSink) emitAny(h uint64, start, end int32) {
 	if k.sum != nil {
 		if k.shared {
 			k.add(mix(h) & k.mask)
@@ -163,6 +174,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 	sc.feats = sc.feats[:0]
 	k := featSink{sc: sc, shared: cfg.Shared, tagged: lang >= 0, mask: mask,
 		langSalt: mix(uint64(lang+1) * 0x9fb21c651e98df25)}
+	k.keepTagged = k.tagged && !k.shared
 	featurizeInto(text, sc, cfg, &k)
 }
 
@@ -279,6 +291,21 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 	}
 }
 
+// runeLen is the length of the UTF-8 sequence that starts with c. The
+// lower-case buffer the features read is valid UTF-8 (the tokenizer writes
+// invalid bytes as U+FFFD), so the first byte tells.
+func runeLen(c byte) int {
+	switch {
+	case c < 0x80:
+		return 1
+	case c < 0xe0:
+		return 2
+	case c < 0xf0:
+		return 3
+	}
+	return 4
+}
+
 func isDigits(w []byte) bool {
 	for _, c := range w {
 		if c < '0' || c > '9' {
@@ -300,8 +327,7 @@ func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	n := 0
 	for i := 0; i < len(w) && n < maxWordRunes; {
 		pos[n] = int32(i)
-		_, size := utf8.DecodeRune(w[i:])
-		i += size
+		i += runeLen(w[i])
 		n++
 	}
 	end := int32(len(w))
@@ -350,13 +376,19 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	}
 	var pos [maxWordRunes + 1]int32
 	skip := 0 // leading runes of this chunk whose n-grams were emitted before
+	// The common case, features kept, tagged only, is appended here
+	// rather than through k.emit, on a local slice.
+	fast := k.keepTagged && !k.stop
+	var fs []feat
+	if fast {
+		fs = k.sc.feats
+	}
 	for base := 0; base < len(w); {
 		n := 0
 		i := base
 		for i < len(w) && n < maxWordRunes {
 			pos[n] = int32(i)
-			_, size := utf8.DecodeRune(w[i:])
-			i += size
+			i += runeLen(w[i])
 			n++
 		}
 		pos[n] = int32(i)
@@ -372,7 +404,11 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 					h = (h ^ uint64(c)) * fnvPrime
 				}
 				hashed = a + g
-				k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+				if fast {
+					fs = append(fs, feat{idx: uint32(mix(h^saltCJK^k.langSalt) & k.mask), start: t.start + pos[a], end: t.start + pos[a+g]})
+				} else {
+					k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+				}
 			}
 		}
 		if i >= len(w) {
@@ -381,6 +417,9 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 		// Step back so n-grams across the chunk border are emitted too.
 		skip = min(cfg.CJKMax-1, n-1)
 		base = int(pos[n-skip])
+	}
+	if fast {
+		k.sc.feats = fs
 	}
 }
 

@@ -23,6 +23,9 @@ type langLexicon struct {
 	version string
 	words   map[string]float64 // single words, lower case (space-delimited scripts)
 	negs    map[string]bool    // negators flipping the next word
+	// table holds words (flag fValence) and negs (fNegator) for look-ups
+	// by the hash the tokenizer computed.
+	table *table
 	// runes maps the first rune of each term to the terms starting with
 	// it, longest first, for scripts written without spaces (zh, ja).
 	runes map[rune][]runeTerm
@@ -77,6 +80,16 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			}
 			ll.words[t] = *e.Valence
 		}
+		both := make(map[string]entry, len(ll.words)+len(ll.negs))
+		for w, v := range ll.words {
+			both[w] = entry{valence: v, flags: fValence}
+		}
+		for w := range ll.negs {
+			e := both[w]
+			e.flags |= fNegator
+			both[w] = e
+		}
+		ll.table = newTable(both)
 		if len(ll.runes) > 0 {
 			ll.firsts = new([0x10000 / 64]uint64)
 			for r := range ll.runes {
@@ -142,11 +155,11 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 			if t.kind != tkWord {
 				continue
 			}
-			w := sc.lower[t.ls:t.le]
-			if v, ok := ll.words[string(w)]; ok {
+			if e, ok := ll.table.get(sc.lower[t.ls:t.le], t.h); ok && e.flags&fValence != 0 {
+				v := e.valence
 				start := t.start
 				for k := i - 1; k >= 0 && k >= i-2 && sc.toks[k].clause == t.clause; k-- {
-					if ll.negs[string(sc.word(k))] {
+					if n, ok := ll.table.get(sc.word(k), sc.toks[k].h); ok && n.flags&fNegator != 0 {
 						v *= nScalar
 						start = sc.toks[k].start
 						break

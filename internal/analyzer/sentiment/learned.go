@@ -200,22 +200,9 @@ type cand struct {
 func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Result) {
 	nc := len(m.Classes)
 	pos, neg := nc-1, 0
-	scale := float64(m.Scale)
-	cands := sc.cands[:0] // a local slice stays in registers
-	for i := range sc.feats {
-		f := &sc.feats[i]
-		if f.start == f.end {
-			continue // a rule indicator: the rule terms below explain it
-		}
-		v := float64(f.d) * scale // set by logits
-		if n := len(cands); n > 0 && cands[n-1].start == f.start && cands[n-1].end == f.end {
-			cands[n-1].v += v
-			continue
-		}
-		cands = append(cands, cand{start: f.start, end: f.end, v: v, stop: f.stop})
-	}
-	sc.cands = cands
-	nFeat := len(sc.cands)
+	// The rule and lexicon terms come first: each absorbs the features
+	// inside it as they are grouped below.
+	rules := sc.ruleCands[:0]
 	if n := len(sc.toks); slot >= 0 && r.Compound != 0 && cap(sc.vals) >= n {
 		vals, from := sc.vals[:n], sc.from[:n]
 		d := m.Dense[slot*numDense*nc:]
@@ -226,7 +213,7 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		lambda := w * alpha / (q * math.Sqrt(q))
 		for i, v := range vals {
 			if v != 0 {
-				sc.cands = append(sc.cands, cand{start: sc.toks[from[i]].start, end: sc.toks[i].end, v: lambda * v})
+				rules = append(rules, cand{start: sc.toks[from[i]].start, end: sc.toks[i].end, v: lambda * v})
 			}
 		}
 	}
@@ -241,55 +228,63 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		q := sum*sum + alpha
 		lambda := w * alpha / (q * math.Sqrt(q))
 		for _, h := range sc.lexHits {
-			sc.cands = append(sc.cands, cand{start: h.start, end: h.end, v: lambda * h.v})
+			rules = append(rules, cand{start: h.start, end: h.end, v: lambda * h.v})
 		}
 	}
-	// A rule or lexicon term (a word or phrase with its negator or
-	// booster) absorbs the hashed features of the text inside it.
-	for i := nFeat; i < len(sc.cands); i++ {
-		v := &sc.cands[i]
-		for j := range sc.cands[:nFeat] {
-			f := &sc.cands[j]
-			if !f.used && f.start >= v.start && f.end <= v.end {
-				v.v += f.v
-				f.used = true
+	sc.ruleCands = rules
+	// The hashed features are grouped by the span they came from (the
+	// features of one word or n-gram are adjacent). A group inside a rule
+	// or lexicon term (a word or phrase with its negator or booster) is
+	// absorbed by the first such term; the others qualify as terms if
+	// they are not function words and strong enough. Qualified spans go
+	// to sc.cands in order: feature groups, then rule and lexicon terms.
+	//
+	// The spans picked are the strongest that do not overlap one picked
+	// before: greedily by |v|, earlier spans first among equals. The pass
+	// keeps the strongest few in that order; the rest are looked at only
+	// if those run out before MaxTerms are picked.
+	var p termPicker
+	scale := float64(m.Scale)
+	cands := sc.cands[:0] // a local slice stays in registers
+	var g cand            // the group being summed; g.end == 0: none
+	flush := func() {
+		for i := range rules {
+			if g.start >= rules[i].start && g.end <= rules[i].end {
+				rules[i].v += g.v
+				return
 			}
 		}
+		if a := math.Abs(g.v); !g.stop && a >= minTermWeight {
+			p.offer(int32(len(cands)), a)
+			cands = append(cands, g)
+		}
 	}
-	// The spans picked are the strongest that do not overlap one picked
-	// before: greedily by |v|, earlier spans first among equals. Only
-	// unused (not absorbed), non-stop spans strong enough qualify. One
-	// pass keeps the strongest few in that order; the rest are looked at
-	// only if those run out before MaxTerms are picked.
-	const keep = 2 * MaxTerms
-	var (
-		top             [keep]int32 // indices into sc.cands
-		topV            [keep]float64
-		nTop, qualified int
-	)
-	for i := range sc.cands {
-		c := &sc.cands[i]
-		if c.used || c.stop {
+	for i := range sc.feats {
+		f := &sc.feats[i]
+		if f.start == f.end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		v := float64(f.d) * scale // set by logits
+		if g.end != 0 && g.start == f.start && g.end == f.end {
+			g.v += v
 			continue
 		}
-		a := math.Abs(c.v)
-		if a < minTermWeight {
-			continue
+		if g.end != 0 {
+			flush()
 		}
-		qualified++
-		j := nTop
-		if nTop < keep {
-			nTop++
-		} else if a <= topV[keep-1] {
-			continue
-		} else {
-			j = keep - 1
-		}
-		for ; j > 0 && topV[j-1] < a; j-- {
-			top[j], topV[j] = top[j-1], topV[j-1]
-		}
-		top[j], topV[j] = int32(i), a
+		g = cand{start: f.start, end: f.end, v: v, stop: f.stop}
 	}
+	if g.end != 0 {
+		flush()
+	}
+	for _, c := range rules {
+		if a := math.Abs(c.v); a >= minTermWeight {
+			p.offer(int32(len(cands)), a)
+			cands = append(cands, c)
+		}
+	}
+	sc.cands = cands
+	top, nTop, qualified := &p.top, p.n, len(cands)
 	var chosen [MaxTerms]cand
 	pick := func(i int) {
 		c := sc.cands[i]
@@ -312,11 +307,11 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		best, bestV := -1, 0.0
 		for i := range sc.cands {
 			c := &sc.cands[i]
-			if c.used || c.stop {
+			if c.used {
 				continue
 			}
 			a := math.Abs(c.v)
-			if a < minTermWeight || (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
+			if (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
 				continue
 			}
 			best, bestV = i, a
@@ -326,6 +321,31 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		}
 		pick(best)
 	}
+}
+
+// termPicker keeps the indices of the strongest candidate terms offered,
+// by |v| and, among equals, in the order offered.
+type termPicker struct {
+	top  [2 * MaxTerms]int32
+	topV [2 * MaxTerms]float64
+	n    int
+}
+
+// offer considers candidate i, whose |v| is a.
+func (p *termPicker) offer(i int32, a float64) {
+	j := p.n
+	switch {
+	case p.n < len(p.top):
+		p.n++
+	case a <= p.topV[len(p.top)-1]:
+		return
+	default:
+		j = len(p.top) - 1
+	}
+	for ; j > 0 && p.topV[j-1] < a; j-- {
+		p.top[j], p.topV[j] = p.top[j-1], p.topV[j-1]
+	}
+	p.top[j], p.topV[j] = i, a
 }
 
 // overlapsTerm reports whether c overlaps a span already chosen.

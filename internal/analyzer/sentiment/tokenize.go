@@ -49,7 +49,9 @@ type scratch struct {
 	cands []cand
 	// lexHits are the language lexicon's matches, with their valences.
 	lexHits []cand
-	stats   textStats
+	// ruleCands are the rule and lexicon terms explain weighs.
+	ruleCands []cand
+	stats     textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32

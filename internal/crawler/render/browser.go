@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -93,6 +94,10 @@ type Browser struct {
 	extra []chromedp.ExecAllocatorOption
 	// probe is the name of the quiet probe in every page (see quiet.go).
 	probe string
+	// tabPages and tabOpts, when set, override how many pages a tab
+	// renders and how it is opened (tests compare the choices).
+	tabPages int
+	tabOpts  []chromedp.ContextOption
 
 	startMu sync.Mutex // serialises starts
 	mu      sync.Mutex
@@ -120,7 +125,9 @@ type generation struct {
 	done   chan struct{}  // closed when the process has exited
 	stop   chan struct{}  // ends the memory sampler
 
-	probe string // the name of the quiet probe
+	probe    string // the name of the quiet probe
+	tabPages int    // pages a tab renders before it is closed
+	tabOpts  []chromedp.ContextOption
 
 	mu   sync.Mutex
 	idle []*browserTab // open tabs waiting for a render
@@ -161,7 +168,7 @@ func (g *generation) takeTab() (*browserTab, error) {
 	} else {
 		g.mu.Unlock()
 	}
-	return g.newTab()
+	return g.newTab(g.tabOpts...)
 }
 
 // newTab opens a tab with every request intercepted.
@@ -197,7 +204,7 @@ func (g *generation) newTab(opts ...chromedp.ContextOption) (*browserTab, error)
 // otherwise it leaves the page and waits for the next.
 func (g *generation) putTab(t *browserTab, ok bool, origins []string) {
 	t.used++
-	if !ok || t.used >= tabPages || g.ctx.Err() != nil {
+	if !ok || t.used >= g.tabPages || g.ctx.Err() != nil {
 		t.cancel()
 		return
 	}
@@ -449,13 +456,15 @@ func (b *Browser) start() (*generation, error) {
 		return nil, fmt.Errorf("browser: start %s: %w", path, err)
 	}
 	g := &generation{
-		ctx:    ctx,
-		cancel: func() { cancelCtx(); cancelAlloc() },
-		proc:   chromedp.FromContext(ctx).Browser.Process(),
-		sink:   sink,
-		probe:  b.probe,
-		done:   make(chan struct{}),
-		stop:   make(chan struct{}),
+		ctx:      ctx,
+		cancel:   func() { cancelCtx(); cancelAlloc() },
+		proc:     chromedp.FromContext(ctx).Browser.Process(),
+		sink:     sink,
+		probe:    b.probe,
+		tabPages: cmp.Or(b.tabPages, tabPages),
+		tabOpts:  b.tabOpts,
+		done:     make(chan struct{}),
+		stop:     make(chan struct{}),
 	}
 	b.opts.Logger.Info("browser started", "path", path, "pid", g.pid())
 	go b.sample(g)

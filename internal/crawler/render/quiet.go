@@ -12,7 +12,7 @@ import (
 // page's own scripts, tells what the page has started that the crawler
 // does not see: its fetch and XMLHttpRequest calls from the moment they
 // are made (the crawler sees a request only once the browser has paused
-// it), scripts and style sheets it inserted that have not loaded, timers
+// it) until their bodies are read, scripts and style sheets it inserted that have not loaded, timers
 // of up to a second, animation and idle callbacks that have not run, and
 // the time of its last change to the DOM. The crawler adds the requests
 // of the page it has paused and not answered (see tab.netQuiet).
@@ -97,6 +97,20 @@ func probeScript(key string) string {
       p.then(end, end);
       return p;
     };
+  }
+  // A response's body is read after fetch resolves: pending until read.
+  if (W.Response) {
+    for (const m of ['json', 'text', 'arrayBuffer', 'blob', 'formData', 'bytes']) {
+      const read = W.Response.prototype[m];
+      if (typeof read !== 'function') continue;
+      W.Response.prototype[m] = function () {
+        begin();
+        let p;
+        try { p = read.apply(this, arguments); } catch (e) { end(); throw e; }
+        p.then(end, end);
+        return p;
+      };
+    }
   }
   if (W.XMLHttpRequest) {
     const send = W.XMLHttpRequest.prototype.send;
