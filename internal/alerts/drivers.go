@@ -43,8 +43,9 @@ type found struct {
 // driversEvidence ranks the window's distinctive terms against the
 // topic's week before it, groups the window's negative posts into themes,
 // and picks the quoted posts: each theme's representative first, then the
-// widest-reaching negative posts that hold a distinctive term. A post not
-// labelled negative is never quoted.
+// themes' other posts by reach, then the widest-reaching negative posts
+// outside every theme. A post not labelled negative, or one that pushes
+// back on the backlash, is never quoted.
 func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (found, error) {
 	var f found
 	from := sig.At.Add(-sig.Window)
@@ -100,13 +101,18 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 			inTheme[i] = true
 		}
 	}
-	for i, p := range neg { // neg keeps TopPosts' order: widest reach first
-		if len(f.posts) >= limit {
-			break
-		}
-		if !quoted[i] && (inTheme[i] || len(themes) == 0) {
-			f.posts = append(f.posts, p)
-			quoted[i] = true
+	// Then the themes' other posts, widest reach first, and then the
+	// widest-reaching negative posts outside every theme: a post many
+	// people saw is evidence even when it shares no new word.
+	for _, members := range []bool{true, false} {
+		for i, p := range neg { // neg keeps TopPosts' order: widest reach first
+			if len(f.posts) >= limit {
+				break
+			}
+			if !quoted[i] && inTheme[i] == members {
+				f.posts = append(f.posts, p)
+				quoted[i] = true
+			}
 		}
 	}
 	if len(f.terms) > driverTerms {
