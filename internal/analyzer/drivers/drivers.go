@@ -1,13 +1,11 @@
 // Package drivers finds what an incident is about: the words and phrases
 // people use in the incident's window that they did not use before and
 // that are not common in their language anyway, held by the posts of
-// more than one author, and the themes the window's negative posts form
-// around them. Each term carries the weighted log-odds ratio with an
-// informative Dirichlet prior (Monroe, Colaresi and Quinn 2008, "Fightin'
-// Words") whose prior is the topic's own past and the language's
-// background (a learned table, Background), and the z-score of a
-// one-sided test of its count against that expectation, by which terms
-// are ranked.
+// more than one author, ranked by the weighted log-odds ratio with an
+// informative Dirichlet prior (Monroe, Colaresi and Quinn 2008,
+// "Fightin' Words") against the topic's own past under a prior of the
+// language's background (a learned table, Background), and the themes the
+// window's negative posts form around them.
 //
 // Everything here is pure and deterministic: the same posts give the same
 // terms, in the same order, with the same figures.
@@ -97,12 +95,9 @@ type Term struct {
 	Background float64
 	// LogOdds is the weighted log-odds ratio of the term in the window
 	// against the reference (the baseline under the background's prior),
-	// with an informative Dirichlet prior (see Distinctive).
-	LogOdds float64
-	// Z is how surprising the term's window count is against what was
-	// expected of it: the one-sided Poisson chance P (see Options.Alpha)
-	// as a standard normal quantile. Terms are ranked by it.
-	Z float64
+	// with an informative Dirichlet prior (see Distinctive), and Z its
+	// z-score, by which terms are ranked.
+	LogOdds, Z float64
 	// P is the chance of the term's window authors were it as frequent as
 	// expected (see Options.Alpha).
 	P float64
@@ -141,24 +136,6 @@ func logPoissonTail(k int, lambda float64) float64 {
 		sum += term
 	}
 	return first + math.Log(sum)
-}
-
-// tailZ is the standard normal quantile of an upper-tail chance given by
-// its natural log: the z-score of a one-sided test.
-func tailZ(logP float64) float64 {
-	if logP >= 0 {
-		return math.Inf(-1)
-	}
-	if logP > -20 { // math.Erfcinv(x) is Erfinv(1-x): exact while 1-x is
-		return math.Sqrt2 * math.Erfcinv(2*math.Exp(logP))
-	}
-	// Beyond a double: P ≈ φ(z)/z, solved for z.
-	l := -logP
-	z := math.Sqrt(2 * l)
-	for range 4 {
-		z = math.Sqrt(2 * (l - math.Log(z) - 0.5*math.Log(2*math.Pi)))
-	}
-	return z
 }
 
 // Counts are the posts holding each term in one corpus. Build them with
@@ -379,26 +356,27 @@ func isCJKString(s string) bool {
 // frequent there (Alpha).
 //
 // What is expected of a term is its share of the topic's baseline posts
-// and of the language's posts in general (Options.Background). Terms are
-// ranked by the z-score of a one-sided Poisson test of their window
-// authors' count against the larger of the two shares, so a word new to
-// the topic but common in the language ("company", "公司") is weak, and
-// one new to the topic and rare in the language ("hookup", "截图")
-// strong, even in a few posts; ties go to the term rarer in the language,
-// then to the phrase before its words. Each term also carries the
-// weighted log-odds ratio of the window against a reference, the
+// under an informative Dirichlet prior centred on its share of the
+// language's posts in general (Options.Background): the reference is the
 // baseline's posts plus BackgroundWeight posts of the language's
-// background (an informative Dirichlet prior on the baseline's shares),
-// with Monroe, Colaresi and Quinn's (2008) informative Dirichlet prior
-// spread over the terms by their share of the window and the reference.
-// A window's counts are its distinct authors (a repost counts for the
-// author it quotes) when the authors are known.
+// background. The window is ranked against that reference by the z-score
+// of the weighted log-odds ratio with an informative Dirichlet prior
+// (Monroe, Colaresi and Quinn 2008), whose prior is spread over the terms
+// by their share of the window and the reference; ties go to the term
+// rarer in the language, then to the phrase before its words. So a word
+// new to the topic but common in the language ("company", "公司") is
+// weaker than one new to the topic and rare in it ("hookup", "截图") held
+// by as many authors. The z-score grows with the reference's count, too:
+// of two terms held by as many window posts and new to the topic, the
+// one with more background mass can rank first (the variance of its
+// log-odds is smaller). A window's counts are its distinct authors (a
+// repost counts for the author it quotes) when the authors are known.
 //
-// Of two overlapping Chinese or Japanese bigrams held by about the same
-// posts, the one rarer in the language is dropped (wordLike). A term that
-// shares a word (or a character, for bigrams) with a better-ranked term
-// and is held by about the same posts (within a quarter) is left out as a
-// repeat of it.
+// A word held by about the same posts as a phrase holding it, and a
+// Chinese or Japanese bigram that straddles two words, give way to the
+// fuller term (wordLike). A term that shares a word (or a character, for
+// bigrams) with a better-ranked term and is held by about the same posts
+// (within a quarter) is left out as a repeat of it.
 func Distinctive(window, baseline Counts, o Options) []Term {
 	if o.MinPosts <= 0 {
 		o.MinPosts = max(2, int(math.Ceil(0.03*float64(window.Posts))))
@@ -484,9 +462,8 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 		// Expected: the larger of the term's share of the topic's past
 		// and of the language in general.
 		lambda := float64(window.Posts) * max((float64(yb)+0.5)/float64(baseline.Posts+1), share)
-		lp := logPoissonTail(yw, lambda)
 		cands = append(cands, Term{Text: t, Posts: posts, Voices: yw, BaselinePosts: yb, Background: share,
-			LogOdds: delta, Z: tailZ(lp), P: math.Exp(lp)})
+			LogOdds: delta, Z: delta / math.Sqrt(1/(fw+a)+1/(fr+a)), P: poissonTail(yw, lambda)})
 	}
 	cands = wordLike(cands)
 	kept := cands[:0]
@@ -521,21 +498,37 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 	return out
 }
 
-// wordLike drops each Chinese or Japanese bigram that overlaps another
-// held by about the same window posts (within a quarter) which is more
-// common in the language: both are pieces of one longer run, and the
+// wordLike keeps, of the terms that are pieces of one longer unit, the
+// one that says what the unit says. A word held by about the same window
+// posts (within a quarter) as a two-word phrase holding it is dropped for
+// the phrase ("double" for "double charge"). A Chinese or Japanese bigram
+// that overlaps another held by about the same posts which is more common
+// in the language is dropped: both are pieces of one longer run, and the
 // rarer one straddles its words ("情交" of "色情交易", beside "交易"), so
 // its rarity says nothing about what is new.
 func wordLike(cands []Term) []Term {
 	byRune := map[rune][]int{}
+	byWord := map[string]int{}
 	for i, c := range cands {
 		if isCJKString(c.Text) {
 			for _, r := range c.Text {
 				byRune[r] = append(byRune[r], i)
 			}
+		} else if !strings.Contains(c.Text, " ") {
+			byWord[c.Text] = i
 		}
 	}
 	drop := make([]bool, len(cands))
+	for _, c := range cands {
+		if isCJKString(c.Text) || !strings.Contains(c.Text, " ") {
+			continue
+		}
+		for _, w := range strings.Fields(c.Text) {
+			if j, ok := byWord[w]; ok && float64(c.Posts) >= 0.75*float64(cands[j].Posts) {
+				drop[j] = true
+			}
+		}
+	}
 	for i, c := range cands {
 		if !isCJKString(c.Text) {
 			continue
