@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/backlash-monitor/backlash/internal/analyzer"
@@ -113,10 +114,12 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 	}
 	load0 := loadAverage()
 	var out, errb bytes.Buffer
+	cpu0, srv0 := processCPU(), pidCPU(srv.PID())
 	t0 := time.Now()
 	code := runMain(ctx, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
 		[]string{"import", "--config", cfgFile, "--source", benchIngestSource, "--log-level", "warn", posts})
 	importSecs := time.Since(t0).Seconds()
+	importCPU, importSrvCPU := (processCPU() - cpu0).Seconds(), (pidCPU(srv.PID()) - srv0).Seconds()
 	if code != exitOK {
 		return fmt.Errorf("import exited %d: %s%s", code, out.String(), errb.String())
 	}
@@ -147,9 +150,12 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 	if err != nil {
 		return err
 	}
+	srv0 = pidCPU(srv.PID())
 	t0 = time.Now()
-	err = clickhouseQuery(ctx, client, srv.Port(), in, io.Discard, nil, "INSERT INTO "+benchIngestDB+".posts_copy FORMAT TabSeparated")
+	var clientCPU time.Duration
+	err = clickhouseRun(ctx, client, srv.Port(), in, io.Discard, nil, &clientCPU, "INSERT INTO "+benchIngestDB+".posts_copy FORMAT TabSeparated")
 	clientSecs := time.Since(t0).Seconds()
+	clientSrvCPU := (pidCPU(srv.PID()) - srv0).Seconds()
 	in.Close()
 	if err != nil {
 		return err
@@ -162,8 +168,8 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 
 	imp, cli := float64(n)/importSecs, float64(copied)/clientSecs
 	fmt.Fprintf(e.stdout, "ingest  %d generated posts (demo texts), source %s, embedded ClickHouse already running\n", n, benchIngestSource)
-	fmt.Fprintf(e.stdout, "  backlash import         %9.0f posts/s  (%.2fs: config, wiring, match, score, identity, store, rollups)\n", imp, importSecs)
-	fmt.Fprintf(e.stdout, "  clickhouse-client       %9.0f rows/s   (%.2fs: the same %d rows as TSV into a copy of posts)\n", cli, clientSecs, copied)
+	fmt.Fprintf(e.stdout, "  backlash import         %9.0f posts/s  (%.2fs; CPU %.2fs, server %.2fs: config, wiring, match, score, identity, store, rollups)\n", imp, importSecs, importCPU, importSrvCPU)
+	fmt.Fprintf(e.stdout, "  clickhouse-client       %9.0f rows/s   (%.2fs; CPU %.2fs, server %.2fs: the same %d rows as TSV into a copy of posts)\n", cli, clientSecs, clientCPU.Seconds(), clientSrvCPU, copied)
 	fmt.Fprintf(e.stdout, "  ratio                   %9.2f\n", imp/cli)
 	fmt.Fprintf(e.stdout, "  load average            %s at start, %s at end, %d CPUs (figures under load are lower)\n", load0, load1, runtime.NumCPU())
 	return nil
@@ -239,6 +245,12 @@ func clickhouseClient() ([]string, error) {
 // on port, reading stdin and writing stdout; with count set, it parses the
 // single number the query prints instead.
 func clickhouseQuery(ctx context.Context, client []string, port int, stdin io.Reader, stdout io.Writer, count *uint64, q string) error {
+	return clickhouseRun(ctx, client, port, stdin, stdout, count, nil, q)
+}
+
+// clickhouseRun is clickhouseQuery that also sets cpu, when not nil, to
+// the client's CPU time (user and system).
+func clickhouseRun(ctx context.Context, client []string, port int, stdin io.Reader, stdout io.Writer, count *uint64, cpu *time.Duration, q string) error {
 	args := append(append([]string{}, client[1:]...), "--host", "127.0.0.1", "--port", strconv.Itoa(port), "--query", q)
 	cmd := exec.CommandContext(ctx, client[0], args...)
 	cmd.Stdin = stdin
@@ -253,6 +265,9 @@ func clickhouseQuery(ctx context.Context, client []string, port int, stdin io.Re
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("clickhouse-client %q: %w: %s", q, err, strings.TrimSpace(errb.String()))
 	}
+	if cpu != nil {
+		*cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
 	if count != nil {
 		v, err := strconv.ParseUint(strings.TrimSpace(out.String()), 10, 64)
 		if err != nil {
@@ -262,6 +277,42 @@ func clickhouseQuery(ctx context.Context, client []string, port int, stdin io.Re
 	}
 	return nil
 }
+
+// processCPU is the CPU time (user and system) this process has used so
+// far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// pidCPU is the CPU time (user and system) process pid has used so far, or
+// 0 where unknown.
+func pidCPU(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command, which is in parentheses and may hold
+	// spaces: state is the first, utime and stime the 12th and 13th.
+	i := bytes.LastIndexByte(b, ')')
+	f := strings.Fields(string(b[i+1:]))
+	if i < 0 || len(f) < 13 {
+		return 0
+	}
+	ut, err1 := strconv.ParseUint(f[11], 10, 64)
+	st, err2 := strconv.ParseUint(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0
+	}
+	return time.Duration(ut+st) * time.Second / clockTicks
+}
+
+// clockTicks is the kernel's USER_HZ, the unit of /proc's CPU times: 100
+// on every Linux platform Go supports.
+const clockTicks = 100
 
 // loadAverage is the one-minute load average, or "?" where unknown.
 func loadAverage() string {

@@ -2,7 +2,10 @@ package ingest
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -21,7 +24,25 @@ func TestFastRecordAgreesWithEncodingJSON(t *testing.T) {
 		{`{"id":"a","text":"x","likes":2,"likes":null}`, true},
 		{` {"id":"a","text":"x"} `, true},
 		{`{"ID":"a","Text":"x"}`, false},
-		{`{"id":"a","text":"caf\u00e9"}`, false},
+		{`{"id":"a","text":"caf\u00e9 \u0026 \u003cb\u003e \ud83d\ude00 \u00E9"}`, true},
+		{`{"id":"a","text":"lone \ud83d surrogate"}`, false},
+		{`{"id":"a","text":"low \ude00 first"}`, false},
+		{`{"id":"a","text":"short \u00e"}`, false},
+		{`{"id":"a","text":"bad \x escape"}`, false},
+		{"{\"id\":\"a\",\"text\":\"raw\ttab\"}", false},
+		{`{"id":"a","text":"x","extra":[{"a":[true,false,null,-1.5e+3,"s\"\u0041"]},{}],"more":[]}`, true},
+		{`{"id":"a","text":"x","extra":[1,]}`, false},
+		{`{"id":"a","text":"x","extra":01}`, false},
+		{`{"id":"a","text":"x","likes":1.}`, false},
+		{`{"id":"a","text":"x","likes":2.0,"shares":"7","replies":0,"followers":4294967295}`, true},
+		{`{"id":"a","text":"x","likes":4294967296}`, false},
+		{`{"id":"a","text":"x","likes":""}`, false},
+		{`{"id":"a","text":null,"text":"y","author":null}`, true},
+		{`{}`, true},
+		{`{"id":"a","text":"x",}`, false},
+		{`{"id":"a" "text":"x"}`, false},
+		{`{"id":"a","text":"x"`, false},
+		{`{"id":"a","text":"x","deep":` + strings.Repeat("[", 200) + strings.Repeat("]", 200) + `}`, false},
 		{`{"id":"a","text":"x","likes":-1}`, false},
 		{`{"id":"a","text":"x","likes":true}`, false},
 		{`{"id":5,"text":"x"}`, false},
@@ -32,7 +53,8 @@ func TestFastRecordAgreesWithEncodingJSON(t *testing.T) {
 		{`{"id":"a","te\u0078t":"x"}`, false},
 		{`{"ſd":"a","text":"x"}`, false},
 	} {
-		got, ok := fastRecord([]byte(c.line))
+		var d lineDecoder
+		got, ok := d.record([]byte(c.line))
 		if ok != c.fast {
 			t.Errorf("%s: fast reader took it = %v, want %v", c.line, ok, c.fast)
 		}
@@ -46,6 +68,44 @@ func TestFastRecordAgreesWithEncodingJSON(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\nfast     %+v\nencoding %+v", c.line, got, want)
+		}
+	}
+}
+
+// TestFastRecordTakesWhatEncodersWrite checks that lines as encoders write
+// them (escaped HTML, emoji, quotes, control characters, other scripts) are
+// read by the fast reader, and read as encoding/json reads them.
+func TestFastRecordTakesWhatEncodersWrite(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pieces := []string{"sync", " ", "é", "😀", "<b>", "&", `"`, `\`, "\n", "\t", "\x01", "中文", "\u2028", "/", "'"}
+	word := func() string {
+		var b strings.Builder
+		for n := rng.IntN(12); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		return b.String()
+	}
+	var d lineDecoder
+	for i := 0; i < 2000; i++ {
+		in := map[string]any{"id": word(), "text": word(), "author": word(), "url": word(), "title": word(),
+			"likes": rng.IntN(1000), "followers": strconv.Itoa(rng.IntN(100000))}
+		if rng.IntN(2) == 0 {
+			in["other"] = []any{word(), map[string]any{"k": 1.5}}
+		}
+		line, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := d.record(line)
+		if !ok {
+			t.Fatalf("%s: fast reader left it to encoding/json", line)
+		}
+		var want record
+		if err := json.Unmarshal(line, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s:\nfast     %+v\nencoding %+v", line, got, want)
 		}
 	}
 }

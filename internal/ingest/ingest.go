@@ -20,11 +20,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/backlash-monitor/backlash/internal/config"
@@ -38,7 +41,8 @@ type Store interface {
 	SaveNewPosts(ctx context.Context, posts []post.Post) (store.SaveResult, error)
 }
 
-// Processor tags and scores posts; *analyzer.Analyzer is one.
+// Processor tags and scores posts; *analyzer.Analyzer is one. An import
+// calls Process from several goroutines at once, on disjoint posts.
 type Processor interface {
 	Process(posts []post.Post, allowed []string, keepUnmatched bool) []post.Post
 }
@@ -188,23 +192,49 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 	default:
 		return Summary{}, fmt.Errorf("ingest: unknown format %q (want jsonl or csv)", o.Format)
 	}
-	// Batches are matched and scored as they are read, and stored by a
-	// goroutine of their own while the next is read and scored, one at
-	// most waiting for it.
+	// Three stages, each a batch at a time, handing it on when the next
+	// is free: this goroutine reads and checks records; the next matches
+	// and scores a batch on every core, in order; the last stores it.
+	// Batches come back from the store to be filled again.
 	var (
 		mu       sync.Mutex // guards sum and storeErr
 		sum      Summary
 		storeErr error
 	)
-	jobs := make(chan []post.Post, 1)
+	failed := func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return storeErr != nil
+	}
+	free := make(chan []post.Post, 3)
+	toScore := make(chan []post.Post)
+	toStore := make(chan []post.Post)
+	recycle := func(b []post.Post) {
+		clear(b[:cap(b)]) // what the posts point to is garbage now
+		select {
+		case free <- b[:0]:
+		default:
+		}
+	}
+	go func() {
+		defer close(toStore)
+		for b := range toScore {
+			kept := im.process(b, o.Source)
+			mu.Lock()
+			sum.Unmatched += len(b) - len(kept)
+			mu.Unlock()
+			if len(kept) == 0 {
+				recycle(b)
+				continue
+			}
+			toStore <- kept
+		}
+	}()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for b := range jobs {
-			mu.Lock()
-			failed := storeErr != nil
-			mu.Unlock()
-			if failed {
+		for b := range toStore {
+			if failed() {
 				continue
 			}
 			res, err := im.store.SaveNewPosts(ctx, b)
@@ -222,42 +252,34 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 			}
 			now := sum
 			mu.Unlock()
+			recycle(b)
 			if o.Progress != nil {
 				o.Progress(now)
 			}
 		}
 	}()
-	batch := make([]post.Post, 0, o.BatchSize)
-	failed := func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return storeErr != nil
-	}
-	// send matches and scores the batch, counts the posts that match no
-	// topic of the source and hands the rest to the storing goroutine.
-	send := func() {
-		n := len(batch)
-		kept := im.proc.Process(batch, o.Source.Topics, o.Source.KeepUnmatched)
-		mu.Lock()
-		sum.Unmatched += n - len(kept)
-		mu.Unlock()
-		if len(kept) > 0 {
-			jobs <- kept
+	newBatch := func() []post.Post {
+		select {
+		case b := <-free:
+			return b
+		default:
+			return make([]post.Post, 0, o.BatchSize)
 		}
 	}
-	// finish stores what is left unless the store failed, waits for the
-	// storing goroutine and returns the summary and every error.
+	batch := newBatch()
+	// finish sends what is left unless the store failed, waits for the
+	// other stages and returns the summary and every error.
 	finish := func(err error) (Summary, error) {
 		if len(batch) > 0 && !failed() {
-			send()
+			toScore <- batch
 		}
-		close(jobs)
+		close(toScore)
 		<-done
 		mu.Lock()
 		defer mu.Unlock()
 		return sum, errors.Join(storeErr, err)
 	}
-	seen := map[string]bool{} // ids of this import, so a repeated line is present, not stored twice
+	var seen idSet // ids of this import, so a repeated line is present, not stored twice
 	fetched := o.Now()
 	for {
 		if err := ctx.Err(); err != nil {
@@ -274,11 +296,12 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 		if err == nil {
 			p, err = toPost(rec, o.Source.Name, fetched)
 		}
+		repeated := err == nil && !seen.add(p.ID)
 		mu.Lock()
 		sum.Read++
 		if err != nil {
 			sum.Bad++
-		} else if seen[p.ID] {
+		} else if repeated {
 			sum.Present++
 		}
 		mu.Unlock()
@@ -292,21 +315,92 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, name string, o Opti
 			}
 			continue
 		}
-		if seen[p.ID] {
+		if repeated {
 			continue
 		}
-		seen[p.ID] = true
-		ident(&p)
 		batch = append(batch, p)
+		ident(&batch[len(batch)-1])
 		if len(batch) == o.BatchSize {
 			if failed() {
 				return finish(nil)
 			}
-			send()
-			batch = make([]post.Post, 0, o.BatchSize)
+			toScore <- batch
+			batch = newBatch()
 		}
 	}
 	return finish(nil)
+}
+
+// chunk is how many posts one worker matches and scores at a time.
+const chunk = 1000
+
+// process matches and scores a batch with a worker per core, each taking
+// the next chunk of posts, and returns the posts worth keeping in their
+// order, in b's backing array: what one Process call over the batch
+// returns.
+func (im *Importer) process(b []post.Post, src *config.Source) []post.Post {
+	workers := min(runtime.GOMAXPROCS(0), (len(b)+chunk-1)/chunk)
+	if workers <= 1 {
+		return im.proc.Process(b, src.Topics, src.KeepUnmatched)
+	}
+	n := (len(b) + chunk - 1) / chunk
+	kept := make([]int, n) // how many of each chunk are kept, at its start
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				c := int(next.Add(1)) - 1
+				if c >= n {
+					return
+				}
+				part := b[c*chunk : min((c+1)*chunk, len(b))]
+				kept[c] = len(im.proc.Process(part, src.Topics, src.KeepUnmatched))
+			}
+		}()
+	}
+	wg.Wait()
+	out := 0
+	for c, k := range kept {
+		out += copy(b[out:], b[c*chunk:c*chunk+k])
+	}
+	return b[:out]
+}
+
+// idSet is a set of ids: their bytes back to back and an index by hash,
+// which the garbage collector need not scan however many ids it holds.
+type idSet struct {
+	seed  maphash.Seed
+	index map[uint64]int  // hash → position in ends of the first id with it
+	ends  []int           // where each id ends in bytes
+	bytes []byte          // the ids
+	other map[string]bool // ids whose hash an earlier, different id has
+}
+
+// add adds id and reports whether it was new.
+func (s *idSet) add(id string) bool {
+	if s.index == nil {
+		s.seed, s.index, s.other = maphash.MakeSeed(), map[uint64]int{}, map[string]bool{}
+	}
+	h := maphash.String(s.seed, id)
+	i, ok := s.index[h]
+	if !ok {
+		s.index[h] = len(s.ends)
+		s.bytes = append(s.bytes, id...)
+		s.ends = append(s.ends, len(s.bytes))
+		return true
+	}
+	start := 0
+	if i > 0 {
+		start = s.ends[i-1]
+	}
+	if string(s.bytes[start:s.ends[i]]) == id || s.other[id] {
+		return false
+	}
+	s.other[id] = true
+	return true
 }
 
 // badRecord is a record that cannot be read; the import goes on.
@@ -343,10 +437,12 @@ func toPost(r record, source string, fetched time.Time) (post.Post, error) {
 // maxLine bounds one JSON line.
 const maxLine = 16 << 20
 
-// jsonlReader reads one record per line; blank lines are skipped.
+// jsonlReader reads one record per line; blank lines are skipped. A
+// record's counts are valid until the next call.
 func jsonlReader(r io.Reader) func() (record, int, error) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
+	sc.Buffer(make([]byte, 256<<10), maxLine)
+	var d lineDecoder
 	line := 0
 	return func() (record, int, error) {
 		for sc.Scan() {
@@ -355,7 +451,7 @@ func jsonlReader(r io.Reader) func() (record, int, error) {
 			if len(bytes.TrimSpace(b)) == 0 {
 				continue
 			}
-			if rec, ok := fastRecord(b); ok {
+			if rec, ok := d.record(b); ok {
 				return rec, line, nil
 			}
 			var rec record

@@ -7,3 +7,7 @@ import "context"
 func (s *Store) MigrateThrough(ctx context.Context, last int) ([]string, error) {
 	return s.migrateThrough(ctx, last)
 }
+
+// SparseColumns are the posts columns an insert leaves out when every post
+// leaves them empty.
+func SparseColumns() map[string]bool { return sparseColumns }

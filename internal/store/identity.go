@@ -205,11 +205,9 @@ func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version 
 	if err != nil {
 		return fmt.Errorf("store: prepare post identities insert: %w", err)
 	}
-	for i, c := range []any{keys, postKeys, sources, ids, published, versions} {
-		if err := b.Column(i).Append(c); err != nil {
-			_ = b.Abort()
-			return fmt.Errorf("store: post identities column %d: %w", i, err)
-		}
+	if err := s.appendColumns(b, []any{keys, postKeys, sources, ids, published, versions}); err != nil {
+		_ = b.Abort()
+		return fmt.Errorf("store: post identities %w", err)
 	}
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("store: insert %d post identities: %w", len(rows), err)

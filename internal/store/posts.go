@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/backlash-monitor/backlash/internal/post"
 )
@@ -58,10 +62,17 @@ func (r *SaveResult) count(source string, isNew, counted, present bool) {
 
 // postColumns is the insert column list for posts; keep in step with
 // postBlock.
-const postColumns = `source, id, parent_id, thread, url, author, title, text, published, time_guessed,
- fetched, likes, replies, shares, followers, topics, language, compound, pos, neu, neg, label, terms,
- lexicon_version, entities, content_hash, first_seen, version, rating, app_version, views,
- post_key, counted, title_compound, title_label`
+var postColumns = []string{"source", "id", "parent_id", "thread", "url", "author", "title", "text", "published", "time_guessed",
+	"fetched", "likes", "replies", "shares", "followers", "topics", "language", "compound", "pos", "neu", "neg", "label", "terms",
+	"lexicon_version", "entities", "content_hash", "first_seen", "version", "rating", "app_version", "views",
+	"post_key", "counted", "title_compound", "title_label"}
+
+// sparseColumns are the posts columns many posts leave empty, have no
+// default expression (so the server fills them with the same empty value)
+// and no rollup reads: an insert leaves out those that every one of its
+// posts leaves empty, so neither end spends time on them.
+var sparseColumns = map[string]bool{"parent_id": true, "thread": true, "title": true, "terms": true,
+	"entities": true, "app_version": true, "title_label": true}
 
 // stored is what the store already holds of a post.
 type stored struct {
@@ -98,18 +109,7 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 	if len(posts) == 0 {
 		return res, nil
 	}
-	// Keep the last copy of a post that appears twice in one call.
-	idx := make(map[[2]string]int, len(posts))
-	uniq := make([]post.Post, 0, len(posts))
-	for _, p := range posts {
-		k := [2]string{p.Source, p.ID}
-		if i, ok := idx[k]; ok {
-			uniq[i] = p
-			continue
-		}
-		idx[k] = len(uniq)
-		uniq = append(uniq, p)
-	}
+	uniq := lastCopies(posts)
 	hashes := make([]uint64, len(uniq))
 	keys := make([][]identKey, len(uniq))
 	var all []uint64
@@ -139,17 +139,19 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 	}
 
 	version := uint64(time.Now().UnixNano())
-	var newIdx []identityRow
-	// What is written: the posts of uniq not left alone, and per post its
-	// text hash, key, and whether it is counted and seen for the first time.
-	out := uniq[:0]
+	newIdx := make([]identityRow, 0, len(all))
+	// What is written: the posts of uniq not left alone (by index), and per
+	// post its publication time, text hash, key, and whether it is counted
+	// and seen for the first time. The caller's posts are left as they are.
+	out := make([]int, 0, len(uniq))
+	outPub := make([]time.Time, 0, len(uniq))
 	outHashes := hashes[:0]
 	counted := make([]uint8, 0, len(uniq))
 	postKeys := make([]string, 0, len(uniq))
 	firsts := make([]uint8, 0, len(uniq))
 	for i := range uniq {
-		p := uniq[i]
-		self := p.Key()
+		p := &uniq[i]
+		pub := p.Published
 		var postKey string
 		var isCounted, first uint8
 		if st, ok := known[[2]string{p.Source, p.ID}]; ok {
@@ -157,19 +159,19 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 				res.count(p.Source, false, false, true)
 				continue
 			}
-			p.Published = st.published
+			pub = st.published
 			postKey = st.postKey
 			res.count(p.Source, false, false, false)
 		} else {
 			first = 1
-			key, pub, exact, found := ix.resolve(keys[i], p.Source, p.ID, p.Published, s.repostWindow)
+			key, kpub, exact, found := ix.resolve(keys[i], p.Source, p.ID, p.Published, s.repostWindow)
 			if found {
 				postKey = key
 				if exact {
-					p.Published = pub
+					pub = kpub
 				}
 			} else {
-				postKey, isCounted = self, 1
+				postKey, isCounted = p.Key(), 1
 			}
 			res.count(p.Source, true, !found, false)
 		}
@@ -177,12 +179,13 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 		// next sighting finds it whichever key it shares.
 		for _, k := range keys[i] {
 			if !ix.has(k.hash, postKey) {
-				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKey, source: p.Source, id: p.ID, published: p.Published})
-				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKey, source: p.Source, id: p.ID, published: p.Published})
+				ix[k.hash] = append(ix[k.hash], sighting{postKey: postKey, source: p.Source, id: p.ID, published: pub})
+				newIdx = append(newIdx, identityRow{key: k.hash, postKey: postKey, source: p.Source, id: p.ID, published: pub})
 			}
 		}
 		outHashes = append(outHashes, hashes[i])
-		out = append(out, p)
+		out = append(out, i)
+		outPub = append(outPub, pub)
 		postKeys = append(postKeys, postKey)
 		counted = append(counted, isCounted)
 		firsts = append(firsts, first)
@@ -201,7 +204,7 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 		defer wg.Done()
 		idxErr = s.saveIdentities(ctx, newIdx, version)
 	}()
-	postErr := s.insertPosts(ctx, out, outHashes, postKeys, counted, firsts, version)
+	postErr := s.insertPosts(ctx, uniq, out, outPub, outHashes, postKeys, counted, firsts, version)
 	wg.Wait()
 	if err := errors.Join(postErr, idxErr); err != nil {
 		return SaveResult{}, err
@@ -209,30 +212,147 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 	return res, nil
 }
 
-func (s *Store) insertPosts(ctx context.Context, posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64) error {
+// lastCopies returns posts with only the last copy of a post (same source
+// and id) that appears more than once, in the order of first appearance:
+// posts itself when each appears once, else a new slice.
+func lastCopies(posts []post.Post) []post.Post {
+	idx := make(map[[2]string]int, len(posts))
+	var uniq []post.Post
+	for i := range posts {
+		p := &posts[i]
+		k := [2]string{p.Source, p.ID}
+		j, ok := idx[k]
+		if !ok {
+			idx[k] = i
+			if uniq != nil {
+				idx[k] = len(uniq)
+				uniq = append(uniq, *p)
+			}
+			continue
+		}
+		if uniq == nil {
+			// The first repeat: copy what came before it, once.
+			uniq = append(make([]post.Post, 0, len(posts)), posts[:i]...)
+		}
+		uniq[j] = *p
+	}
+	if uniq == nil {
+		return posts
+	}
+	return uniq
+}
+
+// insertPosts writes the posts of rows (indexes in posts), published at
+// the times given.
+func (s *Store) insertPosts(ctx context.Context, posts []post.Post, rows []int, published []time.Time, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64) error {
 	// The block is built before the insert is opened, so the server does
 	// not hold the insert open while the rows are assembled.
-	cols := postBlock(posts, hashes, postKeys, counted, firsts, version, time.Now())
-	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("posts")+" ("+postColumns+")")
+	block := postBlock(posts, rows, published, hashes, postKeys, counted, firsts, version, time.Now())
+	names := make([]string, 0, len(postColumns))
+	cols := make([]any, 0, len(postColumns))
+	for i, c := range block {
+		if sparseColumns[postColumns[i]] && allEmpty(c) {
+			continue
+		}
+		names, cols = append(names, postColumns[i]), append(cols, c)
+	}
+	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("posts")+" ("+strings.Join(names, ", ")+")")
 	if err != nil {
 		return fmt.Errorf("store: prepare posts insert: %w", err)
 	}
-	for i, c := range cols {
-		if err := b.Column(i).Append(c); err != nil {
-			_ = b.Abort()
-			return fmt.Errorf("store: posts column %d: %w", i, err)
-		}
+	if err := s.appendColumns(b, cols); err != nil {
+		_ = b.Abort()
+		return fmt.Errorf("store: posts %w", err)
 	}
 	if err := b.Send(); err != nil {
-		return fmt.Errorf("store: insert %d posts: %w", len(posts), err)
+		return fmt.Errorf("store: insert %d posts: %w", len(rows), err)
 	}
 	return nil
 }
 
-// postBlock returns the posts as columns, one slice per column of
-// postColumns and in its order, for a column-oriented insert.
-func postBlock(posts []post.Post, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64, now time.Time) []any {
-	n := len(posts)
+// allEmpty reports whether a column of strings or of arrays holds only
+// empty values.
+func allEmpty(col any) bool {
+	switch c := col.(type) {
+	case []string:
+		for _, v := range c {
+			if v != "" {
+				return false
+			}
+		}
+		return true
+	case [][]string:
+		for _, v := range c {
+			if len(v) > 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// appendColumns appends a block's columns to a batch: each a slice of
+// values, or a slice of slices for an array column.
+func (s *Store) appendColumns(b driver.Batch, cols []any) error {
+	live := b.Columns()
+	for i, c := range cols {
+		var err error
+		switch c := c.(type) {
+		case []string:
+			if i < len(live) {
+				s.reserveStrings(live[i], c)
+			}
+			err = b.Column(i).Append(c)
+		case [][]string:
+			// Row by row: a whole column of arrays is appended by
+			// reflection, boxing every value.
+			bc := b.Column(i)
+			for _, row := range c {
+				if err = bc.AppendRow(row); err != nil {
+					break
+				}
+			}
+		default:
+			err = b.Column(i).Append(c)
+		}
+		if err != nil {
+			return fmt.Errorf("column %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// reserveStrings gives an empty String column of a batch room for the
+// bytes of values before they are appended: it appends one value as long
+// as all of them and resets the column, which keeps the room. Appending
+// row by row would grow the column's buffer many times over, by a quarter
+// each time, copying and allocating several times the column's size. If
+// the column does not keep its room, values are appended as before.
+func (s *Store) reserveStrings(col column.Interface, values []string) {
+	n := 0
+	for _, v := range values {
+		n += len(v)
+	}
+	if n < 64<<10 || col.Rows() != 0 {
+		return
+	}
+	s.fillMu.Lock()
+	if len(s.fill) < n {
+		s.fill = strings.Repeat("\x00", n+n/4)
+	}
+	fill := s.fill[:n]
+	s.fillMu.Unlock()
+	if _, err := col.Append([]string{fill}); err == nil {
+		col.Reset()
+	}
+}
+
+// postBlock returns the posts of rows (indexes in posts), published at the
+// times given, as columns, one slice per column of postColumns and in its
+// order, for a column-oriented insert.
+func postBlock(posts []post.Post, rows []int, pubs []time.Time, hashes []uint64, postKeys []string, counted, firsts []uint8, version uint64, now time.Time) []any {
+	n := len(rows)
 	var (
 		source, id, parentID, thread, url, author, title, text = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		published, fetched                                     = make([]time.Time, n), make([]time.Time, n)
@@ -246,10 +366,10 @@ func postBlock(posts []post.Post, hashes []uint64, postKeys []string, counted, f
 		scores = make([]float64, 5*n)
 	)
 	empty := []string{}
-	for i := range posts {
-		p := &posts[i]
+	for i, r := range rows {
+		p := &posts[r]
 		source[i], id[i], parentID[i], thread[i], url[i], author[i], title[i], text[i] = p.Source, p.ID, p.ParentID, p.Thread, p.URL, p.Author, p.Title, p.Text
-		settled := post.Post{Published: p.Published, Fetched: p.Fetched}
+		settled := post.Post{Published: pubs[i], Fetched: p.Fetched}
 		settled.SettleTimes(now)
 		published[i], fetched[i] = settled.Published.UTC(), settled.Fetched.UTC()
 		if settled.TimeGuessed || p.TimeGuessed {

@@ -25,7 +25,10 @@ type featCfg struct {
 type feat struct {
 	idx        uint32
 	start, end int32
-	stop       bool // a function word's unigram: kept out of explanations
+	// d is the feature's weight for the last class minus the first
+	// (positive minus negative), set by linear.logits for explain.
+	d    int16
+	stop bool // a function word's unigram: kept out of explanations
 }
 
 // featSink appends features to a scratch; a struct rather than a closure
@@ -337,14 +340,17 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 		}
 		pos[n] = int32(i)
 		for a := 0; a < n; a++ {
+			// The FNV hash of an n-gram extends its prefix's.
+			h := uint64(fnvOffset)
+			hashed := a // end of the runes in h
 			for g := cfg.CJKMin; g <= cfg.CJKMax && a+g <= n; g++ {
 				if a+g <= skip {
 					continue
 				}
-				h := uint64(fnvOffset)
-				for _, c := range w[pos[a]:pos[a+g]] {
+				for _, c := range w[pos[hashed]:pos[a+g]] {
 					h = (h ^ uint64(c)) * fnvPrime
 				}
+				hashed = a + g
 				k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
 			}
 		}

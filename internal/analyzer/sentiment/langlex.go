@@ -26,6 +26,14 @@ type langLexicon struct {
 	// runes maps the first rune of each term to the terms starting with
 	// it, longest first, for scripts written without spaces (zh, ja).
 	runes map[rune][]runeTerm
+	// firsts has bit r set for every key r < 0x10000 of runes, so most
+	// runes of a post are passed over without a map look-up.
+	firsts *[0x10000 / 64]uint64
+}
+
+// mayStart reports whether a term of runes may start with r.
+func (ll *langLexicon) mayStart(r rune) bool {
+	return r >= 0x10000 || ll.firsts[r>>6]&(1<<(r&63)) != 0
 }
 
 type runeTerm struct {
@@ -69,6 +77,14 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			}
 			ll.words[t] = *e.Valence
 		}
+		if len(ll.runes) > 0 {
+			ll.firsts = new([0x10000 / 64]uint64)
+			for r := range ll.runes {
+				if r < 0x10000 {
+					ll.firsts[r>>6] |= 1 << (r & 63)
+				}
+			}
+		}
 		for _, list := range ll.runes {
 			sort.SliceStable(list, func(i, j int) bool { return len(list[i].term) > len(list[j].term) })
 		}
@@ -92,6 +108,10 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 		negStart, negEnd := -1, -1 // the last negator
 		for i := 0; i < len(text); {
 			r, size := utf8.DecodeRuneInString(text[i:])
+			if !ll.mayStart(r) {
+				i += size
+				continue
+			}
 			matched := 0
 			for _, t := range ll.runes[r] {
 				if strings.HasPrefix(text[i:], t.term) {

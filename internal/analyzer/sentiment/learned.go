@@ -228,18 +228,21 @@ type cand struct {
 func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Result) {
 	nc := len(m.Classes)
 	pos, neg := nc-1, 0
-	sc.cands = sc.cands[:0]
-	for _, f := range sc.feats {
-		v := float64(int(int8(m.W[int(f.idx)*nc+pos]))-int(int8(m.W[int(f.idx)*nc+neg]))) * float64(m.Scale)
+	scale := float64(m.Scale)
+	cands := sc.cands[:0] // a local slice stays in registers
+	for i := range sc.feats {
+		f := &sc.feats[i]
 		if f.start == f.end {
 			continue // a rule indicator: the rule terms below explain it
 		}
-		if n := len(sc.cands); n > 0 && sc.cands[n-1].start == f.start && sc.cands[n-1].end == f.end {
-			sc.cands[n-1].v += v
+		v := float64(f.d) * scale // set by logits
+		if n := len(cands); n > 0 && cands[n-1].start == f.start && cands[n-1].end == f.end {
+			cands[n-1].v += v
 			continue
 		}
-		sc.cands = append(sc.cands, cand{start: f.start, end: f.end, v: v, stop: f.stop})
+		cands = append(cands, cand{start: f.start, end: f.end, v: v, stop: f.stop})
 	}
+	sc.cands = cands
 	nFeat := len(sc.cands)
 	if n := len(sc.toks); slot >= 0 && r.Compound != 0 && cap(sc.vals) >= n {
 		vals, from := sc.vals[:n], sc.from[:n]
@@ -281,37 +284,75 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			}
 		}
 	}
-	// Only unused, non-stop spans strong enough can be picked: drop the
-	// rest once (keeping order, so ties resolve as before) instead of
-	// skipping them on every pick.
-	k := 0
-	for _, c := range sc.cands {
-		if !c.used && !c.stop && math.Abs(c.v) >= minTermWeight {
-			sc.cands[k] = c
-			k++
+	// The spans picked are the strongest that do not overlap one picked
+	// before: greedily by |v|, earlier spans first among equals. Only
+	// unused (not absorbed), non-stop spans strong enough qualify. One
+	// pass keeps the strongest few in that order; the rest are looked at
+	// only if those run out before MaxTerms are picked.
+	const keep = 2 * MaxTerms
+	var (
+		top             [keep]int32 // indices into sc.cands
+		topV            [keep]float64
+		nTop, qualified int
+	)
+	for i := range sc.cands {
+		c := &sc.cands[i]
+		if c.used || c.stop {
+			continue
+		}
+		a := math.Abs(c.v)
+		if a < minTermWeight {
+			continue
+		}
+		qualified++
+		j := nTop
+		if nTop < keep {
+			nTop++
+		} else if a <= topV[keep-1] {
+			continue
+		} else {
+			j = keep - 1
+		}
+		for ; j > 0 && topV[j-1] < a; j-- {
+			top[j], topV[j] = top[j-1], topV[j-1]
+		}
+		top[j], topV[j] = int32(i), a
+	}
+	var chosen [MaxTerms]cand
+	pick := func(i int) {
+		c := sc.cands[i]
+		chosen[len(r.Terms)] = c
+		r.Terms = append(r.Terms, Term{Text: text[c.start:c.end], Valence: math.Round(c.v*1000) / 1000})
+		sc.cands[i].used = true
+	}
+	for _, i := range top[:nTop] {
+		if len(r.Terms) == MaxTerms {
+			return
+		}
+		if !overlapsTerm(chosen[:len(r.Terms)], sc.cands[i]) {
+			pick(int(i))
 		}
 	}
-	sc.cands = sc.cands[:k]
-	var chosen [MaxTerms]cand
+	if qualified == nTop {
+		return
+	}
 	for len(r.Terms) < MaxTerms {
-		best := -1
+		best, bestV := -1, 0.0
 		for i := range sc.cands {
 			c := &sc.cands[i]
-			if c.used || (best >= 0 && math.Abs(c.v) <= math.Abs(sc.cands[best].v)) {
+			if c.used || c.stop {
 				continue
 			}
-			if overlapsTerm(chosen[:len(r.Terms)], *c) {
+			a := math.Abs(c.v)
+			if a < minTermWeight || (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
 				continue
 			}
-			best = i
+			best, bestV = i, a
 		}
 		if best < 0 {
 			break
 		}
-		c := sc.cands[best]
-		chosen[len(r.Terms)] = c
-		r.Terms = append(r.Terms, Term{Text: text[c.start:c.end], Valence: math.Round(c.v*1000) / 1000})
-		sc.cands[best].used = true
+		pick(best)
 	}
 }
 

@@ -131,28 +131,35 @@ func encodeModels(ms *modelSet) ([]byte, error) {
 const maxClasses = 8
 
 // logits computes the class scores of the features in sc.feats and the
-// dense features x for language slot lang into out.
+// dense features x for language slot lang into out, and records in each
+// feature its positive-minus-negative weight for explain.
 func (m *linear) logits(sc *scratch, lang int, x *[numDense]float64, out []float64) {
 	nc := len(m.Classes)
 	var acc [maxClasses]int32
 	switch nc {
 	case 3:
 		// The common shapes, unrolled: the sums are the same integers.
-		w := m.W
-		for _, f := range sc.feats {
+		w, fs := m.W, sc.feats
+		for j := range fs {
+			f := &fs[j]
 			i := int(f.idx) * 3
 			row := w[i : i+3 : i+3]
-			acc[0] += int32(int8(row[0]))
-			acc[1] += int32(int8(row[1]))
-			acc[2] += int32(int8(row[2]))
+			a, b, c := int8(row[0]), int8(row[1]), int8(row[2])
+			acc[0] += int32(a)
+			acc[1] += int32(b)
+			acc[2] += int32(c)
+			f.d = int16(c) - int16(a)
 		}
 	case 2:
-		w := m.W
-		for _, f := range sc.feats {
+		w, fs := m.W, sc.feats
+		for j := range fs {
+			f := &fs[j]
 			i := int(f.idx) * 2
 			row := w[i : i+2 : i+2]
-			acc[0] += int32(int8(row[0]))
-			acc[1] += int32(int8(row[1]))
+			a, b := int8(row[0]), int8(row[1])
+			acc[0] += int32(a)
+			acc[1] += int32(b)
+			f.d = int16(b) - int16(a)
 		}
 	default:
 		m.sumRows(sc, nc, &acc)
@@ -182,11 +189,13 @@ func (m *linear) finish(acc *[maxClasses]int32, lang int, x *[numDense]float64, 
 
 // sumRows adds the weight rows of sc.feats for any class count.
 func (m *linear) sumRows(sc *scratch, nc int, acc *[maxClasses]int32) {
-	for _, f := range sc.feats {
+	for j := range sc.feats {
+		f := &sc.feats[j]
 		row := m.W[int(f.idx)*nc : int(f.idx)*nc+nc]
 		for c, b := range row {
 			acc[c] += int32(int8(b))
 		}
+		f.d = int16(int8(row[nc-1])) - int16(int8(row[0]))
 	}
 }
 

@@ -130,7 +130,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		chunkStart = false
 		switch {
-		case unicode.IsLetter(r):
+		case isCaselessHan(r) || unicode.IsLetter(r):
 			end := scanWord(text, i)
 			lx.emitWord(text, i, end, clause, false, sc)
 			i = end
@@ -140,9 +140,9 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		case r >= 0x1f3fb && r <= 0x1f3ff:
 			// skin-tone modifiers belong to the emoji before them
 		default:
-			if _, ok := lx.emoji[r]; ok {
+			if v, ok := lx.emoji[r]; ok {
 				sc.toks = append(sc.toks, token{start: int32(i), end: int32(i + size), clause: clause, kind: tkEmoji,
-					e: emojiEntry(lx.emoji[r])})
+					e: emojiEntry(v)})
 			}
 		}
 		i += size
@@ -254,6 +254,12 @@ func scanWord(text string, i int) int {
 			return i
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
+		if isCaselessHan(r) {
+			// Most of a Chinese post; a letter, so the unicode tables
+			// below would only confirm it.
+			i += size
+			continue
+		}
 		if r == '’' && i+size < len(text) && isASCIIWordByte(text[i+size]) {
 			i += size
 			continue

@@ -14,12 +14,16 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 		upper, lowerSeen, letters, maxRun int
 		apostrophe                        bool
 		h                                 uint64
+		british                           = true // may have a British spelling
 	)
 	if isASCII(text[start:end]) {
 		upper, lowerSeen, maxRun, apostrophe, h = lowerASCII(text[start:end], sc)
 		letters = upper + lowerSeen
 	} else {
+		han := sc.stats.han
 		upper, lowerSeen, letters, maxRun, apostrophe, h = lx.lowerUnicode(text[start:end], sc)
+		// British spellings need ASCII letters; a run of Han has none.
+		british = letters > sc.stats.han-han
 	}
 	le := len(sc.lower)
 	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), clause: clause, hashtag: hashtag}
@@ -42,7 +46,7 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 			}
 		}
 	}
-	if !ok && letters >= 5 {
+	if !ok && letters >= 5 && british {
 		if s, found := britishToAmerican(sc, int(t.ls), int(t.le)); found {
 			if e, ok = lx.table.get(sc.lower[s:], hashBytes(sc.lower[s:])); ok {
 				t.ls, t.le = int32(s), int32(len(sc.lower))
