@@ -176,14 +176,28 @@ func negSupport(x *[numDense]float64) bool {
 	return x[0] <= -0.05*denseScale || x[3] < 0
 }
 
-// questionCues mark a question in Chinese: the particle 吗, "may I ask",
-// "is there", "how long", "which". Broader cues (？, 什么, 怎么, 多少)
-// open as many complaints as questions in reviews ("什么破东西").
-var questionCues = []string{"吗", "請問", "请问", "有没有", "有沒有", "多久", "哪个", "哪個", "哪些", "是否"}
+// questionCues mark a Chinese post that asks for information: "may I
+// ask", "is there", "can or can't", "how long", "which", "does anyone".
+// The particle 吗 counts only with "can", "may", "need" or "support"
+// ("能用吗", "需要开通吗"): alone it as often closes a rhetorical complaint
+// ("审核是死了吗", "真的不怕吗"), and broader cues (？, 什么, 怎么, 多少) open
+// as many complaints as questions in reviews ("什么破东西").
+var (
+	questionCues = []string{"请问", "請問", "有没有", "有沒有", "能不能", "可不可以", "多久", "哪个", "哪個", "哪些", "是否", "有人"}
+	askingCues   = []string{"能", "可以", "需要", "支持"}
+)
 
-// isQuestion reports whether the Chinese text asks something.
+// isQuestion reports whether the Chinese text asks for information.
 func isQuestion(text string) bool {
 	for _, q := range questionCues {
+		if strings.Contains(text, q) {
+			return true
+		}
+	}
+	if !strings.Contains(text, "吗") && !strings.Contains(text, "嗎") {
+		return false
+	}
+	for _, q := range askingCues {
 		if strings.Contains(text, q) {
 			return true
 		}
