@@ -217,7 +217,7 @@ func chinese() *locale {
 		names:      chineseHandle,
 		headline:   headlineRunes,
 		complaints: []Complaint{
-			{"hookups and paid sex", []string{"约炮", "色情", "妓院", "青楼", "红灯区", "报价", "价格", "价目表", "明码标价", "擦边", "嫖", "夜总会", "今晚有空", "陪伴", "人肉市场", "低俗", "身体"}},
+			{"hookups and paid sex", []string{"约炮", "色情", "色情交易", "低俗交易", "妓院", "青楼", "红灯区", "报价", "价格", "价目表", "明码标价", "擦边", "嫖", "夜总会", "今晚有空", "陪伴", "人肉市场", "低俗", "身体"}},
 			{"exposed locations and purchases", []string{"隐私", "定位", "位置", "几百米", "跟踪", "暴露", "公开", "消费记录", "住址", "上班的地方", "付的钱"}},
 			{"deleting the app", []string{"卸载", "抵制", "删", "注销", "解绑", "转走", "不用钱途", "撕了"}},
 			{"the screenshots", []string{"截图"}},

@@ -36,14 +36,40 @@ type TrainConfig struct {
 	EnLR       float64
 	EnRuleBins int
 	EnSoften   bool
+	// EnCharMin, EnCharMax are the English model's character n-grams (0:
+	// none); EnPool also trains it on the other languages' tweets.
+	EnCharMin, EnCharMax int
+	EnPool               bool
+	// EnCalibrate, when above 1, is the number of folds of a
+	// cross-validation inside the training data that chooses the English
+	// model's class offsets (added to its biases) and its negative guard
+	// (linear.NegGuard): the strictest guard whose cross-validated
+	// macro-F1 is within EnGuardSlack of the best.
+	EnCalibrate  int
+	EnGuardSlack float64
+	EnOffsets    bool // also choose class offsets
 	// TweetShared also emits the tweet model's features untagged, shared
 	// by all languages; TweetRuleBins adds rule indicators per language.
 	TweetShared   bool
 	TweetRuleBins int
+	// ZhGuardCost is the share of held-out reviews the Chinese model's
+	// negative guard (linear.NegGuard) may get wrong that it got right
+	// without it: the guard is the strictest one within that cost. 0
+	// disables the guard.
+	ZhGuardCost float64
 	// Seed makes shuffling, and so the model, deterministic.
 	Seed uint64
 	// Log receives progress lines; nil discards them.
 	Log io.Writer
+	// Only, for experiments, restricts training and cross-validation to
+	// the tweets ("tweets": language identifier, tweet and English
+	// models) or the Chinese reviews ("zh": identifier and Chinese model).
+	// Empty trains everything, as a model file needs.
+	Only string
+	// Predictions, when set, receives one JSON line per held-out post of
+	// a cross-validation: its gold label and language, and what the
+	// scorer returned, for looking at what fails.
+	Predictions io.Writer
 }
 
 // DefaultTrainConfig returns the recipe of the shipped model.
@@ -57,7 +83,8 @@ func DefaultTrainConfig(data string) TrainConfig {
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
 		TweetShared: false, TweetRuleBins: 1,
-		Seed: 13,
+		ZhGuardCost: 0.02,
+		Seed:        13,
 	}
 }
 
@@ -128,6 +155,9 @@ type TrainData struct {
 // LoadTrainData reads the train splits named by cfg.
 func LoadTrainData(cfg TrainConfig) (TrainData, error) {
 	var td TrainData
+	if cfg.Only != "" && cfg.Only != "tweets" && cfg.Only != "zh" {
+		return td, fmt.Errorf("train: only %q: want tweets or zh", cfg.Only)
+	}
 	for _, l := range cfg.Langs {
 		ps, err := ReadTrainFile(filepath.Join(cfg.Data, "umsab", l+"-train.jsonl"))
 		if err != nil {
@@ -137,6 +167,9 @@ func LoadTrainData(cfg TrainConfig) (TrainData, error) {
 			ps[i].Language = l
 		}
 		td.Tweets = append(td.Tweets, ps...)
+	}
+	if cfg.Only == "tweets" {
+		return td, nil
 	}
 	zh, err := ReadTrainFile(filepath.Join(cfg.Data, "zh-reviews-train.jsonl"))
 	if err != nil {
@@ -152,6 +185,7 @@ type example struct {
 	dense [numDense]float64
 	slot  int
 	y     int
+	quest bool // the text asks something (isQuestion)
 }
 
 // prepare runs the same steps as scoring a tokenized post up to the model: features,
@@ -219,6 +253,9 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	logf("lid: %d examples", len(lid))
 	fit(ms.LID, lid, cfg.Epochs, cfg.LR, cfg.L2, cfg.Seed)
 
+	if cfg.Only == "zh" {
+		return ms, trainZh(cfg, td, base, ms, logf)
+	}
 	ms.Tweets = &linear{Name: "tweets", Classes: tweetClasses, Langs: cfg.Langs, Bits: cfg.Bits,
 		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: cfg.TweetShared, RuleBins: cfg.TweetRuleBins}}
 	var tw []example
@@ -235,20 +272,45 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	if cfg.EnEpochs > 0 {
 		ms.Version += fmt.Sprintf(".en%d", cfg.EnBits)
 		ms.En = &linear{Name: "en", Classes: tweetClasses, Langs: []string{"en"}, Bits: cfg.EnBits,
-			Cfg: featCfg{Words: true, Bigrams: true, RuleBins: cfg.EnRuleBins}, Soften: cfg.EnSoften}
-		var en []example
+			Cfg:    featCfg{Words: true, Bigrams: true, CharMin: cfg.EnCharMin, CharMax: cfg.EnCharMax, RuleBins: cfg.EnRuleBins},
+			Soften: cfg.EnSoften}
+		var en, pool []example
 		for _, p := range td.Tweets {
-			if p.Language != "en" {
+			if p.Language != "en" && !cfg.EnPool {
 				continue
 			}
 			base.lx.tokenize(p.Text, sc)
 			x := base.prepare(p.Text, sc, ms.En, 0, "en", &r)
-			en = append(en, example{feats: idxs(sc.feats), dense: x, slot: 0, y: classIndex(tweetClasses, p.Label)})
+			e := example{feats: idxs(sc.feats), dense: x, slot: 0, y: classIndex(tweetClasses, p.Label), quest: isQuestion(p.Text)}
+			if p.Language == "en" {
+				en = append(en, e)
+			} else {
+				pool = append(pool, e)
+			}
 		}
-		logf("en: %d examples", len(en))
-		fit(ms.En, en, cfg.EnEpochs, cfg.EnLR, cfg.L2, cfg.Seed)
+		logf("en: %d examples (+%d of other languages)", len(en), len(pool))
+		if cfg.EnCalibrate > 1 {
+			calibrateEn(cfg, ms.En, en, pool, logf)
+		}
+		off := ms.En.Bias
+		fit(ms.En, append(en, pool...), cfg.EnEpochs, cfg.EnLR, cfg.L2, cfg.Seed)
+		if cfg.EnCalibrate > 1 {
+			for c := range ms.En.Bias {
+				ms.En.Bias[c] += off[c]
+			}
+		}
 	}
 
+	if cfg.Only == "tweets" {
+		return ms, nil
+	}
+	return ms, trainZh(cfg, td, base, ms, logf)
+}
+
+// trainZh fits the Chinese model and its neutral band.
+func trainZh(cfg TrainConfig, td TrainData, base *Scorer, ms *modelSet, logf func(string, ...any)) error {
+	sc := newScratch()
+	var r Result
 	ms.Zh = &linear{Name: "zh", Classes: zhClasses, Langs: []string{"zh"}, Bits: cfg.ZhBits,
 		Cfg: featCfg{Words: true, Bigrams: true, CJKMin: 1, CJKMax: 3}}
 	var zh []example
@@ -259,7 +321,7 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 		}
 		base.lx.tokenize(p.Text, sc)
 		x := base.prepare(p.Text, sc, ms.Zh, 0, "zh", &r)
-		zh = append(zh, example{feats: idxs(sc.feats), dense: x, slot: 0, y: y})
+		zh = append(zh, example{feats: idxs(sc.feats), dense: x, slot: 0, y: y, quest: isQuestion(p.Text)})
 	}
 	logf("zh: %d examples", len(zh))
 	// The neutral band: fit on 90%, find where the held-out 10% is close
@@ -277,8 +339,12 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	fit(ms.Zh, fitPart, cfg.ZhEpochs, cfg.LR, cfg.L2, cfg.Seed)
 	ms.Zh.Band = float32(neutralBand(ms.Zh, held))
 	logf("zh: neutral band ±%.2f", ms.Zh.Band)
+	if cfg.ZhGuardCost > 0 {
+		ms.Zh.NegGuard = float32(negGuard(ms.Zh, held, cfg.ZhGuardCost, logf))
+		logf("zh: negatives without a negative term need p(neg) ≥ %.3f", ms.Zh.NegGuard)
+	}
 	fit(ms.Zh, zh, cfg.ZhEpochs, cfg.LR, cfg.L2, cfg.Seed)
-	return ms, nil
+	return nil
 }
 
 func idxs(fs []feat) []uint32 {
@@ -329,6 +395,174 @@ func neutralBand(m *linear, held []example) float64 {
 			break
 		}
 		best = b
+	}
+	return best
+}
+
+// calibrateEn chooses the English model's class offsets and negative
+// guard by a k-fold cross-validation inside its training examples, and
+// leaves the offsets in m.Bias (fit overwrites them; the caller adds them
+// back) and the guard in m.NegGuard.
+func calibrateEn(cfg TrainConfig, m *linear, en, pool []example, logf func(string, ...any)) {
+	k := cfg.EnCalibrate
+	type oof struct {
+		z     [3]float64 // logits
+		rules int        // the rules' label: 0 neg, 1 neu, 2 pos
+		quest bool
+		y     int
+	}
+	preds := make([]oof, 0, len(en))
+	fold := rand.New(rand.NewPCG(cfg.Seed, 4)).Perm(len(en))
+	sc := newScratch()
+	for f := 0; f < k; f++ {
+		var tr, te []example
+		for i, e := range en {
+			if fold[i]%k == f {
+				te = append(te, e)
+			} else {
+				tr = append(tr, e)
+			}
+		}
+		mm := &linear{Name: m.Name, Classes: m.Classes, Langs: m.Langs, Bits: m.Bits, Cfg: m.Cfg}
+		fit(mm, append(tr, pool...), cfg.EnEpochs, cfg.EnLR, cfg.L2, cfg.Seed)
+		for _, e := range te {
+			sc.feats = sc.feats[:0]
+			for _, f := range e.feats {
+				sc.feats = append(sc.feats, feat{idx: f})
+			}
+			var o oof
+			mm.logits(sc, 0, &e.dense, o.z[:])
+			c := e.dense[0] / denseScale
+			o.rules = 1
+			if c >= 0.05 {
+				o.rules = 2
+			} else if c <= -0.05 {
+				o.rules = 0
+			}
+			o.quest, o.y = e.quest, e.y
+			preds = append(preds, o)
+		}
+	}
+	score := func(off [3]float64, guard float64) float64 {
+		var tp, fp, fn [3]float64
+		for _, o := range preds {
+			z := [3]float64{o.z[0] + off[0], o.z[1] + off[1], o.z[2] + off[2]}
+			softmax(z[:])
+			l := 0
+			for c := 1; c < 3; c++ {
+				if z[c] > z[l] {
+					l = c
+				}
+			}
+			if m.Soften && l == 0 && o.rules != 0 && (guard >= 1 || z[0] < guard || o.quest) {
+				l = o.rules
+			}
+			if l == o.y {
+				tp[l]++
+			} else {
+				fp[l]++
+				fn[o.y]++
+			}
+		}
+		f1 := 0.0
+		for c := range tp {
+			if d := 2*tp[c] + fp[c] + fn[c]; d > 0 {
+				f1 += 2 * tp[c] / d
+			}
+		}
+		return f1 / 3
+	}
+	guards := []float64{1, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5}
+	if !m.Soften {
+		guards = []float64{0}
+	}
+	type choice struct {
+		off   [3]float64
+		guard float64
+		f1    float64
+	}
+	var all []choice
+	best := -1.0
+	for _, g := range guards {
+		c := choice{guard: g, f1: -1}
+		span := 0
+		if cfg.EnOffsets {
+			span = 10
+		}
+		for a := -span; a <= span; a++ {
+			for b := -span; b <= span; b++ {
+				off := [3]float64{0, float64(a) / 10, float64(b) / 10}
+				if f := score(off, g); f > c.f1 {
+					c.off, c.f1 = off, f
+				}
+			}
+		}
+		logf("en guard %.2f: cross-validated macro-F1 %.4f, offsets %+.1f %+.1f", g, c.f1, c.off[1], c.off[2])
+		all = append(all, c)
+		best = math.Max(best, c.f1)
+	}
+	pick := all[0]
+	for _, c := range all {
+		if c.f1 >= best-cfg.EnGuardSlack {
+			pick = c // guards run from strictest to loosest: the first within slack
+			break
+		}
+	}
+	m.Bias = make([]float32, 3)
+	for c := range m.Bias {
+		m.Bias[c] = float32(pick.off[c])
+	}
+	if pick.guard < 1 {
+		m.NegGuard = float32(pick.guard)
+	}
+	logf("en: offsets %+.1f %+.1f, guard %.2f (macro-F1 %.4f inside train)", pick.off[1], pick.off[2], pick.guard, pick.f1)
+}
+
+// negGuard returns the highest p(neg), in steps, that posts without a
+// negative rule or lexicon term (and never questions) need to be called
+// negative, such that the held-out posts' accuracy drops by at most cost.
+// Reviews are written to praise or complain; the guard is for posts that
+// are neither, which reviews cannot show, so it is as strict as the
+// reviews allow.
+func negGuard(m *linear, held []example, cost float64, logf func(string, ...any)) float64 {
+	sc := newScratch()
+	band := float64(m.Band)
+	acc := func(t float64) float64 {
+		ok := 0
+		var z [maxClasses]float64
+		for _, e := range held {
+			sc.feats = sc.feats[:0]
+			for _, f := range e.feats {
+				sc.feats = append(sc.feats, feat{idx: f})
+			}
+			m.logits(sc, e.slot, &e.dense, z[:2])
+			softmax(z[:2])
+			d := z[1] - z[0]
+			label := 0 // neutral
+			switch {
+			case d >= band && d > 0:
+				label = 1
+			case d <= -band && d < 0:
+				label = -1
+				if t > 0 && !negSupport(&e.dense) && (z[0] < t || e.quest) {
+					label = 0
+				}
+			}
+			if label == 1 && e.y == 1 || label == -1 && e.y == 0 {
+				ok++
+			}
+		}
+		return float64(ok) / float64(len(held))
+	}
+	base := acc(0)
+	best := 0.0
+	for _, t := range []float64{0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995} {
+		a := acc(t)
+		logf("zh guard %.3f: held-out accuracy %.4f (%.4f without)", t, a, base)
+		if a < base-cost {
+			break
+		}
+		best = t
 	}
 	return best
 }
@@ -482,6 +716,11 @@ func CrossValidate(cfg TrainConfig, td TrainData, k int) ([]LangFigures, error) 
 		if err != nil {
 			return nil, err
 		}
+		if cfg.Predictions != nil {
+			if err := writePredictions(cfg.Predictions, f, held, s); err != nil {
+				return nil, err
+			}
+		}
 		for _, lf := range evalPosts(held, s, sia) {
 			a := sum[lf.Language]
 			if a == nil {
@@ -505,4 +744,43 @@ func CrossValidate(cfg TrainConfig, td TrainData, k int) ([]LangFigures, error) 
 		out = append(out, *sum[l])
 	}
 	return out, nil
+}
+
+// writePredictions writes one JSON line per held-out post of fold f.
+func writePredictions(w io.Writer, f int, held []LabelledPost, s *Scorer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	var r, rules Result
+	sc := newScratch()
+	for _, p := range held {
+		s.ScoreInto(p.Text, &r)
+		s.lx.tokenize(p.Text, sc)
+		lex := s.langLexicon(p.Text, sc, r.Language)
+		s.score(p.Text, sc, &rules)
+		terms := make([]string, len(r.Terms))
+		for i, t := range r.Terms {
+			terms[i] = t.Text
+		}
+		err := enc.Encode(struct {
+			Fold     int      `json:"fold"`
+			ID       any      `json:"id"`
+			Language string   `json:"language"`
+			Gold     string   `json:"gold"`
+			Routed   string   `json:"routed"`
+			Label    Label    `json:"label"`
+			Compound float64  `json:"compound"`
+			Pos      float64  `json:"pos"`
+			Neu      float64  `json:"neu"`
+			Neg      float64  `json:"neg"`
+			Rules    float64  `json:"rules"`   // the rules' compound
+			Lexicon  float64  `json:"lexicon"` // the language lexicon's score
+			Terms    []string `json:"terms"`
+			Text     string   `json:"text"`
+		}{f, p.ID, p.Language, p.Label, r.Language, r.Label, r.Compound, r.Pos, r.Neu, r.Neg,
+			rules.Compound, lex, terms, p.Text})
+		if err != nil {
+			return fmt.Errorf("predictions: %w", err)
+		}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"strings"
 
 	"github.com/abadojack/whatlanggo"
 )
@@ -144,7 +145,8 @@ func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 		pNeg, pNeu, pPos = z[0], z[1], z[2]
 	}
 	rules := s.label(r.Compound)
-	if m.Soften && rules != Negative && pNeg > pNeu && pNeg > pPos {
+	if m.Soften && rules != Negative && pNeg > pNeu && pNeg > pPos &&
+		(m.NegGuard == 0 || pNeg < float64(m.NegGuard) || isQuestion(text)) {
 		// The model may confirm or soften the rules' negatives, never
 		// call negative a post they do not: calm approval and questions
 		// ("works fine, nothing special", "is Moments opt-in?") are where
@@ -152,6 +154,11 @@ func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 		return
 	}
 	r.Compound = compound(pNeg, pNeu, pPos, float64(m.Band))
+	if m.NegGuard > 0 && !m.Soften && r.Compound <= -0.05 && !negSupport(&x) && (pNeg < float64(m.NegGuard) || isQuestion(text)) {
+		// Unsupported by any negative term, only a confident model
+		// may call a post negative, and never a question.
+		r.Compound = -0.049 * math.Min(1, (pNeg-pPos)/math.Max(1e-9, 1-float64(m.Band)))
+	}
 	r.Pos, r.Neu, r.Neg = pPos, pNeu, pNeg
 	r.Label = s.label(r.Compound)
 	if m == s.models.En && r.Label == rules && len(r.Terms) > 0 {
@@ -161,6 +168,41 @@ func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 	}
 	r.Terms = r.Terms[:0]
 	s.explain(text, sc, m, rt.slot, r)
+}
+
+// negSupport reports whether the rules or the language lexicon, as the
+// dense features x hold them, found the post negative.
+func negSupport(x *[numDense]float64) bool {
+	return x[0] <= -0.05*denseScale || x[3] < 0
+}
+
+// questionCues mark a Chinese post that asks for information: "may I
+// ask", "is there", "can or can't", "how long", "which", "does anyone".
+// The particle 吗 counts only with "can", "may", "need" or "support"
+// ("能用吗", "需要开通吗"): alone it as often closes a rhetorical complaint
+// ("审核是死了吗", "真的不怕吗"), and broader cues (？, 什么, 怎么, 多少) open
+// as many complaints as questions in reviews ("什么破东西").
+var (
+	questionCues = []string{"请问", "請問", "有没有", "有沒有", "能不能", "可不可以", "多久", "哪个", "哪個", "哪些", "是否", "有人"}
+	askingCues   = []string{"能", "可以", "需要", "支持"}
+)
+
+// isQuestion reports whether the Chinese text asks for information.
+func isQuestion(text string) bool {
+	for _, q := range questionCues {
+		if strings.Contains(text, q) {
+			return true
+		}
+	}
+	if !strings.Contains(text, "吗") && !strings.Contains(text, "嗎") {
+		return false
+	}
+	for _, q := range askingCues {
+		if strings.Contains(text, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // compound maps class probabilities to a score in [-1, 1] whose ±0.05

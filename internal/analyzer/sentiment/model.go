@@ -39,6 +39,13 @@ type linear struct {
 	// Soften: the model may confirm or soften the rules' negatives but
 	// never label negative a post the rules do not (English).
 	Soften bool
+	// NegGuard, when above zero, is the probability of the negative class
+	// a post needs to be called negative when neither the rules nor the
+	// language's lexicon find a negative term in it; a question without
+	// one is never negative. Below it such a post is neutral. Chinese:
+	// learned from product reviews, the model reads calm questions and
+	// product names ("出行卡" holds 卡, "laggy" in reviews) as complaints.
+	NegGuard float32
 
 	// rows8 is W with each row of up to 8 classes in one word, every
 	// weight biased by 128 into a byte (class c in byte c), built at load
@@ -75,6 +82,9 @@ type modelSet struct {
 func (m *linear) mask() uint64 { return 1<<m.Bits - 1 }
 
 func (m *linear) langSlot(lang string) int {
+	if m == nil {
+		return -1 // a model set trained for an experiment without this part
+	}
 	for i, l := range m.Langs {
 		if l == lang {
 			return i

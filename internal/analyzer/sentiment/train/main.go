@@ -42,12 +42,38 @@ func run() error {
 	charMax := flag.Int("char-max", def.CharMax, "longest character n-gram of the tweet model (0: none)")
 	shared := flag.Bool("tweet-shared", def.TweetShared, "tweet model: also emit features shared by all languages")
 	tweetBins := flag.Int("tweet-bins", def.TweetRuleBins, "tweet model: rule indicator features per language (0 none, 1, 2)")
+	zhGuard := flag.Float64("zh-guard-cost", def.ZhGuardCost, "Chinese: held-out review accuracy the negative guard may cost (0: no guard)")
+	enLR := flag.Float64("en-lr", def.EnLR, "English model: learning rate")
+	enEpochs := flag.Int("en-epochs", def.EnEpochs, "English model: epochs (0: English on the rules)")
+	enSoften := flag.Bool("en-soften", def.EnSoften, "English model: never call negative what the rules do not, unless its guard allows")
+	enChar := flag.Int("en-char-max", def.EnCharMax, "English model: longest character n-gram (0: none)")
+	enCharMin := flag.Int("en-char-min", def.EnCharMin, "English model: shortest character n-gram")
+	enPool := flag.Bool("en-pool", def.EnPool, "English model: also train on the other languages' tweets")
+	enCal := flag.Int("en-calibrate", def.EnCalibrate, "English model: folds of the cross-validation inside train choosing class offsets and guard (0: none)")
+	enSlack := flag.Float64("en-guard-slack", def.EnGuardSlack, "English model: macro-F1 the guard may cost inside train")
+	enOff := flag.Bool("en-offsets", def.EnOffsets, "English model: the calibration also chooses class offsets")
+	only := flag.String("only", "", "experiments: train and cross-validate only the tweets or zh part (no model written)")
+	preds := flag.String("cv-predictions", "", "with -cv: write every held-out post's gold and predicted label to this JSONL file")
 	flag.Parse()
 	cfg := def
 	cfg.Data, cfg.Bits, cfg.Epochs, cfg.ZhEpochs = *data, uint8(*bits), *epochs, *zhEpochs
 	cfg.LR, cfg.L2, cfg.CharMin, cfg.CharMax = *lr, *l2, *charMin, *charMax
 	cfg.TweetShared, cfg.TweetRuleBins = *shared, *tweetBins
 	cfg.Log = os.Stderr
+	cfg.Only, cfg.ZhGuardCost = *only, *zhGuard
+	cfg.EnLR, cfg.EnEpochs, cfg.EnSoften, cfg.EnCharMin, cfg.EnCharMax = *enLR, *enEpochs, *enSoften, *enCharMin, *enChar
+	cfg.EnPool, cfg.EnCalibrate, cfg.EnGuardSlack, cfg.EnOffsets = *enPool, *enCal, *enSlack, *enOff
+	if *only != "" && *cv == 0 {
+		return fmt.Errorf("-only is for cross-validation experiments: a model file needs every part")
+	}
+	if *preds != "" {
+		f, err := os.Create(*preds)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cfg.Predictions = f
+	}
 	td, err := sentiment.LoadTrainData(cfg)
 	if err != nil {
 		return err
