@@ -44,7 +44,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	renderTabs := fs.Int("render-tabs", 2, "render: pages rendered at once")
 	renderMemory := fs.Int("render-memory-mb", 450, "render: the browser's memory limit")
 	ingestPosts := fs.Int("posts", 300000, "ingest: posts to generate and import")
-	chromium := fs.String("chromium", "", "render: the browser (default: /usr/bin/chromium, else chromium on $PATH)")
+	chromium := fs.String("chromium", "", "render: the browser (default: Chromium's headless shell, else /usr/bin/chromium; see crawler.chromium)")
 	langData := fs.String("lang-data", filepath.Join("..", "shared", "data", "sentiment"), "score: labelled posts per language (umsab/<lang>-train.jsonl, zh-reviews-train.jsonl) for per-language figures")
 	if err := parse(fs, args); err != nil {
 		return err
