@@ -97,8 +97,9 @@ func TestDistinctiveGolden(t *testing.T) {
 	}
 }
 
-// TestTermsFilters checks what never becomes a term: sentiment words,
-// function words, the topic's name, numbers, and phrases across clauses.
+// TestTermsFilters checks what never becomes a term: sentiment words
+// (but not the lexicon's subjects, its entries with an about), function
+// words, the topic's name, numbers, and phrases across clauses.
 func TestTermsFilters(t *testing.T) {
 	sc := newScorer(t)
 	ex := drivers.Exclusions{"moments": true, "莫门特": true}
@@ -109,7 +110,10 @@ func TestTermsFilters(t *testing.T) {
 		{"I can't believe they thought Moments was a good idea 😡", []string{"believe", "idea"}},
 		{"hookup offers with prices attached", []string{"hookup", "offers", "hookup offers", "prices", "attached", "prices attached"}},
 		{"Moments' meat market. 2024 location", []string{"meat", "market", "meat market", "location"}},
-		{"莫门特泄露位置信息", []string{"露位", "位置", "置信", "信息"}},
+		// A lexicon entry naming a subject (泄露, leaked; boycott) is a
+		// term; one saying how the writer feels (creepy) is not.
+		{"莫门特泄露位置信息", []string{"泄露", "露位", "位置", "置信", "信息"}},
+		{"creepy: boycott Moments, they leaked my privacy", []string{"boycott", "leaked", "privacy"}},
 		// Digits break a run of Han characters; they are not part of a term.
 		{"客服说要等15个工作日", []string{"客服", "服说", "说要", "要等", "工作", "作日"}},
 	}

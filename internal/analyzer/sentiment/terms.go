@@ -9,7 +9,8 @@ type Word struct {
 	Text string
 	// Generic is set for words that say how someone feels rather than about
 	// what: words with a valence in the lexicons, boosters, negators and
-	// function words.
+	// function words, except the lexicon entries that name a subject
+	// (their About: "boycott", "privacy", "brothel").
 	Generic bool
 	// Clause counts the clause breaks before the word, so callers can keep
 	// phrases from spanning sentences.
@@ -43,13 +44,18 @@ func (s *Scorer) Words(text string) ([]Word, string) {
 				g = true
 			}
 		}
+		if g && s.about[w] {
+			g = false
+		}
 		words = append(words, Word{Text: w, Generic: g, Clause: int(t.clause)})
 	}
 	return words, lang
 }
 
 // GenericIn reports whether the text of a Chinese or Japanese word holds a
-// term of lang's sentiment lexicon (a valence word or a negator).
+// term of lang's sentiment lexicon (a valence word or a negator) other
+// than one that names what a post is about (an entry's About: 抵制,
+// 隐私, 色情).
 func (s *Scorer) GenericIn(lang, text string) bool {
 	ll := s.langLex[lang]
 	if ll == nil {
@@ -57,7 +63,7 @@ func (s *Scorer) GenericIn(lang, text string) bool {
 	}
 	for _, r := range text {
 		for _, t := range ll.runes[r] {
-			if strings.Contains(text, t.term) {
+			if !t.about && strings.Contains(text, t.term) {
 				return true
 			}
 		}
