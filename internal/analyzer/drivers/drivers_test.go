@@ -125,6 +125,49 @@ func TestTermsFilters(t *testing.T) {
 	}
 }
 
+// TestDistinctiveSubjects checks that authors naming one subject of the
+// lexicons in different words add up: no word is held by two authors,
+// but the subject is, and it is named by its words.
+func TestDistinctiveSubjects(t *testing.T) {
+	sc := newScorer(t)
+	cases := []struct {
+		name          string
+		window        []drivers.Doc
+		text, subject string
+	}{
+		{"english", []drivers.Doc{
+			{Author: "a", Text: "the new feed is basically a brothel"},
+			{Author: "b", Text: "what a meat market the new feed became"},
+			{Author: "c", Text: "the feed shows strangers nearby"},
+		}, "brothel · meat market", "sex"},
+		{"chinese", []drivers.Doc{
+			{Author: "a", Text: "这个功能就是约炮软件"},
+			{Author: "b", Text: "首页全是色情内容"},
+			{Author: "c", Text: "界面改版了"},
+		}, "约炮 · 色情", "sex"},
+		// One word said by two authors is that word's term, not a subject.
+		{"one word", []drivers.Doc{
+			{Author: "a", Text: "time to boycott them"},
+			{Author: "b", Text: "boycott, all of you"},
+		}, "boycott", ""},
+	}
+	base := drivers.Count(sc, []string{"the feed is fine", "界面不错", "nice feed today", "转账很快"}, nil)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			terms := drivers.Distinctive(drivers.CountDocs(sc, c.window, nil), base, drivers.Options{Alpha: -1})
+			for _, tm := range terms {
+				if tm.Text == c.text {
+					if tm.Subject != c.subject || tm.Voices != 2 {
+						t.Errorf("%q: subject %q, %d authors; want %q, 2", tm.Text, tm.Subject, tm.Voices, c.subject)
+					}
+					return
+				}
+			}
+			t.Errorf("no term %q in %+v", c.text, terms)
+		})
+	}
+}
+
 // TestDistinctiveEdges covers empty input and the minimum post count.
 func TestDistinctiveEdges(t *testing.T) {
 	if got := drivers.Distinctive(drivers.Counts{}, drivers.Counts{}, drivers.Options{}); got != nil {

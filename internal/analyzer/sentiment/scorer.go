@@ -54,9 +54,9 @@ type Scorer struct {
 	lx      *lexicon
 	models  *modelSet               // nil: English by the rules alone
 	langLex map[string]*langLexicon // brand-risk vocabulary by language
-	// about holds the lexicons' single words that name what a post is
-	// about (an entry's About), lower case: never generic in Words.
-	about    map[string]bool
+	// about maps the lexicons' words and phrases that name what a post is
+	// about (normalised) to their entry's About: never generic in Words.
+	about    map[string]string
 	pos, neg float64
 	version  string
 	pool     sync.Pool
@@ -97,7 +97,7 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	about := map[string]bool{}
+	about := map[string]string{}
 	brand.apply(lx, about)
 	parts := []string{vaderVersion, "brand-" + brand.Version}
 	for _, p := range opts.Lexicons {
@@ -127,8 +127,8 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 		parts = append(parts, "model-"+ms.Version)
 	}
 	for _, ll := range langLex {
-		for w := range ll.about {
-			about[w] = true
+		for w, a := range ll.about {
+			about[w] = a
 		}
 	}
 	s := &Scorer{lx: lx, models: ms, langLex: langLex, about: about, version: strings.Join(parts, "+")}

@@ -119,13 +119,13 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	return e, nil
 }
 
-// apply adds the entries to lx, and the single words of those with an
-// About to about.
-func (y yamlLexicon) apply(lx *lexicon, about map[string]bool) {
+// apply adds the entries to lx, and those with an About to about (their
+// normalised term: a word or a phrase).
+func (y yamlLexicon) apply(lx *lexicon, about map[string]string) {
 	for _, e := range y.Entries {
 		lx.addTerm(e.Term, *e.Valence, e.role())
-		if t := normalizeTerm(e.Term); e.About != "" && !strings.ContainsAny(t, " -") {
-			about[t] = true
+		if e.About != "" {
+			about[normalizeTerm(e.Term)] = e.About
 		}
 	}
 }
