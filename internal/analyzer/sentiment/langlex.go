@@ -32,6 +32,9 @@ type langLexicon struct {
 	// firsts has bit r set for every key r < 0x10000 of runes, so most
 	// runes of a post are passed over without a map look-up.
 	firsts *[0x10000 / 64]uint64
+	// about maps the words and phrases of entries with an About (space-
+	// delimited scripts) to it.
+	about map[string]string
 }
 
 // mayStart reports whether a term of runes may start with r.
@@ -43,6 +46,7 @@ type runeTerm struct {
 	term    string
 	valence float64
 	neg     bool
+	about   string // what the entry names a post to be about (its About)
 }
 
 // loadLangLexicons parses every embedded lexicon/brand.<lang>.yaml.
@@ -64,14 +68,14 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			return nil, err
 		}
 		ll := &langLexicon{version: y.Version, words: map[string]float64{}, negs: map[string]bool{},
-			runes: map[rune][]runeTerm{}}
+			runes: map[rune][]runeTerm{}, about: map[string]string{}}
 		spaceless := lang == "zh" || lang == "ja"
 		for _, e := range y.Entries {
 			t := normalizeTerm(e.Term)
 			neg := e.role() == roleNegator
 			if spaceless {
 				r, _ := utf8.DecodeRuneInString(t)
-				ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg})
+				ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg, about: e.About})
 				continue
 			}
 			if neg {
@@ -79,6 +83,9 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 				continue
 			}
 			ll.words[t] = *e.Valence
+			if e.About != "" {
+				ll.about[t] = e.About
+			}
 		}
 		both := make(map[string]entry, len(ll.words)+len(ll.negs))
 		for w, v := range ll.words {

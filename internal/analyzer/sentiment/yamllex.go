@@ -31,6 +31,11 @@ type yamlEntry struct {
 	// the next sentiment word, e.g. 0.293) or "negator" (flips the
 	// sentiment words after it; valence is not needed).
 	Role string `yaml:"role"`
+	// About, when set, names what the term is about rather than how the
+	// writer feels ("leaving", "privacy", "sex"): such a term is a subject
+	// of complaint, so the drivers of an alert may name it (the scorer's
+	// other words never are). It does not change any score.
+	About string `yaml:"about"`
 }
 
 func (e yamlEntry) role() role {
@@ -89,7 +94,7 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch k := n.Content[i].Value; k {
-		case "term", "valence", "why", "role":
+		case "term", "valence", "why", "role", "about":
 		default:
 			return e, fmt.Errorf("unknown field %q", k)
 		}
@@ -114,10 +119,14 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	return e, nil
 }
 
-// apply adds the entries to lx.
-func (y yamlLexicon) apply(lx *lexicon) {
+// apply adds the entries to lx, and those with an About to about (their
+// normalised term: a word or a phrase).
+func (y yamlLexicon) apply(lx *lexicon, about map[string]string) {
 	for _, e := range y.Entries {
 		lx.addTerm(e.Term, *e.Valence, e.role())
+		if e.About != "" {
+			about[normalizeTerm(e.Term)] = e.About
+		}
 	}
 }
 
