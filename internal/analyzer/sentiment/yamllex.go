@@ -31,6 +31,10 @@ type yamlEntry struct {
 	// the next sentiment word, e.g. 0.293) or "negator" (flips the
 	// sentiment words after it; valence is not needed).
 	Role string `yaml:"role"`
+	// Exact keeps a word of a romanized language (Hindi) from matching
+	// other spellings of it (see langLexicon.skel): "kamaal", wonderful,
+	// would otherwise also match Kamal, a name.
+	Exact bool `yaml:"exact"`
 }
 
 func (e yamlEntry) role() role {
@@ -89,7 +93,7 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch k := n.Content[i].Value; k {
-		case "term", "valence", "why", "role":
+		case "term", "valence", "why", "role", "exact":
 		default:
 			return e, fmt.Errorf("unknown field %q", k)
 		}
