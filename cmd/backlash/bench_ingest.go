@@ -39,8 +39,8 @@ const benchIngestSource = "microblog"
 // posts table on the same server, in one run. The import runs as the
 // command does (configuration, wiring, matching, scoring, identity,
 // storing, rollups) on the embedded server, which is started first so its
-// start-up is not timed. It drops its database and removes its files, and
-// stops the embedded server unless it was already running.
+// start-up is not timed. It drops its database and removes its files;
+// cmdBench stops the embedded server unless it was already running.
 func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.Logger) (err error) {
 	if n < 1 {
 		return usagef("--posts must be at least 1")
@@ -82,9 +82,8 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 		return fmt.Errorf("the demo configuration has no %s source", benchIngestSource)
 	}
 
-	// The embedded server, running before anything is timed; stopped at
-	// the end only if this run started it.
-	_, wasRunning := chserver.Running(store.EmbeddedDir(stateDir))
+	// The embedded server, running before anything is timed; cmdBench
+	// stops it at the end if the benchmarks started it.
 	if err := demo.ResetDatabase(ctx, cfg, log); err != nil {
 		return err
 	}
@@ -95,11 +94,6 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 	defer func() {
 		if derr := demo.ResetDatabase(context.WithoutCancel(ctx), cfg, log); derr != nil {
 			err = errors.Join(err, fmt.Errorf("drop %s: %w", benchIngestDB, derr))
-		}
-		if !wasRunning {
-			err = errors.Join(err, srv.Stop())
-		} else {
-			fmt.Fprintf(e.stdout, "  the embedded server was already running and is left running (backlash clickhouse stop ends it)\n")
 		}
 	}()
 	st, err := openStore(ctx, cfg, log) // migrated now, so the import finds the schema

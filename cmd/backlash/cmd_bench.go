@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"sort"
 	"time"
 
@@ -22,6 +23,8 @@ import (
 	"github.com/backlash-monitor/backlash/internal/demo"
 	"github.com/backlash-monitor/backlash/internal/pipeline"
 	"github.com/backlash-monitor/backlash/internal/post"
+	"github.com/backlash-monitor/backlash/internal/store"
+	"github.com/backlash-monitor/backlash/internal/store/chserver"
 )
 
 // benchRuns is how many times each measurement repeats; figures are medians.
@@ -41,7 +44,7 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 	renderTabs := fs.Int("render-tabs", 2, "render: pages rendered at once")
 	renderMemory := fs.Int("render-memory-mb", 450, "render: the browser's memory limit")
 	ingestPosts := fs.Int("posts", 300000, "ingest: posts to generate and import")
-	chromium := fs.String("chromium", "", "render: the browser (default: /usr/bin/chromium, else chromium on $PATH)")
+	chromium := fs.String("chromium", "", "render: the browser (default: Chromium's headless shell, else /usr/bin/chromium; see crawler.chromium)")
 	langData := fs.String("lang-data", filepath.Join("..", "shared", "data", "sentiment"), "score: labelled posts per language (umsab/<lang>-train.jsonl, zh-reviews-train.jsonl) for per-language figures")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -74,7 +77,15 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		which = []string{"score", "detect", "crawl", "e2e"}
 	}
 	r := &demo.Replayer{StateDir: *stateDir, OneDB: *oneDB}
-	defer r.DropAll(ctx, g.logger(e))
+	// What a benchmark starts, the command stops: the databases it made
+	// first, then the embedded server if it was not running before.
+	_, wasRunning := chserver.Running(store.EmbeddedDir(*stateDir))
+	defer func() {
+		r.DropAll(context.WithoutCancel(ctx), g.logger(e))
+		if slices.ContainsFunc(which, usesServer) {
+			stopBenchServer(e.stdout, *stateDir, wasRunning)
+		}
+	}()
 	for _, w := range which {
 		var err error
 		switch w {
@@ -104,6 +115,32 @@ func cmdBench(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// usesServer says whether benchmark w runs on the embedded ClickHouse.
+func usesServer(w string) bool {
+	switch w {
+	case "ingest", "e2e", "detection", "throughput":
+		return true
+	}
+	return false
+}
+
+// stopBenchServer stops the embedded server in stateDir unless it was
+// running before the benchmarks began, in which case it is left running
+// and the line says how to stop it.
+func stopBenchServer(w io.Writer, stateDir string, wasRunning bool) {
+	srv, ok := chserver.Running(store.EmbeddedDir(stateDir))
+	if !ok {
+		return
+	}
+	if wasRunning {
+		fmt.Fprintf(w, "the embedded ClickHouse was already running and is left running (pid %d); stop it with: backlash clickhouse stop --state-dir %s\n", srv.PID(), stateDir)
+		return
+	}
+	if err := srv.Stop(); err != nil {
+		fmt.Fprintf(w, "the embedded ClickHouse (pid %d) did not stop: %v; stop it with: backlash clickhouse stop --state-dir %s\n", srv.PID(), err, stateDir)
+	}
 }
 
 func median(xs []float64) float64 {

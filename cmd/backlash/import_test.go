@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -104,5 +105,26 @@ func TestBenchIngest(t *testing.T) {
 	if _, running := chserver.Running(filepath.Join(dir, "clickhouse")); running {
 		t.Error("the embedded server bench ingest started is still running")
 		chserver.StopDir(filepath.Join(dir, "clickhouse"))
+	}
+}
+
+// TestBenchLeavesARunningServer runs `bench ingest` with the embedded server
+// already running: it is left running, and the output says how to stop it.
+func TestBenchLeavesARunningServer(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := chserver.Start(context.Background(), chserver.Options{Dir: filepath.Join(dir, "clickhouse"), Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	code, out, errs := run(t, "", "bench", "ingest", "--posts", "200", "--state-dir", dir, "--log-level", "warn")
+	if code != exitOK {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+	}
+	if !strings.Contains(out, "already running and is left running") || !strings.Contains(out, "backlash clickhouse stop --state-dir "+dir) {
+		t.Errorf("output does not say the server is left running and how to stop it:\n%s", out)
+	}
+	if _, running := chserver.Running(filepath.Join(dir, "clickhouse")); !running {
+		t.Error("bench ingest stopped a server it did not start")
 	}
 }

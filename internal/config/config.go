@@ -130,8 +130,9 @@ type Crawler struct {
 	// still assessed and alerted.
 	RunDeadline Duration `yaml:"run_deadline"`
 	// Chromium is the headless browser that renders sources with render:
-	// true (default /usr/bin/chromium, else chromium, chromium-browser or
-	// google-chrome on $PATH).
+	// true (default: Chromium's headless shell when installed, else
+	// /usr/bin/chromium, else chromium, chromium-browser or google-chrome
+	// on $PATH; see render.LookPath).
 	Chromium string `yaml:"chromium"`
 	// RenderTabs is how many pages the browser renders at once, across
 	// all sources (default 2).

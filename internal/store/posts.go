@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
 	"github.com/backlash-monitor/backlash/internal/post"
@@ -329,17 +328,16 @@ func allEmpty(col any) bool {
 }
 
 // appendColumns appends a block's columns to a batch: each a slice of
-// values, or a slice of slices for an array column.
+// values, or a slice of slices for an array column. String columns are
+// sized for their values first (see reserveRoom).
 func (s *Store) appendColumns(b driver.Batch, cols []any) error {
 	live := b.Columns()
 	for i, c := range cols {
+		if i < len(live) {
+			reserveRoom(live[i], c)
+		}
 		var err error
 		switch c := c.(type) {
-		case []string:
-			if i < len(live) {
-				s.reserveStrings(live[i], c)
-			}
-			err = b.Column(i).Append(c)
 		case [][]string:
 			// Row by row: a whole column of arrays is appended by
 			// reflection, boxing every value.
@@ -357,31 +355,6 @@ func (s *Store) appendColumns(b driver.Batch, cols []any) error {
 		}
 	}
 	return nil
-}
-
-// reserveStrings gives an empty String column of a batch room for the
-// bytes of values before they are appended: it appends one value as long
-// as all of them and resets the column, which keeps the room. Appending
-// row by row would grow the column's buffer many times over, by a quarter
-// each time, copying and allocating several times the column's size. If
-// the column does not keep its room, values are appended as before.
-func (s *Store) reserveStrings(col column.Interface, values []string) {
-	n := 0
-	for _, v := range values {
-		n += len(v)
-	}
-	if n < 64<<10 || col.Rows() != 0 {
-		return
-	}
-	s.fillMu.Lock()
-	if len(s.fill) < n {
-		s.fill = strings.Repeat("\x00", n+n/4)
-	}
-	fill := s.fill[:n]
-	s.fillMu.Unlock()
-	if _, err := col.Append([]string{fill}); err == nil {
-		col.Reset()
-	}
 }
 
 // postBlock returns the posts of rows (indexes in posts), published at the

@@ -56,10 +56,6 @@ type Store struct {
 	saveMu sync.Mutex
 	// repostWindow: see SetRepostWindow.
 	repostWindow time.Duration
-	// fill is a string of zero bytes that sizes insert columns before
-	// their rows are copied in (see reserveStrings); fillMu guards it.
-	fillMu sync.Mutex
-	fill   string
 }
 
 var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)

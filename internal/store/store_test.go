@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -231,5 +232,49 @@ func TestEnrichStoresEntities(t *testing.T) {
 	}
 	if total != 2 {
 		t.Fatalf("rollup counts %d pay posts after enrich, want 2", total)
+	}
+}
+
+// TestSaveManyPostsKeepsValues stores a batch large enough for the insert
+// to size its String columns ahead, and reads every text, topic list and
+// term list back as it was given.
+func TestSaveManyPostsKeepsValues(t *testing.T) {
+	ctx := context.Background()
+	s := chtest.Store(t)
+	t0 := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	want := map[string]string{}
+	var batch []post.Post
+	for i := 0; i < 1200; i++ {
+		p := mkPost(fmt.Sprintf("m%04d", i), t0.Add(time.Duration(i)*time.Second), -0.5, fmt.Sprintf("topic-%d", i%3))
+		p.Text = strings.Repeat("long text ", i%7) + fmt.Sprint(i)
+		p.Sentiment.Terms = strings.Fields(strings.Repeat("bad ", i%4))
+		if i%5 == 0 {
+			p.Topics = append(p.Topics, "pay")
+		}
+		batch = append(batch, p)
+		want[p.ID] = fmt.Sprint(p.Text, p.Topics, p.Sentiment.Terms)
+	}
+	if _, err := s.SavePosts(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.Conn().Query(ctx, "SELECT id, text, topics, terms FROM "+s.Table("posts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := 0
+	for rows.Next() {
+		var id, text string
+		var topics, terms []string
+		if err := rows.Scan(&id, &text, &topics, &terms); err != nil {
+			t.Fatal(err)
+		}
+		if g := fmt.Sprint(text, topics, terms); g != want[id] {
+			t.Errorf("post %s stored as %q, want %q", id, g, want[id])
+		}
+		got++
+	}
+	if err := rows.Err(); err != nil || got != len(batch) {
+		t.Fatalf("read %d posts back (%v), want %d", got, err, len(batch))
 	}
 }

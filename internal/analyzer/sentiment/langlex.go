@@ -194,7 +194,13 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 	if len(ll.runes) > 0 {
 		negStart, negEnd := -1, -1 // the last negator
 		for i := 0; i < len(text); {
-			r, size := utf8.DecodeRuneInString(text[i:])
+			var r rune
+			size := 3
+			if hanAt(text, i) {
+				r = rune(text[i]&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
+			} else {
+				r, size = utf8.DecodeRuneInString(text[i:])
+			}
 			if !ll.mayStart(r) {
 				i += size
 				continue

@@ -130,8 +130,14 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			}
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
 		chunkStart = false
+		if hanAt(text, i) {
+			end := scanWord(text, i+3)
+			lx.emitWord(text, i, end, clause, false, sc)
+			i = end
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isCaselessHan(r) || unicode.IsLetter(r):
 			end := scanWord(text, i)
@@ -263,13 +269,13 @@ func scanWord(text string, i int) int {
 			}
 			return i
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if isCaselessHan(r) {
+		if hanAt(text, i) {
 			// Most of a Chinese post; a letter, so the unicode tables
 			// below would only confirm it.
-			i += size
+			i += 3
 			continue
 		}
+		r, size := utf8.DecodeRuneInString(text[i:])
 		if r == '’' && i+size < len(text) && isASCIIWordByte(text[i+size]) {
 			i += size
 			continue

@@ -173,6 +173,21 @@ func newRuneTable() *[runeTableSize]runeInfo {
 // as Han.
 func isCaselessHan(r rune) bool { return r >= 0x4e00 && r <= 0x9fa5 }
 
+// hanAt reports whether s[i:] starts with a caseless Han letter (see
+// isCaselessHan), the three-byte sequences E4 B8 80 to E9 BE A5, decoding
+// it without package utf8: most of a Chinese post.
+func hanAt(s string, i int) bool {
+	if i+2 >= len(s) || s[i]-0xe4 > 5 {
+		return false
+	}
+	c1, c2 := s[i+1], s[i+2]
+	if c1&0xc0 != 0x80 || c2&0xc0 != 0x80 {
+		return false
+	}
+	r := rune(s[i]&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f)
+	return r >= 0x4e00 && r <= 0x9fa5
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
@@ -243,6 +258,18 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 			h = (h ^ uint64(c)) * fnvPrime
 			r = rune(c)
 			i++
+		} else if hanAt(w, i) {
+			// Most of a Chinese post: a letter without case, copied
+			// as it is.
+			letters++
+			sc.stats.han++
+			c0, c1, c2 := w[i], w[i+1], w[i+2]
+			sc.lower = append(sc.lower, c0, c1, c2)
+			h = (h ^ uint64(c0)) * fnvPrime
+			h = (h ^ uint64(c1)) * fnvPrime
+			h = (h ^ uint64(c2)) * fnvPrime
+			r = rune(c0&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f)
+			i += 3
 		} else {
 			rr, size := utf8.DecodeRuneInString(w[i:])
 			i += size

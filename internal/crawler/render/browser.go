@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -30,10 +31,14 @@ import (
 // DefaultPath is where Debian and Ubuntu install Chromium.
 const DefaultPath = "/usr/bin/chromium"
 
+// ShellPath is where Debian installs Chromium's headless shell (package
+// chromium-headless-shell): the browser without its windows, which
+// renders a page with about half the processor time and memory.
+const ShellPath = "/usr/lib/chromium/chromium-headless-shell"
+
 // Options configure the shared browser.
 type Options struct {
-	// Path is the Chromium or Chrome executable (default: DefaultPath, else
-	// the first of chromium, chromium-browser, google-chrome on $PATH).
+	// Path is the Chromium or Chrome executable (default: see LookPath).
 	Path string
 	// Tabs is how many pages are rendered at once (default 2).
 	Tabs int
@@ -51,10 +56,12 @@ type Options struct {
 }
 
 // ErrNoBrowser is returned when no Chromium executable is found.
-var ErrNoBrowser = errors.New("chromium not found (install Debian's chromium package, or set crawler.chromium to its path)")
+var ErrNoBrowser = errors.New("chromium not found (install Debian's chromium-headless-shell or chromium package, or set crawler.chromium to its path)")
 
-// LookPath finds the browser executable: path when set, else DefaultPath,
-// else chromium, chromium-browser or google-chrome on $PATH.
+// LookPath finds the browser executable: path when set; else the headless
+// shell (ShellPath, else chrome-headless-shell, chromium-headless-shell or
+// headless_shell on $PATH), which is lighter; else DefaultPath, else
+// chromium, chromium-browser or google-chrome on $PATH.
 func LookPath(path string) (string, error) {
 	if path != "" {
 		p, err := exec.LookPath(path)
@@ -63,15 +70,27 @@ func LookPath(path string) (string, error) {
 		}
 		return p, nil
 	}
-	if fi, err := os.Stat(DefaultPath); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-		return DefaultPath, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
+	for _, group := range [][]string{
+		{ShellPath, "chrome-headless-shell", "chromium-headless-shell", "headless_shell"},
+		{DefaultPath, "chromium", "chromium-browser", "google-chrome"},
+	} {
+		if fi, err := os.Stat(group[0]); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return group[0], nil
+		}
+		for _, name := range group[1:] {
+			if p, err := exec.LookPath(name); err == nil {
+				return p, nil
+			}
 		}
 	}
 	return "", ErrNoBrowser
+}
+
+// IsShell reports whether path is Chromium's headless shell rather than
+// the full browser, by its name.
+func IsShell(path string) bool {
+	base := strings.ToLower(filepath.Base(path))
+	return strings.Contains(base, "headless-shell") || strings.Contains(base, "headless_shell")
 }
 
 // Browser is one headless Chromium process shared by every rendered
@@ -446,6 +465,14 @@ func (b *Browser) start() (*generation, error) {
 		chromedp.Flag("dns-prefetch-disable", true),
 		chromedp.WindowSize(1280, 1024),
 	)
+	if !IsShell(path) {
+		// The full browser keeps about 450 MB resident after a few dozen
+		// pages, the default limit, so it would be restarted every 20 or
+		// so; in low-end device mode (smaller caches, earlier garbage
+		// collection) it stays near 400 MB. The headless shell stays well
+		// under the limit without it, and spends less processor time.
+		opts = append(opts, chromedp.Flag("enable-low-end-device-mode", true))
+	}
 	opts = append(opts, b.extra...)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)

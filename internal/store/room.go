@@ -1,0 +1,104 @@
+package store
+
+import (
+	"reflect"
+	"unsafe"
+
+	"github.com/ClickHouse/ch-go/proto"
+	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
+)
+
+// Room for a block's strings before they are appended.
+//
+// clickhouse-go appends a String column's values one at a time to the
+// byte buffer and the position list of the ch-go column beneath it, so a
+// column of 50,000 values grows both many times over, by a quarter each
+// time once large: several times the column's size copied and allocated,
+// and most of an insert's own CPU. The driver has no way to size a column
+// ahead, so the store reaches the ch-go column through the driver's
+// String (and the String inside an Array) and grows it once to what the
+// values need. The field layout is checked against the driver's types
+// when the package loads: a driver laid out differently gets no room
+// reserved, and inserts are as before, only slower.
+
+var (
+	// strColOffset is where *column.String keeps its proto.ColStr; 0
+	// when the layout is not the one expected.
+	strColOffset = fieldOffset(reflect.TypeFor[column.String](), "col", reflect.TypeFor[proto.ColStr]())
+	// arrayValuesOffset is where *column.Array keeps its values column.
+	arrayValuesOffset = fieldOffset(reflect.TypeFor[column.Array](), "values", reflect.TypeFor[column.Interface]())
+)
+
+// fieldOffset returns the offset of the field of struct type t with the
+// name and type given, or 0 when it has none such (no field checked here
+// is a struct's first).
+func fieldOffset(t reflect.Type, name string, want reflect.Type) uintptr {
+	f, ok := t.FieldByName(name)
+	if !ok || f.Type != want || len(f.Index) != 1 {
+		return 0
+	}
+	return f.Offset
+}
+
+// colStr returns the ch-go column under a driver's String column, or nil.
+func colStr(col column.Interface) *proto.ColStr {
+	s, ok := col.(*column.String)
+	if !ok || s == nil || strColOffset == 0 {
+		return nil
+	}
+	return (*proto.ColStr)(unsafe.Add(unsafe.Pointer(s), strColOffset))
+}
+
+// arrayValues returns the column an Array column keeps its elements in,
+// or nil.
+func arrayValues(col column.Interface) column.Interface {
+	a, ok := col.(*column.Array)
+	if !ok || a == nil || arrayValuesOffset == 0 {
+		return nil
+	}
+	return *(*column.Interface)(unsafe.Add(unsafe.Pointer(a), arrayValuesOffset))
+}
+
+// reserveRoom grows an empty String column, or the elements of an empty
+// Array(String) column, to hold values (a []string or a [][]string)
+// without growing again.
+func reserveRoom(col column.Interface, values any) {
+	if col.Rows() != 0 {
+		return
+	}
+	var n, bytes int
+	switch v := values.(type) {
+	case []string:
+		n = len(v)
+		for _, s := range v {
+			bytes += len(s)
+		}
+	case [][]string:
+		col = arrayValues(col)
+		if col == nil || col.Rows() != 0 {
+			return
+		}
+		for _, row := range v {
+			n += len(row)
+			for _, s := range row {
+				bytes += len(s)
+			}
+		}
+	default:
+		return
+	}
+	c := colStr(col)
+	if c == nil || n < minRoom {
+		return
+	}
+	if cap(c.Buf)-len(c.Buf) < bytes {
+		c.Buf = append(make([]byte, 0, len(c.Buf)+bytes), c.Buf...)
+	}
+	if cap(c.Pos)-len(c.Pos) < n {
+		c.Pos = append(make([]proto.Position, 0, len(c.Pos)+n), c.Pos...)
+	}
+}
+
+// minRoom is the fewest values worth sizing a column for: smaller columns
+// grow in a few cheap steps.
+const minRoom = 256
