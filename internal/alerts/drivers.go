@@ -190,11 +190,16 @@ func goodEntities(ents []string, posts []string, topic []string) []string {
 }
 
 // driversText renders the distinctive terms: "hookup 41 posts, z 8.1, 0
-// in the week before".
+// in the week before", and a subject by its words and what they are
+// about: "brothel, meat market (sex) 2 posts ...".
 func driversText(terms []drivers.Term) string {
 	parts := make([]string, len(terms))
 	for i, t := range terms {
-		parts[i] = fmt.Sprintf("*%s* %d posts, z %.1f, %d in the week before", Escape(t.Text), t.Posts, t.Z, t.BaselinePosts)
+		name := "*" + Escape(t.Text) + "*"
+		if t.Subject != "" {
+			name = "*" + Escape(strings.ReplaceAll(t.Text, " · ", ", ")) + "* (" + Escape(t.Subject) + ")"
+		}
+		parts[i] = fmt.Sprintf("%s %d posts, z %.1f, %d in the week before", name, t.Posts, t.Z, t.BaselinePosts)
 	}
 	return "*What's new:* " + strings.Join(parts, " · ")
 }
@@ -235,7 +240,7 @@ func (e *Engine) saveDrivers(ctx context.Context, inc incident.Incident, sig Sig
 	base := incident.Driver{IncidentID: inc.ID, Topic: inc.Topic, At: sig.At, WindowStart: sig.At.Add(-sig.Window)}
 	for i, t := range f.terms {
 		d := base
-		d.Kind, d.Rank, d.Text, d.Posts, d.BaselinePosts, d.Z, d.LogOdds = "term", i+1, t.Text, t.Posts, t.BaselinePosts, t.Z, t.LogOdds
+		d.Kind, d.Rank, d.Text, d.Subject, d.Posts, d.BaselinePosts, d.Z, d.LogOdds = "term", i+1, t.Text, t.Subject, t.Posts, t.BaselinePosts, t.Z, t.LogOdds
 		rows = append(rows, d)
 	}
 	for i, th := range f.themes {

@@ -1,6 +1,7 @@
 package alerts
 
 import (
+	"github.com/backlash-monitor/backlash/internal/analyzer/drivers"
 	"strings"
 	"testing"
 	"time"
@@ -24,5 +25,19 @@ func TestNumbersShowRatings(t *testing.T) {
 	}
 	if got := numbers(view{sig: plain}); strings.Contains(got, "Reviews") || strings.Contains(got, "one_star") {
 		t.Errorf("a topic without reviews shows them:\n%s", got)
+	}
+}
+
+// TestDriversText renders a word by itself and a subject of the lexicons
+// by its words and what they are about, both escaped.
+func TestDriversText(t *testing.T) {
+	got := driversText([]drivers.Term{
+		{Text: "hookup", Posts: 41, Z: 8.14, BaselinePosts: 0},
+		{Text: "brothel · meat market", Subject: "sex", Posts: 7, Z: 4.2, BaselinePosts: 1},
+		{Text: "<b>", Posts: 2, Z: 2},
+	})
+	want := "*What's new:* *hookup* 41 posts, z 8.1, 0 in the week before · *brothel, meat market* (sex) 7 posts, z 4.2, 1 in the week before · *&lt;b&gt;* 2 posts, z 2.0, 0 in the week before"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

@@ -159,6 +159,7 @@ type driverView struct {
 	At            string  `json:"at"`
 	Kind          string  `json:"kind"`
 	Text          string  `json:"text"`
+	Subject       string  `json:"subject,omitempty"`
 	Posts         int     `json:"posts"`
 	BaselinePosts int     `json:"baseline_posts"`
 	Z             float64 `json:"z"`
@@ -240,7 +241,7 @@ func (d data) breakdown(ctx context.Context, topic string, from, to time.Time) (
 	}
 	for _, x := range ds {
 		out.Drivers = append(out.Drivers, driverView{IncidentID: x.IncidentID, At: x.At.Format(time.RFC3339), Kind: x.Kind,
-			Text: x.Text, Posts: x.Posts, BaselinePosts: x.BaselinePosts, Z: math.Round(x.Z*10) / 10,
+			Text: x.Text, Subject: x.Subject, Posts: x.Posts, BaselinePosts: x.BaselinePosts, Z: math.Round(x.Z*10) / 10,
 			Share: math.Round(x.Share*1000) / 1000, Example: truncate(x.Example, 200)})
 	}
 

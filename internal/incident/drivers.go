@@ -14,6 +14,10 @@ type Driver struct {
 	Rank int
 	// Text is the term, or the theme's terms joined by " · ".
 	Text string
+	// Subject is what a term is about when it is a subject of the
+	// scorer's lexicons, named by its words in Text ("sex" for "brothel ·
+	// meat market"); empty otherwise.
+	Subject string
 	// Posts counts the window's posts holding a term or a theme's posts;
 	// BaselinePosts a term's posts in the week before.
 	Posts, BaselinePosts int

@@ -16,12 +16,12 @@ func (s *Store) SaveIncidentDrivers(ctx context.Context, ds []incident.Driver) e
 		return nil
 	}
 	b, err := s.conn.PrepareBatch(ctx, "INSERT INTO "+s.Table("incident_drivers")+
-		" (incident_id, topic, at, window_start, kind, rank, text, posts, baseline_posts, z, log_odds, share, example)")
+		" (incident_id, topic, at, window_start, kind, rank, text, subject, posts, baseline_posts, z, log_odds, share, example)")
 	if err != nil {
 		return fmt.Errorf("store: save incident drivers: %w", err)
 	}
 	for _, d := range ds {
-		if err := b.Append(d.IncidentID, d.Topic, dbTime(d.At), dbTime(d.WindowStart), d.Kind, uint16(d.Rank), d.Text,
+		if err := b.Append(d.IncidentID, d.Topic, dbTime(d.At), dbTime(d.WindowStart), d.Kind, uint16(d.Rank), d.Text, d.Subject,
 			uint32(d.Posts), uint32(d.BaselinePosts), d.Z, d.LogOdds, d.Share, d.Example); err != nil {
 			_ = b.Abort()
 			return fmt.Errorf("store: save driver of %s: %w", d.IncidentID, err)
@@ -46,7 +46,7 @@ func (s *Store) IncidentDrivers(ctx context.Context, incidentID string) ([]incid
 
 // driversAt reads the drivers matching where (one bound value) at at.
 func (s *Store) driversAt(ctx context.Context, where, arg string, at time.Time) ([]incident.Driver, error) {
-	q := `SELECT incident_id, topic, at, window_start, kind, rank, text, posts, baseline_posts, z, log_odds, share, example
+	q := `SELECT incident_id, topic, at, window_start, kind, rank, text, subject, posts, baseline_posts, z, log_odds, share, example
 FROM ` + s.Table("incident_drivers") + ` FINAL
 WHERE ` + where + ` AND at = ?
 ORDER BY incident_id, kind = 'theme', rank`
@@ -61,7 +61,7 @@ ORDER BY incident_id, kind = 'theme', rank`
 		var rank uint16
 		var posts, base uint32
 		var at, ws time.Time
-		if err := rows.Scan(&d.IncidentID, &d.Topic, &at, &ws, &d.Kind, &rank, &d.Text, &posts, &base, &d.Z, &d.LogOdds,
+		if err := rows.Scan(&d.IncidentID, &d.Topic, &at, &ws, &d.Kind, &rank, &d.Text, &d.Subject, &posts, &base, &d.Z, &d.LogOdds,
 			&d.Share, &d.Example); err != nil {
 			return nil, fmt.Errorf("store: drivers of %s: %w", arg, err)
 		}

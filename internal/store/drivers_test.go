@@ -23,9 +23,11 @@ func TestIncidentDriversRoundTrip(t *testing.T) {
 	theme.Kind, theme.Rank, theme.Text, theme.Posts, theme.Share, theme.Example = "theme", 1, "hookup · meat market", 12, 0.42, "Moments is a meat market"
 	term := base
 	term.Kind, term.Rank, term.Text, term.Posts, term.BaselinePosts, term.Z, term.LogOdds = "term", 1, "hookup", 41, 0, 8.1, 2.5
+	subject := base
+	subject.Kind, subject.Rank, subject.Text, subject.Subject, subject.Posts, subject.Z = "term", 2, "brothel · meat market", "sex", 7, 4.2
 	older := term
 	older.At, older.WindowStart, older.Posts = at.Add(-time.Hour), at.Add(-2*time.Hour), 9
-	for _, batch := range [][]incident.Driver{{older}, {theme, term}, {theme, term}} {
+	for _, batch := range [][]incident.Driver{{older}, {theme, term, subject}, {theme, subject, term}} {
 		if err := s.SaveIncidentDrivers(ctx, batch); err != nil {
 			t.Fatal(err)
 		}
@@ -34,7 +36,7 @@ func TestIncidentDriversRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []incident.Driver{term, theme}; !reflect.DeepEqual(got, want) {
+	if want := []incident.Driver{term, subject, theme}; !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
 	got, err = s.TopicDrivers(ctx, "moments", at.Add(-90*time.Minute), at.Add(-time.Minute))

@@ -292,7 +292,7 @@ func (b *Baseline) load(ctx context.Context, topic string, t *topicCounts, lo, h
 			t.sum.Posts++
 		}
 		clear(seen)
-		for _, term := range Terms(b.tok, Body(p.Title, p.Text), t.ex) {
+		for _, term := range termsOf(b.tok, Body(p.Title, p.Text), t.ex) {
 			if _, ok := seen[term]; ok {
 				continue
 			}

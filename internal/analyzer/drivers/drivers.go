@@ -22,11 +22,13 @@ import (
 	"github.com/backlash-monitor/backlash/internal/analyzer/sentiment"
 )
 
-// Tokenizer splits a post into words and says which are generic sentiment
-// words. *sentiment.Scorer is one.
+// Tokenizer splits a post into words, says which are generic sentiment
+// words, and which name a subject of complaint (About). *sentiment.Scorer
+// is one.
 type Tokenizer interface {
 	Words(text string) ([]sentiment.Word, string)
 	GenericIn(lang, text string) bool
+	About(lang, term string) string
 }
 
 // Options tune Distinctive.
@@ -85,8 +87,16 @@ func (o Options) withDefaults() Options {
 // Term is one distinctive term of a window.
 type Term struct {
 	// Text is the word, two-word phrase or (Chinese, Japanese) character
-	// bigram, in lower case.
+	// bigram, in lower case; for a subject, its words the window holds,
+	// most held first, joined by " · " ("brothel · meat market").
 	Text string
+	// Subject, when set, is what the lexicons say the term's words are
+	// about ("sex", "privacy", "leaving"; see sentiment.Scorer.About): the
+	// term is then that subject, counted as one term however many of its
+	// words a post holds, so authors who name it in different words
+	// ("brothel", "meat market") add up. Empty for a word, phrase or
+	// bigram.
+	Subject string
 	// Posts and BaselinePosts count the window's and the baseline's posts
 	// that hold the term, Voices the distinct authors of the window's.
 	Posts, Voices, BaselinePosts int
@@ -152,6 +162,41 @@ type Counts struct {
 	Voices map[string]int
 	// Langs counts the posts per language, as the tokenizer tells them.
 	Langs map[string]int
+	// Words maps each subject's key (see Term.Subject) to its words and the
+	// posts holding each.
+	Words map[string]map[string]int
+}
+
+// subjectMark starts a subject's key among the terms: no word holds it.
+const subjectMark = "\x1f"
+
+// subjectSep joins a subject's words in its Text.
+const subjectSep = " · "
+
+// subjectText names a subject by its three words most held in the window.
+func subjectText(words map[string]int) string {
+	ws := make([]string, 0, len(words))
+	for w := range words {
+		ws = append(ws, w)
+	}
+	sort.Slice(ws, func(i, j int) bool {
+		if words[ws[i]] != words[ws[j]] {
+			return words[ws[i]] > words[ws[j]]
+		}
+		return ws[i] < ws[j]
+	})
+	return strings.Join(ws[:min(3, len(ws))], subjectSep)
+}
+
+// subjectKey is how a subject is counted among the terms.
+func subjectKey(about string) string { return subjectMark + about }
+
+// key is how the term is counted: its text, or its subject's key.
+func (t Term) key() string {
+	if t.Subject != "" {
+		return subjectKey(t.Subject)
+	}
+	return t.Text
 }
 
 // Doc is one post as CountDocs reads it.
@@ -175,7 +220,8 @@ func Count(tok Tokenizer, texts []string, exclude []string) Counts {
 // CountDocs counts, per term, the posts that hold it and their distinct
 // authors.
 func CountDocs(tok Tokenizer, docs []Doc, exclude []string) Counts {
-	c := Counts{Posts: len(docs), Terms: make(map[string]int, 1024), Voices: map[string]int{}, Langs: map[string]int{}}
+	c := Counts{Posts: len(docs), Terms: make(map[string]int, 1024), Voices: map[string]int{}, Langs: map[string]int{},
+		Words: map[string]map[string]int{}}
 	ex := excluded(exclude)
 	seen := map[string]struct{}{}
 	heard := map[string]map[string]bool{}
@@ -193,6 +239,13 @@ func CountDocs(tok Tokenizer, docs []Doc, exclude []string) Counts {
 			}
 			seen[term] = struct{}{}
 			c.Terms[term]++
+			if a := tok.About(lang, term); a != "" && !strings.HasPrefix(term, subjectMark) {
+				k := subjectKey(a)
+				if c.Words[k] == nil {
+					c.Words[k] = map[string]int{}
+				}
+				c.Words[k][term]++
+			}
 			h := heard[term]
 			if h == nil {
 				h = map[string]bool{}
@@ -275,12 +328,25 @@ func (ex Exclusions) covered(rs []rune) []bool {
 // runs.
 func Terms(tok Tokenizer, text string, ex Exclusions) []string {
 	out, _ := terms(tok, text, ex, false)
+	kept := out[:0]
+	for _, t := range out {
+		if !strings.HasPrefix(t, subjectMark) {
+			kept = append(kept, t)
+		}
+	}
+	return kept
+}
+
+// termsOf is terms of a post as a window counts them, subjects included.
+func termsOf(tok Tokenizer, text string, ex Exclusions) []string {
+	out, _ := terms(tok, text, ex, false)
 	return out
 }
 
-// terms returns the candidate terms of one text and its language; with
-// all, generic words and function words are kept too (the background
-// table counts them, so they are known to be common).
+// terms returns the candidate terms of one text and its language, and
+// the keys of the subjects they name (subjectKey); with all, generic words
+// and function words are kept too (the background table counts them, so
+// they are known to be common), and subjects are not.
 func terms(tok Tokenizer, text string, ex Exclusions, all bool) ([]string, string) {
 	words, lang := tok.Words(text)
 	var out []string
@@ -313,6 +379,13 @@ func terms(tok Tokenizer, text string, ex Exclusions, all bool) ([]string, strin
 			out = append(out, prev+" "+w.Text)
 		}
 		prev, prevClause = w.Text, w.Clause
+	}
+	if !all {
+		for _, t := range out {
+			if a := tok.About(lang, t); a != "" {
+				out = append(out, subjectKey(a))
+			}
+		}
 	}
 	return out, lang
 }
@@ -452,17 +525,31 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 		if yw < o.MinPosts {
 			continue
 		}
+		text, subject, share := t, "", 0.0
+		if about, ok := strings.CutPrefix(t, subjectMark); ok {
+			// A subject named in one word only is that word's term. What
+			// is expected of a subject is what is expected of its words.
+			words := window.Words[t]
+			if len(words) < 2 {
+				continue
+			}
+			text, subject = subjectText(words), about
+			for w := range words {
+				share += bgShare(w)
+			}
+		} else {
+			share = bgShare(t)
+		}
 		tested++
 		yb := baseline.Terms[t]
 		fw := float64(yw)
-		share := bgShare(t)
 		fr := float64(yb) + m*share
 		a := o.Prior * (fw + fr) / total
 		delta := math.Log((fw+a)/(nw+o.Prior-fw-a)) - math.Log((fr+a)/(nr+o.Prior-fr-a))
 		// Expected: the larger of the term's share of the topic's past
 		// and of the language in general.
 		lambda := float64(window.Posts) * max((float64(yb)+0.5)/float64(baseline.Posts+1), share)
-		cands = append(cands, Term{Text: t, Posts: posts, Voices: yw, BaselinePosts: yb, Background: share,
+		cands = append(cands, Term{Text: text, Subject: subject, Posts: posts, Voices: yw, BaselinePosts: yb, Background: share,
 			LogOdds: delta, Z: delta / math.Sqrt(1/(fw+a)+1/(fr+a)), P: poissonTail(yw, lambda)})
 	}
 	cands = wordLike(cands)
@@ -586,6 +673,16 @@ const cjkFunction = "的了是我你他她它们在和就都也这那给把被�
 var cjkConventions = map[string]bool{"转发": true, "发微": true, "微博": true}
 
 func overlaps(a, b string) bool {
+	for _, pair := range [][2]string{{a, b}, {b, a}} {
+		if words := strings.Split(pair[0], subjectSep); len(words) > 1 {
+			for _, w := range words {
+				if overlaps(w, pair[1]) {
+					return true
+				}
+			}
+			return false
+		}
+	}
 	if isCJKString(a) && isCJKString(b) {
 		for _, r := range a {
 			if strings.ContainsRune(b, r) {

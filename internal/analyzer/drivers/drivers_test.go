@@ -97,8 +97,9 @@ func TestDistinctiveGolden(t *testing.T) {
 	}
 }
 
-// TestTermsFilters checks what never becomes a term: sentiment words,
-// function words, the topic's name, numbers, and phrases across clauses.
+// TestTermsFilters checks what never becomes a term: sentiment words
+// (but not the lexicon's subjects, its entries with an about), function
+// words, the topic's name, numbers, and phrases across clauses.
 func TestTermsFilters(t *testing.T) {
 	sc := newScorer(t)
 	ex := drivers.Exclusions{"moments": true, "莫门特": true}
@@ -109,7 +110,10 @@ func TestTermsFilters(t *testing.T) {
 		{"I can't believe they thought Moments was a good idea 😡", []string{"believe", "idea"}},
 		{"hookup offers with prices attached", []string{"hookup", "offers", "hookup offers", "prices", "attached", "prices attached"}},
 		{"Moments' meat market. 2024 location", []string{"meat", "market", "meat market", "location"}},
-		{"莫门特泄露位置信息", []string{"露位", "位置", "置信", "信息"}},
+		// A lexicon entry naming a subject (泄露, leaked; boycott) is a
+		// term; one saying how the writer feels (creepy) is not.
+		{"莫门特泄露位置信息", []string{"泄露", "露位", "位置", "置信", "信息"}},
+		{"creepy: boycott Moments, they leaked my privacy", []string{"boycott", "leaked", "privacy"}},
 		// Digits break a run of Han characters; they are not part of a term.
 		{"客服说要等15个工作日", []string{"客服", "服说", "说要", "要等", "工作", "作日"}},
 	}
@@ -118,6 +122,49 @@ func TestTermsFilters(t *testing.T) {
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("Terms(%q) = %q, want %q", c.text, got, c.want)
 		}
+	}
+}
+
+// TestDistinctiveSubjects checks that authors naming one subject of the
+// lexicons in different words add up: no word is held by two authors,
+// but the subject is, and it is named by its words.
+func TestDistinctiveSubjects(t *testing.T) {
+	sc := newScorer(t)
+	cases := []struct {
+		name          string
+		window        []drivers.Doc
+		text, subject string
+	}{
+		{"english", []drivers.Doc{
+			{Author: "a", Text: "the new feed is basically a brothel"},
+			{Author: "b", Text: "what a meat market the new feed became"},
+			{Author: "c", Text: "the feed shows strangers nearby"},
+		}, "brothel · meat market", "sex"},
+		{"chinese", []drivers.Doc{
+			{Author: "a", Text: "这个功能就是约炮软件"},
+			{Author: "b", Text: "首页全是色情内容"},
+			{Author: "c", Text: "界面改版了"},
+		}, "约炮 · 色情", "sex"},
+		// One word said by two authors is that word's term, not a subject.
+		{"one word", []drivers.Doc{
+			{Author: "a", Text: "time to boycott them"},
+			{Author: "b", Text: "boycott, all of you"},
+		}, "boycott", ""},
+	}
+	base := drivers.Count(sc, []string{"the feed is fine", "界面不错", "nice feed today", "转账很快"}, nil)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			terms := drivers.Distinctive(drivers.CountDocs(sc, c.window, nil), base, drivers.Options{Alpha: -1})
+			for _, tm := range terms {
+				if tm.Text == c.text {
+					if tm.Subject != c.subject || tm.Voices != 2 {
+						t.Errorf("%q: subject %q, %d authors; want %q, 2", tm.Text, tm.Subject, tm.Voices, c.subject)
+					}
+					return
+				}
+			}
+			t.Errorf("no term %q in %+v", c.text, terms)
+		})
 	}
 }
 

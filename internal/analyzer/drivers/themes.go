@@ -31,7 +31,7 @@ func Themes(tok Tokenizer, texts []string, reach []uint64, terms []Term, ex Excl
 	}
 	rank := map[string]int{}
 	for i, t := range terms {
-		rank[t.Text] = i
+		rank[t.key()] = i
 	}
 	holds := make([][]bool, len(texts))
 	nheld := make([]int, len(texts))
@@ -40,7 +40,7 @@ func Themes(tok Tokenizer, texts []string, reach []uint64, terms []Term, ex Excl
 		if cue, _ := PushesBack(text); cue != "" {
 			continue // a post answering the backlash is in none of its themes
 		}
-		for _, x := range Terms(tok, text, ex) {
+		for _, x := range termsOf(tok, text, ex) {
 			if r, ok := rank[x]; ok && !holds[i][r] {
 				holds[i][r] = true
 				nheld[i]++

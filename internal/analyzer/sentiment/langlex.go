@@ -42,6 +42,9 @@ type langLexicon struct {
 	// negAfter: a negator right after a term, or one word further, also
 	// flips it (Hindi: "accha nahi hai").
 	negAfter bool
+	// about maps the words and phrases of entries with an About (space-
+	// delimited scripts) to it.
+	about map[string]string
 }
 
 // minSkeleton is the shortest spelling skeleton a lexicon matches by:
@@ -58,6 +61,7 @@ type runeTerm struct {
 	term    string
 	valence float64
 	neg     bool
+	about   string // what the entry names a post to be about (its About)
 }
 
 // loadLangLexicons parses every embedded lexicon/brand.<lang>.yaml.
@@ -79,7 +83,7 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			return nil, err
 		}
 		ll := &langLexicon{version: y.Version, words: map[string]float64{}, negs: map[string]bool{},
-			runes: map[rune][]runeTerm{}}
+			runes: map[rune][]runeTerm{}, about: map[string]string{}}
 		spaceless := lang == "zh" || lang == "ja"
 		fuzzy := map[string]float64{} // words also matched by other spellings
 		for _, e := range y.Entries {
@@ -87,7 +91,7 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			neg := e.role() == roleNegator
 			if spaceless {
 				r, _ := utf8.DecodeRuneInString(t)
-				ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg})
+				ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg, about: e.About})
 				continue
 			}
 			if neg {
@@ -97,6 +101,9 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			ll.words[t] = *e.Valence
 			if !e.Exact {
 				fuzzy[t] = *e.Valence
+			}
+			if e.About != "" {
+				ll.about[t] = e.About
 			}
 		}
 		if lang == "hi" {

@@ -93,3 +93,38 @@ func TestBadLexiconErrors(t *testing.T) {
 		t.Errorf("missing file error: %v", err)
 	}
 }
+
+// TestAboutWordsAreNotGeneric checks that a lexicon entry naming what a
+// post is about (about:) keeps its score but is not generic in Words or
+// GenericIn, in the embedded lexicons and in a deployment's own.
+func TestAboutWordsAreNotGeneric(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "acme.yaml")
+	body := "version: 1\nentries:\n  - {term: overdraft, valence: -1.5, about: money, why: test subject}\n  - {term: grumpy, valence: -1.5, why: test feeling}\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Lexicons: []string{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Score("overdraft again"); r.Label != Negative {
+		t.Errorf("overdraft: about changed the score: %+v", r)
+	}
+	generic := map[string]bool{}
+	for _, text := range []string{"grumpy about the overdraft", "creepy: boycott them, my privacy leaked"} {
+		words, _ := s.Words(text)
+		for _, w := range words {
+			generic[w.Text] = w.Generic
+		}
+	}
+	for w, want := range map[string]bool{"overdraft": false, "grumpy": true, "creepy": true, "boycott": false, "privacy": false, "leaked": false} {
+		if g, ok := generic[w]; !ok || g != want {
+			t.Errorf("Words: %q generic %v (found %v), want %v", w, g, ok, want)
+		}
+	}
+	for text, want := range map[string]bool{"色情": false, "隐私": false, "恶心": true} {
+		if g := s.GenericIn("zh", text); g != want {
+			t.Errorf("GenericIn(zh, %q) = %v, want %v", text, g, want)
+		}
+	}
+}

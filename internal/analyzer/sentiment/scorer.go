@@ -51,9 +51,12 @@ const MaxTerms = 5
 // Scorer scores posts. It is built once by New and is safe for concurrent
 // use by multiple goroutines.
 type Scorer struct {
-	lx       *lexicon
-	models   *modelSet               // nil: English by the rules alone
-	langLex  map[string]*langLexicon // brand-risk vocabulary by language
+	lx      *lexicon
+	models  *modelSet               // nil: English by the rules alone
+	langLex map[string]*langLexicon // brand-risk vocabulary by language
+	// about maps the lexicons' words and phrases that name what a post is
+	// about (normalised) to their entry's About: never generic in Words.
+	about    map[string]string
 	pos, neg float64
 	version  string
 	pool     sync.Pool
@@ -94,7 +97,8 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
-	brand.apply(lx)
+	about := map[string]string{}
+	brand.apply(lx, about)
 	parts := []string{vaderVersion, "brand-" + brand.Version}
 	for _, p := range opts.Lexicons {
 		data, err := os.ReadFile(p)
@@ -105,7 +109,7 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 		if err != nil {
 			return nil, err
 		}
-		y.apply(lx)
+		y.apply(lx, about)
 		parts = append(parts, versionTag(p, y, data))
 	}
 	lx.freeze()
@@ -122,7 +126,12 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 		parts = append(parts, langs...)
 		parts = append(parts, "model-"+ms.Version)
 	}
-	s := &Scorer{lx: lx, models: ms, langLex: langLex, version: strings.Join(parts, "+")}
+	for _, ll := range langLex {
+		for w, a := range ll.about {
+			about[w] = a
+		}
+	}
+	s := &Scorer{lx: lx, models: ms, langLex: langLex, about: about, version: strings.Join(parts, "+")}
 	s.pos, s.neg = opts.cutoffs()
 	s.pool.New = func() any {
 		return &scratch{lower: make([]byte, 0, 512), toks: make([]token, 0, 64),

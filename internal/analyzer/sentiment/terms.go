@@ -9,7 +9,8 @@ type Word struct {
 	Text string
 	// Generic is set for words that say how someone feels rather than about
 	// what: words with a valence in the lexicons, boosters, negators and
-	// function words.
+	// function words, except the lexicon entries that name a subject
+	// (their About: "boycott", "privacy", "brothel").
 	Generic bool
 	// Clause counts the clause breaks before the word, so callers can keep
 	// phrases from spanning sentences.
@@ -43,13 +44,18 @@ func (s *Scorer) Words(text string) ([]Word, string) {
 				g = true
 			}
 		}
+		if g && s.about[w] != "" {
+			g = false
+		}
 		words = append(words, Word{Text: w, Generic: g, Clause: int(t.clause)})
 	}
 	return words, lang
 }
 
 // GenericIn reports whether the text of a Chinese or Japanese word holds a
-// term of lang's sentiment lexicon (a valence word or a negator).
+// term of lang's sentiment lexicon (a valence word or a negator) other
+// than one that names what a post is about (an entry's About: 抵制,
+// 隐私, 色情).
 func (s *Scorer) GenericIn(lang, text string) bool {
 	ll := s.langLex[lang]
 	if ll == nil {
@@ -57,10 +63,31 @@ func (s *Scorer) GenericIn(lang, text string) bool {
 	}
 	for _, r := range text {
 		for _, t := range ll.runes[r] {
-			if strings.Contains(text, t.term) {
+			if t.about == "" && strings.Contains(text, t.term) {
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// About says what a term (a word, a phrase of words, or a Chinese or
+// Japanese run) is about when lang's lexicons list it as naming a subject
+// (an entry's About: "leaving" for "boycott", "sex" for "brothel" and
+// "meat market", "privacy" for "隐私"), and "" otherwise. A Chinese or
+// Japanese term is about what an entry it holds is about (色情 in 色情交易).
+func (s *Scorer) About(lang, term string) string {
+	if a := s.about[term]; a != "" {
+		return a
+	}
+	if ll := s.langLex[lang]; ll != nil {
+		for _, r := range term {
+			for _, t := range ll.runes[r] {
+				if t.about != "" && strings.Contains(term, t.term) {
+					return t.about
+				}
+			}
+		}
+	}
+	return ""
 }

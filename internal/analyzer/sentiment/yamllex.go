@@ -35,6 +35,11 @@ type yamlEntry struct {
 	// other spellings of it (see langLexicon.skel): "kamaal", wonderful,
 	// would otherwise also match Kamal, a name.
 	Exact bool `yaml:"exact"`
+	// About, when set, names what the term is about rather than how the
+	// writer feels ("leaving", "privacy", "sex"): such a term is a subject
+	// of complaint, so the drivers of an alert may name it (the scorer's
+	// other words never are). It does not change any score.
+	About string `yaml:"about"`
 }
 
 func (e yamlEntry) role() role {
@@ -93,7 +98,7 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch k := n.Content[i].Value; k {
-		case "term", "valence", "why", "role", "exact":
+		case "term", "valence", "why", "role", "exact", "about":
 		default:
 			return e, fmt.Errorf("unknown field %q", k)
 		}
@@ -118,10 +123,14 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	return e, nil
 }
 
-// apply adds the entries to lx.
-func (y yamlLexicon) apply(lx *lexicon) {
+// apply adds the entries to lx, and those with an About to about (their
+// normalised term: a word or a phrase).
+func (y yamlLexicon) apply(lx *lexicon, about map[string]string) {
 	for _, e := range y.Entries {
 		lx.addTerm(e.Term, *e.Valence, e.role())
+		if e.About != "" {
+			about[normalizeTerm(e.Term)] = e.About
+		}
 	}
 }
 

@@ -185,13 +185,15 @@
   // ---- Topic --------------------------------------------------------------
 
   // drivers lists an alert's distinctive terms ("hookup · 41 posts · z 8.1
-  // · 0 in the week before") and its themes with their shares.
+  // · 0 in the week before"; a subject as its words and what they are
+  // about, "brothel, meat market (sex)") and its themes with their shares.
   function drivers(node, ds) {
     clear(node);
     if (!ds.length) { node.appendChild(h("li", "none", "No alert in this range.")); return; }
     ds.forEach(function (d) {
       var li = h("li", d.kind);
-      li.appendChild(h("strong", null, d.text));
+      li.appendChild(h("strong", null, d.subject ? d.text.split(" · ").join(", ") : d.text));
+      if (d.subject) li.appendChild(document.createTextNode(" (" + d.subject + ")"));
       if (d.kind === "term") {
         li.appendChild(document.createTextNode(" · " + int(d.posts) + " posts · z " + d.z.toFixed(1) + " · " + int(d.baseline_posts) + " in the week before"));
       } else {
