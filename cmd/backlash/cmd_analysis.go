@@ -82,8 +82,16 @@ func cmdEval(_ context.Context, e *env, args []string) error {
 func cmdDetect(_ context.Context, e *env, args []string) error {
 	fs, _ := flagSet(e, "detect", "detect --input series.csv   (timestamp,value; writes timestamp,value,anomaly_score)")
 	input := fs.String("input", "", "CSV of timestamp,value at a regular interval (- for stdin)")
+	twoSided := fs.Bool("two-sided", false, "score drops as well as rises (for metrics where a fall matters; volumes default to rises only)")
+	threshold := fs.Float64("threshold", detect.DefaultConfig().Threshold, "score at which an event starts, in (0,1]")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	cfg := detect.DefaultConfig()
+	cfg.TwoSided = *twoSided
+	cfg.Threshold = *threshold
+	if err := cfg.Validate(); err != nil || *threshold == 0 {
+		return usagef("--threshold %v is outside (0,1]", *threshold)
 	}
 	if *input == "" {
 		fs.Usage()
@@ -98,7 +106,7 @@ func cmdDetect(_ context.Context, e *env, args []string) error {
 		defer f.Close()
 		in = f
 	}
-	if err := detect.RunCSV(in, e.stdout, detect.DefaultConfig()); err != nil {
+	if err := detect.RunCSV(in, e.stdout, cfg); err != nil {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
 	return nil

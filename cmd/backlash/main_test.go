@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 func run(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -82,6 +86,42 @@ func TestDetectCommand(t *testing.T) {
 	}
 	if !strings.HasPrefix(out, "timestamp,value,anomaly_score\n") || strings.Count(out, "\n") != 4 {
 		t.Fatalf("detect output:\n%s", out)
+	}
+}
+
+func TestDetectCommandTwoSided(t *testing.T) {
+	// A flat series that falls away: only --two-sided scores the fall.
+	var in strings.Builder
+	t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 600; i++ {
+		v := 100 + (i*7)%5
+		if i >= 580 {
+			v = 2
+		}
+		fmt.Fprintf(&in, "%s,%d\n", t0.Add(time.Duration(i)*5*time.Minute).Format(time.RFC3339), v)
+	}
+	maxScore := func(args ...string) float64 {
+		t.Helper()
+		code, out, errs := run(t, in.String(), append([]string{"detect", "--input", "-"}, args...)...)
+		if code != exitOK {
+			t.Fatalf("detect %v: exit %d: %s", args, code, errs)
+		}
+		best := 0.0
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+			f := strings.Split(line, ",")
+			v, err := strconv.ParseFloat(f[2], 64)
+			if err != nil {
+				t.Fatalf("detect output line %q: %v", line, err)
+			}
+			best = math.Max(best, v)
+		}
+		return best
+	}
+	if one, two := maxScore(), maxScore("--two-sided"); one >= 0.5 || two < 0.5 {
+		t.Errorf("fall from 100 to 2: top score %.2f rises only, %.2f two-sided; want < 0.5 and >= 0.5", one, two)
+	}
+	if code, _, errs := run(t, in.String(), "detect", "--input", "-", "--threshold", "1.5"); code != exitUsage || !strings.Contains(errs, "--threshold") {
+		t.Errorf("--threshold 1.5: exit %d, %q; want usage error naming --threshold", code, errs)
 	}
 }
 

@@ -41,7 +41,12 @@ type GapPolicy int
 const (
 	// GapZero treats missing buckets as zero observations, which is what a
 	// missing bucket means for a volume series built from posts (no post,
-	// no row). Gaps longer than Config.MaxGapFill are skipped instead.
+	// no row), where a zero is plausible: the series is counts (every
+	// value a non-negative integer) expected at 9.2 or fewer per bucket
+	// there (a Poisson count of that mean is 0 once in ten thousand).
+	// Elsewhere (a speed, a latency, a busy topic) a missing bucket is a
+	// lost reading and is skipped as under GapSkip, as are gaps longer
+	// than Config.MaxGapFill.
 	GapZero GapPolicy = iota
 	// GapSkip leaves the baselines untouched across a gap: the next
 	// observation is scored as if it directly followed the previous one,

@@ -175,8 +175,12 @@ func RunCSV(r io.Reader, w io.Writer, cfg Config) error {
 	return nil
 }
 
-// inferInterval returns the median positive spacing of rows, or 0 (let the
-// detector infer it) when there is none.
+// inferInterval returns the bucket width of rows: the shortest positive
+// spacing that recurs (at least an eighth of the spacings, and twice), so
+// a series sampled every 5 minutes with many readings missing is read as
+// 5-minute buckets with gaps rather than 10-minute buckets with
+// duplicates. Without a recurring spacing it is the median spacing, and 0
+// (let the detector infer it) when there is none.
 func inferInterval(rows []csvRow) time.Duration {
 	var ds []time.Duration
 	for i := 1; i < len(rows); i++ {
@@ -188,6 +192,17 @@ func inferInterval(rows []csvRow) time.Duration {
 		return 0
 	}
 	slices.Sort(ds)
+	need := max(2, len(ds)/8)
+	for i := 0; i < len(ds); {
+		j := i
+		for j < len(ds) && ds[j] == ds[i] {
+			j++
+		}
+		if j-i >= need {
+			return ds[i]
+		}
+		i = j
+	}
 	return ds[len(ds)/2]
 }
 

@@ -84,6 +84,10 @@ const (
 	maxFillBuckets = 1 << 16 // longest gap zero-filled, in buckets, whatever MaxGapFill says
 	relScaleFloor  = 1e-2    // noise floor of non-count series, relative to their level
 	tinyScale      = 1e-12   // absolute noise floor of non-count series
+	// zeroFillLevel is the highest expected count at which GapZero reads a
+	// missing bucket as zero: a Poisson count of mean 9.2 is 0 with
+	// probability 10⁻⁴, so above it a missing bucket is a lost reading.
+	zeroFillLevel = 9.2
 )
 
 // Detector is a causal, streaming spike detector for one regular-interval
@@ -262,13 +266,27 @@ func (d *Detector) Update(t time.Time, v float64) Point {
 		return d.peek(t, v)
 	}
 	if gap := idx - d.lastIdx - 1; gap > 0 && gap <= maxFillBuckets && d.cfg.Gap == GapZero &&
-		time.Duration(gap)*d.interval <= d.cfg.MaxGapFill {
+		time.Duration(gap)*d.interval <= d.cfg.MaxGapFill && d.zeroPlausible(d.t0.Add(time.Duration(d.lastIdx+1)*d.interval)) {
 		for j := d.lastIdx + 1; j < idx; j++ {
 			d.step(d.t0.Add(time.Duration(j)*d.interval), 0, false)
 		}
 	}
 	d.lastIdx = idx
 	return d.step(t, v, true)
+}
+
+// zeroPlausible says whether a missing bucket at t can be read as a zero:
+// the series is counts (every value a non-negative integer) and its
+// expected count there is low enough that an empty bucket happens
+// (zeroFillLevel). A series of other values (a speed, a latency, a rate),
+// or counts far from zero, reports a missing row because a reading was
+// lost, and zeros would teach its baseline a collapse that never happened.
+func (d *Detector) zeroPlausible(t time.Time) bool {
+	if !d.counts {
+		return false
+	}
+	e, _, _ := d.baseline(d.localSec(t))
+	return d.inverse(e) <= zeroFillLevel
 }
 
 func (d *Detector) transform(v float64) float64 {

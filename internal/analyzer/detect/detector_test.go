@@ -275,6 +275,48 @@ func TestGaps(t *testing.T) {
 	}
 }
 
+// TestGapZeroOnlyWherePlausible checks that GapZero reads a missing bucket
+// as zero only for counts expected near zero: a busy topic's or a
+// non-count series' missing rows are lost readings, skipped as GapSkip
+// skips them, while a quiet topic's are zeros it learns from.
+func TestGapZeroOnlyWherePlausible(t *testing.T) {
+	gapFrom, gapTo := at(6, 9, 0), at(6, 15, 0)
+	cases := []struct {
+		name     string
+		base     float64
+		scale    float64 // values are multiplied by it (non-integer when not whole)
+		zeroFill bool
+	}{
+		{"busy counts", 200, 1, false},
+		{"quiet counts", 1, 1, true},
+		{"non-count levels", 200, 1.37, false},
+	}
+	for _, c := range cases {
+		full := synth(21, 9, c.base, nil)
+		var s series
+		for i, tm := range full.times {
+			if !tm.Before(gapFrom) && tm.Before(gapTo) {
+				continue
+			}
+			s.times = append(s.times, tm)
+			s.values = append(s.values, full.values[i]*c.scale)
+		}
+		zero, skip := detect.DefaultConfig(), detect.DefaultConfig()
+		skip.Gap = detect.GapSkip
+		pz, ps := run(zero, s), run(skip, s)
+		same := true
+		for i := range pz {
+			if pz[i].Expected != ps[i].Expected || pz[i].Score != ps[i].Score {
+				same = false
+				break
+			}
+		}
+		if same == c.zeroFill {
+			t.Errorf("%s: GapZero filled zeros %v, want %v", c.name, !same, c.zeroFill)
+		}
+	}
+}
+
 func TestOutOfOrderDoesNotChangeState(t *testing.T) {
 	s := synth(9, 3, 40, nil)
 	a, b := detect.New(detect.DefaultConfig()), detect.New(detect.DefaultConfig())

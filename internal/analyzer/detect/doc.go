@@ -71,7 +71,9 @@
 // The detector is causal (a verdict uses data up to its bucket only) and
 // streaming: O(1) work per bucket plus a median over SeasonDays or Weeks
 // values when an hourly bin or a day closes. Missing buckets are zeros by
-// default (no post, no row) or skipped (Config.Gap); NaN is a missing
+// default (no post, no row) where a zero is plausible (counts expected at
+// 9.2 or fewer per bucket) and skipped otherwise, or always skipped
+// (Config.Gap); NaN is a missing
 // value, reported with score 0 and not learnt from; late or duplicate
 // timestamps are scored but not learnt from.
 //

@@ -87,3 +87,29 @@ func BenchmarkGovaderLang(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFeaturizeLang is the part of BenchmarkScoreLang that tokenizes
+// a post, routes it and hashes the model's features (the weights are not
+// read), to see that part's cost apart from the rest.
+func BenchmarkFeaturizeLang(b *testing.B) {
+	s := newTestScorer(b)
+	for _, l := range benchLangs {
+		b.Run(l, func(b *testing.B) {
+			texts := langBenchTexts(b)[l]
+			sc := s.pool.Get().(*scratch)
+			defer s.pool.Put(sc)
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := threadCPU(func() {
+				for i := 0; i < b.N; i++ {
+					t := texts[i%len(texts)]
+					s.lx.tokenize(t, sc)
+					if rt := s.detect(t, sc); rt.model != nil {
+						featurize(t, sc, &rt.model.Cfg, rt.slot, rt.model.mask())
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/cpu.Seconds(), "posts/cpu-s")
+		})
+	}
+}

@@ -25,6 +25,8 @@ type TrainConfig struct {
 	// Epochs, LR and L2 drive AdaGrad on the logistic loss.
 	Epochs, ZhEpochs int
 	LR, L2           float64
+	// TweetLR is the tweet model's learning rate (0: LR).
+	TweetLR float64
 	// CharMin, CharMax are the character n-gram lengths of the tweet model.
 	CharMin, CharMax int
 	// EnBits, EnEpochs, EnLR and EnRuleBins are the English model's recipe:
@@ -52,6 +54,10 @@ type TrainConfig struct {
 	// by all languages; TweetRuleBins adds rule indicators per language.
 	TweetShared   bool
 	TweetRuleBins int
+	// HiSkel reads the tweet model's Hindi words of ASCII letters by
+	// their spelling skeleton (featCfg.Skel): 0 not, 1 beside the words,
+	// 2 instead of the words and their pairs (featCfg.SkelOnly).
+	HiSkel int
 	// ZhGuardCost is the share of held-out reviews the Chinese model's
 	// negative guard (linear.NegGuard) may get wrong that it got right
 	// without it: the guard is the strictest one within that cost. 0
@@ -79,10 +85,10 @@ func DefaultTrainConfig(data string) TrainConfig {
 		Langs: []string{"ar", "de", "en", "es", "fr", "hi", "it", "pt"},
 		Bits:  20, ZhBits: 20, LIDBits: 16,
 		Epochs: 4, ZhEpochs: 5,
-		LR: 0.1, L2: 1e-2,
+		LR: 0.1, L2: 1e-2, TweetLR: 0.05,
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
-		TweetShared: false, TweetRuleBins: 1,
+		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
 		ZhGuardCost: 0.02,
 		Seed:        13,
 	}
@@ -258,6 +264,9 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	}
 	ms.Tweets = &linear{Name: "tweets", Classes: tweetClasses, Langs: cfg.Langs, Bits: cfg.Bits,
 		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: cfg.TweetShared, RuleBins: cfg.TweetRuleBins}}
+	if slot := ms.Tweets.langSlot("hi"); cfg.HiSkel > 0 && slot >= 0 {
+		ms.Tweets.Cfg.Skel, ms.Tweets.Cfg.SkelOnly = slot+1, cfg.HiSkel == 2
+	}
 	var tw []example
 	var r Result
 	for _, p := range td.Tweets {
@@ -267,7 +276,11 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 		tw = append(tw, example{feats: idxs(sc.feats), dense: x, slot: slot, y: classIndex(tweetClasses, p.Label)})
 	}
 	logf("tweets: %d examples", len(tw))
-	fit(ms.Tweets, tw, cfg.Epochs, cfg.LR, cfg.L2, cfg.Seed)
+	tweetLR := cfg.LR
+	if cfg.TweetLR > 0 {
+		tweetLR = cfg.TweetLR
+	}
+	fit(ms.Tweets, tw, cfg.Epochs, tweetLR, cfg.L2, cfg.Seed)
 
 	if cfg.EnEpochs > 0 {
 		ms.Version += fmt.Sprintf(".en%d", cfg.EnBits)
