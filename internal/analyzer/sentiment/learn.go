@@ -368,6 +368,18 @@ func idxs(fs []feat) []uint32 {
 	return out
 }
 
+// twoClassDiff is p(pos) - p(neg) of a held-out example under a
+// two-class model; z is left holding both probabilities.
+func twoClassDiff(m *linear, sc *scratch, e *example, z *[maxClasses]float64) float64 {
+	sc.feats = sc.feats[:0]
+	for _, f := range e.feats {
+		sc.feats = append(sc.feats, feat{idx: f})
+	}
+	m.logits(sc, e.slot, &e.dense, z[:2])
+	softmax(z[:2])
+	return z[1] - z[0]
+}
+
 // neutralBand returns the widest |p(pos)-p(neg)| band, in steps of 0.05 up
 // to 0.5, whose held-out posts the model labels correctly less than 65% of
 // the time and which holds at most 10% of them: there the model is close
@@ -380,14 +392,9 @@ func neutralBand(m *linear, held []example) float64 {
 	}
 	var ps []pd
 	var z [maxClasses]float64
-	for _, e := range held {
-		sc.feats = sc.feats[:0]
-		for _, f := range e.feats {
-			sc.feats = append(sc.feats, feat{idx: f})
-		}
-		m.logits(sc, e.slot, &e.dense, z[:2])
-		softmax(z[:2])
-		d := z[1] - z[0]
+	for i := range held {
+		e := &held[i]
+		d := twoClassDiff(m, sc, e, &z)
 		ps = append(ps, pd{d: d, ok: (d > 0) == (e.y == 1)})
 	}
 	best := 0.0
@@ -543,14 +550,9 @@ func negGuard(m *linear, held []example, cost float64, logf func(string, ...any)
 	acc := func(t float64) float64 {
 		ok := 0
 		var z [maxClasses]float64
-		for _, e := range held {
-			sc.feats = sc.feats[:0]
-			for _, f := range e.feats {
-				sc.feats = append(sc.feats, feat{idx: f})
-			}
-			m.logits(sc, e.slot, &e.dense, z[:2])
-			softmax(z[:2])
-			d := z[1] - z[0]
+		for i := range held {
+			e := &held[i]
+			d := twoClassDiff(m, sc, e, &z)
 			label := 0 // neutral
 			switch {
 			case d >= band && d > 0:
