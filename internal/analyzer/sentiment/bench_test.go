@@ -32,32 +32,36 @@ func devTexts(t testing.TB) ([]string, []byte) {
 	return texts, data
 }
 
-func BenchmarkScore(b *testing.B) {
-	s := newTestScorer(b)
-	texts, _ := devTexts(b)
-	var r Result
-	r.Terms = make([]Term, 0, MaxTerms)
+// benchPosts runs score over texts b.N times, one post per op, and
+// reports posts per second of the benchmark thread's own CPU time.
+func benchPosts(b *testing.B, texts []string, score func(string)) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu := threadCPU(func() {
 		for i := 0; i < b.N; i++ {
-			s.ScoreInto(texts[i%len(texts)], &r)
+			score(texts[i%len(texts)])
 		}
 	})
 	b.ReportMetric(float64(b.N)/cpu.Seconds(), "posts/cpu-s")
 }
 
+// scoreInto scores a post into one Result, as the pipeline does.
+func scoreInto(s *Scorer) func(string) {
+	var r Result
+	r.Terms = make([]Term, 0, MaxTerms)
+	return func(t string) { s.ScoreInto(t, &r) }
+}
+
+func BenchmarkScore(b *testing.B) {
+	s := newTestScorer(b)
+	texts, _ := devTexts(b)
+	benchPosts(b, texts, scoreInto(s))
+}
+
 func BenchmarkGovader(b *testing.B) {
 	sia := govader.NewSentimentIntensityAnalyzer()
 	texts, _ := devTexts(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpu := threadCPU(func() {
-		for i := 0; i < b.N; i++ {
-			sia.PolarityScores(texts[i%len(texts)])
-		}
-	})
-	b.ReportMetric(float64(b.N)/cpu.Seconds(), "posts/cpu-s")
+	benchPosts(b, texts, func(t string) { sia.PolarityScores(t) })
 }
 
 // BenchmarkScoreStream measures the whole JSONL path; one op is one post.

@@ -18,6 +18,13 @@ type featCfg struct {
 	// RuleBins adds indicator features of the rules' result (see
 	// ruleBins); 0 disables them, 1 and 2 are sets of increasing detail.
 	RuleBins int
+	// Skel, when above zero, is one plus the language slot whose words
+	// of ASCII letters are read by their spelling skeleton
+	// (romanSkeleton): romanized Hindi, spelt a different way by every
+	// writer. With SkelOnly the skeleton replaces the word and its pairs
+	// (other words keep theirs); without it, it is emitted beside them.
+	Skel     int
+	SkelOnly bool
 }
 
 // feat is one hashed feature occurrence and the span of text it came from,
@@ -42,6 +49,7 @@ type featSink struct {
 	langSalt   uint64
 	mask       uint64
 	stop       bool
+	skel       bool // read words by their spelling skeletons (featCfg.Skel)
 	// With sum set, features are not kept: their weight rows in w (nc
 	// classes a row) are added to sum at once. The language identifier
 	// needs no spans, only the class totals.
@@ -152,6 +160,7 @@ const (
 	saltChar   = 0x165667b19e3779f9
 	saltCJK    = 0x27d4eb2f165667c5
 	saltEmoji  = 0x85ebca77c2b2ae63
+	saltSkel   = 0xd6e8feb86659fd93
 )
 
 // mix is a 64-bit finaliser (MurmurHash3's fmix64).
@@ -175,6 +184,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 	k := featSink{sc: sc, shared: cfg.Shared, tagged: lang >= 0, mask: mask,
 		langSalt: mix(uint64(lang+1) * 0x9fb21c651e98df25)}
 	k.keepTagged = k.tagged && !k.shared
+	k.skel = cfg.Skel > 0 && lang == cfg.Skel-1
 	featurizeInto(text, sc, cfg, &k)
 }
 
@@ -276,7 +286,20 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			continue
 		}
 		h := t.h // hashBytes(w), from the tokenizer
-		if cfg.Words {
+		word := cfg.Words
+		if k.skel {
+			var buf [maxSkeleton]byte
+			if n := romanSkeleton(&buf, w); n > 0 {
+				k.stop = t.e.flags&(fStopEN|fStopOther) != 0
+				k.emit(hashBytes(buf[:n])^saltSkel, t.start, t.end)
+				k.stop = false
+				if cfg.SkelOnly {
+					prevTok = -1
+					continue
+				}
+			}
+		}
+		if word {
 			k.stop = t.e.flags&(fStopEN|fStopOther) != 0
 			k.emit(h^saltWord, t.start, t.end)
 			k.stop = false

@@ -54,17 +54,7 @@ func BenchmarkScoreLang(b *testing.B) {
 	s := newTestScorer(b)
 	for _, l := range benchLangs {
 		b.Run(l, func(b *testing.B) {
-			texts := langBenchTexts(b)[l]
-			var r Result
-			r.Terms = make([]Term, 0, MaxTerms)
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := threadCPU(func() {
-				for i := 0; i < b.N; i++ {
-					s.ScoreInto(texts[i%len(texts)], &r)
-				}
-			})
-			b.ReportMetric(float64(b.N)/cpu.Seconds(), "posts/cpu-s")
+			benchPosts(b, langBenchTexts(b)[l], scoreInto(s))
 		})
 	}
 }
@@ -75,15 +65,7 @@ func BenchmarkGovaderLang(b *testing.B) {
 	sia := govader.NewSentimentIntensityAnalyzer()
 	for _, l := range benchLangs {
 		b.Run(l, func(b *testing.B) {
-			texts := langBenchTexts(b)[l]
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := threadCPU(func() {
-				for i := 0; i < b.N; i++ {
-					sia.PolarityScores(texts[i%len(texts)])
-				}
-			})
-			b.ReportMetric(float64(b.N)/cpu.Seconds(), "posts/cpu-s")
+			benchPosts(b, langBenchTexts(b)[l], func(t string) { sia.PolarityScores(t) })
 		})
 	}
 }
@@ -95,21 +77,14 @@ func BenchmarkFeaturizeLang(b *testing.B) {
 	s := newTestScorer(b)
 	for _, l := range benchLangs {
 		b.Run(l, func(b *testing.B) {
-			texts := langBenchTexts(b)[l]
 			sc := s.pool.Get().(*scratch)
 			defer s.pool.Put(sc)
-			b.ReportAllocs()
-			b.ResetTimer()
-			cpu := threadCPU(func() {
-				for i := 0; i < b.N; i++ {
-					t := texts[i%len(texts)]
-					s.lx.tokenize(t, sc)
-					if rt := s.detect(t, sc); rt.model != nil {
-						featurize(t, sc, &rt.model.Cfg, rt.slot, rt.model.mask())
-					}
+			benchPosts(b, langBenchTexts(b)[l], func(t string) {
+				s.lx.tokenize(t, sc)
+				if rt := s.detect(t, sc); rt.model != nil {
+					featurize(t, sc, &rt.model.Cfg, rt.slot, rt.model.mask())
 				}
 			})
-			b.ReportMetric(float64(b.N)/cpu.Seconds(), "posts/cpu-s")
 		})
 	}
 }

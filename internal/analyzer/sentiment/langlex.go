@@ -32,10 +32,25 @@ type langLexicon struct {
 	// firsts has bit r set for every key r < 0x10000 of runes, so most
 	// runes of a post are passed over without a map look-up.
 	firsts *[0x10000 / 64]uint64
+	// skel maps the spelling skeletons (romanSkeleton, three letters or
+	// more) of a romanized language's words to their valence, for words
+	// spelt otherwise than the entry; nil for other languages.
+	skel map[string]float64
+	// spell maps the vowel-keeping spelling forms (romanSpelling) of the
+	// same words to their valence.
+	spell map[string]float64
+	// negAfter: a negator right after a term, or one word further, also
+	// flips it (Hindi: "accha nahi hai").
+	negAfter bool
 	// about maps the words and phrases of entries with an About (space-
 	// delimited scripts) to it.
 	about map[string]string
 }
+
+// minSkeleton is the shortest spelling skeleton a lexicon matches by:
+// shorter ones join unrelated words (dekh "see" and dukh "sorrow", body
+// and badiya).
+const minSkeleton = 4
 
 // mayStart reports whether a term of runes may start with r.
 func (ll *langLexicon) mayStart(r rune) bool {
@@ -70,6 +85,7 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 		ll := &langLexicon{version: y.Version, words: map[string]float64{}, negs: map[string]bool{},
 			runes: map[rune][]runeTerm{}, about: map[string]string{}}
 		spaceless := lang == "zh" || lang == "ja"
+		fuzzy := map[string]float64{} // words also matched by other spellings
 		for _, e := range y.Entries {
 			t := normalizeTerm(e.Term)
 			neg := e.role() == roleNegator
@@ -83,9 +99,17 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 				continue
 			}
 			ll.words[t] = *e.Valence
+			if !e.Exact {
+				fuzzy[t] = *e.Valence
+			}
 			if e.About != "" {
 				ll.about[t] = e.About
 			}
+		}
+		if lang == "hi" {
+			ll.negAfter = true
+			ll.skel = skeletons(fuzzy, romanSkeleton, minSkeleton)
+			ll.spell = skeletons(fuzzy, romanSpelling, 1)
 		}
 		both := make(map[string]entry, len(ll.words)+len(ll.negs))
 		for w, v := range ll.words {
@@ -111,6 +135,56 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 		out[lang] = ll
 	}
 	return out, nil
+}
+
+// skeletons maps the spelling forms of words to their valence, leaving
+// out those shorter than minLen and those two words of opposite sign
+// share.
+func skeletons(words map[string]float64, form func(*[maxSkeleton]byte, []byte) int, minLen int) map[string]float64 {
+	out := map[string]float64{}
+	bad := map[string]bool{}
+	var buf [maxSkeleton]byte
+	for w, v := range words {
+		n := form(&buf, []byte(w))
+		if n < minLen {
+			continue
+		}
+		k := string(buf[:n])
+		if old, ok := out[k]; ok && (old > 0) != (v > 0) {
+			bad[k] = true
+		}
+		out[k] = v
+	}
+	for k := range bad {
+		delete(out, k)
+	}
+	return out
+}
+
+// lookup returns the valence of token i of the tokenized post in sc: its
+// entry, or for a romanized language a word the English lexicon does not
+// know whose spelling skeleton an entry shares.
+func (ll *langLexicon) lookup(sc *scratch, i int) (float64, bool) {
+	t := &sc.toks[i]
+	w := sc.lower[t.ls:t.le]
+	if e, ok := ll.table.get(w, t.h); ok {
+		return e.valence, e.flags&fValence != 0
+	}
+	if ll.skel == nil || t.e.flags != 0 {
+		return 0, false
+	}
+	var buf [maxSkeleton]byte
+	if n := romanSpelling(&buf, w); n > 0 {
+		if v, ok := ll.spell[string(buf[:n])]; ok {
+			return v, true
+		}
+	}
+	n := romanSkeleton(&buf, w)
+	if n < minSkeleton {
+		return 0, false
+	}
+	v, ok := ll.skel[string(buf[:n])]
+	return v, ok
 }
 
 // langLexicon returns the language vocabulary's score of the post,
@@ -168,18 +242,28 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 			if t.kind != tkWord {
 				continue
 			}
-			if e, ok := ll.table.get(sc.lower[t.ls:t.le], t.h); ok && e.flags&fValence != 0 {
-				v := e.valence
-				start := t.start
+			if v, ok := ll.lookup(sc, i); ok {
+				start, end := t.start, t.end
+				negated := false
 				for k := i - 1; k >= 0 && k >= i-2 && sc.toks[k].clause == t.clause; k-- {
 					if n, ok := ll.table.get(sc.word(k), sc.toks[k].h); ok && n.flags&fNegator != 0 {
-						v *= nScalar
+						negated = true
 						start = sc.toks[k].start
 						break
 					}
 				}
+				for k := i + 1; ll.negAfter && !negated && k < len(sc.toks) && k <= i+2 && sc.toks[k].clause == t.clause; k++ {
+					if n, ok := ll.table.get(sc.word(k), sc.toks[k].h); ok && n.flags&fNegator != 0 {
+						negated = true
+						end = sc.toks[k].end
+						break
+					}
+				}
+				if negated {
+					v *= nScalar
+				}
 				sum += v
-				sc.lexHits = append(sc.lexHits, cand{start: start, end: t.end, v: v})
+				sc.lexHits = append(sc.lexHits, cand{start: start, end: end, v: v})
 			}
 		}
 	}

@@ -53,12 +53,32 @@ func TestLangLexicons(t *testing.T) {
 		{"ar", "فضيحة مقاطعة", -1},
 		{"hi", "bakwas app hai, dhokha", -1},
 		{"hi", "badhiya hai", 1},
+		{"hi", "bohot bakwaas hai yaar", -1},        // a spelling of bakwas
+		{"hi", "kharaab service, pareshaan hu", -1}, // spellings of kharab, pareshan
+		{"hi", "ghtya app", -1},                     // skeleton of ghatiya
+		{"hi", "accha nahi laga", -1},               // negator after the term
+		{"hi", "kharab nahi hai", 1},
+		{"hi", "pyarr hai bhai", 1},
 	}
 	for _, c := range cases {
 		sc := newScratch()
 		s.lx.tokenize(c.text, sc)
 		if v := s.langLexicon(c.text, sc, c.lang); v*c.sign <= 0 {
 			t.Errorf("%s %q: lexicon score %.3f", c.lang, c.text, v)
+		}
+	}
+}
+
+// TestHindiSpellingsStayApart checks that matching romanized Hindi by
+// its spelling leaves alone the words whose skeleton an entry shares:
+// names, English words and everyday Hindi ones.
+func TestHindiSpellingsStayApart(t *testing.T) {
+	s := newTestScorer(t)
+	for _, text := range []string{"Sharma ji", "Kamal Haasan", "dekh lo", "chotey bachche", "must watch", "body", "badhey chalo"} {
+		sc := newScratch()
+		s.lx.tokenize(text, sc)
+		if v := s.langLexicon(text, sc, "hi"); v != 0 {
+			t.Errorf("%q: lexicon score %.3f, want none", text, v)
 		}
 	}
 }

@@ -25,6 +25,8 @@ type TrainConfig struct {
 	// Epochs, LR and L2 drive AdaGrad on the logistic loss.
 	Epochs, ZhEpochs int
 	LR, L2           float64
+	// TweetLR is the tweet model's learning rate (0: LR).
+	TweetLR float64
 	// CharMin, CharMax are the character n-gram lengths of the tweet model.
 	CharMin, CharMax int
 	// EnBits, EnEpochs, EnLR and EnRuleBins are the English model's recipe:
@@ -52,6 +54,10 @@ type TrainConfig struct {
 	// by all languages; TweetRuleBins adds rule indicators per language.
 	TweetShared   bool
 	TweetRuleBins int
+	// HiSkel reads the tweet model's Hindi words of ASCII letters by
+	// their spelling skeleton (featCfg.Skel): 0 not, 1 beside the words,
+	// 2 instead of the words and their pairs (featCfg.SkelOnly).
+	HiSkel int
 	// ZhGuardCost is the share of held-out reviews the Chinese model's
 	// negative guard (linear.NegGuard) may get wrong that it got right
 	// without it: the guard is the strictest one within that cost. 0
@@ -79,10 +85,10 @@ func DefaultTrainConfig(data string) TrainConfig {
 		Langs: []string{"ar", "de", "en", "es", "fr", "hi", "it", "pt"},
 		Bits:  20, ZhBits: 20, LIDBits: 16,
 		Epochs: 4, ZhEpochs: 5,
-		LR: 0.1, L2: 1e-2,
+		LR: 0.1, L2: 1e-2, TweetLR: 0.05,
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
-		TweetShared: false, TweetRuleBins: 1,
+		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
 		ZhGuardCost: 0.02,
 		Seed:        13,
 	}
@@ -258,6 +264,9 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	}
 	ms.Tweets = &linear{Name: "tweets", Classes: tweetClasses, Langs: cfg.Langs, Bits: cfg.Bits,
 		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: cfg.TweetShared, RuleBins: cfg.TweetRuleBins}}
+	if slot := ms.Tweets.langSlot("hi"); cfg.HiSkel > 0 && slot >= 0 {
+		ms.Tweets.Cfg.Skel, ms.Tweets.Cfg.SkelOnly = slot+1, cfg.HiSkel == 2
+	}
 	var tw []example
 	var r Result
 	for _, p := range td.Tweets {
@@ -267,7 +276,11 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 		tw = append(tw, example{feats: idxs(sc.feats), dense: x, slot: slot, y: classIndex(tweetClasses, p.Label)})
 	}
 	logf("tweets: %d examples", len(tw))
-	fit(ms.Tweets, tw, cfg.Epochs, cfg.LR, cfg.L2, cfg.Seed)
+	tweetLR := cfg.LR
+	if cfg.TweetLR > 0 {
+		tweetLR = cfg.TweetLR
+	}
+	fit(ms.Tweets, tw, cfg.Epochs, tweetLR, cfg.L2, cfg.Seed)
 
 	if cfg.EnEpochs > 0 {
 		ms.Version += fmt.Sprintf(".en%d", cfg.EnBits)
@@ -355,6 +368,18 @@ func idxs(fs []feat) []uint32 {
 	return out
 }
 
+// twoClassDiff is p(pos) - p(neg) of a held-out example under a
+// two-class model; z is left holding both probabilities.
+func twoClassDiff(m *linear, sc *scratch, e *example, z *[maxClasses]float64) float64 {
+	sc.feats = sc.feats[:0]
+	for _, f := range e.feats {
+		sc.feats = append(sc.feats, feat{idx: f})
+	}
+	m.logits(sc, e.slot, &e.dense, z[:2])
+	softmax(z[:2])
+	return z[1] - z[0]
+}
+
 // neutralBand returns the widest |p(pos)-p(neg)| band, in steps of 0.05 up
 // to 0.5, whose held-out posts the model labels correctly less than 65% of
 // the time and which holds at most 10% of them: there the model is close
@@ -367,14 +392,9 @@ func neutralBand(m *linear, held []example) float64 {
 	}
 	var ps []pd
 	var z [maxClasses]float64
-	for _, e := range held {
-		sc.feats = sc.feats[:0]
-		for _, f := range e.feats {
-			sc.feats = append(sc.feats, feat{idx: f})
-		}
-		m.logits(sc, e.slot, &e.dense, z[:2])
-		softmax(z[:2])
-		d := z[1] - z[0]
+	for i := range held {
+		e := &held[i]
+		d := twoClassDiff(m, sc, e, &z)
 		ps = append(ps, pd{d: d, ok: (d > 0) == (e.y == 1)})
 	}
 	best := 0.0
@@ -530,14 +550,9 @@ func negGuard(m *linear, held []example, cost float64, logf func(string, ...any)
 	acc := func(t float64) float64 {
 		ok := 0
 		var z [maxClasses]float64
-		for _, e := range held {
-			sc.feats = sc.feats[:0]
-			for _, f := range e.feats {
-				sc.feats = append(sc.feats, feat{idx: f})
-			}
-			m.logits(sc, e.slot, &e.dense, z[:2])
-			softmax(z[:2])
-			d := z[1] - z[0]
+		for i := range held {
+			e := &held[i]
+			d := twoClassDiff(m, sc, e, &z)
 			label := 0 // neutral
 			switch {
 			case d >= band && d > 0:

@@ -31,6 +31,10 @@ type yamlEntry struct {
 	// the next sentiment word, e.g. 0.293) or "negator" (flips the
 	// sentiment words after it; valence is not needed).
 	Role string `yaml:"role"`
+	// Exact keeps a word of a romanized language (Hindi) from matching
+	// other spellings of it (see langLexicon.skel): "kamaal", wonderful,
+	// would otherwise also match Kamal, a name.
+	Exact bool `yaml:"exact"`
 	// About, when set, names what the term is about rather than how the
 	// writer feels ("leaving", "privacy", "sex"): such a term is a subject
 	// of complaint, so the drivers of an alert may name it (the scorer's
@@ -94,7 +98,7 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch k := n.Content[i].Value; k {
-		case "term", "valence", "why", "role", "about":
+		case "term", "valence", "why", "role", "exact", "about":
 		default:
 			return e, fmt.Errorf("unknown field %q", k)
 		}

@@ -37,11 +37,13 @@ func run() error {
 	epochs := flag.Int("epochs", def.Epochs, "epochs of the tweet and language models")
 	zhEpochs := flag.Int("zh-epochs", def.ZhEpochs, "epochs of the Chinese model")
 	lr := flag.Float64("lr", def.LR, "AdaGrad learning rate")
+	tweetLR := flag.Float64("tweet-lr", def.TweetLR, "tweet model: learning rate (0: -lr)")
 	l2 := flag.Float64("l2", def.L2, "L2 regularisation")
 	charMin := flag.Int("char-min", def.CharMin, "shortest character n-gram of the tweet model")
 	charMax := flag.Int("char-max", def.CharMax, "longest character n-gram of the tweet model (0: none)")
 	shared := flag.Bool("tweet-shared", def.TweetShared, "tweet model: also emit features shared by all languages")
 	tweetBins := flag.Int("tweet-bins", def.TweetRuleBins, "tweet model: rule indicator features per language (0 none, 1, 2)")
+	hiSkel := flag.Int("hi-skel", def.HiSkel, "tweet model: Hindi words read by their spelling skeleton (0 no, 1 beside the words, 2 instead of them)")
 	zhGuard := flag.Float64("zh-guard-cost", def.ZhGuardCost, "Chinese: held-out review accuracy the negative guard may cost (0: no guard)")
 	enLR := flag.Float64("en-lr", def.EnLR, "English model: learning rate")
 	enEpochs := flag.Int("en-epochs", def.EnEpochs, "English model: epochs (0: English on the rules)")
@@ -58,7 +60,7 @@ func run() error {
 	cfg := def
 	cfg.Data, cfg.Bits, cfg.Epochs, cfg.ZhEpochs = *data, uint8(*bits), *epochs, *zhEpochs
 	cfg.LR, cfg.L2, cfg.CharMin, cfg.CharMax = *lr, *l2, *charMin, *charMax
-	cfg.TweetShared, cfg.TweetRuleBins = *shared, *tweetBins
+	cfg.TweetShared, cfg.TweetRuleBins, cfg.HiSkel, cfg.TweetLR = *shared, *tweetBins, *hiSkel, *tweetLR
 	cfg.Log = os.Stderr
 	cfg.Only, cfg.ZhGuardCost = *only, *zhGuard
 	cfg.EnLR, cfg.EnEpochs, cfg.EnSoften, cfg.EnCharMin, cfg.EnCharMax = *enLR, *enEpochs, *enSoften, *enCharMin, *enChar
