@@ -380,7 +380,7 @@ func (b *Browser) acquire(ctx context.Context) (*generation, error) {
 			return nil, ctx.Err()
 		}
 	}
-	g, err := b.start()
+	g, err := b.startRetrying(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -416,6 +416,33 @@ func (b *Browser) retireLocked(g *generation) {
 			}
 		}
 	}()
+}
+
+// startAttempts is how many times a browser that fails to start is tried:
+// a busy machine occasionally sees one crash while it starts
+// (the full browser in single-process mode is the usual one), and the
+// next start succeeds.
+const startAttempts = 3
+
+// startRetrying starts a browser, trying again after a short pause when a
+// start fails, and returns the last error once every attempt has.
+func (b *Browser) startRetrying(ctx context.Context) (*generation, error) {
+	var err error
+	for attempt := 1; ; attempt++ {
+		var g *generation
+		if g, err = b.start(); err == nil {
+			return g, nil
+		}
+		if attempt == startAttempts || errors.Is(err, ErrNoBrowser) {
+			return nil, err
+		}
+		b.opts.Logger.Warn("browser failed to start; trying again", "attempt", attempt, "err", err)
+		select {
+		case <-time.After(time.Duration(attempt) * 250 * time.Millisecond):
+		case <-ctx.Done():
+			return nil, errors.Join(err, ctx.Err())
+		}
+	}
 }
 
 // start launches a browser process.
