@@ -53,7 +53,10 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
 	}
-	exclude := append([]string{sig.Topic}, e.opts.TopicNames[sig.Topic]...)
+	// The topic's name is never a driver; its keywords are counted and are
+	// drivers only when new to the topic (drivers.Options.Keywords).
+	exclude := []string{sig.Topic}
+	keywords := e.opts.TopicNames[sig.Topic]
 	var neg []post.Post
 	for _, p := range window {
 		if p.Sentiment != nil && p.Sentiment.Label == "negative" {
@@ -75,7 +78,7 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	// window also holds the calm posts the incident is not about. The
 	// week's counts are kept between alerts (drivers.Baseline).
 	f.terms, err = e.baseline.Rank(ctx, sig.Topic, exclude, from.Add(-driverBaseline), from,
-		drivers.CountDocs(e.opts.Tokenizer, docs(neg), exclude), drivers.Options{Exclude: exclude, Top: driverTerms * 2})
+		drivers.CountDocs(e.opts.Tokenizer, docs(neg), exclude), drivers.Options{Exclude: exclude, Keywords: keywords, Top: driverTerms * 2})
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
 	}

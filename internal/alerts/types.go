@@ -110,7 +110,8 @@ type Options struct {
 	// before, the themes of its negative posts, and quoted posts that
 	// represent them (see package internal/analyzer/drivers). The scorer is one.
 	Tokenizer drivers.Tokenizer
-	// TopicNames are each topic's keywords, never reported as drivers.
+	// TopicNames are each topic's keywords: drivers only when new to the
+	// topic (drivers.Options.Keywords).
 	TopicNames map[string][]string
 	// Sleep waits between delivery attempts (default a real timer); tests
 	// inject a fake clock.

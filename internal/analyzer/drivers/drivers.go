@@ -33,9 +33,18 @@ type Tokenizer interface {
 
 // Options tune Distinctive.
 type Options struct {
-	// Exclude are names never reported as terms, such as the topic's name
-	// and keywords; matched case-insensitively, word by word.
+	// Exclude are names never reported as terms, such as the topic's
+	// name; matched case-insensitively, word by word.
 	Exclude []string
+	// Keywords are the topic's keywords. The topic's posts are chosen for
+	// holding them, so how common they are in the language says nothing
+	// of them: a term made of keywords' words (or, in Chinese and
+	// Japanese, a bigram of a keyword) is judged against the topic's own
+	// past alone. So a keyword is a driver only when it is new to the
+	// topic ("brothel", added to the keywords once the backlash began and
+	// said by none of the week's posts), never when it is what the topic
+	// always says ("moments"). Counts must be made without excluding them.
+	Keywords []string
 	// MinPosts is the least number of distinct authors whose window posts
 	// must hold a term (default 2, or 3% of the window's posts when that
 	// is more: a term a handful of posts share in a large window is chance,
@@ -272,6 +281,47 @@ func Voice(author, text string) string {
 		}
 	}
 	return strings.ToLower(strings.TrimSpace(author))
+}
+
+// keywords is the set of a topic's keywords, lower-case, and of their
+// words.
+type keywords struct {
+	words Exclusions
+	cjk   []string // the keywords written in Chinese or Japanese
+}
+
+func keywordSet(names []string) keywords {
+	k := keywords{words: excluded(names)}
+	for n := range k.words {
+		if hasCJK(n) {
+			k.cjk = append(k.cjk, n)
+		}
+	}
+	return k
+}
+
+// holds reports whether term is made of the keywords: a word or phrase
+// whose every word is a keyword's, or a Chinese or Japanese bigram inside
+// a keyword.
+func (k keywords) holds(term string) bool {
+	if len(k.words) == 0 {
+		return false
+	}
+	if isCJKString(term) {
+		for _, n := range k.cjk {
+			if strings.Contains(n, term) {
+				return true
+			}
+		}
+		return false
+	}
+	words := strings.Fields(term)
+	for _, w := range words {
+		if !k.words.has(w) {
+			return false
+		}
+	}
+	return len(words) > 0
 }
 
 // Exclusions is the set of lower-case words and strings never reported.
@@ -518,6 +568,7 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 	if o.Prior <= 0 {
 		o.Prior = total / 10
 	}
+	kw := keywordSet(o.Keywords)
 	var cands []Term // every term tested, over-represented or not
 	tested := 0
 	for t, posts := range window.Terms {
@@ -525,10 +576,11 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 		if yw < o.MinPosts {
 			continue
 		}
-		text, subject, share := t, "", 0.0
+		text, subject, share, keyword := t, "", 0.0, false
 		if about, ok := strings.CutPrefix(t, subjectMark); ok {
 			// A subject named in one word only is that word's term. What
-			// is expected of a subject is what is expected of its words.
+			// is expected of a subject is what is expected of its words;
+			// one holding a keyword is judged as a keyword is.
 			words := window.Words[t]
 			if len(words) < 2 {
 				continue
@@ -536,19 +588,28 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 			text, subject = subjectText(words), about
 			for w := range words {
 				share += bgShare(w)
+				keyword = keyword || kw.holds(w)
 			}
 		} else {
-			share = bgShare(t)
+			share, keyword = bgShare(t), kw.holds(t)
+		}
+		if keyword && baseline.Posts == 0 {
+			continue // with no past, nothing says a keyword is new
 		}
 		tested++
 		yb := baseline.Terms[t]
 		fw := float64(yw)
-		fr := float64(yb) + m*share
+		// The reference: the topic's past and the language's background,
+		// or, for a keyword, the topic's past alone.
+		expected, fr, ref := share, float64(yb)+m*share, nr
+		if keyword {
+			expected, fr, ref = 0, float64(yb), nb
+		}
 		a := o.Prior * (fw + fr) / total
-		delta := math.Log((fw+a)/(nw+o.Prior-fw-a)) - math.Log((fr+a)/(nr+o.Prior-fr-a))
+		delta := math.Log((fw+a)/(nw+o.Prior-fw-a)) - math.Log((fr+a)/(ref+o.Prior-fr-a))
 		// Expected: the larger of the term's share of the topic's past
 		// and of the language in general.
-		lambda := float64(window.Posts) * max((float64(yb)+0.5)/float64(baseline.Posts+1), share)
+		lambda := float64(window.Posts) * max((float64(yb)+0.5)/float64(baseline.Posts+1), expected)
 		cands = append(cands, Term{Text: text, Subject: subject, Posts: posts, Voices: yw, BaselinePosts: yb, Background: share,
 			LogOdds: delta, Z: delta / math.Sqrt(1/(fw+a)+1/(fr+a)), P: poissonTail(yw, lambda)})
 	}

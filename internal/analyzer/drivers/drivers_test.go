@@ -240,3 +240,56 @@ func TestDistinctiveSignificance(t *testing.T) {
 		}
 	}
 }
+
+// TestDistinctiveKeywords holds the topic's keywords to the topic's own
+// past: one the topic always says is never over-represented however rare
+// it is in the language (every over-represented term is reported here,
+// Alpha -1), one new to the topic is, and without a past none is.
+func TestDistinctiveKeywords(t *testing.T) {
+	sc := newScorer(t)
+	calm := []string{"moments feed loads fine for me", "posted moments from the trip", "moments shows my friends' photos",
+		"turned moments notifications off", "moments has a new sticker pack"}
+	var baseline, window []string
+	for i := range 400 {
+		baseline = append(baseline, fmt.Sprintf("%s #%d", calm[i%len(calm)], i))
+	}
+	for i := range 40 {
+		text := fmt.Sprintf("%s #%d", calm[i%len(calm)], i)
+		if i%2 == 0 {
+			text = fmt.Sprintf("moments is a brothel now, my feed is escorts #%d", i)
+		}
+		window = append(window, text)
+	}
+	kw := []string{"moments", "brothel"}
+	ex := []string{"social-feature"}
+	for _, c := range []struct {
+		name     string
+		baseline []string
+		keywords []string
+		want     map[string]bool // term: named or not
+	}{
+		{"keywords judged on the topic's past", baseline, kw, map[string]bool{"brothel": true, "moments": false}},
+		{"keywords excluded", baseline, nil, map[string]bool{"brothel": false, "moments": false}},
+		{"no past", nil, kw, map[string]bool{"brothel": false, "moments": false}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			exclude := ex
+			if c.keywords == nil {
+				exclude = append(exclude, kw...) // keywords never terms
+			}
+			terms := drivers.Distinctive(drivers.Count(sc, window, exclude), drivers.Count(sc, c.baseline, exclude),
+				drivers.Options{Exclude: exclude, Keywords: c.keywords, Background: drivers.DefaultBackground(), Alpha: -1})
+			named := map[string]bool{}
+			for _, tm := range terms {
+				for _, w := range strings.Split(tm.Text, " · ") {
+					named[w] = true
+				}
+			}
+			for term, want := range c.want {
+				if named[term] != want {
+					t.Errorf("%q named: %v, want %v (terms: %s)", term, named[term], want, formatTerms(terms))
+				}
+			}
+		})
+	}
+}
