@@ -580,15 +580,15 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 		if about, ok := strings.CutPrefix(t, subjectMark); ok {
 			// A subject named in one word only is that word's term. What
 			// is expected of a subject is what is expected of its words;
-			// one holding a keyword is judged as a keyword is.
+			// one made of keywords only is judged as a keyword is.
 			words := window.Words[t]
 			if len(words) < 2 {
 				continue
 			}
-			text, subject = subjectText(words), about
+			text, subject, keyword = subjectText(words), about, len(kw.words) > 0
 			for w := range words {
 				share += bgShare(w)
-				keyword = keyword || kw.holds(w)
+				keyword = keyword && kw.holds(w)
 			}
 		} else {
 			share, keyword = bgShare(t), kw.holds(t)

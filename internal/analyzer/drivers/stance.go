@@ -52,6 +52,7 @@ var stanceCues = []stanceCue{
 	{"mob mentality", "names the complainers a mob"},
 	{"outrage merchants", "calls the complaint an act"},
 	{"getting silly", "calls the reaction excessive"},
+	{"not everything needs", "calls the reaction excessive (\"not everything needs a boycott\")"},
 	// Reporting what others say rather than saying it.
 	{"people are saying", "reports others' complaint, usually to answer it"},
 	{"everyone saying", "reports others' complaint, usually to answer it"},

@@ -28,6 +28,7 @@ func TestPushesBack(t *testing.T) {
 		{"the pitchforks are out again over a font change", "pitchforks"},
 		{"it's a sync bug, totally fixable. no need to switch apps", "fixable"},
 		{"half the leaked chats going round are fake, look at the timestamps", "are fake"},
+		{"Not everything needs a boycott. it's a font change", "not everything needs"},
 		{"这次更新小题大做了吧，用着挺好", "小题大做"},
 		{"大家是不是反应过度了，关掉就行", "反应过度"},
 		{"不喜欢可以关掉啊，又不是强制的", "可以关掉"},
