@@ -205,6 +205,10 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 	if sc.wordSums == nil {
 		sc.wordSums = new([wordSumSlots]wordSum)
 	}
+	// A word missing from the cache is summed into ws by kw, made once
+	// here: a featSink is some 300 bytes to clear.
+	var ws [maxClasses]int32
+	kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, rows8: k.rows8, nc: k.nc}
 	for i := range sc.toks {
 		t := &sc.toks[i]
 		if t.kind != tkWord {
@@ -227,9 +231,8 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 				wordFeats(t, w, h, cfg, &k)
 				continue
 			}
-			var ws [maxClasses]int32
-			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, rows8: k.rows8, nc: k.nc}
-			wordFeats(t, w, h, cfg, &kw)
+			ws = [maxClasses]int32{}
+			wordFeats(t, w, h, cfg, &kw) // kw.nbuf is 0: flushed below
 			kw.flush()
 			e.n = uint8(copy(e.word[:], w))
 			copy(e.sum[:], ws[:])
