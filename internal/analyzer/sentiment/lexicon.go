@@ -68,10 +68,10 @@ type lexicon struct {
 	// The sets below are built by freeze so the tokenizer passes over most
 	// bytes and runes with one bit test instead of a map or package
 	// unicode's range tables. They answer exactly what those would.
-	emotFirst   [256 / 64]uint64 // bytes that start an emoticon
-	emojiBMP    *runeSet         // emoji runes below 0x10000
-	letterRunes *runeSet         // unicode.IsLetter, below 0x10000
-	wordRunes   *runeSet         // unicode.IsLetter, IsDigit or IsMark, below 0x10000
+	emotStarts  *runeSet // the first two bytes of emoticons, as a<<8 | b
+	emojiBMP    *runeSet // emoji runes below 0x10000
+	letterRunes *runeSet // unicode.IsLetter, below 0x10000
+	wordRunes   *runeSet // unicode.IsLetter, IsDigit or IsMark, below 0x10000
 }
 
 // runeSet is a set of runes below 0x10000, one bit each.
@@ -145,9 +145,10 @@ func (lx *lexicon) freeze() {
 		lx.words[w] = e
 	}
 	lx.table = newTable(lx.words)
+	lx.emotStarts = new(runeSet)
 	for e := range lx.emoticons {
-		if e != "" {
-			lx.emotFirst[e[0]>>6] |= 1 << (e[0] & 63)
+		if len(e) >= 2 {
+			lx.emotStarts.add(rune(e[0])<<8 | rune(e[1]))
 		}
 	}
 	lx.emojiBMP, lx.letterRunes, lx.wordRunes = new(runeSet), new(runeSet), new(runeSet)

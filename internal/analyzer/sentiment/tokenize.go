@@ -190,8 +190,8 @@ func skipURL(s string) int {
 // chunkEmoticon matches a whole space-delimited chunk (minus trailing
 // sentence punctuation) against the emoticons, e.g. ":-)" or "</3".
 func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) int {
-	if lx.emotFirst[s[0]>>6]&(1<<(s[0]&63)) == 0 {
-		return 0 // every match starts at s[0]: most words start no emoticon
+	if !lx.mayStartEmoticon(s) {
+		return 0
 	}
 	n := 0
 	for n < len(s) && isASCIIWordByte(s[n]) {
@@ -231,6 +231,13 @@ func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) i
 	return 0
 }
 
+// mayStartEmoticon reports whether s starts with the first two bytes of an
+// emoticon: matches are of two bytes or more, at the start of s. Most
+// words and punctuation fail this one bit test.
+func (lx *lexicon) mayStartEmoticon(s string) bool {
+	return len(s) >= 2 && lx.emotStarts.has(rune(s[0])<<8|rune(s[1]))
+}
+
 // hasEmoticonByte reports whether w, ignoring trailing sentence
 // punctuation, has a byte that is not a letter or digit.
 func hasEmoticonByte(w string) bool {
@@ -251,6 +258,9 @@ func (lx *lexicon) inlineEmoticon(s string, sc *scratch, off int, clause int32) 
 	switch s[0] {
 	case ':', ';', '=', '<', '^':
 	default:
+		return 0
+	}
+	if !lx.mayStartEmoticon(s) {
 		return 0
 	}
 	for n := min(lx.maxEmot, len(s)); n >= 2; n-- {
