@@ -501,22 +501,32 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 			n++
 		}
 		pos[n] = int32(i)
+		salt, mask := saltCJK^k.langSalt, k.mask // in registers, not read through k
+		gMin, gMax := cfg.CJKMin, cfg.CJKMax
 		for a := 0; a < n; a++ {
-			// The FNV hash of an n-gram extends its prefix's.
+			// The FNV hash of an n-gram extends its prefix's: h holds
+			// the bytes w[pos[a]:j].
 			h := uint64(fnvOffset)
-			hashed := a // end of the runes in h
-			for g := cfg.CJKMin; g <= cfg.CJKMax && a+g <= n; g++ {
-				if a+g <= skip {
-					continue
-				}
-				for _, c := range w[pos[hashed]:pos[a+g]] {
-					h = (h ^ uint64(c)) * fnvPrime
-				}
-				hashed = a + g
-				if fast {
-					fs = append(fs, feat{idx: uint32(mix(h^saltCJK^k.langSalt) & k.mask), start: t.start + pos[a], end: t.start + pos[a+g]})
+			j := pos[a]
+			start := t.start + pos[a]
+			// n-grams of runes a to a+g-1 for g up to gMax that fit in the
+			// chunk, less those within its first skip runes.
+			for g, last := max(gMin, skip-a+1), min(gMax, n-a); g <= last; g++ {
+				end := pos[a+g]
+				if seg := w[j:end]; len(seg) == 3 { // one rune, as most are
+					h = (h ^ uint64(seg[0])) * fnvPrime
+					h = (h ^ uint64(seg[1])) * fnvPrime
+					h = (h ^ uint64(seg[2])) * fnvPrime
 				} else {
-					k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+					for _, c := range seg {
+						h = (h ^ uint64(c)) * fnvPrime
+					}
+				}
+				j = end
+				if fast {
+					fs = append(fs, feat{idx: uint32(mix(h^salt) & mask), start: start, end: t.start + end})
+				} else {
+					k.emit(h^saltCJK, start, t.start+end)
 				}
 			}
 		}
