@@ -59,6 +59,12 @@ type featSink struct {
 	nc    int
 	buf   [64]uint32
 	nbuf  int
+	// grams, when set, has the rows of short n-grams of ASCII words (see
+	// asciiWordFeats); rows added from it by addRow are summed in lo and
+	// hi as flush sums rows8's, nrows of them.
+	grams  *asciiGramRows
+	lo, hi uint64
+	nrows  int
 }
 
 func (k *featSink) emit(h uint64, start, end int32) {
@@ -98,19 +104,34 @@ func (k *featSink) add(b uint64) {
 	}
 }
 
+// maxRows is how many rows addRow sums before they are flushed: with the
+// queue's, at most len(featSink.buf) + maxRows bytes of 255 share a lane.
+const maxRows = 128
+
+// addRow adds a packed row (as in linear.rows8) for k.sum.
+func (k *featSink) addRow(x uint64) {
+	k.lo += x & 0x00ff00ff00ff00ff
+	k.hi += x >> 8 & 0x00ff00ff00ff00ff
+	k.nrows++
+	if k.nrows == maxRows {
+		k.flush()
+	}
+}
+
 // flush adds the queued rows to k.sum.
 func (k *featSink) flush() {
 	nc, w := k.nc, k.w
 	if k.rows8 != nil {
 		// Bytes 0, 2, 4, 6 of each row add up in the 16-bit lanes of lo,
-		// bytes 1, 3, 5, 7 in hi: a lane holds at most len(k.buf) * 255.
-		var lo, hi uint64
+		// bytes 1, 3, 5, 7 in hi: a lane holds at most
+		// (len(k.buf) + maxRows) * 255.
+		lo, hi := k.lo, k.hi
 		for _, b := range k.buf[:k.nbuf] {
 			x := k.rows8[b]
 			lo += x & 0x00ff00ff00ff00ff
 			hi += x >> 8 & 0x00ff00ff00ff00ff
 		}
-		bias := int32(128 * k.nbuf)
+		bias := int32(128 * (k.nbuf + k.nrows))
 		for c := 0; c < nc; c++ {
 			lanes := lo
 			if c&1 == 1 {
@@ -118,7 +139,7 @@ func (k *featSink) flush() {
 			}
 			k.sum[c] += int32(lanes>>(16*(c/2))&0xffff) - bias
 		}
-		k.nbuf = 0
+		k.nbuf, k.lo, k.hi, k.nrows = 0, 0, 0, 0
 		return
 	}
 	if nc == 7 { // the language identifier's classes, unrolled
@@ -192,7 +213,7 @@ func featurize(text string, sc *scratch, cfg *featCfg, lang int, mask uint64) {
 // in sc, untagged, to sum: what featurize then m.logits would add up,
 // without keeping the features.
 func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
-	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, rows8: m.rows8, nc: len(m.Classes)}
+	k := featSink{sc: sc, shared: m.Cfg.Shared, mask: m.mask(), sum: sum, w: m.W, rows8: m.rows8, nc: len(m.Classes), grams: m.grams}
 	cfg := &m.Cfg
 	if cfg.Bigrams || cfg.CJKMax > 0 || len(m.Classes) > len(wordSum{}.sum) {
 		featurizeInto(text, sc, cfg, &k)
@@ -205,6 +226,10 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 	if sc.wordSums == nil {
 		sc.wordSums = new([wordSumSlots]wordSum)
 	}
+	// A word missing from the cache is summed into ws by kw, made once
+	// here: a featSink is some 300 bytes to clear.
+	var ws [maxClasses]int32
+	kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, rows8: k.rows8, nc: k.nc, grams: k.grams}
 	for i := range sc.toks {
 		t := &sc.toks[i]
 		if t.kind != tkWord {
@@ -224,12 +249,11 @@ func featurizeSum(text string, sc *scratch, m *linear, sum *[maxClasses]int32) {
 		e := &sc.wordSums[mix(h)&(wordSumSlots-1)]
 		if int(e.n) != len(w) || string(e.word[:e.n]) != string(w) {
 			if len(w) > len(e.word) {
-				wordFeats(t, w, h, cfg, &k)
+				sumWordFeats(t, w, h, cfg, &k)
 				continue
 			}
-			var ws [maxClasses]int32
-			kw := featSink{sc: sc, shared: k.shared, mask: k.mask, sum: &ws, w: k.w, rows8: k.rows8, nc: k.nc}
-			wordFeats(t, w, h, cfg, &kw)
+			ws = [maxClasses]int32{}
+			sumWordFeats(t, w, h, cfg, &kw) // kw is empty: flushed below
 			kw.flush()
 			e.n = uint8(copy(e.word[:], w))
 			copy(e.sum[:], ws[:])
@@ -249,6 +273,68 @@ func wordFeats(t *token, w []byte, h uint64, cfg *featCfg, k *featSink) {
 	}
 	if cfg.CharMax > 0 {
 		charGrams(t, w, cfg, k)
+	}
+}
+
+// sumWordFeats is wordFeats for a sink that sums features: by
+// asciiWordFeats where it can.
+func sumWordFeats(t *token, w []byte, h uint64, cfg *featCfg, k *featSink) {
+	if k.grams == nil || len(w) >= maxWordRunes {
+		wordFeats(t, w, h, cfg, k)
+		return
+	}
+	for _, c := range w {
+		if c >= utf8.RuneSelf {
+			wordFeats(t, w, h, cfg, k)
+			return
+		}
+	}
+	asciiWordFeats(w, h, cfg, k)
+}
+
+// asciiWordFeats adds to the summing sink k (with k.grams, so shared
+// features only) the unigram and character n-grams of the word w, whose
+// hash is h: the features wordFeats would emit, for a word of ASCII bytes
+// shorter than maxWordRunes (one rune a byte, none cut off). charGrams's
+// n-grams are then every run of CharMin to CharMax bytes of w padded with
+// '<' and '>', but the whole padded word when longer than two (the
+// unigram); those of one and two bytes are read from k.grams by their
+// bytes, without hashing, and the others hashed as charGrams does.
+func asciiWordFeats(w []byte, h uint64, cfg *featCfg, k *featSink) {
+	if cfg.Words {
+		k.add(mix(h^saltWord) & k.mask)
+	}
+	if cfg.CharMax <= 0 {
+		return
+	}
+	var buf [maxWordRunes + 1]byte
+	buf[0] = '<'
+	n := copy(buf[1:], w) + 2
+	buf[n-1] = '>'
+	p := buf[:n]
+	for g := cfg.CharMin; g <= cfg.CharMax && g <= n; g++ { // CharMin >= 1: see packGrams
+		if g == n && g > 2 {
+			break // the whole padded word is the unigram
+		}
+		switch g {
+		case 1:
+			for _, c := range p {
+				k.addRow(k.grams.one[c])
+			}
+		case 2:
+			for s := 0; s+1 < n; s++ {
+				k.addRow(k.grams.two[uint(p[s])<<7|uint(p[s+1])])
+			}
+		default:
+			salt := saltChar ^ uint64(g)<<56
+			for s := 0; s+g <= n; s++ {
+				v := uint64(fnvOffset)
+				for _, c := range p[s : s+g] {
+					v = (v ^ uint64(c)) * fnvPrime
+				}
+				k.add(mix(v^salt) & k.mask)
+			}
+		}
 	}
 }
 
@@ -415,22 +501,32 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 			n++
 		}
 		pos[n] = int32(i)
+		salt, mask := saltCJK^k.langSalt, k.mask // in registers, not read through k
+		gMin, gMax := cfg.CJKMin, cfg.CJKMax
 		for a := 0; a < n; a++ {
-			// The FNV hash of an n-gram extends its prefix's.
+			// The FNV hash of an n-gram extends its prefix's: h holds
+			// the bytes w[pos[a]:j].
 			h := uint64(fnvOffset)
-			hashed := a // end of the runes in h
-			for g := cfg.CJKMin; g <= cfg.CJKMax && a+g <= n; g++ {
-				if a+g <= skip {
-					continue
-				}
-				for _, c := range w[pos[hashed]:pos[a+g]] {
-					h = (h ^ uint64(c)) * fnvPrime
-				}
-				hashed = a + g
-				if fast {
-					fs = append(fs, feat{idx: uint32(mix(h^saltCJK^k.langSalt) & k.mask), start: t.start + pos[a], end: t.start + pos[a+g]})
+			j := pos[a]
+			start := t.start + pos[a]
+			// n-grams of runes a to a+g-1 for g up to gMax that fit in the
+			// chunk, less those within its first skip runes.
+			for g, last := max(gMin, skip-a+1), min(gMax, n-a); g <= last; g++ {
+				end := pos[a+g]
+				if seg := w[j:end]; len(seg) == 3 { // one rune, as most are
+					h = (h ^ uint64(seg[0])) * fnvPrime
+					h = (h ^ uint64(seg[1])) * fnvPrime
+					h = (h ^ uint64(seg[2])) * fnvPrime
 				} else {
-					k.emit(h^saltCJK, t.start+pos[a], t.start+pos[a+g])
+					for _, c := range seg {
+						h = (h ^ uint64(c)) * fnvPrime
+					}
+				}
+				j = end
+				if fast {
+					fs = append(fs, feat{idx: uint32(mix(h^salt) & mask), start: start, end: t.start + end})
+				} else {
+					k.emit(h^saltCJK, start, t.start+end)
 				}
 			}
 		}

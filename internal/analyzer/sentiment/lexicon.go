@@ -65,7 +65,22 @@ type lexicon struct {
 	emoticons   map[string]float64  // raw (case-kept) emoticons such as ":D"
 	maxEmot     int
 	runes       *[runeTableSize]runeInfo // what lowerUnicode needs of low runes
+	// The sets below are built by freeze so the tokenizer passes over most
+	// bytes and runes with one bit test instead of a map or package
+	// unicode's range tables. They answer exactly what those would.
+	emotStarts  *runeSet // the first two bytes of emoticons, as a<<8 | b
+	emojiBMP    *runeSet // emoji runes below 0x10000
+	letterRunes *runeSet // unicode.IsLetter, below 0x10000
+	wordRunes   *runeSet // unicode.IsLetter, IsDigit or IsMark, below 0x10000
 }
+
+// runeSet is a set of runes below 0x10000, one bit each.
+type runeSet [0x10000 / 64]uint64
+
+// has reports whether r, which must be below 0x10000, is in the set.
+func (s *runeSet) has(r rune) bool { return s[r>>6]&(1<<(r&63)) != 0 }
+
+func (s *runeSet) add(r rune) { s[r>>6] |= 1 << (r & 63) }
 
 func newBaseLexicon() *lexicon {
 	sia := govader.NewSentimentIntensityAnalyzer()
@@ -130,6 +145,27 @@ func (lx *lexicon) freeze() {
 		lx.words[w] = e
 	}
 	lx.table = newTable(lx.words)
+	lx.emotStarts = new(runeSet)
+	for e := range lx.emoticons {
+		if len(e) >= 2 {
+			lx.emotStarts.add(rune(e[0])<<8 | rune(e[1]))
+		}
+	}
+	lx.emojiBMP, lx.letterRunes, lx.wordRunes = new(runeSet), new(runeSet), new(runeSet)
+	for r := range lx.emoji {
+		if r < 0x10000 {
+			lx.emojiBMP.add(r)
+		}
+	}
+	for r := rune(0); r < 0x10000; r++ {
+		letter := unicode.IsLetter(r)
+		if letter {
+			lx.letterRunes.add(r)
+		}
+		if letter || unicode.IsDigit(r) || unicode.IsMark(r) {
+			lx.wordRunes.add(r)
+		}
+	}
 }
 
 // addFunctionWords flags the closed-class words the rules and the language

@@ -128,3 +128,31 @@ func TestAboutWordsAreNotGeneric(t *testing.T) {
 		}
 	}
 }
+
+// TestUserLexiconEmoticonAndSymbol checks that a user lexicon's emoticons
+// and symbols below U+10000 are found: the tokenizer's bit sets of
+// emoticon starts and emoji are built after every lexicon is applied.
+func TestUserLexiconEmoticonAndSymbol(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "acme.yaml")
+	body := "version: 1\nentries:\n" +
+		"  - {term: \"(y)\", valence: 2, why: test emoticon}\n" +
+		"  - {term: \"⛔\", valence: -2, why: test symbol}\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Lexicons: []string{p}, RulesOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text, term string
+		label      Label
+	}{
+		{"the new update (y)", "(y)", Positive},
+		{"the new update ⛔", "⛔", Negative},
+	} {
+		if r := s.Score(c.text); r.Label != c.label || !hasTerm(r, c.term) {
+			t.Errorf("%q: %+v, want %s with term %q", c.text, r, c.label, c.term)
+		}
+	}
+}

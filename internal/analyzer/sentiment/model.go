@@ -59,6 +59,40 @@ type linear struct {
 	// halfOther and are read from W. Half the bytes of W, so more of the
 	// rows a post reads stay in cache. Built at load; not stored.
 	half []int8
+	// grams holds rows8's rows of the one- and two-character n-grams of
+	// ASCII bytes, indexed by the bytes rather than by their hashed
+	// bucket, for the language identifier (see asciiGramRows). Built at
+	// load; not stored.
+	grams *asciiGramRows
+}
+
+// asciiGramRows are the packed weight rows (as in linear.rows8) of the
+// character n-grams of one and two ASCII bytes. The boundary marks '<'
+// and '>' hash as those bytes do, so every n-gram of that length in an
+// ASCII word padded with them has its row here, found without hashing.
+type asciiGramRows struct {
+	one [128]uint64
+	two [128 * 128]uint64 // two[a<<7|b]
+}
+
+// packGrams builds m.grams from m.rows8, when m's features are shared
+// character n-grams from one or two characters long.
+func (m *linear) packGrams() {
+	cfg := &m.Cfg
+	if m.rows8 == nil || !cfg.Shared || cfg.CharMin < 1 || cfg.CharMin > 2 || cfg.CharMax < cfg.CharMin {
+		return
+	}
+	g := new(asciiGramRows)
+	mask := m.mask()
+	for a := range 128 {
+		h := (uint64(fnvOffset) ^ uint64(a)) * fnvPrime
+		g.one[a] = m.rows8[mix(h^saltChar^1<<56)&mask]
+		for b := range 128 {
+			h2 := (h ^ uint64(b)) * fnvPrime
+			g.two[a<<7|b] = m.rows8[mix(h2^saltChar^2<<56)&mask]
+		}
+	}
+	m.grams = g
 }
 
 // halfOther marks a row of linear.half whose weights are not opposite:
@@ -151,6 +185,7 @@ func loadModels(data []byte) (*modelSet, error) {
 	}
 	if nc := len(ms.LID.Classes); nc <= 8 {
 		ms.LID.packRows8()
+		ms.LID.packGrams()
 	}
 	return &ms, nil
 }

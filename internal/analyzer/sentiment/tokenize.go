@@ -59,6 +59,14 @@ type scratch struct {
 	wordSums *[wordSumSlots]wordSum
 }
 
+// isLetter is unicode.IsLetter, from a table below 0x10000.
+func (lx *lexicon) isLetter(r rune) bool {
+	if r < 0x10000 {
+		return lx.letterRunes.has(r)
+	}
+	return unicode.IsLetter(r)
+}
+
 func isSpaceByte(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
@@ -99,7 +107,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			}
 			switch {
 			case isASCIIWordByte(c):
-				end := scanWord(text, i)
+				end := lx.scanWord(text, i)
 				lx.emitWord(text, i, end, clause, false, sc)
 				i = end
 			case c == '@' && i+1 < len(text) && (isASCIIWordByte(text[i+1]) || text[i+1] == '_'):
@@ -108,7 +116,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 					i++
 				}
 			case c == '#' && i+1 < len(text) && isASCIIWordByte(text[i+1]):
-				end := scanWord(text, i+1)
+				end := lx.scanWord(text, i+1)
 				lx.emitHashtag(text, i+1, end, clause, sc)
 				i = end
 			default:
@@ -132,15 +140,15 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		}
 		chunkStart = false
 		if hanAt(text, i) {
-			end := scanWord(text, i+3)
+			end := lx.scanWord(text, i+3)
 			lx.emitWord(text, i, end, clause, false, sc)
 			i = end
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
-		case isCaselessHan(r) || unicode.IsLetter(r):
-			end := scanWord(text, i)
+		case isCaselessHan(r) || lx.isLetter(r):
+			end := lx.scanWord(text, i)
 			lx.emitWord(text, i, end, clause, false, sc)
 			i = end
 			continue
@@ -148,6 +156,8 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			clause++
 		case r >= 0x1f3fb && r <= 0x1f3ff:
 			// skin-tone modifiers belong to the emoji before them
+		case r < 0x10000 && !lx.emojiBMP.has(r):
+			// punctuation and symbols: not an emoji, no map look-up
 		default:
 			if v, ok := lx.emoji[r]; ok {
 				sc.toks = append(sc.toks, token{start: int32(i), end: int32(i + size), clause: clause, kind: tkEmoji,
@@ -180,6 +190,9 @@ func skipURL(s string) int {
 // chunkEmoticon matches a whole space-delimited chunk (minus trailing
 // sentence punctuation) against the emoticons, e.g. ":-)" or "</3".
 func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) int {
+	if !lx.mayStartEmoticon(s) {
+		return 0
+	}
 	n := 0
 	for n < len(s) && isASCIIWordByte(s[n]) {
 		n++
@@ -218,6 +231,13 @@ func (lx *lexicon) chunkEmoticon(s string, sc *scratch, off int, clause int32) i
 	return 0
 }
 
+// mayStartEmoticon reports whether s starts with the first two bytes of an
+// emoticon: matches are of two bytes or more, at the start of s. Most
+// words and punctuation fail this one bit test.
+func (lx *lexicon) mayStartEmoticon(s string) bool {
+	return len(s) >= 2 && lx.emotStarts.has(rune(s[0])<<8|rune(s[1]))
+}
+
 // hasEmoticonByte reports whether w, ignoring trailing sentence
 // punctuation, has a byte that is not a letter or digit.
 func hasEmoticonByte(w string) bool {
@@ -240,6 +260,9 @@ func (lx *lexicon) inlineEmoticon(s string, sc *scratch, off int, clause int32) 
 	default:
 		return 0
 	}
+	if !lx.mayStartEmoticon(s) {
+		return 0
+	}
 	for n := min(lx.maxEmot, len(s)); n >= 2; n-- {
 		if v, ok := lx.emoticons[s[:n]]; ok {
 			if n < len(s) && isASCIIWordByte(s[n-1]) && isASCIIWordByte(s[n]) {
@@ -255,7 +278,7 @@ func (lx *lexicon) inlineEmoticon(s string, sc *scratch, off int, clause int32) 
 
 // scanWord returns the end of the word starting at i: letters, digits,
 // combining marks, and apostrophes between letters ("isn't", "don’t").
-func scanWord(text string, i int) int {
+func (lx *lexicon) scanWord(text string, i int) int {
 	for i < len(text) {
 		c := text[i]
 		if c < utf8.RuneSelf {
@@ -280,7 +303,11 @@ func scanWord(text string, i int) int {
 			i += size
 			continue
 		}
-		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
+		if r < 0x10000 {
+			if !lx.wordRunes.has(r) {
+				return i
+			}
+		} else if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsMark(r) {
 			return i
 		}
 		i += size

@@ -259,17 +259,26 @@ func (lx *lexicon) lowerUnicode(w string, sc *scratch) (upper, lowerSeen, letter
 			r = rune(c)
 			i++
 		} else if hanAt(w, i) {
-			// Most of a Chinese post: a letter without case, copied
-			// as it is.
-			letters++
-			sc.stats.han++
-			c0, c1, c2 := w[i], w[i+1], w[i+2]
-			sc.lower = append(sc.lower, c0, c1, c2)
-			h = (h ^ uint64(c0)) * fnvPrime
-			h = (h ^ uint64(c1)) * fnvPrime
-			h = (h ^ uint64(c2)) * fnvPrime
-			r = rune(c0&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f)
-			i += 3
+			// A run of Han letters, most of a Chinese post: letters
+			// without case, copied as they are, and counted in locals.
+			j := i
+			for ; hanAt(w, j); j += 3 {
+				c0, c1, c2 := w[j], w[j+1], w[j+2]
+				h = (h ^ uint64(c0)) * fnvPrime
+				h = (h ^ uint64(c1)) * fnvPrime
+				h = (h ^ uint64(c2)) * fnvPrime
+				if r := rune(c0&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f); r == prev {
+					run++
+				} else {
+					run, prev = 1, r
+				}
+				maxRun = max(maxRun, run)
+			}
+			letters += (j - i) / 3
+			sc.stats.han += (j - i) / 3
+			sc.lower = append(sc.lower, w[i:j]...)
+			i = j
+			continue
 		} else {
 			rr, size := utf8.DecodeRuneInString(w[i:])
 			i += size
