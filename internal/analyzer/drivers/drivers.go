@@ -585,7 +585,7 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 			if len(words) < 2 {
 				continue
 			}
-			text, subject, keyword = subjectText(words), about, len(kw.words) > 0
+			text, subject, keyword = subjectText(words), about, true
 			for w := range words {
 				share += bgShare(w)
 				keyword = keyword && kw.holds(w)
