@@ -624,7 +624,18 @@ func (d *Detector) step(t time.Time, v float64, emit bool) Point {
 const (
 	cusumK    = 1.0 // CUSUM drift: a rise of more than 2 robust standard units accumulates
 	cusumClip = 3.0 // each bucket adds at most this much, so a lone spike is left to the spans
-	cusumNorm = 4.0 // the CUSUM is divided by this before its tail is learnt, to match the tail's prior
+	// cusumNorm divides the CUSUM before its tail learns and scores it,
+	// so that the tail's prior (tailB0, the mean excess of Gaussian
+	// deviations, weighing as tailPrior exceedances and still felt after
+	// weeks) is of the CUSUM's own size: on noise the CUSUM's mean excess
+	// is about tailB0 undivided and half of it divided by 2 (see
+	// TestCusumTailMatchesPrior). Divided by 4, as before, its excess
+	// was a third of the prior's, which held the tail heavy through a
+	// series' first weeks and scored sustained rises low. Undivided fits
+	// the prior best, but lets runs of ones and twos on a topic of half a
+	// post per bucket (a square root's deviations are coarse there) raise
+	// false alarms; 2 does not.
+	cusumNorm = 2.0
 )
 
 const (

@@ -41,7 +41,10 @@
 // the bucket's deviation (each bucket adds its deviation less 1, at most
 // 3, and the sum never goes below 0) goes through a learnt tail of its
 // own, and the bucket's score is the best of the spans and the CUSUM
-// (Point.Cusum, Point.Sustained). A level shift that the slow level would
+// (Point.Cusum, Point.Sustained). The tail learns the CUSUM halved, which
+// puts its mean excess on noise within a factor of two of the tail's
+// prior (the Gaussian's), so the prior, still felt in a series' first
+// weeks, neither holds the tail heavy nor lets sparse counts fire. A level shift that the slow level would
 // absorb before any span is extreme is seen this way.
 //
 // A new state is also scored by how new the distribution of recent values
