@@ -381,10 +381,20 @@ func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
 			continue
 		}
-		if a := math.Abs(v); !stop && a >= minTermWeight {
-			p.offer(int32(len(cands)+nq), a)
+		if !stop && math.Abs(v) >= minTermWeight {
 			out[nq] = cand{start: start, end: end, v: v}
 			nq++
+		}
+	}
+	// Offered in order once all are in, out of the loop above so that
+	// it keeps its values in registers.
+	low := math.Inf(-1) // the weakest |v| p keeps, once it is full
+	for i := range out[:nq] {
+		if a := math.Abs(out[i].v); a > low {
+			p.offer(int32(len(cands)+i), a)
+			if p.n == len(p.top) {
+				low = p.topV[len(p.top)-1]
+			}
 		}
 	}
 	return cands[:len(cands)+nq]
