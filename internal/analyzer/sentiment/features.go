@@ -28,6 +28,15 @@ type featCfg struct {
 	SkelOnly bool
 }
 
+// oneFeatPerSpan reports whether no two features in a row that featurize
+// emits share a span: each word then gives one unigram, its pair with the
+// word before spans both, and Chinese n-grams each have their own; no
+// character n-grams, skeleton emitted beside its word, or shared copy
+// repeat a word's span. Rule indicators, with empty spans, come last.
+func (c *featCfg) oneFeatPerSpan() bool {
+	return c.CharMax == 0 && !c.Shared && (c.Skel == 0 || c.SkelOnly)
+}
+
 // feat is one hashed feature occurrence and the span of text it came from,
 // kept so a score can be explained by the words and phrases that pushed it.
 type feat struct {

@@ -112,3 +112,49 @@ func TestCJKGrams3(t *testing.T) {
 		t.Error("allThreeByte misjudges a run")
 	}
 }
+
+// TestOneFeatPerSpan checks featCfg.oneFeatPerSpan, which lets explain
+// take each feature for a group of its own: under every model whose
+// settings claim it, no two features in a row share a span, nor follows
+// a feature a rule indicator, on the Chinese reviews and the dev posts;
+// and settings with character n-grams, which repeat a word's span, do not
+// claim it.
+func TestOneFeatPerSpan(t *testing.T) {
+	s := newTestScorer(t)
+	texts, _ := devTexts(t)
+	ps, err := ReadLabelled("../../../../shared/data/sentiment/zh-reviews-train.jsonl")
+	if err != nil {
+		t.Fatalf("development data: %v", err)
+	}
+	for _, p := range ps[:min(3000, len(ps))] {
+		texts = append(texts, p.Text)
+	}
+	sc := s.pool.Get().(*scratch)
+	defer s.pool.Put(sc)
+	claimed := 0
+	for _, m := range []*linear{s.models.Zh, s.models.En, s.models.Tweets, s.models.LID} {
+		if m == nil || !m.Cfg.oneFeatPerSpan() {
+			continue
+		}
+		claimed++
+		for _, x := range texts {
+			s.lx.tokenize(x, sc)
+			var r Result
+			s.prepare(x, sc, m, 0, "", &r)
+			fs := sc.feats
+			for i := 1; i < len(fs); i++ {
+				f, prev := fs[i], fs[i-1]
+				if f.start != f.end && (prev.start == prev.end || f.start == prev.start && f.end == prev.end) {
+					t.Fatalf("%s: features %d and %d of %q share span %d-%d or follow an indicator", m.Name, i-1, i, x, f.start, f.end)
+				}
+			}
+		}
+	}
+	if claimed == 0 {
+		t.Error("no model claims one feature per span: the Chinese model should")
+	}
+	if (&featCfg{Words: true, CharMin: 1, CharMax: 3}).oneFeatPerSpan() || (&featCfg{Words: true, Shared: true}).oneFeatPerSpan() ||
+		(&featCfg{Words: true, Skel: 1}).oneFeatPerSpan() {
+		t.Error("settings that repeat a span claim one feature per span")
+	}
+}

@@ -300,7 +300,13 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			near |= 1 << (uint(b) & 63)
 		}
 	}
-	cands := groupFeats(sc.feats, rules, scale, shift, near, slices.Grow(sc.cands[:0], len(sc.feats)+len(rules)), &p)
+	cands := slices.Grow(sc.cands[:0], len(sc.feats)+len(rules))
+	if m.Cfg.oneFeatPerSpan() {
+		cands = loneFeats(sc.feats, rules, scale, shift, near, cands)
+	} else {
+		cands = groupFeats(sc.feats, rules, scale, shift, near, cands)
+	}
+	offerCands(cands, &p)
 	for _, c := range rules {
 		if a := math.Abs(c.v); a >= minTermWeight {
 			p.offer(int32(len(cands)), a)
@@ -350,10 +356,10 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 // groupFeats is explain's pass over the hashed features fs, whose weights
 // are scale a unit: their groups absorbed by a rule or lexicon term are
 // added to it, and the others that qualify are appended to cands (which
-// has room for them all) and offered to p. A group that starts in a block
+// has room for them all). A group that starts in a block
 // of the text, of 1<<shift bytes, whose bit (its index modulo 64) is not
 // set in near lies in no such term.
-func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand, p *termPicker) []cand {
+func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand) []cand {
 	// Written by index: no call in the loop, so its values stay in
 	// registers.
 	out := cands[len(cands):cap(cands)]
@@ -386,18 +392,47 @@ func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 			nq++
 		}
 	}
-	// Offered in order once all are in, out of the loop above so that
-	// it keeps its values in registers.
-	low := math.Inf(-1) // the weakest |v| p keeps, once it is full
-	for i := range out[:nq] {
-		if a := math.Abs(out[i].v); a > low {
-			p.offer(int32(len(cands)+i), a)
+	return cands[:len(cands)+nq]
+}
+
+// loneFeats is groupFeats for features no two of which in a row share a
+// span (featCfg.oneFeatPerSpan), so that each is a group of its own.
+func loneFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand) []cand {
+	out := cands[len(cands):cap(cands)]
+	nq := 0
+	shift &= 31
+	for i := range fs {
+		f := &fs[i]
+		start, end := f.start, f.end
+		if start == end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		v := float64(f.d) * scale // d set by logits
+		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
+			continue
+		}
+		if !f.stop && math.Abs(v) >= minTermWeight {
+			out[nq] = cand{start: start, end: end, v: v}
+			nq++
+		}
+	}
+	return cands[:len(cands)+nq]
+}
+
+// offerCands offers p the candidates in cands in order, out of the
+// passes that find them so that those keep their values in registers; a
+// candidate no stronger than the weakest p keeps once full is refused
+// without a call.
+func offerCands(cands []cand, p *termPicker) {
+	low := math.Inf(-1)
+	for i := range cands {
+		if a := math.Abs(cands[i].v); a > low {
+			p.offer(int32(i), a)
 			if p.n == len(p.top) {
 				low = p.topV[len(p.top)-1]
 			}
 		}
 	}
-	return cands[:len(cands)+nq]
 }
 
 // absorb adds the weight v of the group spanning start to end to the
