@@ -586,9 +586,9 @@ func cjkGrams3(fs []feat, w []byte, start0 int32, salt, mask uint64) []feat {
 		n := min(runes-base, maxWordRunes)
 		c := w[3*base : 3*(base+n)]
 		start := start0 + int32(3*base)
-		// Room for every n-gram of the chunk, written by index.
-		fs = slices.Grow(fs, 3*n)
-		out := fs[len(fs) : len(fs)+3*n]
+		// Room for every n-gram of a chunk, written by index.
+		fs = slices.Grow(fs, 3*maxWordRunes)
+		out := (*[3 * maxWordRunes]feat)(fs[len(fs) : len(fs)+3*maxWordRunes])
 		m := 0
 		if base > 0 && n >= 3 {
 			// The chunk starts two runes back: of the n-grams from
@@ -604,7 +604,7 @@ func cjkGrams3(fs []feat, w []byte, start0 int32, salt, mask uint64) []feat {
 			}
 			c, start = c[6:], start+6
 		}
-		m += cjkChunk3(out[m:], c, start, salt, mask)
+		m = cjkChunk3(out, m, c, start, salt, mask)
 		fs = fs[:len(fs)+m]
 		if base+n >= runes {
 			return fs
@@ -622,12 +622,12 @@ func fnv3(h uint64, c []byte) uint64 {
 	return (h ^ uint64(c[2])) * fnvPrime
 }
 
-// cjkChunk3 writes to out the n-grams of one to three runes of c, three
-// bytes a rune, starting at offset start of the text, in order of start
-// then length, and returns their count. The FNV hash of an n-gram extends
+// cjkChunk3 writes to out from index m the n-grams of one to three runes
+// of c (at most maxWordRunes), three bytes a rune, starting at offset
+// start of the text, in order of start then length, and returns the index
+// after the last. The FNV hash of an n-gram extends
 // its prefix's, one rune at a time.
-func cjkChunk3(out []feat, c []byte, start int32, salt, mask uint64) int {
-	m := 0
+func cjkChunk3(out *[3 * maxWordRunes]feat, m int, c []byte, start int32, salt, mask uint64) int {
 	for ; len(c) >= 3; c, start = c[3:], start+3 {
 		h := fnv3(fnvOffset, c)
 		out[m] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 3}
