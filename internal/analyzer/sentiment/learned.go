@@ -356,9 +356,9 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 // groupFeats is explain's pass over the hashed features fs, whose weights
 // are scale a unit: their groups absorbed by a rule or lexicon term are
 // added to it, and the others that qualify are appended to cands (which
-// has room for them all). A group that starts in a block
-// of the text, of 1<<shift bytes, whose bit (its index modulo 64) is not
-// set in near lies in no such term.
+// has room for them all). A group that starts in a block of the text, of
+// 1<<shift bytes, whose bit (its index modulo 64) is not set in near lies
+// in no such term.
 func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand) []cand {
 	// Written by index: no call in the loop, so its values stay in
 	// registers.
