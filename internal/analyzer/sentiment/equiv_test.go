@@ -124,3 +124,61 @@ func TestCaselessHan(t *testing.T) {
 		}
 	}
 }
+
+// zhEquivGolden holds a digest of every result on the whole Chinese
+// reviews train split, one line per zhEquivBlock reviews: the texts the
+// Chinese speed work is measured on, beyond the equivPerLang that
+// equivGolden pins one by one. Regenerate with -update only when a change
+// is meant to alter scores.
+const zhEquivGolden = "testdata/equiv-zh-reviews.txt"
+
+const zhEquivBlock = 1000
+
+// TestZhReviewsOutputUnchanged checks that the scores and terms of every
+// Chinese train review are byte-identical to the recorded ones.
+func TestZhReviewsOutputUnchanged(t *testing.T) {
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := ReadLabelled(filepath.Join("..", "..", "..", "..", "shared", "data", "sentiment", "zh-reviews-train.jsonl"))
+	if err != nil {
+		t.Fatalf("development data: %v", err)
+	}
+	var got []string
+	var r Result
+	h := sha256.New()
+	for i, p := range ps {
+		s.ScoreInto(p.Text, &r)
+		fmt.Fprintf(h, "%s\n", resultHash(&r))
+		if (i+1)%zhEquivBlock == 0 || i+1 == len(ps) {
+			got = append(got, fmt.Sprintf("%d-%d %s", i/zhEquivBlock*zhEquivBlock, i, hex.EncodeToString(h.Sum(nil)[:16])))
+			h.Reset()
+		}
+	}
+	if *update {
+		if err := os.WriteFile(zhEquivGolden, []byte(strings.Join(got, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	data, err := os.ReadFile(zhEquivGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(want) != len(got) {
+		t.Fatalf("%s has %d blocks, scored %d", zhEquivGolden, len(want), len(got))
+	}
+	bad := 0
+	for i := range want {
+		if want[i] != got[i] {
+			if bad++; bad <= 10 {
+				t.Errorf("block %d: want %s, got %s", i, want[i], got[i])
+			}
+		}
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d blocks of reviews differ", bad, len(want))
+	}
+}

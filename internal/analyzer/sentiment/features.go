@@ -2,6 +2,7 @@ package sentiment
 
 import (
 	"math"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -25,6 +26,15 @@ type featCfg struct {
 	// (other words keep theirs); without it, it is emitted beside them.
 	Skel     int
 	SkelOnly bool
+}
+
+// oneFeatPerSpan reports whether no two features in a row that featurize
+// emits share a span: each word then gives one unigram, its pair with the
+// word before spans both, and Chinese n-grams each have their own; no
+// character n-grams, skeleton emitted beside its word, or shared copy
+// repeat a word's span. Rule indicators, with empty spans, come last.
+func (c *featCfg) oneFeatPerSpan() bool {
+	return c.CharMax == 0 && !c.Shared && (c.Skel == 0 || c.SkelOnly)
 }
 
 // feat is one hashed feature occurrence and the span of text it came from,
@@ -483,6 +493,15 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	if int(t.end-t.start) != len(w) {
 		return
 	}
+	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && allThreeByte(w) {
+		k.sc.feats = cjkGrams3(k.sc.feats, w, t.start, saltCJK^k.langSalt, k.mask)
+		return
+	}
+	cjkGramsAny(t, w, cfg, k)
+}
+
+// cjkGramsAny is cjkGrams for any run and sink.
+func cjkGramsAny(t *token, w []byte, cfg *featCfg, k *featSink) {
 	var pos [maxWordRunes + 1]int32
 	skip := 0 // leading runes of this chunk whose n-grams were emitted before
 	// The common case, features kept, tagged only, is appended here
@@ -540,6 +559,93 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	if fast {
 		k.sc.feats = fs
 	}
+}
+
+// allThreeByte reports whether every rune of the valid UTF-8 w is three
+// bytes long, as Han, kana and Hangul in the Basic Multilingual Plane are.
+func allThreeByte(w []byte) bool {
+	if len(w)%3 != 0 {
+		return false
+	}
+	for i := 0; i < len(w); i += 3 {
+		if w[i]&0xf0 != 0xe0 {
+			return false
+		}
+	}
+	return true
+}
+
+// cjkGrams3 is cjkGrams for the shipped model's case: features kept,
+// tagged only (salt is saltCJK with the language's salt), n-grams of one
+// to three runes, and a run w of three-byte runes starting at offset
+// start0 of the text. It appends to fs the same features in the same
+// order, chunk by chunk of maxWordRunes runes.
+func cjkGrams3(fs []feat, w []byte, start0 int32, salt, mask uint64) []feat {
+	runes := len(w) / 3
+	for base := 0; ; {
+		n := min(runes-base, maxWordRunes)
+		c := w[3*base : 3*(base+n)]
+		start := start0 + int32(3*base)
+		// Room for every n-gram of a chunk, written by index.
+		fs = slices.Grow(fs, 3*maxWordRunes)
+		out := (*[3 * maxWordRunes]feat)(fs[len(fs) : len(fs)+3*maxWordRunes])
+		m := 0
+		if base > 0 && n >= 3 {
+			// The chunk starts two runes back: of the n-grams from
+			// those, only the ones reaching past them are new.
+			h := fnv3(fnv3(fnvOffset, c[0:3]), c[3:6])
+			out[0] = feat{idx: uint32(mix(fnv3(h, c[6:9])^salt) & mask), start: start, end: start + 9}
+			h = fnv3(fnv3(fnvOffset, c[3:6]), c[6:9])
+			out[1] = feat{idx: uint32(mix(h^salt) & mask), start: start + 3, end: start + 9}
+			m = 2
+			if n >= 4 {
+				out[2] = feat{idx: uint32(mix(fnv3(h, c[9:12])^salt) & mask), start: start + 3, end: start + 12}
+				m = 3
+			}
+			c, start = c[6:], start+6
+		}
+		m = cjkChunk3(out, m, c, start, salt, mask)
+		fs = fs[:len(fs)+m]
+		if base+n >= runes {
+			return fs
+		}
+		// Step back so n-grams across the chunk border are emitted too.
+		base += n - 2
+	}
+}
+
+// fnv3 extends the FNV hash h by the three bytes of c.
+func fnv3(h uint64, c []byte) uint64 {
+	c = c[:3]
+	h = (h ^ uint64(c[0])) * fnvPrime
+	h = (h ^ uint64(c[1])) * fnvPrime
+	return (h ^ uint64(c[2])) * fnvPrime
+}
+
+// cjkChunk3 writes to out from index m the n-grams of one to three runes
+// of c (at most maxWordRunes), three bytes a rune, starting at offset
+// start of the text, in order of start then length, and returns the index
+// after the last. The FNV hash of an n-gram extends
+// its prefix's, one rune at a time.
+func cjkChunk3(out *[3 * maxWordRunes]feat, m int, c []byte, start int32, salt, mask uint64) int {
+	for ; len(c) >= 3; c, start = c[3:], start+3 {
+		h := fnv3(fnvOffset, c)
+		out[m] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 3}
+		m++
+		if len(c) < 6 {
+			continue
+		}
+		h = fnv3(h, c[3:])
+		out[m] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 6}
+		m++
+		if len(c) < 9 {
+			continue
+		}
+		h = fnv3(h, c[6:])
+		out[m] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 9}
+		m++
+	}
+	return m
 }
 
 // saltRule marks the rule-score indicator features.

@@ -2,6 +2,8 @@ package sentiment
 
 import (
 	"math"
+	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/abadojack/whatlanggo"
@@ -287,38 +289,24 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 	// if those run out before MaxTerms are picked.
 	var p termPicker
 	scale := float64(m.Scale)
-	cands := sc.cands[:0] // a local slice stays in registers
-	var g cand            // the group being summed; g.end == 0: none
-	flush := func() {
-		for i := range rules {
-			if g.start >= rules[i].start && g.end <= rules[i].end {
-				rules[i].v += g.v
-				return
-			}
-		}
-		if a := math.Abs(g.v); !g.stop && a >= minTermWeight {
-			p.offer(int32(len(cands)), a)
-			cands = append(cands, g)
+	// near has a bit set for each block of the text, of 1<<shift bytes
+	// (its index modulo 64), that a rule or lexicon term overlaps: a
+	// group that starts in a block without one lies in no such term, so
+	// most skip the search for one.
+	shift := uint(max(0, bits.Len(uint(len(text)))-6))
+	var near uint64
+	for i := range rules {
+		for b := rules[i].start >> shift; b <= (rules[i].end-1)>>shift && b < rules[i].start>>shift+64; b++ {
+			near |= 1 << (uint(b) & 63)
 		}
 	}
-	for i := range sc.feats {
-		f := &sc.feats[i]
-		if f.start == f.end {
-			continue // a rule indicator: the rule terms explain it
-		}
-		v := float64(f.d) * scale // set by logits
-		if g.end != 0 && g.start == f.start && g.end == f.end {
-			g.v += v
-			continue
-		}
-		if g.end != 0 {
-			flush()
-		}
-		g = cand{start: f.start, end: f.end, v: v, stop: f.stop}
+	cands := slices.Grow(sc.cands[:0], len(sc.feats)+len(rules))
+	if m.Cfg.oneFeatPerSpan() {
+		cands = loneFeats(sc.feats, rules, scale, shift, near, cands)
+	} else {
+		cands = groupFeats(sc.feats, rules, scale, shift, near, cands)
 	}
-	if g.end != 0 {
-		flush()
-	}
+	offerCands(cands, &p)
 	for _, c := range rules {
 		if a := math.Abs(c.v); a >= minTermWeight {
 			p.offer(int32(len(cands)), a)
@@ -363,6 +351,101 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		}
 		pick(best)
 	}
+}
+
+// groupFeats is explain's pass over the hashed features fs, whose weights
+// are scale a unit: their groups absorbed by a rule or lexicon term are
+// added to it, and the others that qualify are appended to cands (which
+// has room for them all). A group that starts in a block of the text, of
+// 1<<shift bytes, whose bit (its index modulo 64) is not set in near lies
+// in no such term.
+func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand) []cand {
+	// Written by index: no call in the loop, so its values stay in
+	// registers.
+	out := cands[len(cands):cap(cands)]
+	nq := 0
+	shift &= 31
+	for i := 0; i < len(fs); i++ {
+		f := &fs[i]
+		start, end := f.start, f.end
+		if start == end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		v, stop := float64(f.d)*scale, f.stop // d set by logits
+		// The rest of the group: features of the same span, skipping
+		// rule indicators as above.
+		for i+1 < len(fs) {
+			n := &fs[i+1]
+			if n.start != n.end {
+				if n.start != start || n.end != end {
+					break
+				}
+				v += float64(n.d) * scale
+			}
+			i++
+		}
+		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
+			continue
+		}
+		if !stop && math.Abs(v) >= minTermWeight {
+			out[nq] = cand{start: start, end: end, v: v}
+			nq++
+		}
+	}
+	return cands[:len(cands)+nq]
+}
+
+// loneFeats is groupFeats for features no two of which in a row share a
+// span (featCfg.oneFeatPerSpan), so that each is a group of its own.
+func loneFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand) []cand {
+	out := cands[len(cands):cap(cands)]
+	nq := 0
+	shift &= 31
+	for i := range fs {
+		f := &fs[i]
+		start, end := f.start, f.end
+		if start == end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		v := float64(f.d) * scale // d set by logits
+		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
+			continue
+		}
+		if !f.stop && math.Abs(v) >= minTermWeight {
+			out[nq] = cand{start: start, end: end, v: v}
+			nq++
+		}
+	}
+	return cands[:len(cands)+nq]
+}
+
+// offerCands offers p the candidates in cands in order, out of the
+// passes that find them so that those keep their values in registers; a
+// candidate no stronger than the weakest p keeps once full is refused
+// without a call.
+func offerCands(cands []cand, p *termPicker) {
+	low := math.Inf(-1)
+	for i := range cands {
+		if a := math.Abs(cands[i].v); a > low {
+			p.offer(int32(i), a)
+			if p.n == len(p.top) {
+				low = p.topV[len(p.top)-1]
+			}
+		}
+	}
+}
+
+// absorb adds the weight v of the group spanning start to end to the
+// first rule or lexicon term that holds it, and reports whether there was
+// one.
+func absorb(rules []cand, start, end int32, v float64) bool {
+	for i := range rules {
+		if start >= rules[i].start && end <= rules[i].end {
+			rules[i].v += v
+			return true
+		}
+	}
+	return false
 }
 
 // termPicker keeps the indices of the strongest candidate terms offered,
