@@ -133,7 +133,8 @@ func consequenceSubject(w []byte) bool {
 // irrealisAt returns the first token of the clause that token i opens as
 // a condition or instruction, or -1: "if", "whenever", "in case", "how
 // to", and "when you" or "when your" describing a generic case ("when you
-// lose it"), not a past event ("when you froze my account").
+// lose it"), not a past event ("when you froze my account", "when your
+// card was stolen").
 func irrealisAt(sc *scratch, i int) int {
 	next := func(k int, words ...string) bool {
 		if k >= len(sc.toks) || sc.toks[k].clause != sc.toks[i].clause {
@@ -150,7 +151,12 @@ func irrealisAt(sc *scratch, i int) int {
 	case "if", "whenever":
 		return i + 1
 	case "when":
-		if next(i+1, "you", "your") && !(i+2 < len(sc.toks) && pastTense(sc.word(i+2))) {
+		// The verb follows "you", or the noun after "your".
+		v := i + 2
+		if sc.is(i+1, "your") {
+			v++
+		}
+		if next(i+1, "you", "your") && !(v < len(sc.toks) && pastTense(sc.word(v))) {
 			return i + 1
 		}
 	case "in":
@@ -174,7 +180,7 @@ func pastTense(w []byte) bool {
 	}
 	switch string(w) {
 	case "froze", "lost", "took", "stole", "made", "gave", "sent", "told", "said", "left", "broke",
-		"forgot", "kept", "sold", "shut", "cut", "put", "got", "did", "were", "had", "let", "ran", "went", "came":
+		"forgot", "kept", "sold", "shut", "cut", "put", "got", "did", "was", "were", "had", "let", "ran", "went", "came":
 		return true
 	}
 	return false
