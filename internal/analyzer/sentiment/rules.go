@@ -57,17 +57,21 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 	vals, from := sc.vals[:n], sc.from[:n]
 	capDiff := sc.stats.capsWords > 0 && sc.stats.capsWords < sc.stats.words
 	contrast := -1
+	var irr bool
 	for i := range toks {
 		t := &toks[i]
 		if contrast < 0 && t.e.flags&fContrast != 0 {
 			contrast = i
 		}
+		irr = irr || t.e.flags&fIrrealis != 0
 		vals[i], from[i] = valence(sc, i, capDiff), int32(i)
 		if vals[i] != 0 {
 			from[i] = sc.modStart
 		}
 	}
-	irrealis(sc, vals)
+	if irr {
+		irrealis(sc, vals)
+	}
 	sarcasm(toks, vals)
 	if contrast >= 0 {
 		for i := range vals {
