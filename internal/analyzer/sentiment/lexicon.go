@@ -27,6 +27,7 @@ const (
 	fLeast                          // "least"
 	fNo                             // "no"
 	fHindi                          // a function word of romanized Hindi
+	fIrrealis                       // may open a conditional or instructional clause ("if", "when you", "how to")
 )
 
 // entry is everything the scorer knows about one lower-case word.
@@ -193,6 +194,11 @@ func (lx *lexicon) addFunctionWords() {
 	}
 	for _, w := range strings.Fields(adjBoosters) {
 		lx.setFlag(w, fAdjBooster)
+	}
+	// Words that may open a clause describing a case rather than an event:
+	// irrealisAt says which uses do.
+	for _, w := range []string{"if", "whenever", "when", "in", "how"} {
+		lx.setFlag(w, fIrrealis)
 	}
 	lx.setFlag("like", fLike)
 	lx.setFlag("least", fLeast)

@@ -57,15 +57,20 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 	vals, from := sc.vals[:n], sc.from[:n]
 	capDiff := sc.stats.capsWords > 0 && sc.stats.capsWords < sc.stats.words
 	contrast := -1
+	var irr bool
 	for i := range toks {
 		t := &toks[i]
 		if contrast < 0 && t.e.flags&fContrast != 0 {
 			contrast = i
 		}
+		irr = irr || t.e.flags&fIrrealis != 0
 		vals[i], from[i] = valence(sc, i, capDiff), int32(i)
 		if vals[i] != 0 {
 			from[i] = sc.modStart
 		}
+	}
+	if irr {
+		irrealis(sc, vals)
 	}
 	sarcasm(toks, vals)
 	if contrast >= 0 {
@@ -79,6 +84,110 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 		}
 	}
 	s.finish(text, sc, vals, from, r)
+}
+
+// irrealisScale weights sentiment words inside a clause that describes a
+// case rather than an event: a condition ("if your card is stolen", "in
+// case you lose it"), a generic second-person "when" ("when you lose it")
+// or an instruction's goal ("how to avoid fees"). Such words say what
+// might happen, not how the writer feels, so, as in SO-CAL's irrealis
+// blocking (Taboada et al. 2011), they are dropped.
+const irrealisScale = 0
+
+// irrealis weights the sentiment of each conditional or instructional
+// clause by irrealisScale, from its opening word to the clause break, a
+// contrast word ("if it fails then call us") or the writer or a third
+// party as the subject of what follows ("if it fails again I'm done", "if
+// the landlord moves in they will steal"): the condition ends where its
+// consequence begins. "They froze my account when I complained" has no
+// such clause.
+func irrealis(sc *scratch, vals []float64) {
+	toks := sc.toks
+	for i := 0; i < len(toks); i++ {
+		if toks[i].e.flags&fIrrealis == 0 {
+			continue
+		}
+		k := irrealisAt(sc, i)
+		if k < 0 {
+			continue
+		}
+		for first := k; k < len(toks) && toks[k].clause == toks[i].clause && toks[k].e.flags&fContrast == 0; k++ {
+			if k > first && consequenceSubject(sc.word(k)) {
+				break
+			}
+			vals[k] *= irrealisScale
+		}
+		i = k - 1
+	}
+}
+
+// consequenceSubject reports whether w is a subject pronoun that, after a
+// condition's own subject, opens its consequence. "you" is left out: a
+// condition usually addresses the reader ("if this is how you treat
+// users").
+func consequenceSubject(w []byte) bool {
+	switch string(w) {
+	case "i", "i'm", "im", "i'll", "i'd", "i've", "we", "we're", "we'll", "we'd", "we've",
+		"they", "they're", "they'll", "they'd", "he", "he'll", "she", "she'll":
+		return true
+	}
+	return false
+}
+
+// irrealisAt returns the first token of the clause that token i opens as
+// a condition or instruction, or -1: "if", "whenever", "in case", "how
+// to", and "when you" or "when your" describing a generic case ("when you
+// lose it"), not a past event ("when you froze my account", "when your
+// card was stolen").
+func irrealisAt(sc *scratch, i int) int {
+	next := func(k int, words ...string) bool {
+		if k >= len(sc.toks) || sc.toks[k].clause != sc.toks[i].clause {
+			return false
+		}
+		for _, x := range words {
+			if sc.is(k, x) {
+				return true
+			}
+		}
+		return false
+	}
+	switch string(sc.word(i)) {
+	case "if", "whenever":
+		return i + 1
+	case "when":
+		// The verb follows "you", or the noun after "your".
+		v := i + 2
+		if sc.is(i+1, "your") {
+			v++
+		}
+		if next(i+1, "you", "your") && !(v < len(sc.toks) && pastTense(sc.word(v))) {
+			return i + 1
+		}
+	case "in":
+		if next(i+1, "case") {
+			return i + 2
+		}
+	case "how":
+		if next(i+1, "to") {
+			return i + 2
+		}
+	}
+	return -1
+}
+
+// pastTense reports whether w looks like a verb in the past tense: a
+// regular "-ed" form (not "need", "feed", "proceed") or a common irregular
+// one.
+func pastTense(w []byte) bool {
+	if n := len(w); n > 3 && w[n-2] == 'e' && w[n-1] == 'd' && w[n-3] != 'e' {
+		return true
+	}
+	switch string(w) {
+	case "froze", "lost", "took", "stole", "made", "gave", "sent", "told", "said", "left", "broke",
+		"forgot", "kept", "sold", "shut", "cut", "put", "got", "did", "was", "were", "had", "let", "ran", "went", "came":
+		return true
+	}
+	return false
 }
 
 // sarcasmMin is the valence a closing word needs to be read as sarcasm:
