@@ -138,9 +138,8 @@ func started(buckets []series.Bucket) int {
 func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Assessment {
 	d := detect.New(*o.Detector)
 	windowStart := a.At.Add(-o.Window)
-	var basePosts, baseNeg, baseNegReach, windowNegReach float64
-	var baseBuckets, windowBuckets int
-	var baseReaches []float64
+	var basePosts, baseNeg float64
+	var baseReaches, windowReaches []float64
 	var recentNeg, earlierNeg float64
 	half := windowStart.Add(o.Window / 2)
 	for _, b := range buckets[started(buckets):] {
@@ -148,13 +147,10 @@ func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Asses
 		if b.Start.Before(windowStart) {
 			basePosts += float64(b.Posts)
 			baseNeg += float64(b.Negative)
-			baseNegReach += float64(b.NegativeReach)
 			baseReaches = append(baseReaches, float64(b.NegativeReach))
-			baseBuckets++
 			continue
 		}
-		windowNegReach += float64(b.NegativeReach)
-		windowBuckets++
+		windowReaches = append(windowReaches, float64(b.NegativeReach))
 		a.Points = append(a.Points, p)
 		a.Observed += float64(b.Negative)
 		if !math.IsNaN(p.Expected) {
@@ -179,16 +175,29 @@ func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Asses
 		share = float64(a.Stats.Negative) / float64(a.Stats.Posts)
 	}
 	// Reach is compared like with like: the engagement of negative posts
-	// when first seen, in the window against windows of the baseline. The
-	// baseline is the larger of the mean window and the 95th percentile of
-	// its windows, so one widely followed news item, which a quiet topic
-	// sees every few days, does not look like a tenfold surge; a floor of
-	// one interaction per bucket does the same for a topic's first likes.
+	// when first seen, in the window against windows of the baseline,
+	// each counted by spreadReach, so one widely followed item (a news
+	// outlet's post, which a quiet topic sees every few days, and whose
+	// one misread would otherwise carry the whole component) adds at most
+	// as much as the rest of its window. The baseline is the larger of the
+	// mean window and the 95th percentile of its windows; a floor of one
+	// interaction per bucket keeps a topic's first likes from looking like
+	// a surge.
+	windowNegReach := spreadReach(windowReaches)
 	var baselineReach float64
-	if baseBuckets > 0 {
-		w := max(windowBuckets, 1)
-		mean := math.Max(baseNegReach/float64(baseBuckets), 1) * float64(w)
-		baselineReach = math.Max(mean, windowQuantile(baseReaches, w, 0.95))
+	if len(baseReaches) > 0 {
+		w := max(len(windowReaches), 1)
+		sums := windowSums(baseReaches, w)
+		if len(sums) == 0 {
+			// A history shorter than one window, counted as one.
+			sums = []float64{spreadReach(baseReaches) * float64(w) / float64(len(baseReaches))}
+		}
+		mean := 0.0
+		for _, x := range sums {
+			mean += x
+		}
+		mean = math.Max(mean/float64(len(sums)), float64(w))
+		baselineReach = math.Max(mean, quantile(sums, 0.95))
 	}
 	oneStarBase := 0.0
 	if a.BaselineRated > 0 {
@@ -215,22 +224,63 @@ func assessBuckets(a Assessment, buckets []series.Bucket, o AssessOptions) Asses
 	return a
 }
 
-// windowQuantile returns the q-quantile of the sums of w consecutive values.
-func windowQuantile(xs []float64, w int, q float64) float64 {
+// spreadReach is the summed reach of a span's 5-minute buckets with the
+// largest bucket counted for no more than all the others together: one
+// far-reaching post, which lands in one bucket, can at most double a
+// span's reach, while a wave, spread over several buckets, counts in
+// full. A span of one bucket has no others and counts as it is.
+func spreadReach(xs []float64) float64 {
+	var sum, top float64
+	for _, x := range xs {
+		sum += x
+		top = math.Max(top, x)
+	}
+	return capTop(sum, top, len(xs))
+}
+
+// capTop is the sum of n values whose largest is top, with top counted
+// for no more than the rest.
+func capTop(sum, top float64, n int) float64 {
+	if n < 2 {
+		return sum
+	}
+	return math.Min(sum, 2*(sum-top))
+}
+
+// windowSums returns spreadReach of every run of w consecutive values,
+// in one pass (a running sum and a queue of the run's falling maxima).
+func windowSums(xs []float64, w int) []float64 {
 	if len(xs) < w || w <= 0 {
-		return 0
+		return nil
 	}
 	sums := make([]float64, 0, len(xs)-w+1)
 	var sum float64
+	var maxima []int // indices of the run whose values fall, largest first
 	for i, x := range xs {
 		sum += x
+		for len(maxima) > 0 && xs[maxima[len(maxima)-1]] <= x {
+			maxima = maxima[:len(maxima)-1]
+		}
+		maxima = append(maxima, i)
+		if i < w-1 {
+			continue
+		}
 		if i >= w {
 			sum -= xs[i-w]
 		}
-		if i >= w-1 {
-			sums = append(sums, sum)
+		if maxima[0] <= i-w {
+			maxima = maxima[1:]
 		}
+		sums = append(sums, capTop(sum, xs[maxima[0]], w))
 	}
-	sort.Float64s(sums)
-	return sums[int(q*float64(len(sums)-1))]
+	return sums
+}
+
+// quantile returns the q-quantile of xs (0 for none), sorting xs.
+func quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	sort.Float64s(xs)
+	return xs[int(q*float64(len(xs)-1))]
 }

@@ -21,7 +21,10 @@
 //     reach; without a baseline, s = log₁₀(1+Reach)/6, full at a million.
 //     The reach of one post is post.Post.Reach, its likes, replies and
 //     shares plus one per hundred views, counted by the store's rollups
-//     when the post is first seen.
+//     when the post is first seen. The analyzer counts a window's largest
+//     5-minute bucket for no more than its others together, in the window
+//     and the baseline's windows alike, so one far-reaching post can at
+//     most double a window's reach.
 //   - Spread [0.10]: how many distinct authors and sources carry it, s =
 //     0.7·log(Authors)/log(50) + 0.3·log(Sources)/log(10).
 //   - Velocity [0.15]: the growth ratio of negative volume against the

@@ -16,6 +16,8 @@ type Inputs struct {
 	// Reach is the summed reach (post.Post.Reach: likes, replies, shares
 	// and one per hundred views) of the window's negative posts when first
 	// seen; BaselineReach is its usual value for a window (0 if unknown).
+	// The analyzer counts both with no 5-minute bucket worth more than
+	// the rest of its window.
 	Reach, BaselineReach float64
 	// Authors and Sources count the distinct authors and sources (sites,
 	// forums, feeds) of the negative posts.
