@@ -406,25 +406,29 @@ func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint, near uint64, r *Result) {
 	fs := sc.feats
 	var p termPicker
-	low := math.Inf(-1)
-	qualified := 0
+	var qualified int
 	shift &= 31
-	for i := range fs {
-		f := &fs[i]
-		start, end := f.start, f.end
-		if start == end {
-			continue // a rule indicator: the rule terms explain it
-		}
-		v := float64(f.d) * scale // d set by logits
-		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
-			continue
-		}
-		if a := math.Abs(v); !f.stop && a >= minTermWeight {
-			qualified++
-			if a > low {
-				p.offer(int32(i), a)
-				if p.n == len(p.top) {
-					low = p.topV[len(p.top)-1]
+	if scale != 0 && !math.IsInf(scale, 0) && !math.IsNaN(scale) {
+		qualified = offerLoneD(fs, rules, scale, shift, near, &p)
+	} else {
+		low := math.Inf(-1)
+		for i := range fs {
+			f := &fs[i]
+			start, end := f.start, f.end
+			if start == end {
+				continue // a rule indicator: the rule terms explain it
+			}
+			v := float64(f.d) * scale // d set by logits
+			if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
+				continue
+			}
+			if a := math.Abs(v); !f.stop && a >= minTermWeight {
+				qualified++
+				if a > low {
+					p.offer(int32(i), a)
+					if p.n == len(p.top) {
+						low = p.topV[len(p.top)-1]
+					}
 				}
 			}
 		}
@@ -524,6 +528,65 @@ func offerCands(cands []cand, p *termPicker) {
 			}
 		}
 	}
+}
+
+// offerLoneD is pickLone's pass over the features fs for a finite,
+// non-zero scale, and returns how many qualify. The weight
+// |float64(d) * scale| of a feature is exact (an int16 times a float32)
+// and so grows strictly with |d|: whether it qualifies, and whether it is
+// stronger than the weakest the picker keeps (features are offered
+// before any rule term), are decided on the integer |d|.
+func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64, p *termPicker) int {
+	dMin := minTermD(scale)
+	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
+	qualified := 0
+	shift &= 31
+	for i := range fs {
+		f := &fs[i]
+		start := f.start
+		if start == f.end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		d := int32(f.d) // set by logits
+		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, f.end, float64(d)*scale) {
+			continue
+		}
+		ad := max(d, -d)
+		if f.stop || ad < dMin {
+			continue
+		}
+		qualified++
+		if ad > lowD {
+			p.offer(int32(i), math.Abs(float64(d)*scale))
+			if p.n == len(p.top) {
+				w := int32(fs[p.top[len(p.top)-1]].d)
+				lowD = max(w, -w)
+			}
+		}
+	}
+	return qualified
+}
+
+// minTermD is the smallest weight difference d, an int16, whose weight
+// |float64(d) * scale| is at least minTermWeight, or 1<<16 when none is.
+// The product's magnitude does not depend on d's sign and grows with |d|.
+func minTermD(scale float64) int32 {
+	const none = 1 << 16
+	reaches := func(d int32) bool { return math.Abs(float64(d)*scale) >= minTermWeight }
+	if !reaches(1 << 15) {
+		return none
+	}
+	d := int32(1 << 15)
+	if a := math.Abs(scale); minTermWeight/a < 1<<15 {
+		d = int32(math.Ceil(minTermWeight / a))
+	}
+	for d > 0 && reaches(d-1) {
+		d--
+	}
+	for !reaches(d) {
+		d++
+	}
+	return d
 }
 
 // heldBy reports whether a rule or lexicon term holds the span start to
