@@ -300,12 +300,12 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 			near |= 1 << (uint(b) & 63)
 		}
 	}
-	cands := slices.Grow(sc.cands[:0], len(sc.feats)+len(rules))
 	if m.Cfg.oneFeatPerSpan() {
-		cands = loneFeats(sc.feats, rules, scale, shift, near, cands)
-	} else {
-		cands = groupFeats(sc.feats, rules, scale, shift, near, cands)
+		pickLone(text, sc, rules, scale, shift, near, r)
+		return
 	}
+	cands := slices.Grow(sc.cands[:0], len(sc.feats)+len(rules))
+	cands = groupFeats(sc.feats, rules, scale, shift, near, cands)
 	offerCands(cands, &p)
 	for _, c := range rules {
 		if a := math.Abs(c.v); a >= minTermWeight {
@@ -395,28 +395,123 @@ func groupFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 	return cands[:len(cands)+nq]
 }
 
-// loneFeats is groupFeats for features no two of which in a row share a
-// span (featCfg.oneFeatPerSpan), so that each is a group of its own.
-func loneFeats(fs []feat, rules []cand, scale float64, shift uint, near uint64, cands []cand) []cand {
-	out := cands[len(cands):cap(cands)]
-	nq := 0
+// pickLone is the rest of explain for features no two of which in a row
+// share a span (featCfg.oneFeatPerSpan), so that each is a group of its
+// own: the same terms picked the same way, without writing out the
+// candidates. The features, whose weights are scale a unit, are offered
+// to the picker as they qualify, by their index in sc.feats, and the
+// qualifying rule and lexicon terms after them, by len(sc.feats) plus
+// their index in rules. The list of all candidates is built only when
+// the strongest kept run out before MaxTerms are picked.
+func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint, near uint64, r *Result) {
+	fs := sc.feats
+	var p termPicker
+	var qualified int
 	shift &= 31
+	if scale != 0 && !math.IsInf(scale, 0) && !math.IsNaN(scale) {
+		qualified = offerLoneD(fs, rules, scale, shift, near, &p)
+	} else {
+		low := math.Inf(-1)
+		for i := range fs {
+			f := &fs[i]
+			start, end := f.start, f.end
+			if start == end {
+				continue // a rule indicator: the rule terms explain it
+			}
+			v := float64(f.d) * scale // d set by logits
+			if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
+				continue
+			}
+			if a := math.Abs(v); !f.stop && a >= minTermWeight {
+				qualified++
+				if a > low {
+					p.offer(int32(i), a)
+					if p.n == len(p.top) {
+						low = p.topV[len(p.top)-1]
+					}
+				}
+			}
+		}
+	}
+	nf := int32(len(fs))
+	for k, c := range rules {
+		if a := math.Abs(c.v); a >= minTermWeight {
+			p.offer(nf+int32(k), a)
+			qualified++
+		}
+	}
+	candAt := func(i int32) cand {
+		if i < nf {
+			f := &fs[i]
+			return cand{start: f.start, end: f.end, v: float64(f.d) * scale}
+		}
+		return rules[i-nf]
+	}
+	var chosen [MaxTerms]cand
+	var picked [MaxTerms]int32 // the candidates chosen, numbered as offered
+	pick := func(i int32, c cand) {
+		chosen[len(r.Terms)], picked[len(r.Terms)] = c, i
+		r.Terms = append(r.Terms, Term{Text: text[c.start:c.end], Valence: math.Round(c.v*1000) / 1000})
+	}
+	for _, i := range p.top[:p.n] {
+		if len(r.Terms) == MaxTerms {
+			return
+		}
+		if c := candAt(i); !overlapsTerm(chosen[:len(r.Terms)], c) {
+			pick(i, c)
+		}
+	}
+	if qualified == p.n {
+		return
+	}
+	// All candidates, in the order offered; the ones picked are used.
+	isPicked := func(i int32) bool {
+		for _, j := range picked[:len(r.Terms)] {
+			if j == i {
+				return true
+			}
+		}
+		return false
+	}
+	cands := slices.Grow(sc.cands[:0], qualified)
 	for i := range fs {
 		f := &fs[i]
 		start, end := f.start, f.end
-		if start == end {
-			continue // a rule indicator: the rule terms explain it
-		}
-		v := float64(f.d) * scale // d set by logits
-		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, end, v) {
+		if start == end || f.stop {
 			continue
 		}
-		if !f.stop && math.Abs(v) >= minTermWeight {
-			out[nq] = cand{start: start, end: end, v: v}
-			nq++
+		v := float64(f.d) * scale
+		if math.Abs(v) < minTermWeight || near>>(uint32(start)>>shift&63)&1 != 0 && heldBy(rules, start, end) {
+			continue
+		}
+		cands = append(cands, cand{start: start, end: end, v: v, used: isPicked(int32(i))})
+	}
+	for k, c := range rules {
+		if math.Abs(c.v) >= minTermWeight {
+			c.used = isPicked(nf + int32(k))
+			cands = append(cands, c)
 		}
 	}
-	return cands[:len(cands)+nq]
+	sc.cands = cands
+	for len(r.Terms) < MaxTerms {
+		best, bestV := -1, 0.0
+		for i := range cands {
+			c := &cands[i]
+			if c.used {
+				continue
+			}
+			a := math.Abs(c.v)
+			if (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
+				continue
+			}
+			best, bestV = i, a
+		}
+		if best < 0 {
+			break
+		}
+		cands[best].used = true
+		pick(-1, cands[best])
+	}
 }
 
 // offerCands offers p the candidates in cands in order, out of the
@@ -433,6 +528,76 @@ func offerCands(cands []cand, p *termPicker) {
 			}
 		}
 	}
+}
+
+// offerLoneD is pickLone's pass over the features fs for a finite,
+// non-zero scale, and returns how many qualify. The weight
+// |float64(d) * scale| of a feature is exact (an int16 times a float32)
+// and so grows strictly with |d|: whether it qualifies, and whether it is
+// stronger than the weakest the picker keeps (features are offered
+// before any rule term), are decided on the integer |d|.
+func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64, p *termPicker) int {
+	dMin := minTermD(scale)
+	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
+	qualified := 0
+	shift &= 31
+	for i := range fs {
+		f := &fs[i]
+		start := f.start
+		if start == f.end {
+			continue // a rule indicator: the rule terms explain it
+		}
+		d := int32(f.d) // set by logits
+		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, f.end, float64(d)*scale) {
+			continue
+		}
+		ad := max(d, -d)
+		if f.stop || ad < dMin {
+			continue
+		}
+		qualified++
+		if ad > lowD {
+			p.offer(int32(i), math.Abs(float64(d)*scale))
+			if p.n == len(p.top) {
+				w := int32(fs[p.top[len(p.top)-1]].d)
+				lowD = max(w, -w)
+			}
+		}
+	}
+	return qualified
+}
+
+// minTermD is the smallest weight difference d, an int16, whose weight
+// |float64(d) * scale| is at least minTermWeight, or 1<<16 when none is.
+// The product's magnitude does not depend on d's sign and grows with |d|.
+func minTermD(scale float64) int32 {
+	const none = 1 << 16
+	reaches := func(d int32) bool { return math.Abs(float64(d)*scale) >= minTermWeight }
+	if !reaches(1 << 15) {
+		return none
+	}
+	d := int32(1 << 15)
+	if a := math.Abs(scale); minTermWeight/a < 1<<15 {
+		d = int32(math.Ceil(minTermWeight / a))
+	}
+	for d > 0 && reaches(d-1) {
+		d--
+	}
+	for !reaches(d) {
+		d++
+	}
+	return d
+}
+
+// heldBy reports whether a rule or lexicon term holds the span start to
+// end: whether absorb would add its weight to one.
+func heldBy(rules []cand, start, end int32) bool {
+	for i := range rules {
+		if start >= rules[i].start && end <= rules[i].end {
+			return true
+		}
+	}
+	return false
 }
 
 // absorb adds the weight v of the group spanning start to end to the
