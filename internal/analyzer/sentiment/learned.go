@@ -334,18 +334,7 @@ func (s *Scorer) explain(text string, sc *scratch, m *linear, slot int, r *Resul
 		return
 	}
 	for len(r.Terms) < MaxTerms {
-		best, bestV := -1, 0.0
-		for i := range sc.cands {
-			c := &sc.cands[i]
-			if c.used {
-				continue
-			}
-			a := math.Abs(c.v)
-			if (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
-				continue
-			}
-			best, bestV = i, a
-		}
+		best := strongestFree(sc.cands, chosen[:len(r.Terms)])
 		if best < 0 {
 			break
 		}
@@ -494,18 +483,7 @@ func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint,
 	}
 	sc.cands = cands
 	for len(r.Terms) < MaxTerms {
-		best, bestV := -1, 0.0
-		for i := range cands {
-			c := &cands[i]
-			if c.used {
-				continue
-			}
-			a := math.Abs(c.v)
-			if (best >= 0 && a <= bestV) || overlapsTerm(chosen[:len(r.Terms)], *c) {
-				continue
-			}
-			best, bestV = i, a
-		}
+		best := strongestFree(cands, chosen[:len(r.Terms)])
 		if best < 0 {
 			break
 		}
@@ -636,6 +614,24 @@ func (p *termPicker) offer(i int32, a float64) {
 		p.top[j], p.topV[j] = p.top[j-1], p.topV[j-1]
 	}
 	p.top[j], p.topV[j] = i, a
+}
+
+// strongestFree returns the index of the strongest candidate not yet
+// used that overlaps no chosen term (the first of equals), or -1.
+func strongestFree(cands []cand, chosen []cand) int {
+	best, bestV := -1, 0.0
+	for i := range cands {
+		c := &cands[i]
+		if c.used {
+			continue
+		}
+		a := math.Abs(c.v)
+		if (best >= 0 && a <= bestV) || overlapsTerm(chosen, *c) {
+			continue
+		}
+		best, bestV = i, a
+	}
+	return best
 }
 
 // overlapsTerm reports whether c overlaps a span already chosen.
