@@ -567,28 +567,31 @@ func minTermD(scale float64) int32 {
 	return d
 }
 
-// heldBy reports whether a rule or lexicon term holds the span start to
-// end: whether absorb would add its weight to one.
-func heldBy(rules []cand, start, end int32) bool {
+// holder returns the index of the first rule or lexicon term that holds
+// the span start to end, or -1.
+func holder(rules []cand, start, end int32) int {
 	for i := range rules {
 		if start >= rules[i].start && end <= rules[i].end {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
+
+// heldBy reports whether a rule or lexicon term holds the span start to
+// end: whether absorb would add its weight to one.
+func heldBy(rules []cand, start, end int32) bool { return holder(rules, start, end) >= 0 }
 
 // absorb adds the weight v of the group spanning start to end to the
 // first rule or lexicon term that holds it, and reports whether there was
 // one.
 func absorb(rules []cand, start, end int32, v float64) bool {
-	for i := range rules {
-		if start >= rules[i].start && end <= rules[i].end {
-			rules[i].v += v
-			return true
-		}
+	i := holder(rules, start, end)
+	if i < 0 {
+		return false
 	}
-	return false
+	rules[i].v += v
+	return true
 }
 
 // termPicker keeps the indices of the strongest candidate terms offered,

@@ -86,16 +86,13 @@ func (s *Scorer) score(text string, sc *scratch, r *Result) {
 	s.finish(text, sc, vals, from, r)
 }
 
-// irrealisScale weights sentiment words inside a clause that describes a
+// irrealis drops the sentiment words of each clause that describes a
 // case rather than an event: a condition ("if your card is stolen", "in
 // case you lose it"), a generic second-person "when" ("when you lose it")
 // or an instruction's goal ("how to avoid fees"). Such words say what
 // might happen, not how the writer feels, so, as in SO-CAL's irrealis
-// blocking (Taboada et al. 2011), they are dropped.
-const irrealisScale = 0
-
-// irrealis weights the sentiment of each conditional or instructional
-// clause by irrealisScale, from its opening word to the clause break, a
+// blocking (Taboada et al. 2011), they count for nothing, from the
+// clause's opening word to the clause break, a
 // contrast word ("if it fails then call us") or the writer or a third
 // party as the subject of what follows ("if it fails again I'm done", "if
 // the landlord moves in they will steal"): the condition ends where its
@@ -115,7 +112,7 @@ func irrealis(sc *scratch, vals []float64) {
 			if k > first && consequenceSubject(sc.word(k)) {
 				break
 			}
-			vals[k] *= irrealisScale
+			vals[k] = 0
 		}
 		i = k - 1
 	}
