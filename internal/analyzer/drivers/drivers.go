@@ -586,9 +586,17 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 				continue
 			}
 			text, subject, keyword = subjectText(words), about, true
+			anyKeyword := false
 			for w := range words {
 				share += bgShare(w)
 				keyword = keyword && kw.holds(w)
+				anyKeyword = anyKeyword || kw.holds(w)
+			}
+			if anyKeyword && baseline.Posts == 0 {
+				// With no past nothing says a keyword is new, so a
+				// subject holding one is left to its other words, each
+				// its own term.
+				continue
 			}
 		} else {
 			share, keyword = bgShare(t), kw.holds(t)
@@ -638,7 +646,7 @@ func Distinctive(window, baseline Counts, o Options) []Term {
 		if len(out) == o.Top {
 			break
 		}
-		if repeats(c, out) {
+		if repeats(c, out) || inSubject(c, out, window.Words) {
 			continue
 		}
 		out = append(out, c)
@@ -709,6 +717,21 @@ func repeats(c Term, chosen []Term) bool {
 		}
 		lo, hi := min(c.Posts, t.Posts), max(c.Posts, t.Posts)
 		if float64(lo) >= 0.75*float64(hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// inSubject reports whether c is a word of a chosen subject: the
+// subject already counts its posts ("meat market" after "brothel ·
+// hookup · meat market"), so naming it again says nothing new.
+func inSubject(c Term, chosen []Term, words map[string]map[string]int) bool {
+	if c.Subject != "" {
+		return false
+	}
+	for _, t := range chosen {
+		if t.Subject != "" && words[t.key()][c.Text] > 0 {
 			return true
 		}
 	}

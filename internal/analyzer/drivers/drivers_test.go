@@ -293,3 +293,35 @@ func TestDistinctiveKeywords(t *testing.T) {
 		})
 	}
 }
+
+// TestSubjectWordsNotRepeated holds that a word of a subject already named
+// is not named again on its own: the subject counts its posts. Two authors
+// say "meat market" and seven "brothel"; without the rule "meat market"
+// followed "brothel · meat market" as a term of its own.
+func TestSubjectWordsNotRepeated(t *testing.T) {
+	s := newScorer(t)
+	var window []drivers.Doc
+	for i := range 7 {
+		window = append(window, drivers.Doc{Author: fmt.Sprintf("a%d", i), Text: fmt.Sprintf("this feed is a brothel now #%d", i)})
+	}
+	for i := range 2 {
+		window = append(window, drivers.Doc{Author: fmt.Sprintf("b%d", i), Text: fmt.Sprintf("a meat market with payments #%d", i)})
+	}
+	var base []string
+	for i := range 300 {
+		base = append(base, fmt.Sprintf("paid my rent with the app, all fine #%d", i))
+	}
+	terms := drivers.Distinctive(drivers.CountDocs(s, window, nil), drivers.Count(s, base, nil), drivers.Options{Alpha: -1})
+	subject := false
+	for _, tm := range terms {
+		if tm.Subject == "sex" {
+			subject = true
+		}
+		if tm.Text == "meat market" || tm.Text == "brothel" {
+			t.Errorf("%q named beside its subject: %s", tm.Text, formatTerms(terms))
+		}
+	}
+	if !subject {
+		t.Errorf("no sex subject: %s", formatTerms(terms))
+	}
+}

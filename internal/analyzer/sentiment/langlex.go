@@ -29,6 +29,9 @@ type langLexicon struct {
 	// runes maps the first rune of each term to the terms starting with
 	// it, longest first, for scripts written without spaces (zh, ja).
 	runes map[rune][]runeTerm
+	// aboutRunes is runes' counterpart for the terms with an About,
+	// subject-only entries (role subject) included, for Scorer.About.
+	aboutRunes map[rune][]runeTerm
 	// firsts has bit r set for every key r < 0x10000 of runes, so most
 	// runes of a post are passed over without a map look-up.
 	firsts *[0x10000 / 64]uint64
@@ -83,7 +86,7 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			return nil, err
 		}
 		ll := &langLexicon{version: y.Version, words: map[string]float64{}, negs: map[string]bool{},
-			runes: map[rune][]runeTerm{}, about: map[string]string{}}
+			runes: map[rune][]runeTerm{}, aboutRunes: map[rune][]runeTerm{}, about: map[string]string{}}
 		spaceless := lang == "zh" || lang == "ja"
 		fuzzy := map[string]float64{} // words also matched by other spellings
 		for _, e := range y.Entries {
@@ -91,7 +94,16 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			neg := e.role() == roleNegator
 			if spaceless {
 				r, _ := utf8.DecodeRuneInString(t)
-				ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg, about: e.About})
+				if e.About != "" {
+					ll.aboutRunes[r] = append(ll.aboutRunes[r], runeTerm{term: t, about: e.About})
+				}
+				if !e.subjectOnly() {
+					ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg, about: e.About})
+				}
+				continue
+			}
+			if e.subjectOnly() {
+				ll.about[t] = e.About
 				continue
 			}
 			if neg {
@@ -129,8 +141,10 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 				}
 			}
 		}
-		for _, list := range ll.runes {
-			sort.SliceStable(list, func(i, j int) bool { return len(list[i].term) > len(list[j].term) })
+		for _, m := range []map[rune][]runeTerm{ll.runes, ll.aboutRunes} {
+			for _, list := range m {
+				sort.SliceStable(list, func(i, j int) bool { return len(list[i].term) > len(list[j].term) })
+			}
 		}
 		out[lang] = ll
 	}

@@ -71,6 +71,12 @@ func TestBadLexiconErrors(t *testing.T) {
 			[]string{"bad.yaml", "line"}},
 		{"version", "entries:\n  - {term: x, valence: 1, why: y}\n",
 			[]string{"bad.yaml", "version"}},
+		{"subject without about", "version: 1\nentries:\n  - {term: x, valence: 1, why: y}\n  - {term: fees, role: subject, why: y}\n",
+			[]string{"bad.yaml", "line 4", `"fees"`, "needs about"}},
+		{"subject with valence", "version: 1\nentries:\n  - {term: fees, role: subject, about: money, valence: -1, why: y}\n",
+			[]string{"bad.yaml", "line 3", `"fees"`, "no valence"}},
+		{"subject without why", "version: 1\nentries:\n  - {term: fees, role: subject, about: money}\n",
+			[]string{"bad.yaml", "line 3", `"fees"`, "missing why"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,6 +131,52 @@ func TestAboutWordsAreNotGeneric(t *testing.T) {
 	for text, want := range map[string]bool{"色情": false, "隐私": false, "恶心": true} {
 		if g := s.GenericIn("zh", text); g != want {
 			t.Errorf("GenericIn(zh, %q) = %v, want %v", text, g, want)
+		}
+	}
+}
+
+// TestSubjectEntriesScoreNothing checks that an entry with role subject
+// names what a term is about and changes no score: a word without a
+// valence stays without one, and a word VADER rates keeps its rating, in
+// a deployment's lexicon and in the embedded ones (English and Chinese).
+func TestSubjectEntriesScoreNothing(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "acme.yaml")
+	body := "version: 1\nentries:\n" +
+		"  - {term: sticker pack, role: subject, about: stickers, why: test phrase}\n" +
+		"  - {term: terrible, role: subject, about: quality, why: test rated word}\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Lexicons: []string{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"the new sticker pack is terrible", "sticker pack!!", "terrible, just terrible",
+		"hookup central now, pure porn", "定位泄露给陌生人，太恶心了", "新华社点名批评"} {
+		if a, b := plain.Score(text), s.Score(text); a.Compound != b.Compound {
+			t.Errorf("%q: compound %v with the subject entries, %v without", text, b.Compound, a.Compound)
+		}
+	}
+	if r := s.Score("terrible"); r.Label != Negative {
+		t.Errorf("terrible lost VADER's rating: %+v", r)
+	}
+	for _, c := range []struct{ lang, term, want string }{
+		{"en", "sticker pack", "stickers"}, {"en", "terrible", "quality"}, {"en", "hookup", "sex"},
+		{"en", "location", "privacy"}, {"zh", "定位", "privacy"}, {"zh", "新华社", "state media"},
+		{"zh", "手机定位", "privacy"}, {"en", "pack", ""},
+	} {
+		if got := s.About(c.lang, c.term); got != c.want {
+			t.Errorf("About(%s, %q) = %q, want %q", c.lang, c.term, got, c.want)
+		}
+	}
+	words, _ := s.Words("a terrible sticker pack")
+	for _, w := range words {
+		if w.Text == "terrible" && w.Generic {
+			t.Errorf("terrible names a subject but is generic in Words")
 		}
 	}
 }

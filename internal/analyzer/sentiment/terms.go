@@ -82,8 +82,8 @@ func (s *Scorer) About(lang, term string) string {
 	}
 	if ll := s.langLex[lang]; ll != nil {
 		for _, r := range term {
-			for _, t := range ll.runes[r] {
-				if t.about != "" && strings.Contains(term, t.term) {
+			for _, t := range ll.aboutRunes[r] {
+				if strings.Contains(term, t.term) {
 					return t.about
 				}
 			}

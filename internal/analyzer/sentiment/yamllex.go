@@ -28,8 +28,11 @@ type yamlEntry struct {
 	Valence *float64 `yaml:"valence"`
 	Why     string   `yaml:"why"`
 	// Role is "sentiment" (the default), "booster" (valence is added to
-	// the next sentiment word, e.g. 0.293) or "negator" (flips the
-	// sentiment words after it; valence is not needed).
+	// the next sentiment word, e.g. 0.293), "negator" (flips the
+	// sentiment words after it; valence is not needed) or "subject" (the
+	// term only names what a post is about, given by About, and has no
+	// valence: it scores nothing, and a valence other lexicons give the
+	// same word is kept).
 	Role string `yaml:"role"`
 	// Exact keeps a word of a romanized language (Hindi) from matching
 	// other spellings of it (see langLexicon.skel): "kamaal", wonderful,
@@ -41,6 +44,10 @@ type yamlEntry struct {
 	// other words never are). It does not change any score.
 	About string `yaml:"about"`
 }
+
+// subjectOnly reports whether the entry only names a subject (role
+// "subject") and so takes no part in scoring.
+func (e yamlEntry) subjectOnly() bool { return e.Role == "subject" }
 
 func (e yamlEntry) role() role {
 	switch e.Role {
@@ -109,8 +116,15 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 	switch {
 	case strings.TrimSpace(e.Term) == "":
 		return e, errors.New("empty term")
-	case e.Role != "" && e.Role != "sentiment" && e.Role != "booster" && e.Role != "negator":
-		return e, fmt.Errorf("role %q is not sentiment, booster or negator", e.Role)
+	case e.Role != "" && e.Role != "sentiment" && e.Role != "booster" && e.Role != "negator" && e.Role != "subject":
+		return e, fmt.Errorf("role %q is not sentiment, booster, negator or subject", e.Role)
+	case e.subjectOnly() && strings.TrimSpace(e.About) == "":
+		return e, errors.New("role subject needs about")
+	case e.subjectOnly() && e.Valence != nil:
+		return e, errors.New("role subject takes no valence: it names what a post is about, not how it feels")
+	case e.subjectOnly() && strings.TrimSpace(e.Why) == "":
+		return e, errors.New("missing why")
+	case e.subjectOnly():
 	case e.Valence == nil && e.Role == "negator":
 		e.Valence = new(float64)
 	case e.Valence == nil:
@@ -127,7 +141,9 @@ func decodeEntry(n *yaml.Node) (yamlEntry, error) {
 // normalised term: a word or a phrase).
 func (y yamlLexicon) apply(lx *lexicon, about map[string]string) {
 	for _, e := range y.Entries {
-		lx.addTerm(e.Term, *e.Valence, e.role())
+		if !e.subjectOnly() {
+			lx.addTerm(e.Term, *e.Valence, e.role())
+		}
 		if e.About != "" {
 			about[normalizeTerm(e.Term)] = e.About
 		}
