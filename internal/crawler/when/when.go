@@ -44,6 +44,7 @@ var layouts = []string{
 	"02.01.2006 15:04",
 	"2006-01-02",
 	"2006/01/02",
+	"2006.01.02",
 	"02.01.2006",
 	"Jan 2, 2006 3:04:05 PM",
 	"Jan 2, 2006 3:04 PM",
@@ -114,7 +115,7 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if strings.ContainsAny(s, "\u00a0\t\n\r") || strings.Contains(s, "  ") {
 		s = spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " ")
 	}
-	s = strings.TrimSpace(s)
+	s = asciiDigits(strings.TrimSpace(s))
 	if s == "" || len(s) > 100 {
 		return time.Time{}, false
 	}
@@ -141,12 +142,7 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	}
 	for _, l := range yearless {
 		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			n := now.In(loc)
-			t = time.Date(n.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, loc)
-			if t.After(n.Add(24 * time.Hour)) {
-				t = t.AddDate(-1, 0, 0)
-			}
-			return t, true
+			return inLastYear(t, now.In(loc)), true
 		}
 	}
 	// Some sites write "Jan 2, 2006, 3:04 PM" or lowercase am/pm.
@@ -158,7 +154,36 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 			}
 		}
 	}
+	// Month names of other languages, ordinals and the words between a
+	// date's parts: "7. Dezember 2026", "7 de diciembre de 2026 a las
+	// 14:02", "December 7th, 2026".
+	if d, ok := localDate(strings.ToLower(s)); ok {
+		for _, l := range localLayouts {
+			if t, err := time.ParseInLocation(l, d, loc); err == nil {
+				return sane(t)
+			}
+		}
+		for _, l := range localYearless {
+			if t, err := time.ParseInLocation(l, d, loc); err == nil {
+				return inLastYear(t, now.In(loc)), true
+			}
+		}
+	}
+	// "Posted on Mar 9, 2026", "Edited 2 hours ago", "publié le 7 mars".
+	if rest, ok := unlabel(s); ok {
+		return Parse(rest, o)
+	}
 	return time.Time{}, false
+}
+
+// inLastYear gives a date shown without a year the year that puts it
+// closest before now (a day's grace for zones).
+func inLastYear(t, now time.Time) time.Time {
+	t = time.Date(now.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, t.Location())
+	if t.After(now.Add(24 * time.Hour)) {
+		t = t.AddDate(-1, 0, 0)
+	}
+	return t
 }
 
 // sane rejects times outside the years a post can have been written in.
@@ -244,7 +269,10 @@ func relative(s string, now time.Time) (time.Time, bool) {
 		}
 		return time.Date(day.Year(), day.Month(), day.Day(), h, mi, sec, 0, now.Location()), true
 	}
-	return time.Time{}, false
+	if t, ok := localRelative(l, now); ok {
+		return t, true
+	}
+	return localDay(l, now)
 }
 
 // back subtracts n units from now.

@@ -76,8 +76,104 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// TestParseLanguages reads the times sites show in the languages the
+// analyzer scores, as a forum in them writes them: relative times, day
+// words with a clock time, month names, ordinals, labels before the time.
+func TestParseLanguages(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	day := func(d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, time.UTC) }
+	cases := []struct {
+		in   string
+		loc  *time.Location
+		want time.Time
+	}{
+		// German
+		{in: "vor 2 Stunden", want: now.Add(-2 * time.Hour)},
+		{in: "vor einer Stunde", want: now.Add(-time.Hour)},
+		{in: "vor 5 Min.", want: now.Add(-5 * time.Minute)},
+		{in: "vor 3 Tagen", want: now.AddDate(0, 0, -3)},
+		{in: "gerade eben", want: now},
+		{in: "gestern um 14:02", want: day(9, 14, 2)},
+		{in: "Gestern, 14:02 Uhr", want: day(9, 14, 2)},
+		{in: "heute 09:15", want: day(10, 9, 15)},
+		{in: "9. März 2026", want: day(9, 0, 0)},
+		{in: "am 9. März 2026 um 14:02", loc: berlin, want: day(9, 13, 2)},
+		{in: "9. Dez. 2025", want: time.Date(2025, 12, 9, 0, 0, 0, 0, time.UTC)},
+		// French
+		{in: "il y a 2 heures", want: now.Add(-2 * time.Hour)},
+		{in: "il y a une heure", want: now.Add(-time.Hour)},
+		{in: "il y a 3 j", want: now.AddDate(0, 0, -3)},
+		{in: "hier à 14h02", want: day(9, 14, 2)},
+		{in: "le 9 mars 2026 à 14h02", want: day(9, 14, 2)},
+		{in: "1er mars 2026", want: day(1, 0, 0)},
+		{in: "9 févr. 2026", want: time.Date(2026, 2, 9, 0, 0, 0, 0, time.UTC)},
+		{in: "à l'instant", want: now},
+		// Spanish
+		{in: "hace 3 horas", want: now.Add(-3 * time.Hour)},
+		{in: "hace un día", want: now.AddDate(0, 0, -1)},
+		{in: "ayer a las 14:02", want: day(9, 14, 2)},
+		{in: "9 de marzo de 2026", want: day(9, 0, 0)},
+		{in: "9 de marzo", want: day(9, 0, 0)},
+		// Portuguese
+		{in: "há 2 horas", want: now.Add(-2 * time.Hour)},
+		{in: "há um mês", want: now.AddDate(0, -1, 0)},
+		{in: "2 horas atrás", want: now.Add(-2 * time.Hour)},
+		{in: "ontem às 14:02", want: day(9, 14, 2)},
+		{in: "9 de março de 2026", want: day(9, 0, 0)},
+		// Italian
+		{in: "2 ore fa", want: now.Add(-2 * time.Hour)},
+		{in: "un'ora fa", want: now.Add(-time.Hour)},
+		{in: "ieri alle 14:02", want: day(9, 14, 2)},
+		{in: "9 marzo 2026", want: day(9, 0, 0)},
+		{in: "l'altro ieri", want: now.AddDate(0, 0, -2)},
+		// Arabic, with its dual and its digits
+		{in: "منذ ساعتين", want: now.Add(-2 * time.Hour)},
+		{in: "منذ ساعة", want: now.Add(-time.Hour)},
+		{in: "منذ 3 أيام", want: now.AddDate(0, 0, -3)},
+		{in: "منذ ٣ ساعات", want: now.Add(-3 * time.Hour)},
+		{in: "9 مارس 2026", want: day(9, 0, 0)},
+		// Hindi
+		{in: "2 घंटे पहले", want: now.Add(-2 * time.Hour)},
+		{in: "३ दिन पहले", want: now.AddDate(0, 0, -3)},
+		{in: "9 मार्च 2026", want: day(9, 0, 0)},
+		// Korean
+		{in: "3시간 전", want: now.Add(-3 * time.Hour)},
+		{in: "5분전", want: now.Add(-5 * time.Minute)},
+		// English forms the layouts missed
+		{in: "March 9th, 2026", want: day(9, 0, 0)},
+		{in: "Posted on Mar 9, 2026 3:04 PM", want: day(9, 15, 4)},
+		{in: "Edited 2 hours ago", want: now.Add(-2 * time.Hour)},
+		{in: "Published: 2026-03-05", want: day(5, 0, 0)},
+		{in: "9 Mar 2026 2:02 pm", want: day(9, 14, 2)},
+		{in: "2026.03.05", want: day(5, 0, 0)},
+		// A clock time alone is today's, or yesterday's when still to come.
+		{in: "14:02", want: day(10, 14, 2)},
+		{in: "23:30", want: day(9, 23, 30)},
+	}
+	for _, c := range cases {
+		t.Run(c.in, func(t *testing.T) {
+			got, ok := Parse(c.in, Options{Now: now, Location: c.loc})
+			if !ok {
+				t.Fatalf("Parse(%q) not read", c.in)
+			}
+			if !got.Equal(c.want) {
+				t.Errorf("Parse(%q) = %v, want %v", c.in, got.UTC(), c.want.UTC())
+			}
+		})
+	}
+	// Not times, or not sure enough to be read as one.
+	for _, in := range []string{"12.05", "set 14:02", "vor Stunden", "il y a longtemps", "hace mucho", "Monday",
+		"9 de nada de 2026", "Published:", "posted", "vor 2 Äpfeln", "منذ زمن"} {
+		if got, ok := Parse(in, Options{Now: now}); ok {
+			t.Errorf("Parse(%q) = %v, want not read", in, got)
+		}
+	}
+}
+
 func FuzzParseTime(f *testing.F) {
-	for _, s := range []string{"2026-03-09T08:15:00Z", "5 min ago", "昨天 14:02", "1773043200", "Mar 9, 2026 3:04 PM"} {
+	for _, s := range []string{"2026-03-09T08:15:00Z", "5 min ago", "昨天 14:02", "1773043200", "Mar 9, 2026 3:04 PM",
+		"vor 2 Stunden", "gestern um 14:02", "7 de diciembre de 2026", "منذ ساعتين", "Posted on Mar 9"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC)
