@@ -134,6 +134,56 @@ var dayWords = map[string]int{
 	"altroieri": 2, "أول أمس": 2, "اول امس": 2, "परसों": 2, "그저께": 2,
 }
 
+// weekdays name the days of the week in English and the languages read:
+// a post of the last days is often shown by its day ("Mon 14:02",
+// "Montag, 14:02", "lundi à 14h02"), the most recent such day.
+var weekdays = func() map[string]time.Weekday {
+	names := [7][]string{
+		{"sunday", "sun", "sonntag", "so", "dimanche", "dim", "domingo", "dom", "domenica", "الأحد", "रविवार"},
+		{"monday", "mon", "montag", "mo", "lundi", "lun", "lunes", "segunda", "segunda-feira", "lunedì", "lunedi", "الاثنين", "الإثنين", "सोमवार"},
+		{"tuesday", "tue", "tues", "dienstag", "di", "mardi", "mar", "martes", "terça", "terça-feira", "terca", "martedì", "martedi", "الثلاثاء", "मंगलवार"},
+		{"wednesday", "wed", "mittwoch", "mi", "mercredi", "mer", "miércoles", "miercoles", "mié", "quarta", "quarta-feira", "mercoledì", "mercoledi", "الأربعاء", "الاربعاء", "बुधवार"},
+		{"thursday", "thu", "thur", "thurs", "donnerstag", "do", "jeudi", "jeu", "jueves", "jue", "quinta", "quinta-feira", "giovedì", "giovedi", "الخميس", "गुरुवार"},
+		{"friday", "fri", "freitag", "fr", "vendredi", "ven", "viernes", "vie", "sexta", "sexta-feira", "venerdì", "venerdi", "الجمعة", "शुक्रवार"},
+		{"saturday", "sat", "samstag", "sa", "samedi", "sam", "sábado", "sabado", "sáb", "sabato", "السبت", "शनिवार"},
+	}
+	m := map[string]time.Weekday{}
+	for d, ns := range names {
+		for _, n := range ns {
+			m[n] = time.Weekday(d)
+		}
+	}
+	return m
+}()
+
+// weekday reads "Mon 14:02", "Montag, 14:02 Uhr", "lundi à 14h02": the
+// most recent such day (today's when the time has passed), at that time.
+func weekday(l string, now time.Time) (time.Time, bool) {
+	w, rest, _ := strings.Cut(l, " ")
+	w = strings.TrimRight(w, ".,")
+	d, ok := weekdays[w]
+	if !ok {
+		return time.Time{}, false
+	}
+	rest = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ","))
+	for _, c := range connectors {
+		if r, ok := strings.CutPrefix(rest, c); ok {
+			rest = strings.TrimSpace(r)
+			break
+		}
+	}
+	h, mi, sec, ok := clock(rest)
+	if !ok {
+		return time.Time{}, false
+	}
+	back := (int(now.Weekday()) - int(d) + 7) % 7
+	t := time.Date(now.Year(), now.Month(), now.Day()-back, h, mi, sec, 0, now.Location())
+	if t.After(now.Add(time.Hour)) {
+		t = t.AddDate(0, 0, -7)
+	}
+	return t, true
+}
+
 // dayPrefixes are dayWords' words, longest first, for reading "gestern
 // um 14:02".
 var dayPrefixes = func() []string {
@@ -202,7 +252,7 @@ func localDay(l string, now time.Time) (time.Time, bool) {
 			return time.Date(day.Year(), day.Month(), day.Day(), h, mi, sec, 0, now.Location()), true
 		}
 	}
-	return time.Time{}, false
+	return weekday(l, now)
 }
 
 // clock reads a clock time of timeOfDayRe.

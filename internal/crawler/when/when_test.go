@@ -147,6 +147,15 @@ func TestParseLanguages(t *testing.T) {
 		{in: "Published: 2026-03-05", want: day(5, 0, 0)},
 		{in: "9 Mar 2026 2:02 pm", want: day(9, 14, 2)},
 		{in: "2026.03.05", want: day(5, 0, 0)},
+		// A day of the week with a clock time is the most recent such day
+		// (now is Tuesday 10 March, 15:30).
+		{in: "Mon 14:02", want: day(9, 14, 2)},
+		{in: "Montag, 14:02 Uhr", want: day(9, 14, 2)},
+		{in: "lundi à 14h02", want: day(9, 14, 2)},
+		{in: "Tuesday 9:00 am", want: day(10, 9, 0)},
+		{in: "Tuesday 18:00", want: day(3, 18, 0)},
+		{in: "miércoles 08:00", want: day(4, 8, 0)},
+		{in: "الجمعة 14:02", want: day(6, 14, 2)},
 		// A clock time alone is today's, or yesterday's when still to come.
 		{in: "14:02", want: day(10, 14, 2)},
 		{in: "23:30", want: day(9, 23, 30)},
@@ -164,7 +173,7 @@ func TestParseLanguages(t *testing.T) {
 	}
 	// Not times, or not sure enough to be read as one.
 	for _, in := range []string{"12.05", "set 14:02", "vor Stunden", "il y a longtemps", "hace mucho", "Monday",
-		"9 de nada de 2026", "Published:", "posted", "vor 2 Äpfeln", "منذ زمن"} {
+		"9 de nada de 2026", "Published:", "posted", "Monday", "Montag 25:00", "vor 2 Äpfeln", "منذ زمن"} {
 		if got, ok := Parse(in, Options{Now: now}); ok {
 			t.Errorf("Parse(%q) = %v, want not read", in, got)
 		}
