@@ -339,8 +339,12 @@ func (s *Store) appendColumns(b driver.Batch, cols []any) error {
 		var err error
 		switch c := c.(type) {
 		case [][]string:
-			// Row by row: a whole column of arrays is appended by
-			// reflection, boxing every value.
+			// Straight into the driver's columns where it can be, else row
+			// by row: a whole column of arrays is appended by reflection,
+			// boxing every value.
+			if i < len(live) && appendStringArrays(live[i], c) {
+				break
+			}
 			bc := b.Column(i)
 			for _, row := range c {
 				if err = bc.AppendRow(row); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/ClickHouse/ch-go/proto"
@@ -27,7 +28,29 @@ var (
 	strColOffset = fieldOffset(reflect.TypeFor[column.String](), "col", reflect.TypeFor[proto.ColStr]())
 	// arrayValuesOffset is where *column.Array keeps its values column.
 	arrayValuesOffset = fieldOffset(reflect.TypeFor[column.Array](), "values", reflect.TypeFor[column.Interface]())
+	// arrayOffsetsOffset is where *column.Array keeps its offsets (a
+	// slice of pointers to structs, one a level of nesting), and
+	// offsetValuesOffset where each of those keeps its UInt64 column.
+	arrayOffsetsOffset, offsetValuesOffset = offsetsLayout()
+	// uint64ColOffset is where *column.UInt64 keeps its proto.ColUInt64.
+	uint64ColOffset = fieldOffset(reflect.TypeFor[column.UInt64](), "col", reflect.TypeFor[proto.ColUInt64]())
 )
+
+// offsetsLayout returns where column.Array keeps its offsets and where
+// each offset keeps its values, the first 0 when the layout is not the one
+// expected.
+func offsetsLayout() (uintptr, uintptr) {
+	f, ok := reflect.TypeFor[column.Array]().FieldByName("offsets")
+	if !ok || len(f.Index) != 1 || f.Type.Kind() != reflect.Slice || f.Type.Elem().Kind() != reflect.Pointer ||
+		f.Type.Elem().Elem().Kind() != reflect.Struct {
+		return 0, 0
+	}
+	v, ok := f.Type.Elem().Elem().FieldByName("values")
+	if !ok || len(v.Index) != 1 || v.Type != reflect.TypeFor[column.UInt64]() {
+		return 0, 0
+	}
+	return f.Offset, v.Offset
+}
 
 // fieldOffset returns the offset of the field of struct type t with the
 // name and type given, or 0 when it has none such (no field checked here
@@ -102,3 +125,35 @@ func reserveRoom(col column.Interface, values any) {
 // minRoom is the fewest values worth sizing a column for: smaller columns
 // grow in a few cheap steps.
 const minRoom = 256
+
+// appendStringArrays appends rows to an Array(String) column the way its
+// AppendRow does, one row after another, without boxing each row and each
+// of its strings in an interface: the ends of the rows go straight to the
+// offsets' ch-go column and the strings to the elements'. It reports
+// false, having appended nothing, for any other column or a driver laid
+// out differently.
+func appendStringArrays(col column.Interface, rows [][]string) bool {
+	a, ok := col.(*column.Array)
+	if !ok || a == nil || arrayOffsetsOffset == 0 || uint64ColOffset == 0 {
+		return false
+	}
+	values := colStr(arrayValues(col))
+	offsets := *(*[]unsafe.Pointer)(unsafe.Add(unsafe.Pointer(a), arrayOffsetsOffset))
+	if values == nil || len(offsets) != 1 || offsets[0] == nil { // Array(String), not nested
+		return false
+	}
+	ends := (*proto.ColUInt64)(unsafe.Add(unsafe.Add(offsets[0], offsetValuesOffset), uint64ColOffset))
+	end := uint64(0)
+	if n := len(*ends); n > 0 {
+		end = (*ends)[n-1]
+	}
+	*ends = slices.Grow(*ends, len(rows))
+	for _, row := range rows {
+		for _, s := range row {
+			values.Append(s)
+		}
+		end += uint64(len(row))
+		*ends = append(*ends, end)
+	}
+	return true
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
@@ -66,5 +67,62 @@ func TestReserveRoom(t *testing.T) {
 	reserveRoom(s, append(strs, strs...))
 	if cap(sc.Pos) != before {
 		t.Error("room reserved in a column that already held rows")
+	}
+}
+
+// TestAppendStringArrays appends Array(String) rows straight into the
+// driver's columns: the column then holds what AppendRow row by row gives,
+// also after rows already there, without an allocation a row; other
+// columns are left to the driver.
+func TestAppendStringArrays(t *testing.T) {
+	if arrayOffsetsOffset == 0 || uint64ColOffset == 0 {
+		t.Fatal("the driver's Array or UInt64 column is laid out differently; array columns are appended row by row")
+	}
+	rows := make([][]string, 600)
+	for i := range rows {
+		rows[i] = make([]string, i%3)
+		for j := range rows[i] {
+			rows[i][j] = fmt.Sprintf("term%d-%d", i, j)
+		}
+	}
+	col := func(typ string) column.Interface {
+		c, err := column.Type(typ).Column("a", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	got, want := col("Array(String)"), col("Array(String)")
+	for _, half := range [][][]string{rows[:250], rows[250:]} {
+		if !appendStringArrays(got, half) {
+			t.Fatal("an Array(String) column was not appended to")
+		}
+		for _, row := range half {
+			if err := want.AppendRow(row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if got.Rows() != len(rows) || want.Rows() != len(rows) {
+		t.Fatalf("%d and %d rows, want %d", got.Rows(), want.Rows(), len(rows))
+	}
+	for i := range rows {
+		if g, w := got.Row(i, false).([]string), want.Row(i, false).([]string); fmt.Sprint(g) != fmt.Sprint(w) || len(g) != len(rows[i]) {
+			t.Fatalf("row %d = %q, want %q", i, g, w)
+		}
+	}
+	fresh := col("Array(String)")
+	reserveRoom(fresh, rows)
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	appendStringArrays(fresh, rows)
+	runtime.ReadMemStats(&m1)
+	if allocs := m1.Mallocs - m0.Mallocs; allocs > 2 {
+		t.Errorf("%d allocations appending %d rows", allocs, len(rows))
+	}
+	for _, typ := range []string{"Array(Array(String))", "Array(UInt32)", "String"} {
+		if appendStringArrays(col(typ), rows[:3]) {
+			t.Errorf("%s: appended to as Array(String)", typ)
+		}
 	}
 }
