@@ -372,6 +372,10 @@ func (im *Importer) process(b []post.Post, src *config.Source) []post.Post {
 	wg.Wait()
 	out := 0
 	for c, k := range kept {
+		if out == c*chunk { // every post before kept: in place already
+			out += k
+			continue
+		}
 		out += copy(b[out:], b[c*chunk:c*chunk+k])
 	}
 	return b[:out]
