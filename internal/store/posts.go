@@ -338,6 +338,7 @@ func (s *Store) insertPosts(ctx context.Context, posts []post.Post, rows []int, 
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("store: insert %d posts: %w", len(rows), err)
 	}
+	s.spare.keep(b.Columns())
 	return nil
 }
 
@@ -370,7 +371,7 @@ func (s *Store) appendColumns(b driver.Batch, cols []any) error {
 	live := b.Columns()
 	for i, c := range cols {
 		if i < len(live) {
-			reserveRoom(live[i], c)
+			reserveRoom(live[i], c, &s.spare)
 		}
 		var err error
 		switch c := c.(type) {

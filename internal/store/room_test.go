@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/column"
@@ -33,8 +34,8 @@ func TestReserveRoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reserveRoom(s, strs)
-	reserveRoom(a, arrs)
+	reserveRoom(s, strs, nil)
+	reserveRoom(a, arrs, nil)
 	sc, ac := colStr(s), colStr(arrayValues(a))
 	if sc == nil || ac == nil {
 		t.Fatal("no ch-go column under the driver's columns")
@@ -64,7 +65,7 @@ func TestReserveRoom(t *testing.T) {
 	}
 	// A column already holding rows is left as it is.
 	before := cap(sc.Pos)
-	reserveRoom(s, append(strs, strs...))
+	reserveRoom(s, append(strs, strs...), nil)
 	if cap(sc.Pos) != before {
 		t.Error("room reserved in a column that already held rows")
 	}
@@ -112,7 +113,7 @@ func TestAppendStringArrays(t *testing.T) {
 		}
 	}
 	fresh := col("Array(String)")
-	reserveRoom(fresh, rows)
+	reserveRoom(fresh, rows, nil)
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	appendStringArrays(fresh, rows)
@@ -124,5 +125,59 @@ func TestAppendStringArrays(t *testing.T) {
 		if appendStringArrays(col(typ), rows[:3]) {
 			t.Errorf("%s: appended to as Array(String)", typ)
 		}
+	}
+}
+
+// TestSpareRoom checks that the room of a String column sent is kept and
+// given to the next column that needs as much, which then holds its own
+// values, and that small room is not kept.
+func TestSpareRoom(t *testing.T) {
+	values := func(tag string, n int) []string {
+		v := make([]string, n)
+		for i := range v {
+			v[i] = fmt.Sprintf("%s %d %s", tag, i, strings.Repeat("x", 100))
+		}
+		return v
+	}
+	col := func() column.Interface {
+		c, err := column.Type("String").Column("s", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	var spare spareRoom
+	first, firstVals := col(), values("first", 5000)
+	reserveRoom(first, firstVals, &spare)
+	if _, err := first.Append(firstVals); err != nil {
+		t.Fatal(err)
+	}
+	buf := colStr(first).Buf
+	spare.keep([]column.Interface{first})
+	if len(spare.bufs) != 1 || len(spare.pos) != 1 || colStr(first).Buf != nil {
+		t.Fatalf("kept %d buffers and %d position lists; the column sent still holds its buffer: %v",
+			len(spare.bufs), len(spare.pos), colStr(first).Buf != nil)
+	}
+	second, secondVals := col(), values("second", 4500)
+	reserveRoom(second, secondVals, &spare)
+	if got := colStr(second).Buf; cap(got) != cap(buf) || &got[:1][0] != &buf[:1][0] || len(spare.bufs) != 0 || len(spare.pos) != 0 {
+		t.Error("the next column did not get the room kept")
+	}
+	if _, err := second.Append(secondVals); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range secondVals {
+		if got := second.Row(i, false).(string); got != want {
+			t.Fatalf("row %d = %q, want %q", i, got, want)
+		}
+	}
+	small := col()
+	reserveRoom(small, values("small", 300), nil)
+	if _, err := small.Append(values("small", 300)); err != nil {
+		t.Fatal(err)
+	}
+	spare.keep([]column.Interface{small})
+	if len(spare.bufs) != 0 {
+		t.Errorf("%d buffers kept from a column of %d bytes", len(spare.bufs), len(colStr(small).Buf))
 	}
 }
