@@ -239,5 +239,6 @@ func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version 
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("store: insert %d post identities: %w", len(rows), err)
 	}
+	s.spare.keep(b.Columns())
 	return nil
 }

@@ -56,7 +56,8 @@ type Store struct {
 	saveMu sync.Mutex
 	// repostWindow: see SetRepostWindow.
 	repostWindow time.Duration
-	// spare is room the posts inserts sent leave for the next ones.
+	// spare is room the inserts of posts and identities sent leave for
+	// the next ones.
 	spare spareRoom
 }
 

@@ -323,4 +323,12 @@ func TestLargeSavesInTurn(t *testing.T) {
 	if n != len(want) {
 		t.Errorf("%d posts stored, want %d", n, len(want))
 	}
+	// Each post's identity row leads to the post it was saved from.
+	var rowsN, own uint64
+	if err := s.Conn().QueryRow(ctx, "SELECT count(), countIf(post_key = concat(source, '/', id)) FROM "+s.Table("post_identity")).Scan(&rowsN, &own); err != nil {
+		t.Fatal(err)
+	}
+	if rowsN != uint64(len(want)) || own != rowsN {
+		t.Errorf("%d identity rows, %d of them leading to their own post; want %d", rowsN, own, len(want))
+	}
 }
