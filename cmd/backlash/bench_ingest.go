@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,12 +109,17 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 	}
 	load0 := loadAverage()
 	var out, errb bytes.Buffer
+	var mem0, mem1 runtime.MemStats
+	runtime.ReadMemStats(&mem0)
+	gc0 := gcCPU()
 	cpu0, srv0 := processCPU(), pidCPU(srv.PID())
 	t0 := time.Now()
 	code := runMain(ctx, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb},
 		[]string{"import", "--config", cfgFile, "--source", benchIngestSource, "--log-level", "warn", posts})
 	importSecs := time.Since(t0).Seconds()
 	importCPU, importSrvCPU := (processCPU() - cpu0).Seconds(), (pidCPU(srv.PID()) - srv0).Seconds()
+	runtime.ReadMemStats(&mem1)
+	importGC := gcCPU() - gc0
 	if code != exitOK {
 		return fmt.Errorf("import exited %d: %s%s", code, out.String(), errb.String())
 	}
@@ -163,6 +169,8 @@ func benchIngest(ctx context.Context, e *env, stateDir string, n int, log *slog.
 	imp, cli := float64(n)/importSecs, float64(copied)/clientSecs
 	fmt.Fprintf(e.stdout, "ingest  %d generated posts (demo texts), source %s, embedded ClickHouse already running\n", n, benchIngestSource)
 	fmt.Fprintf(e.stdout, "  backlash import         %9.0f posts/s  (%.2fs; CPU %.2fs, server %.2fs: config, wiring, match, score, identity, store, rollups)\n", imp, importSecs, importCPU, importSrvCPU)
+	fmt.Fprintf(e.stdout, "  import allocations      %9.1f a post, %.0f bytes a post, %d collections (about %.2fs of the CPU); peak RSS %d MB\n",
+		float64(mem1.Mallocs-mem0.Mallocs)/float64(n), float64(mem1.TotalAlloc-mem0.TotalAlloc)/float64(n), mem1.NumGC-mem0.NumGC, importGC, peakRSS()>>20)
 	fmt.Fprintf(e.stdout, "  clickhouse-client       %9.0f rows/s   (%.2fs; CPU %.2fs, server %.2fs: the same %d rows as TSV into a copy of posts)\n", cli, clientSecs, clientCPU.Seconds(), clientSrvCPU, copied)
 	fmt.Fprintf(e.stdout, "  ratio                   %9.2f\n", imp/cli)
 	fmt.Fprintf(e.stdout, "  load average            %s at start, %s at end, %d CPUs (figures under load are lower)\n", load0, load1, runtime.NumCPU())
@@ -222,6 +230,27 @@ func writeBenchPosts(path string, cfg *config.Config, src *config.Source, sc *de
 		return err
 	}
 	return f.Close()
+}
+
+// peakRSS is the most memory this process has held resident so far, in
+// bytes (Linux reports it in kilobytes); 0 where unknown.
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss << 10
+}
+
+// gcCPU is the runtime's estimate of the CPU time its garbage collector
+// has used so far, in seconds.
+func gcCPU() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64 {
+		return 0
+	}
+	return s[0].Value.Float64()
 }
 
 // clickhouseClient returns the command that runs clickhouse-client.

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -49,33 +50,65 @@ func BenchmarkMatch(b *testing.B) {
 	}
 }
 
-// TestMatchLowerAsStringsToLower checks that the pooled lower-casing of
-// ASCII texts gives what strings.ToLower gives, other texts included, and
-// that a buffer given back does not change a later match.
-func TestMatchLowerAsStringsToLower(t *testing.T) {
-	m, err := NewMatcher(nil)
+// TestMatchASCIIAsLowerCased checks that the one pass over an ASCII text
+// matches what searching its lower-cased copy for each word matches, on
+// keywords that begin or end with other bytes than letters, repeat, overlap
+// or are not ASCII, and texts of every case, with words run together,
+// cut short and at either end.
+func TestMatchASCIIAsLowerCased(t *testing.T) {
+	topics := []config.Topic{
+		{Name: "moments", Keywords: []string{"Moments", "paywise moments", "moment"}, Exclude: []string{"moments ago", "magic moments"}},
+		{Name: "tags", Keywords: []string{"#boycott", "c++", "@pay_wise", "-x-", "2fa", "7"}},
+		{Name: "one", Keywords: []string{"&"}, Exclude: []string{"Q"}},
+		{Name: "fold", Keywords: []string{"\u212aelvin", "café", "朋友圈", "sync"}, Exclude: []string{"#nosync"}},
+		{Name: "regex", Keywords: []string{"zzz"}, Regex: []string{`card\s*v2`}, Exclude: []string{"v2 beta"}},
+	}
+	m, err := NewMatcher(topics)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"", "abc", "Sync IS Broken", "ÉCOLE Sync", "İstanbul SYNC", "ẞ straße", "MiXeD 123 _-!", "\x7fZ"} {
-		got, buf := m.lower(s)
-		if want := strings.ToLower(s); got != want {
-			t.Errorf("lower(%q) = %q, want %q", s, got, want)
+	pieces := []string{"moments", "MOMENTS", "Moment", "paywise", " ", "  ", "ago", "magic", "#boycott", "#BOYCOTT", "c++", "C++x", "@pay_wise",
+		"_", "-x-", "x", "2fa", "7", "&", "q", "2FA1", "kelvin", "KELVIN", "sync", "#nosync", "card", "V2", "beta", ",", ".", "!", "a", "9", "\t", "zzz"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	texts := []string{"", "moments", "Moments ago", "magic moments and paywise moments", "momentsmoments moments", "#boycott", "x#boycott", "c++",
+		"a c++b", "ac++", "kelvin", "sync #nosync", "card v2 beta", "CARD V2", "\u212aelvin here", "café sync"}
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for n := rng.IntN(8); n >= 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
-		if buf != nil {
-			m.lowers.Put(buf)
+		texts = append(texts, b.String())
+	}
+	for _, text := range texts {
+		var want []string
+		lower := strings.ToLower(text)
+		for i := range m.topics {
+			if m.topics[i].matches(lower, text) {
+				want = append(want, m.topics[i].name)
+			}
+		}
+		if got := m.Match(text, nil); !reflect.DeepEqual(got, want) {
+			t.Fatalf("Match(%q) = %q, want %q", text, got, want)
 		}
 	}
-	mt, err := NewMatcher([]config.Topic{{Name: "sync", Keywords: []string{"Sync"}}, {Name: "search", Keywords: []string{"search"}}})
+}
+
+// TestMatchSharesOneTopicResults checks that a text matching one topic
+// costs no allocation, and that appending to a result changes no other.
+func TestMatchSharesOneTopicResults(t *testing.T) {
+	m, err := NewMatcher([]config.Topic{{Name: "sync", Keywords: []string{"Sync"}}, {Name: "search", Keywords: []string{"search"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := 0; i < 3; i++ {
-		if got := mt.Match("SEARCH and then SYNC", nil); len(got) != 2 {
-			t.Errorf("round %d: matched %v, want both topics", i, got)
-		}
-		if got := mt.Match("NOTHING HERE AT ALL, LONGER THAN BEFORE", nil); len(got) != 0 {
-			t.Errorf("round %d: matched %v, want none", i, got)
-		}
+	if allocs := testing.AllocsPerRun(100, func() { m.Match("Sync IS broken again", nil) }); allocs != 0 {
+		t.Errorf("%v allocations matching one topic", allocs)
+	}
+	a := m.Match("sync", nil)
+	_ = append(a, "other")
+	if b := m.Match("SYNC", nil); !reflect.DeepEqual(b, []string{"sync"}) {
+		t.Errorf("after appending to an earlier result, Match = %q", b)
+	}
+	if got := m.Match("search and then SYNC", nil); !reflect.DeepEqual(got, []string{"sync", "search"}) {
+		t.Errorf("two topics: %q", got)
 	}
 }

@@ -50,3 +50,39 @@ func TestProcessScoresAPostsOwnWords(t *testing.T) {
 		t.Fatalf("an item that is only a title is scored by it: %+v, title %+v", headline.Sentiment, headline.TitleSentiment)
 	}
 }
+
+// TestProcessAllocatesByTheBlock checks that scoring many posts does not
+// allocate for each one's sentiment and terms, and that a post's terms
+// can be appended to without changing another's.
+func TestProcessAllocatesByTheBlock(t *testing.T) {
+	m, err := NewMatcher([]config.Topic{{Name: "moments", Keywords: []string{"Moments"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := sentiment.New(sentiment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(m, sc)
+	texts := []string{"Moments is a disgrace, I hate it", "I love Moments, brilliant and fun", "moments is fine I guess",
+		"nothing to see here"}
+	posts := make([]post.Post, 400)
+	fresh := func() {
+		for i := range posts {
+			posts[i] = post.Post{ID: "p", Text: texts[i%len(texts)]}
+		}
+	}
+	fresh()
+	kept := a.Process(posts, nil, false)
+	if len(kept) != 300 || kept[0].Sentiment == nil || len(kept[0].Sentiment.Terms) == 0 || len(kept[1].Sentiment.Terms) == 0 {
+		t.Fatalf("kept %d posts, the first two scored %+v and %+v", len(kept), kept[0].Sentiment, kept[1].Sentiment)
+	}
+	second := slices.Clone(kept[1].Sentiment.Terms)
+	_ = append(kept[0].Sentiment.Terms, "extra")
+	if !slices.Equal(kept[1].Sentiment.Terms, second) {
+		t.Errorf("appending to one post's terms changed the next's: %q, was %q", kept[1].Sentiment.Terms, second)
+	}
+	if allocs := testing.AllocsPerRun(5, func() { fresh(); a.Process(posts, nil, false) }); allocs > 20 {
+		t.Errorf("%v allocations processing %d posts", allocs, len(posts))
+	}
+}

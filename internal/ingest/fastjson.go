@@ -1,24 +1,36 @@
 package ingest
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // lineDecoder reads a JSON line the common way records are written (an
 // object of the known fields with string values and numeric counts, any
-// other keys with any values) in one pass, without reflection and with one
-// string allocation for all of the line's strings. It says false for
+// other keys with any values) in one pass, without reflection, its strings
+// cut from a block shared with the lines before and after it. It says false for
 // anything else (a bad line, a value of another type, a lone UTF-16
 // surrogate, a count it cannot read, a key that is not exactly a field
 // name but might match one, bytes that are not UTF-8): encoding/json then
 // reads the line, so what is stored and every error message are as
 // before.
 type lineDecoder struct {
-	buf  []byte    // the line's decoded strings, back to back
+	buf  []byte    // the line's decoded strings, back to back, in block
 	nums [4]number // the counts the record points to
+	// block holds the strings of the records read so far, and has room
+	// after them for the next line's. Its bytes are never written again
+	// once a record's strings point to them: a line too long for the room
+	// left starts a new block.
+	block []byte
 }
+
+// stringBlock is the size of the blocks a lineDecoder's strings are cut
+// from.
+const stringBlock = 64 << 10
 
 // The record's string fields, in the order of a span array.
 const (
@@ -44,7 +56,11 @@ func (d *lineDecoder) record(b []byte) (record, bool) {
 	if !utf8.Valid(b) {
 		return record{}, false
 	}
-	d.buf = d.buf[:0]
+	// A line's strings are never longer than the line: escapes shrink.
+	if cap(d.block)-len(d.block) < len(b) {
+		d.block = make([]byte, 0, max(stringBlock, len(b)))
+	}
+	d.buf = d.block[len(d.block):len(d.block)]
 	var strs [nStrings]span
 	var cnts [4]int8 // 0: absent, 1: d.nums holds it, -1: null
 	s := scanner{b: b}
@@ -130,7 +146,11 @@ func (d *lineDecoder) record(b []byte) (record, bool) {
 	if s.i != len(b) {
 		return record{}, false
 	}
-	all := string(d.buf)
+	all := ""
+	if len(d.buf) > 0 {
+		all = unsafe.String(&d.buf[0], len(d.buf))
+		d.block = d.block[:len(d.block)+len(d.buf)]
+	}
 	var rec record
 	for f, dst := range [nStrings]*string{&rec.ID, &rec.Text, &rec.Author, &rec.Published, &rec.URL, &rec.Title, &rec.ParentID} {
 		if sp := strs[f]; sp.set {
@@ -229,7 +249,15 @@ func (s *scanner) peek() byte {
 	return 0
 }
 
+// ws passes over white space, of which a line usually has none.
 func (s *scanner) ws() {
+	if s.i < len(s.b) && s.b[s.i] > ' ' {
+		return
+	}
+	s.skipWS()
+}
+
+func (s *scanner) skipWS() {
 	for s.i < len(s.b) {
 		switch s.b[s.i] {
 		case ' ', '\t', '\n', '\r':
@@ -263,16 +291,12 @@ func (s *scanner) rawString() ([]byte, bool) {
 		return nil, false
 	}
 	start := s.i
-	for ; s.i < len(s.b); s.i++ {
-		switch c := s.b[s.i]; {
-		case c == '"':
-			s.i++
-			return s.b[start : s.i-1], true
-		case c == '\\' || c < 0x20:
-			return nil, false
-		}
+	end := stringStopAt(s.b, start)
+	if end >= len(s.b) || s.b[end] != '"' {
+		return nil, false
 	}
-	return nil, false
+	s.i = end + 1
+	return s.b[start:end], true
 }
 
 // decodeString reads a string and appends its value to buf.
@@ -280,27 +304,24 @@ func (s *scanner) decodeString(buf []byte) ([]byte, bool) {
 	if !s.eat('"') {
 		return buf, false
 	}
-	run := s.i
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		switch {
-		case c == '"':
-			buf = append(buf, s.b[run:s.i]...)
-			s.i++
+	b := s.b
+	for {
+		run := s.i
+		i := stringStopAt(b, run)
+		buf = append(buf, b[run:i]...)
+		if i >= len(b) || b[i] < 0x20 {
+			return buf, false
+		}
+		if b[i] == '"' {
+			s.i = i + 1
 			return buf, true
-		case c < 0x20:
-			return buf, false
-		case c != '\\':
-			s.i++
-			continue
 		}
-		buf = append(buf, s.b[run:s.i]...)
-		s.i++
-		if s.i >= len(s.b) {
+		// An escape.
+		if i+1 >= len(b) {
 			return buf, false
 		}
-		e := s.b[s.i]
-		s.i++
+		e := b[i+1]
+		s.i = i + 2
 		switch e {
 		case '"', '\\', '/':
 			buf = append(buf, e)
@@ -337,9 +358,40 @@ func (s *scanner) decodeString(buf []byte) ([]byte, bool) {
 		default:
 			return buf, false
 		}
-		run = s.i
 	}
-	return buf, false
+}
+
+// Words of eight bytes, for finding a byte among eight at once.
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// stringStop returns x, eight bytes of a string read little-endian, with
+// the high bit set in the byte of its first '"', '\\' or control
+// character (and perhaps in bytes after it), and in no byte before; 0
+// when there is none. (A byte is 0 where x^c - 1 borrows from it; one
+// below 0x20 where x - 0x20 does, and not above 0x7f.)
+func stringStop(x uint64) uint64 {
+	q := x ^ (ones * '"')
+	e := x ^ (ones * '\\')
+	return ((q-ones)&^q | (e-ones)&^e | (x-ones*0x20)&^x) & highs
+}
+
+// stringStopAt returns the index of the first '"', '\\' or control
+// character in b from i on, or len(b).
+func stringStopAt(b []byte, i int) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := stringStop(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 func (s *scanner) hex4() (rune, bool) {
@@ -462,30 +514,28 @@ func (s *scanner) skipString() bool {
 	if !s.eat('"') {
 		return false
 	}
-	for s.i < len(s.b) {
-		c := s.b[s.i]
-		s.i++
-		switch {
-		case c == '"':
-			return true
-		case c < 0x20:
+	for {
+		i := stringStopAt(s.b, s.i)
+		if i >= len(s.b) || s.b[i] < 0x20 {
 			return false
-		case c == '\\':
-			if s.i >= len(s.b) {
+		}
+		if s.b[i] == '"' {
+			s.i = i + 1
+			return true
+		}
+		if i+1 >= len(s.b) {
+			return false
+		}
+		e := s.b[i+1]
+		s.i = i + 2
+		switch e {
+		case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		case 'u':
+			if _, ok := s.hex4(); !ok {
 				return false
 			}
-			e := s.b[s.i]
-			s.i++
-			switch e {
-			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-			case 'u':
-				if _, ok := s.hex4(); !ok {
-					return false
-				}
-			default:
-				return false
-			}
+		default:
+			return false
 		}
 	}
-	return false
 }

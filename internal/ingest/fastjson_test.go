@@ -109,3 +109,85 @@ func TestFastRecordTakesWhatEncodersWrite(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLineDecoder reads lines as `backlash bench ingest` writes them.
+func BenchmarkLineDecoder(b *testing.B) {
+	lines := [][]byte{
+		[]byte(`{"id":"bench-0000002","text":"Does the travel card work in Japan? Going in March and the FAQ is vague about it","author":"user15838","published":"2026-11-09T21:05:27Z","url":"https://social.example/p/bench-0000002","likes":2,"replies":2,"shares":2,"followers":62}`),
+		[]byte(`{"id":"bench-0000003","text":"Got the travel card for my honeymoon, we leave Saturday. wish us luck 🤔 \"really\"","author":"user23757","published":"2026-11-09T21:05:35Z","url":"https://social.example/p/bench-0000003","likes":3,"replies":3,"shares":3,"followers":93}`),
+	}
+	var d lineDecoder
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, ok := d.record(lines[i%len(lines)]); !ok {
+			b.Fatal("left to encoding/json")
+		}
+	}
+}
+
+// TestFastRecordStringsOutliveLaterLines checks that the strings of a
+// record read by the fast reader are left as they were by the lines read
+// after it, long or short, good or bad, and that reading lines does not
+// allocate for each one.
+func TestFastRecordStringsOutliveLaterLines(t *testing.T) {
+	var d lineDecoder
+	type kept struct {
+		rec  record
+		want record
+	}
+	var all []kept
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 5000; i++ {
+		text := strings.Repeat("ab\\\"c ", rng.IntN(40)) + strconv.Itoa(i)
+		if i%500 == 0 {
+			text = strings.Repeat("long ", stringBlock/4)
+		}
+		line := []byte(`{"id":"` + strconv.Itoa(i) + `","text":"` + text + `","author":"a` + strconv.Itoa(i) + `"}`)
+		if i%7 == 0 {
+			d.record([]byte(`{"id":"bad","text":"` + text + `", oops}`))
+		}
+		got, ok := d.record(line)
+		if !ok {
+			t.Fatalf("%s: left to encoding/json", line)
+		}
+		var want record
+		if err := json.Unmarshal(line, &want); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, kept{got, want})
+	}
+	for i, k := range all {
+		if !reflect.DeepEqual(k.rec, k.want) {
+			t.Fatalf("record %d changed after later lines: %+v, want %+v", i, k.rec, k.want)
+		}
+	}
+	line := []byte(`{"id":"x","text":"a short text","author":"someone"}`)
+	if allocs := testing.AllocsPerRun(1000, func() { d.record(line) }); allocs > 0.01 {
+		t.Errorf("%v allocations a line", allocs)
+	}
+}
+
+// TestStringStopAt checks the eight-bytes-at-a-time search for the end of
+// a string's plain run against a byte-by-byte one, from every start.
+func TestStringStopAt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []byte{'a', 'Z', ' ', '"', '\\', 0x00, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff, 0xe4}
+	for n := 0; n < 3000; n++ {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+			if rng.IntN(3) > 0 {
+				b[i] = 'x'
+			}
+		}
+		for start := 0; start <= len(b); start++ {
+			want := start
+			for want < len(b) && b[want] != '"' && b[want] != '\\' && b[want] >= 0x20 {
+				want++
+			}
+			if got := stringStopAt(b, start); got != want {
+				t.Fatalf("stringStopAt(%q, %d) = %d, want %d", b, start, got, want)
+			}
+		}
+	}
+}

@@ -372,43 +372,76 @@ func (im *Importer) process(b []post.Post, src *config.Source) []post.Post {
 	wg.Wait()
 	out := 0
 	for c, k := range kept {
+		if out == c*chunk { // every post before kept: in place already
+			out += k
+			continue
+		}
 		out += copy(b[out:], b[c*chunk:c*chunk+k])
 	}
 	return b[:out]
 }
 
-// idSet is a set of ids: their bytes back to back and an index by hash,
-// which the garbage collector need not scan however many ids it holds.
+// idSet is a set of ids: their bytes back to back, and a table of where
+// each begins by its hash, open-addressed so that the garbage collector
+// need not scan it however many ids it holds, and a lookup costs one
+// probe or two in a table at most half full.
 type idSet struct {
-	seed  maphash.Seed
-	index map[uint64]int  // hash → position in ends of the first id with it
-	ends  []int           // where each id ends in bytes
-	bytes []byte          // the ids
-	other map[string]bool // ids whose hash an earlier, different id has
+	seed maphash.Seed
+	// slots holds, for each id, its position in ends plus one in the low
+	// 32 bits and the high 32 bits of its hash above them, at the first
+	// free slot from its hash on; 0 is a free slot.
+	slots []uint64
+	ends  []int  // where each id ends in bytes
+	bytes []byte // the ids
 }
 
 // add adds id and reports whether it was new.
 func (s *idSet) add(id string) bool {
-	if s.index == nil {
-		s.seed, s.index, s.other = maphash.MakeSeed(), map[uint64]int{}, map[string]bool{}
+	if s.slots == nil {
+		s.seed, s.slots = maphash.MakeSeed(), make([]uint64, 1<<12)
 	}
 	h := maphash.String(s.seed, id)
-	i, ok := s.index[h]
-	if !ok {
-		s.index[h] = len(s.ends)
-		s.bytes = append(s.bytes, id...)
-		s.ends = append(s.ends, len(s.bytes))
-		return true
+	mask := len(s.slots) - 1
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		v := s.slots[i]
+		if v == 0 {
+			break
+		}
+		if v>>32 == h>>32 && string(s.id(int(uint32(v))-1)) == id {
+			return false
+		}
 	}
-	start := 0
-	if i > 0 {
-		start = s.ends[i-1]
+	s.bytes = append(s.bytes, id...)
+	s.ends = append(s.ends, len(s.bytes))
+	if 2*len(s.ends) > len(s.slots) {
+		s.slots = make([]uint64, 2*len(s.slots))
+		for pos := range s.ends {
+			s.place(maphash.Bytes(s.seed, s.id(pos)), pos)
+		}
+	} else {
+		s.place(h, len(s.ends)-1)
 	}
-	if string(s.bytes[start:s.ends[i]]) == id || s.other[id] {
-		return false
-	}
-	s.other[id] = true
 	return true
+}
+
+// id returns the bytes of the id at position pos.
+func (s *idSet) id(pos int) []byte {
+	start := 0
+	if pos > 0 {
+		start = s.ends[pos-1]
+	}
+	return s.bytes[start:s.ends[pos]]
+}
+
+// place puts the id at position pos, of hash h, in the first free slot
+// from h on.
+func (s *idSet) place(h uint64, pos int) {
+	mask := len(s.slots) - 1
+	i := int(h) & mask
+	for s.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	s.slots[i] = h>>32<<32 | uint64(pos+1)
 }
 
 // badRecord is a record that cannot be read; the import goes on.

@@ -56,9 +56,38 @@ func TestIDSet(t *testing.T) {
 			t.Errorf("add(%q) = %v, want %v", c.id, got, c.new)
 		}
 	}
-	// An id whose hash an earlier id has is new once, then repeated.
-	s.index[maphash.String(s.seed, "collides")] = 0 // the position of "a"
+	// An id whose hash an earlier id has is new once, then repeated: "a"
+	// is put where "collides" hashes to, with its hash.
+	h := maphash.String(s.seed, "collides")
+	s.place(h, 0) // the position of "a"
 	if !s.add("collides") || s.add("collides") || s.add("a") {
 		t.Error("an id sharing a hash with another was not told from it")
+	}
+	// Many ids, through the table's growth, each new once.
+	for round := 0; round < 2; round++ {
+		for i := 0; i < 100000; i++ {
+			if got := s.add(fmt.Sprint("id-", i)); got != (round == 0) {
+				t.Fatalf("round %d: add(id-%d) = %v", round, i, got)
+			}
+		}
+	}
+	if !s.add("new at last") || s.add("a") || s.add("") {
+		t.Error("the set lost ids as it grew")
+	}
+}
+
+// BenchmarkIDSet adds the ids of an import of 300,000 posts.
+func BenchmarkIDSet(b *testing.B) {
+	ids := make([]string, 300000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("bench-%07d", i)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var s idSet
+		for _, id := range ids {
+			s.add(id)
+		}
 	}
 }

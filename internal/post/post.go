@@ -11,6 +11,8 @@ import (
 	"encoding/hex"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Post is one post or comment from a public source.
@@ -125,39 +127,53 @@ func (p *Post) Reach() uint64 {
 // ids or sources.
 func (p *Post) ContentHash() uint64 {
 	var buf [1024]byte
-	b, ok := foldASCII(buf[:0], p.Text)
-	if !ok {
-		b = []byte(strings.ToLower(strings.Join(strings.Fields(p.Text), " ")))
-	}
-	h := sha256.Sum256(b)
+	h := sha256.Sum256(fold(buf[:0], p.Text))
 	return binary.BigEndian.Uint64(h[:8])
 }
 
-// foldASCII appends an ASCII text with its words lower-cased and joined by
-// single spaces, as strings.ToLower(strings.Join(strings.Fields(s), " "))
-// returns it, without allocating for the words. It says false for a text
-// that is not ASCII, whose spaces and letters take Unicode's rules.
-func foldASCII(b []byte, s string) ([]byte, bool) {
+// fold appends s with its words lower-cased and joined by single spaces,
+// as strings.ToLower(strings.Join(strings.Fields(s), " ")) returns it, in
+// one pass and without allocating for the words: a word is a run of runes
+// that are not white space by unicode.IsSpace, each lower-cased by
+// unicode.ToLower, and a byte that is not UTF-8 is U+FFFD, as
+// strings.ToLower makes it.
+func fold(b []byte, s string) []byte {
 	word := false
-	for i := 0; i < len(s); i++ {
+	for i := 0; i < len(s); {
 		c := s[i]
-		switch {
-		case c >= 0x80:
-			return b, false
-		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+		if c < utf8.RuneSelf {
+			i++
+			if asciiSpace[c] {
+				word = false
+				continue
+			}
+			if !word && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			word = true
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if unicode.IsSpace(r) {
 			word = false
 			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
 		}
 		if !word && len(b) > 0 {
 			b = append(b, ' ')
 		}
 		word = true
-		b = append(b, c)
+		b = utf8.AppendRune(b, unicode.ToLower(r))
 	}
-	return b, true
+	return b
 }
+
+// asciiSpace marks the ASCII bytes unicode.IsSpace says are white space.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // DeriveID returns a stable id for a post whose site gives none, from the
 // fields that identify it: its URL, author, time and text.

@@ -68,11 +68,14 @@ func identityKeys(p *post.Post, textHash uint64, buf []identKey) []identKey {
 		}
 	}
 	if author != "" && strings.TrimSpace(p.Text) != "" {
-		scope := p.Namespace
-		if scope == "" {
-			scope = "/" + p.Source
+		// The scope is the namespace, else "/" and the source.
+		h := keyPart(offset64, "r")
+		if p.Namespace != "" {
+			h = keyPart(h, p.Namespace)
+		} else {
+			h = keyPart(keyBytes(h, "/"), p.Source)
 		}
-		buf = append(buf, identKey{keyHash("r", scope, author, th), keyRepost})
+		buf = append(buf, identKey{keyPart(keyPart(h, author), th), keyRepost})
 	}
 	return buf
 }
@@ -86,17 +89,29 @@ func normAuthor(a string) string {
 // keyHash is the 64-bit FNV-1a hash of the parts, each followed by a zero
 // byte (as hash/fnv computes it, without allocating).
 func keyHash(parts ...string) uint64 {
-	const (
-		offset = 14695981039346656037
-		prime  = 1099511628211
-	)
-	h := uint64(offset)
+	h := uint64(offset64)
 	for _, s := range parts {
-		for i := 0; i < len(s); i++ {
-			h ^= uint64(s[i])
-			h *= prime
-		}
-		h *= prime // the zero byte: h ^= 0 leaves h as it is
+		h = keyPart(h, s)
+	}
+	return h
+}
+
+// FNV-1a's 64-bit offset basis and prime.
+const (
+	offset64 = 14695981039346656037
+	prime64  = 1099511628211
+)
+
+// keyPart adds a part and the zero byte after it to a keyHash.
+func keyPart(h uint64, s string) uint64 {
+	return keyBytes(h, s) * prime64 // the zero byte: h ^= 0 leaves h as it is
+}
+
+// keyBytes adds the bytes of s to a keyHash, s being the start of a part.
+func keyBytes(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime64
 	}
 	return h
 }
@@ -224,5 +239,6 @@ func (s *Store) saveIdentities(ctx context.Context, rows []identityRow, version 
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("store: insert %d post identities: %w", len(rows), err)
 	}
+	s.spare.keep(b.Columns())
 	return nil
 }

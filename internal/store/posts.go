@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/ClickHouse/clickhouse-go/v2/lib/driver"
 
@@ -112,7 +113,11 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 	}
 	uniq := lastCopies(posts)
 	hashes, keys := hashPosts(uniq)
-	var all []uint64
+	n := 0
+	for i := range keys {
+		n += len(keys[i])
+	}
+	all := make([]uint64, 0, n)
 	for i := range keys {
 		for _, k := range keys[i] {
 			all = append(all, k.hash)
@@ -137,6 +142,7 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 	}
 
 	version := uint64(time.Now().UnixNano())
+	ownKeys := newKeyArena(uniq)
 	newIdx := make([]identityRow, 0, len(all))
 	// What is written: the posts of uniq not left alone (by index), and per
 	// post its publication time, text hash, key, and whether it is counted
@@ -169,7 +175,7 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 					pub = kpub
 				}
 			} else {
-				postKey, isCounted = p.Key(), 1
+				postKey, isCounted = ownKeys.key(p), 1
 			}
 			res.count(p.Source, true, !found, false)
 		}
@@ -208,6 +214,36 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 		return SaveResult{}, err
 	}
 	return res, nil
+}
+
+// keyArena hands out posts' own keys (post.Post.Key) cut from one block
+// sized for the posts of a save, rather than an allocation each. The
+// bytes of a key are never written again: were the block to run out, the
+// next keys would go to a new one.
+type keyArena struct{ buf []byte }
+
+func newKeyArena(posts []post.Post) keyArena {
+	n := 0
+	for i := range posts {
+		p := &posts[i]
+		if p.Namespace != "" && p.SharedID != "" {
+			n += len(p.Namespace) + 1 + len(p.SharedID)
+		} else {
+			n += len(p.Source) + 1 + len(p.ID)
+		}
+	}
+	return keyArena{make([]byte, 0, n)}
+}
+
+// key returns p.Key().
+func (a *keyArena) key(p *post.Post) string {
+	start := len(a.buf)
+	if p.Namespace != "" && p.SharedID != "" {
+		a.buf = append(append(append(a.buf, p.Namespace...), ':'), p.SharedID...)
+	} else {
+		a.buf = append(append(append(a.buf, p.Source...), '/'), p.ID...)
+	}
+	return unsafe.String(&a.buf[start], len(a.buf)-start)
 }
 
 // hashChunk is how many posts one goroutine of hashPosts hashes at a time.
@@ -302,6 +338,7 @@ func (s *Store) insertPosts(ctx context.Context, posts []post.Post, rows []int, 
 	if err := b.Send(); err != nil {
 		return fmt.Errorf("store: insert %d posts: %w", len(rows), err)
 	}
+	s.spare.keep(b.Columns())
 	return nil
 }
 
@@ -334,13 +371,17 @@ func (s *Store) appendColumns(b driver.Batch, cols []any) error {
 	live := b.Columns()
 	for i, c := range cols {
 		if i < len(live) {
-			reserveRoom(live[i], c)
+			reserveRoom(live[i], c, &s.spare)
 		}
 		var err error
 		switch c := c.(type) {
 		case [][]string:
-			// Row by row: a whole column of arrays is appended by
-			// reflection, boxing every value.
+			// Straight into the driver's columns where it can be, else row
+			// by row: a whole column of arrays is appended by reflection,
+			// boxing every value.
+			if i < len(live) && appendStringArrays(live[i], c) {
+				break
+			}
 			bc := b.Column(i)
 			for _, row := range c {
 				if err = bc.AppendRow(row); err != nil {

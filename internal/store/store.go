@@ -56,6 +56,9 @@ type Store struct {
 	saveMu sync.Mutex
 	// repostWindow: see SetRepostWindow.
 	repostWindow time.Duration
+	// spare is room the inserts of posts and identities sent leave for
+	// the next ones.
+	spare spareRoom
 }
 
 var dbNameRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)

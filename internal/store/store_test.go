@@ -278,3 +278,57 @@ func TestSaveManyPostsKeepsValues(t *testing.T) {
 		t.Fatalf("read %d posts back (%v), want %d", got, err, len(batch))
 	}
 }
+
+// TestLargeSavesInTurn stores batches large enough for an insert to fill
+// the room the one before it left (see spareRoom), and reads every post's
+// text, topics and terms back as saved.
+func TestLargeSavesInTurn(t *testing.T) {
+	s := chtest.Store(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	want := map[string]string{}
+	for batch, size := range []int{6000, 5000, 6000} {
+		posts := make([]post.Post, size)
+		for i := range posts {
+			id := fmt.Sprintf("b%d-%d", batch, i)
+			posts[i] = mkPost(id, t0.Add(time.Duration(i)*time.Second), -0.3, "pay", fmt.Sprintf("t%d", i%3))
+			posts[i].Text = fmt.Sprintf("batch %d post %d %s", batch, i, strings.Repeat("words ", i%40))
+			posts[i].Sentiment.Terms = []string{"bad", id}
+			want[id] = fmt.Sprintf("%s|[pay t%d]|[bad %s]", posts[i].Text, i%3, id)
+		}
+		if _, err := s.SavePosts(ctx, posts); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := s.Conn().Query(ctx, "SELECT id, text, topics, terms FROM "+s.Table("posts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id, text string
+		var topics, terms []string
+		if err := rows.Scan(&id, &text, &topics, &terms); err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%s|%v|%v", text, topics, terms); got != want[id] {
+			t.Fatalf("post %s stored as %q, want %q", id, got, want[id])
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(want) {
+		t.Errorf("%d posts stored, want %d", n, len(want))
+	}
+	// Each post's identity row leads to the post it was saved from.
+	var rowsN, own uint64
+	if err := s.Conn().QueryRow(ctx, "SELECT count(), countIf(post_key = concat(source, '/', id)) FROM "+s.Table("post_identity")).Scan(&rowsN, &own); err != nil {
+		t.Fatal(err)
+	}
+	if rowsN != uint64(len(want)) || own != rowsN {
+		t.Errorf("%d identity rows, %d of them leading to their own post; want %d", rowsN, own, len(want))
+	}
+}
