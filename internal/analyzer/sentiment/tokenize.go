@@ -25,6 +25,7 @@ type token struct {
 	caps       bool // all letters upper case, at least two letters
 	elongated  bool // a letter repeated three or more times ("sooo")
 	hashtag    bool
+	han        bool // caseless Han letters only, three bytes each
 	e          entry
 }
 
@@ -140,8 +141,15 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		}
 		chunkStart = false
 		if hanAt(text, i) {
-			end := lx.scanWord(text, i+3)
-			lx.emitWord(text, i, end, clause, false, sc)
+			// Most of a Chinese post: a run of Han letters, read once
+			// when it is the whole word.
+			end, maxRun, h := hanWord(text, i)
+			if next := lx.scanWord(text, end); next != end {
+				lx.emitWord(text, i, next, clause, false, sc)
+				end = next
+			} else {
+				lx.emitHan(text, i, end, maxRun, h, clause, sc)
+			}
 			i = end
 			continue
 		}

@@ -1,0 +1,54 @@
+package sentiment
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestHanWordsAsEmitWord checks that the tokenizer's path for words of
+// Han letters only gives each word the token, lower-case bytes and counts
+// that lower-casing it as any other word gives, at the edges of the runes
+// that path reads (U+4E00 to U+9FA5) and where a run does not end its word.
+func TestHanWordsAsEmitWord(t *testing.T) {
+	s := newTestScorer(t)
+	lx := s.lx
+	texts := []string{
+		"好好好，太差了",
+		"一\u9fa5 \u4dff一 \u9fa6好 \u4e00",
+		"差差差差差!!! 真的差",
+		"买了3次 好用abc 用了Ｖ2 好",
+		"卸载卸载了 垃圾app",
+		"半个字\xe4\xb8",
+		"坏\xe4\xb8好",
+		"中文中文的中文。太差差了",
+		"呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵呵",
+	}
+	for _, text := range texts {
+		var got, want scratch
+		lx.tokenize(text, &got)
+		han := 0
+		for i, tk := range got.toks {
+			if tk.kind != tkWord {
+				continue
+			}
+			lx.emitWord(text, int(tk.start), int(tk.end), tk.clause, tk.hashtag, &want)
+			w := want.toks[len(want.toks)-1]
+			if tk.han {
+				han++
+				w.han = true
+			}
+			if w != tk {
+				t.Errorf("%q token %d: got %+v, want %+v", text, i, tk, w)
+			}
+		}
+		if han == 0 {
+			t.Errorf("%q: no word took the Han path", text)
+		}
+		if got.stats.han != want.stats.han || got.stats.words != want.stats.words {
+			t.Errorf("%q: %d Han letters in %d words, want %d in %d", text, got.stats.han, got.stats.words, want.stats.han, want.stats.words)
+		}
+		if !slices.Equal(got.lower, want.lower) {
+			t.Errorf("%q: lower-case bytes %q, want %q", text, got.lower, want.lower)
+		}
+	}
+}
