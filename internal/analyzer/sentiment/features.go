@@ -493,7 +493,7 @@ func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 	if int(t.end-t.start) != len(w) {
 		return
 	}
-	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && allThreeByte(w) {
+	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && (t.han || allThreeByte(w)) {
 		k.sc.feats = cjkGrams3(k.sc.feats, w, t.start, saltCJK^k.langSalt, k.mask)
 		return
 	}
