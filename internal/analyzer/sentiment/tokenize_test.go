@@ -3,6 +3,7 @@ package sentiment
 import (
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestHanWordsAsEmitWord checks that the tokenizer's path for words of
@@ -36,6 +37,9 @@ func TestHanWordsAsEmitWord(t *testing.T) {
 			if tk.han {
 				han++
 				w.han = true
+				if word := []byte(text[tk.start:tk.end]); !allThreeByte(word) || !utf8.Valid(word) {
+					t.Errorf("%q token %d: %q is not Han letters only", text, i, word)
+				}
 			}
 			if w != tk {
 				t.Errorf("%q token %d: got %+v, want %+v", text, i, tk, w)
