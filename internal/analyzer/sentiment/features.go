@@ -374,7 +374,7 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			prevTok = -1
 			continue
 		}
-		if r, _ := utf8.DecodeRune(w); isCJK(r) {
+		if t.han || startsCJK(w) {
 			if cfg.CJKMax > 0 {
 				cjkGrams(t, w, cfg, k)
 			}
@@ -432,6 +432,12 @@ func isDigits(w []byte) bool {
 		}
 	}
 	return true
+}
+
+// startsCJK reports whether w starts with a Han, kana or Hangul letter.
+func startsCJK(w []byte) bool {
+	r, _ := utf8.DecodeRune(w)
+	return isCJK(r)
 }
 
 func isCJK(r rune) bool {

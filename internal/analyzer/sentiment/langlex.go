@@ -77,7 +77,7 @@ func (ll *langLexicon) nextStart(text string, i int) (int, rune, int) {
 			i += 3
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decodeRune(text[i:])
 		if ll.mayStart(r) {
 			return i, r, size
 		}

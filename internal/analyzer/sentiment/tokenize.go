@@ -153,7 +153,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			i = end
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decodeRune(text[i:])
 		switch {
 		case isCaselessHan(r) || lx.isLetter(r):
 			end := lx.scanWord(text, i)
@@ -306,7 +306,7 @@ func (lx *lexicon) scanWord(text string, i int) int {
 			i += 3
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decodeRune(text[i:])
 		if r == '’' && i+size < len(text) && isASCIIWordByte(text[i+size]) {
 			i += size
 			continue

@@ -56,3 +56,29 @@ func TestHanWordsAsEmitWord(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeRune checks decodeRune against package utf8 on every lead
+// byte of a three-byte rune with every two bytes after it, and on short
+// and other inputs.
+func TestDecodeRune(t *testing.T) {
+	var b [4]byte
+	for c0 := 0xe0; c0 <= 0xef; c0++ {
+		for c1 := 0; c1 < 256; c1++ {
+			for c2 := 0; c2 < 256; c2++ {
+				b = [4]byte{byte(c0), byte(c1), byte(c2), 'x'}
+				s := string(b[:])
+				r, n := decodeRune(s)
+				wr, wn := utf8.DecodeRuneInString(s)
+				if r != wr || n != wn {
+					t.Fatalf("% x: got %U %d, want %U %d", b[:3], r, n, wr, wn)
+				}
+			}
+		}
+	}
+	for _, s := range []string{"", "a", "\xe4\xb8", "好", "，", "😀", "é", "\xff\xfe\xfd"} {
+		r, n := decodeRune(s)
+		if wr, wn := utf8.DecodeRuneInString(s); r != wr || n != wn {
+			t.Errorf("%q: got %U %d, want %U %d", s, r, n, wr, wn)
+		}
+	}
+}

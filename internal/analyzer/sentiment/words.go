@@ -244,6 +244,23 @@ func hanAt(s string, i int) bool {
 	return r >= 0x4e00 && r <= 0x9fa5
 }
 
+// decodeRune is utf8.DecodeRuneInString, with runes of three bytes (the
+// Chinese and full-width punctuation between Han words) decoded here.
+func decodeRune(s string) (rune, int) {
+	if len(s) >= 3 {
+		k := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
+		if k&0xf0c0c0 == 0xe08080 {
+			// A lead byte of three and two continuation bytes: valid
+			// unless overlong or a surrogate.
+			r := rune(k>>4&0xf000 | k>>2&0xfc0 | k&0x3f)
+			if r >= 0x800 && (r < 0xd800 || r > 0xdfff) {
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
