@@ -634,6 +634,17 @@ func fnv3(h uint64, c []byte) uint64 {
 // after the last. The FNV hash of an n-gram extends
 // its prefix's, one rune at a time.
 func cjkChunk3(out *[3 * maxWordRunes]feat, m int, c []byte, start int32, salt, mask uint64) int {
+	// Three n-grams from each rune but the last two, written together;
+	// the rest as they fit.
+	for ; len(c) >= 9 && m+2 < len(out); c, start, m = c[3:], start+3, m+3 {
+		o := out[m : m+3 : m+3]
+		h := fnv3(fnvOffset, c)
+		o[0] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 3}
+		h = fnv3(h, c[3:])
+		o[1] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 6}
+		h = fnv3(h, c[6:])
+		o[2] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 9}
+	}
 	for ; len(c) >= 3; c, start = c[3:], start+3 {
 		h := fnv3(fnvOffset, c)
 		out[m] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 3}
