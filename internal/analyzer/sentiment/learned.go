@@ -462,18 +462,32 @@ func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint,
 		}
 		return false
 	}
+	qualifies := func(f *feat) bool {
+		if f.start == f.end || f.stop || math.Abs(float64(f.d)*scale) < minTermWeight {
+			return false
+		}
+		return near>>(uint32(f.start)>>shift&63)&1 == 0 || !heldBy(rules, f.start, f.end)
+	}
+	if qualified > len(p.top) {
+		// offerLoneD stopped counting: the count gives the list's room.
+		qualified = 0
+		for i := range fs {
+			if qualifies(&fs[i]) {
+				qualified++
+			}
+		}
+		for _, c := range rules {
+			if math.Abs(c.v) >= minTermWeight {
+				qualified++
+			}
+		}
+	}
 	cands := slices.Grow(sc.cands[:0], qualified)
 	for i := range fs {
 		f := &fs[i]
-		start, end := f.start, f.end
-		if start == end || f.stop {
-			continue
+		if qualifies(f) {
+			cands = append(cands, cand{start: f.start, end: f.end, v: float64(f.d) * scale, used: isPicked(int32(i))})
 		}
-		v := float64(f.d) * scale
-		if math.Abs(v) < minTermWeight || near>>(uint32(start)>>shift&63)&1 != 0 && heldBy(rules, start, end) {
-			continue
-		}
-		cands = append(cands, cand{start: start, end: end, v: v, used: isPicked(int32(i))})
 	}
 	for k, c := range rules {
 		if math.Abs(c.v) >= minTermWeight {
@@ -509,17 +523,37 @@ func offerCands(cands []cand, p *termPicker) {
 }
 
 // offerLoneD is pickLone's pass over the features fs for a finite,
-// non-zero scale, and returns how many qualify. The weight
-// |float64(d) * scale| of a feature is exact (an int16 times a float32)
-// and so grows strictly with |d|: whether it qualifies, and whether it is
-// stronger than the weakest the picker keeps (features are offered
-// before any rule term), are decided on the integer |d|.
+// non-zero scale. It returns how many qualify, or len(p.top)+1 when more
+// than len(p.top) do: then some are not kept, all pickLone needs to know.
+// The weight |float64(d) * scale| of a feature is exact (an int16 times a
+// float32) and so grows strictly with |d|: whether it qualifies, and
+// whether it is stronger than the weakest the picker keeps (features are
+// offered before any rule term), are decided on the integer |d|.
+//
+// Most features need no look but at their block and |d|: one that starts
+// in no block near a term is absorbed by none, and one whose |d| is at
+// most thr neither qualifies (thr below dMin) nor, once more than
+// len(p.top) qualify and no more are counted, would be kept (thr is the
+// weakest kept). The inner loop passes over those.
 func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64, p *termPicker) int {
 	dMin := minTermD(scale)
 	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
+	thr := dMin - 1
 	qualified := 0
 	shift &= 31
-	for i := range fs {
+	for i := 0; i < len(fs); i++ {
+		for ; i < len(fs); i++ {
+			f := &fs[i]
+			if near>>(uint32(f.start)>>shift&63)&1 != 0 {
+				break
+			}
+			if d := int32(f.d); max(d, -d) > thr {
+				break
+			}
+		}
+		if i == len(fs) {
+			break
+		}
 		f := &fs[i]
 		start := f.start
 		if start == f.end {
@@ -533,13 +567,18 @@ func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 		if f.stop || ad < dMin {
 			continue
 		}
-		qualified++
+		if qualified <= len(p.top) {
+			qualified++
+		}
 		if ad > lowD {
 			p.offer(int32(i), math.Abs(float64(d)*scale))
 			if p.n == len(p.top) {
 				w := int32(fs[p.top[len(p.top)-1]].d)
 				lowD = max(w, -w)
 			}
+		}
+		if qualified > len(p.top) {
+			thr = lowD // at least dMin: the picker is full
 		}
 	}
 	return qualified
