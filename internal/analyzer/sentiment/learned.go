@@ -398,7 +398,8 @@ func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint,
 	var qualified int
 	shift &= 31
 	if scale != 0 && !math.IsInf(scale, 0) && !math.IsNaN(scale) {
-		qualified = offerLoneD(fs, rules, scale, shift, near, &p)
+		sc.termBytes = termBytes(sc.termBytes, len(text), rules)
+		qualified = offerLoneD(fs, rules, scale, sc.termBytes, &p)
 	} else {
 		low := math.Inf(-1)
 		for i := range fs {
@@ -530,21 +531,22 @@ func offerCands(cands []cand, p *termPicker) {
 // whether it is stronger than the weakest the picker keeps (features are
 // offered before any rule term), are decided on the integer |d|.
 //
-// Most features need no look but at their block and |d|: one that starts
-// in no block near a term is absorbed by none, and one whose |d| is at
+// near has a bit set for each byte of the text a rule or lexicon term
+// spans (see termBytes). Most features need no look but at that bit and
+// |d|: one that starts outside every term is absorbed by none, and one
+// whose |d| is at
 // most thr neither qualifies (thr below dMin) nor, once more than
 // len(p.top) qualify and no more are counted, would be kept (thr is the
 // weakest kept). The inner loop passes over those.
-func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64, p *termPicker) int {
+func offerLoneD(fs []feat, rules []cand, scale float64, near []uint64, p *termPicker) int {
 	dMin := minTermD(scale)
 	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
 	thr := dMin - 1
 	qualified := 0
-	shift &= 31
 	for i := 0; i < len(fs); i++ {
 		for ; i < len(fs); i++ {
 			f := &fs[i]
-			if near>>(uint32(f.start)>>shift&63)&1 != 0 {
+			if s := uint32(f.start); near[s>>6]>>(s&63)&1 != 0 {
 				break
 			}
 			if d := int32(f.d); max(d, -d) > thr {
@@ -560,7 +562,7 @@ func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 			continue // a rule indicator: the rule terms explain it
 		}
 		d := int32(f.d) // set by logits
-		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, f.end, float64(d)*scale) {
+		if s := uint32(start); near[s>>6]>>(s&63)&1 != 0 && absorb(rules, start, f.end, float64(d)*scale) {
 			continue
 		}
 		ad := max(d, -d)
@@ -582,6 +584,20 @@ func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 		}
 	}
 	return qualified
+}
+
+// termBytes returns, in buf's memory when it has room, a bit set for each
+// byte of a text of n bytes that a term of rules spans.
+func termBytes(buf []uint64, n int, rules []cand) []uint64 {
+	words := n>>6 + 1
+	b := slices.Grow(buf[:0], words)[:words]
+	clear(b)
+	for _, r := range rules {
+		for k := r.start; k < r.end; k++ {
+			b[k>>6] |= 1 << (k & 63)
+		}
+	}
+	return b
 }
 
 // minTermD is the smallest weight difference d, an int16, whose weight
