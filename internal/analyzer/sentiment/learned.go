@@ -541,7 +541,7 @@ func offerCands(cands []cand, p *termPicker) {
 func offerLoneD(fs []feat, rules []cand, scale float64, near []uint64, p *termPicker) int {
 	dMin := minTermD(scale)
 	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
-	thr := dMin - 1
+	thr := dMin - 1 // at least 0: dMin is at least 1
 	qualified := 0
 	for i := 0; i < len(fs); i++ {
 		for ; i < len(fs); i++ {
@@ -549,7 +549,8 @@ func offerLoneD(fs []feat, rules []cand, scale float64, near []uint64, p *termPi
 			if s := uint32(f.start); near[s>>6]>>(s&63)&1 != 0 {
 				break
 			}
-			if d := int32(f.d); max(d, -d) > thr {
+			// |d| > thr, for thr >= 0: d outside -thr..thr.
+			if uint32(int32(f.d)+thr) > uint32(2*thr) {
 				break
 			}
 		}
