@@ -637,13 +637,14 @@ func cjkChunk3(out *[3 * maxWordRunes]feat, m int, c []byte, start int32, salt, 
 	// Three n-grams from each rune but the last two, written together;
 	// the rest as they fit.
 	for ; len(c) >= 9 && m+2 < len(out); c, start, m = c[3:], start+3, m+3 {
-		o := out[m : m+3 : m+3]
-		h := fnv3(fnvOffset, c)
-		o[0] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 3}
-		h = fnv3(h, c[3:])
-		o[1] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 6}
-		h = fnv3(h, c[6:])
-		o[2] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 9}
+		h1 := fnv3(fnvOffset, c)
+		h2 := fnv3(h1, c[3:])
+		h3 := fnv3(h2, c[6:])
+		x1, x2, x3 := uint32(mix(h1^salt)&mask), uint32(mix(h2^salt)&mask), uint32(mix(h3^salt)&mask)
+		o := (*[3]feat)(out[m : m+3])
+		o[0] = feat{idx: x1, start: start, end: start + 3}
+		o[1] = feat{idx: x2, start: start, end: start + 6}
+		o[2] = feat{idx: x3, start: start, end: start + 9}
 	}
 	for ; len(c) >= 3; c, start = c[3:], start+3 {
 		h := fnv3(fnvOffset, c)
