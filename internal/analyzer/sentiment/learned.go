@@ -398,8 +398,8 @@ func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint,
 	var qualified int
 	shift &= 31
 	if scale != 0 && !math.IsInf(scale, 0) && !math.IsNaN(scale) {
-		sc.termBytes = termBytes(sc.termBytes, len(text), rules)
-		qualified = offerLoneD(fs, rules, scale, sc.termBytes, &p)
+		setTermBytes(&sc.termBytes, len(text), rules)
+		qualified = offerLoneD(fs, rules, scale, &sc.termBytes, &p)
 	} else {
 		low := math.Inf(-1)
 		for i := range fs {
@@ -531,22 +531,22 @@ func offerCands(cands []cand, p *termPicker) {
 // whether it is stronger than the weakest the picker keeps (features are
 // offered before any rule term), are decided on the integer |d|.
 //
-// near has a bit set for each byte of the text a rule or lexicon term
-// spans (see termBytes). Most features need no look but at that bit and
+// near marks the bytes of the text a rule or lexicon term spans (see
+// termBytes). Most features need no look but at that bit and
 // |d|: one that starts outside every term is absorbed by none, and one
 // whose |d| is at
 // most thr neither qualifies (thr below dMin) nor, once more than
 // len(p.top) qualify and no more are counted, would be kept (thr is the
 // weakest kept). The inner loop passes over those.
-func offerLoneD(fs []feat, rules []cand, scale float64, near []uint64, p *termPicker) int {
+func offerLoneD(fs []feat, rules []cand, scale float64, near *termBytes, p *termPicker) int {
 	dMin := minTermD(scale)
 	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
-	thr := dMin - 1 // at least 0: dMin is at least 1
+	thr := dMin - 1   // at least 0: dMin is at least 1
 	qualified := 0
 	for i := 0; i < len(fs); i++ {
 		for ; i < len(fs); i++ {
 			f := &fs[i]
-			if s := uint32(f.start); near[s>>6]>>(s&63)&1 != 0 {
+			if near.has(f.start) {
 				break
 			}
 			// |d| > thr, for thr >= 0: d outside -thr..thr.
@@ -563,7 +563,7 @@ func offerLoneD(fs []feat, rules []cand, scale float64, near []uint64, p *termPi
 			continue // a rule indicator: the rule terms explain it
 		}
 		d := int32(f.d) // set by logits
-		if s := uint32(start); near[s>>6]>>(s&63)&1 != 0 && absorb(rules, start, f.end, float64(d)*scale) {
+		if near.has(start) && absorb(rules, start, f.end, float64(d)*scale) {
 			continue
 		}
 		ad := max(d, -d)
@@ -587,18 +587,27 @@ func offerLoneD(fs []feat, rules []cand, scale float64, near []uint64, p *termPi
 	return qualified
 }
 
-// termBytes returns, in buf's memory when it has room, a bit set for each
-// byte of a text of n bytes that a term of rules spans.
-func termBytes(buf []uint64, n int, rules []cand) []uint64 {
-	words := n>>6 + 1
-	b := slices.Grow(buf[:0], words)[:words]
-	clear(b)
+// termBytes has a bit set for each byte of a text that a rule or lexicon
+// term spans, the bit of offset k in word k/64 modulo its length: in a
+// text longer than that, bytes outside every term may share a bit with
+// one inside, which only sends them to the search for a term holding
+// them.
+type termBytes [64]uint64
+
+// setTermBytes sets b for the terms rules of a text of n bytes.
+func setTermBytes(b *termBytes, n int, rules []cand) {
+	clear(b[:min(n>>6+1, len(b))])
 	for _, r := range rules {
-		for k := r.start; k < r.end; k++ {
-			b[k>>6] |= 1 << (k & 63)
+		for k := uint32(r.start); k < uint32(r.end); k++ {
+			b[k>>6&63] |= 1 << (k & 63)
 		}
 	}
-	return b
+}
+
+// has reports whether the bit of text offset off is set.
+func (b *termBytes) has(off int32) bool {
+	k := uint32(off)
+	return b[k>>6&63]>>(k&63)&1 != 0
 }
 
 // minTermD is the smallest weight difference d, an int16, whose weight

@@ -136,7 +136,7 @@ func newScorer(opts Options, ms *modelSet) (*Scorer, error) {
 	s.pool.New = func() any {
 		return &scratch{lower: make([]byte, 0, 512), toks: make([]token, 0, 64),
 			vals: make([]float64, 0, 64), from: make([]int32, 0, 64),
-			feats: make([]feat, 0, 1024), cands: make([]cand, 0, 512), lexHits: make([]cand, 0, 32), termBytes: make([]uint64, 0, 32)}
+			feats: make([]feat, 0, 1024), cands: make([]cand, 0, 512), lexHits: make([]cand, 0, 32)}
 	}
 	return s, nil
 }

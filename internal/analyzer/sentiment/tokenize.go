@@ -52,8 +52,8 @@ type scratch struct {
 	lexHits []cand
 	// ruleCands are the rule and lexicon terms explain weighs.
 	ruleCands []cand
-	// termBytes are the bytes of the text ruleCands span (see termBytes).
-	termBytes []uint64
+	// termBytes marks the bytes of the text ruleCands span.
+	termBytes termBytes
 	stats     textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).

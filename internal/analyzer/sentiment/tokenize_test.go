@@ -82,3 +82,29 @@ func TestDecodeRune(t *testing.T) {
 		}
 	}
 }
+
+// TestTermBytes checks that termBytes marks every byte a term spans, in
+// texts shorter and longer than its bits, and in a short text nothing
+// else, after a longer text left bits behind.
+func TestTermBytes(t *testing.T) {
+	var b termBytes
+	for _, c := range []struct {
+		n     int
+		rules []cand
+	}{
+		{10000, []cand{{start: 4090, end: 4100}, {start: 9000, end: 9003}}},
+		{300, []cand{{start: 0, end: 3}, {start: 63, end: 65}, {start: 297, end: 300}}},
+		{5, nil},
+	} {
+		setTermBytes(&b, c.n, c.rules)
+		for k := 0; k < c.n; k++ {
+			in := false
+			for _, r := range c.rules {
+				in = in || int32(k) >= r.start && int32(k) < r.end
+			}
+			if got := b.has(int32(k)); in && !got || c.n <= 64*len(b) && got != in {
+				t.Errorf("text of %d bytes: byte %d marked %v, in a term %v", c.n, k, got, in)
+			}
+		}
+	}
+}
