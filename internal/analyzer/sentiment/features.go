@@ -374,9 +374,9 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			prevTok = -1
 			continue
 		}
-		if t.han || startsCJK(w) {
+		if w[0] >= utf8.RuneSelf && (sc.isHan(i) || startsCJK(w)) {
 			if cfg.CJKMax > 0 {
-				cjkGrams(t, w, cfg, k)
+				cjkGrams(t, w, sc.isHan(i), cfg, k)
 			}
 			prevTok = -1
 			continue
@@ -493,13 +493,14 @@ func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 }
 
 // cjkGrams emits the character n-grams of a run of Han, kana or Hangul
-// letters, each with its own span so explanations name the n-gram.
-func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
+// letters, each with its own span so explanations name the n-gram. han
+// says the tokenizer read the run as Han letters only (scratch.isHan).
+func cjkGrams(t *token, w []byte, han bool, cfg *featCfg, k *featSink) {
 	// CJK letters have no case, so w and the original text share offsets.
 	if int(t.end-t.start) != len(w) {
 		return
 	}
-	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && (t.han || allThreeByte(w)) {
+	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && (han || allThreeByte(w)) {
 		k.sc.feats = cjkGrams3(k.sc.feats, w, t.start, saltCJK^k.langSalt, k.mask)
 		return
 	}

@@ -598,8 +598,11 @@ type termBytes [64]uint64
 func setTermBytes(b *termBytes, n int, rules []cand) {
 	clear(b[:min(n>>6+1, len(b))])
 	for _, r := range rules {
-		for k := uint32(r.start); k < uint32(r.end); k++ {
-			b[k>>6&63] |= 1 << (k & 63)
+		// The bits of each word the span covers, at once.
+		for s, e := uint32(r.start), uint32(r.end); s < e; {
+			next := min(e, (s>>6+1)<<6)
+			b[s>>6&63] |= ^uint64(0) >> (64 - (next - s)) << (s & 63)
+			s = next
 		}
 	}
 }

@@ -25,7 +25,6 @@ type token struct {
 	caps       bool // all letters upper case, at least two letters
 	elongated  bool // a letter repeated three or more times ("sooo")
 	hashtag    bool
-	han        bool // caseless Han letters only, three bytes each
 	e          entry
 }
 
@@ -58,8 +57,24 @@ type scratch struct {
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32
+	// hanWords has bit i set when token i is a word of Han letters only,
+	// three bytes each (see hanWord).
+	hanWords []uint64
 	// wordSums caches the language identifier's weight sums of words.
 	wordSums *[wordSumSlots]wordSum
+}
+
+// markHan records that token i is a word of Han letters only.
+func (sc *scratch) markHan(i int) {
+	for len(sc.hanWords) <= i>>6 {
+		sc.hanWords = append(sc.hanWords, 0)
+	}
+	sc.hanWords[i>>6] |= 1 << (i & 63)
+}
+
+// isHan reports whether token i is a word of Han letters only.
+func (sc *scratch) isHan(i int) bool {
+	return i>>6 < len(sc.hanWords) && sc.hanWords[i>>6]>>(i&63)&1 != 0
 }
 
 // isLetter is unicode.IsLetter, from a table below 0x10000.
@@ -83,6 +98,7 @@ func isASCIIWordByte(c byte) bool {
 func (lx *lexicon) tokenize(text string, sc *scratch) {
 	sc.lower = sc.lower[:0]
 	sc.toks = sc.toks[:0]
+	sc.hanWords = sc.hanWords[:0]
 	sc.stats = textStats{}
 	var clause int32
 	chunkStart := true
@@ -111,7 +127,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			switch {
 			case isASCIIWordByte(c):
 				end := lx.scanWord(text, i)
-				lx.emitWord(text, i, end, clause, false, sc)
+				lx.emitWord(text, i, end, clause, false, nil, sc)
 				i = end
 			case c == '@' && i+1 < len(text) && (isASCIIWordByte(text[i+1]) || text[i+1] == '_'):
 				i++
@@ -147,10 +163,10 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			// when it is the whole word.
 			end, maxRun, h := hanWord(text, i)
 			if next := lx.scanWord(text, end); next != end {
-				lx.emitWord(text, i, next, clause, false, sc)
+				lx.emitWord(text, i, next, clause, false, nil, sc)
 				end = next
 			} else {
-				lx.emitHan(text, i, end, maxRun, h, clause, sc)
+				lx.emitWord(text, i, end, clause, false, &hanRun{maxRun: maxRun, h: h}, sc)
 			}
 			i = end
 			continue
@@ -159,7 +175,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		switch {
 		case isCaselessHan(r) || lx.isLetter(r):
 			end := lx.scanWord(text, i)
-			lx.emitWord(text, i, end, clause, false, sc)
+			lx.emitWord(text, i, end, clause, false, nil, sc)
 			i = end
 			continue
 		case r == '…' || r == '–' || r == '—' || r == '。' || r == '！' || r == '？':
@@ -332,14 +348,14 @@ func (lx *lexicon) emitHashtag(text string, start, end int, clause int32, sc *sc
 	for k := start + 1; k < end; k++ {
 		c, p := text[k], text[k-1]
 		if c >= 'A' && c <= 'Z' && p >= 'a' && p <= 'z' {
-			lx.emitWord(text, seg, k, clause, true, sc)
+			lx.emitWord(text, seg, k, clause, true, nil, sc)
 			seg = k
 		}
 	}
 	if seg == start && lx.segment(text, start, end, clause, sc) {
 		return
 	}
-	lx.emitWord(text, seg, end, clause, true, sc)
+	lx.emitWord(text, seg, end, clause, true, nil, sc)
 }
 
 // segment splits an all-lower-case hashtag that is not itself a word, such
@@ -377,7 +393,7 @@ func (lx *lexicon) segment(text string, start, end int, clause int32, sc *scratc
 		return false
 	}
 	for _, s := range spans[:n] {
-		lx.emitWord(text, s[0], s[1], clause, true, sc)
+		lx.emitWord(text, s[0], s[1], clause, true, nil, sc)
 	}
 	return true
 }

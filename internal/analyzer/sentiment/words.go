@@ -8,81 +8,36 @@ import (
 // emitWord lower-cases text[start:end] into the scratch buffer, looks it up
 // once, and appends the token. Elongated words ("sooo", "gooood") that are
 // not in the lexicon are retried with letter runs cut to two, then one.
-func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag bool, sc *scratch) {
+// han, when not nil, is what hanWord found of the word, all of it a run of
+// Han letters: the word is then not read again, and marked in
+// sc.hanWords.
+func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag bool, han *hanRun, sc *scratch) {
 	ls := len(sc.lower)
-	var w wordShape
-	w.british = true // may have a British spelling
-	if isASCII(text[start:end]) {
-		w.upper, w.lowerSeen, w.maxRun, w.apostrophe, w.h = lowerASCII(text[start:end], sc)
-		w.letters = w.upper + w.lowerSeen
-	} else {
+	var (
+		upper, lowerSeen, letters, maxRun int
+		apostrophe                        bool
+		h                                 uint64
+		british                           = true // may have a British spelling
+	)
+	switch {
+	case han != nil:
+		// Letters without case, copied as they are: what lowerUnicode
+		// finds of them.
+		letters, maxRun, h, british = (end-start)/3, han.maxRun, han.h, false
+		sc.stats.han += letters
+		sc.lower = append(sc.lower, text[start:end]...)
+		sc.markHan(len(sc.toks))
+	case isASCII(text[start:end]):
+		upper, lowerSeen, maxRun, apostrophe, h = lowerASCII(text[start:end], sc)
+		letters = upper + lowerSeen
+	default:
 		han := sc.stats.han
-		w.upper, w.lowerSeen, w.letters, w.maxRun, w.apostrophe, w.h = lx.lowerUnicode(text[start:end], sc)
+		upper, lowerSeen, letters, maxRun, apostrophe, h = lx.lowerUnicode(text[start:end], sc)
 		// British spellings need ASCII letters; a run of Han has none.
-		w.british = w.letters > sc.stats.han-han
+		british = letters > sc.stats.han-han
 	}
-	lx.addWord(start, end, ls, clause, hashtag, &w, sc)
-}
-
-// wordShape is what lower-casing a word found: its letter case counts,
-// longest run of one rune, whether it has an apostrophe and may have a
-// British spelling, and the FNV-1a hash of its lower-case form.
-type wordShape struct {
-	upper, lowerSeen, letters, maxRun int
-	apostrophe, british               bool
-	han                               bool // Han letters only (see hanWord)
-	h                                 uint64
-}
-
-// emitHan appends the token of a word of Han letters only, text[start:end],
-// whose longest run of one rune is maxRun and whose hash is h (see
-// hanWord): what emitWord would append, without reading it again.
-func (lx *lexicon) emitHan(text string, start, end, maxRun int, h uint64, clause int32, sc *scratch) {
-	ls := len(sc.lower)
-	n := (end - start) / 3
-	sc.stats.han += n
-	sc.lower = append(sc.lower, text[start:end]...)
-	w := wordShape{letters: n, maxRun: maxRun, han: true, h: h}
-	lx.addWord(start, end, ls, clause, false, &w, sc)
-}
-
-// hanWord returns the end of the run of caseless Han letters (see hanAt)
-// from offset start of text, the longest run of one rune in it, and the
-// FNV-1a hash of its bytes.
-func hanWord(text string, start int) (end, maxRun int, h uint64) {
-	h = fnvOffset
-	var prev uint32
-	run := 0
-	s := text[start:]
-	for len(s) >= 3 {
-		// The three bytes as one number: continuation bytes and the
-		// range E4 B8 80 to E9 BE A5 (U+4E00 to U+9FA5) checked at once.
-		c0, c1, c2 := s[0], s[1], s[2]
-		k := uint32(c0)<<16 | uint32(c1)<<8 | uint32(c2)
-		if k&0xc0c0 != 0x8080 || k-0xe4b880 > 0xe9bea5-0xe4b880 {
-			break
-		}
-		h = (h ^ uint64(c0)) * fnvPrime
-		h = (h ^ uint64(c1)) * fnvPrime
-		h = (h ^ uint64(c2)) * fnvPrime
-		if k == prev {
-			run++
-		} else {
-			run, prev = 1, k
-		}
-		maxRun = max(maxRun, run)
-		s = s[3:]
-	}
-	return len(text) - len(s), maxRun, h
-}
-
-// addWord appends the token of the word text[start:end], lower-cased at
-// sc.lower[ls:] with the shape w.
-func (lx *lexicon) addWord(start, end, ls int, clause int32, hashtag bool, w *wordShape, sc *scratch) {
-	upper, lowerSeen, letters, maxRun := w.upper, w.lowerSeen, w.letters, w.maxRun
-	apostrophe, british, h := w.apostrophe, w.british, w.h
 	le := len(sc.lower)
-	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), h: h, clause: clause, hashtag: hashtag, han: w.han}
+	t := token{start: int32(start), end: int32(end), ls: int32(ls), le: int32(le), h: h, clause: clause, hashtag: hashtag}
 	if letters >= 2 {
 		sc.stats.words++
 		if upper > 0 && lowerSeen == 0 && !hashtag {
@@ -133,6 +88,43 @@ func (lx *lexicon) addWord(start, end, ls int, clause int32, hashtag bool, w *wo
 	}
 	sc.toks = append(sc.toks, t)
 	sc.toks[len(sc.toks)-1].e = e
+}
+
+// hanRun is what hanWord found of a run of Han letters: the longest run
+// of one rune in it and the FNV-1a hash of its bytes.
+type hanRun struct {
+	maxRun int
+	h      uint64
+}
+
+// hanWord returns the end of the run of caseless Han letters (see hanAt)
+// from offset start of text, the longest run of one rune in it, and the
+// FNV-1a hash of its bytes.
+func hanWord(text string, start int) (end, maxRun int, h uint64) {
+	h = fnvOffset
+	var prev uint32
+	run := 0
+	s := text[start:]
+	for len(s) >= 3 {
+		// The three bytes as one number: continuation bytes and the
+		// range E4 B8 80 to E9 BE A5 (U+4E00 to U+9FA5) checked at once.
+		c0, c1, c2 := s[0], s[1], s[2]
+		k := uint32(c0)<<16 | uint32(c1)<<8 | uint32(c2)
+		if k&0xc0c0 != 0x8080 || k-0xe4b880 > 0xe9bea5-0xe4b880 {
+			break
+		}
+		h = (h ^ uint64(c0)) * fnvPrime
+		h = (h ^ uint64(c1)) * fnvPrime
+		h = (h ^ uint64(c2)) * fnvPrime
+		if k == prev {
+			run++
+		} else {
+			run, prev = 1, k
+		}
+		maxRun = max(maxRun, run)
+		s = s[3:]
+	}
+	return len(text) - len(s), maxRun, h
 }
 
 // squeeze appends lower[from:to] to lower with runs of one rune cut to keep.
@@ -244,9 +236,14 @@ func hanAt(s string, i int) bool {
 	return r >= 0x4e00 && r <= 0x9fa5
 }
 
-// decodeRune is utf8.DecodeRuneInString, with runes of three bytes (the
-// Chinese and full-width punctuation between Han words) decoded here.
+// decodeRune is utf8.DecodeRuneInString, with runes of two bytes (Latin
+// letters with accents, Arabic) and three (Devanagari, the Chinese and
+// full-width punctuation between Han words) decoded here.
 func decodeRune(s string) (rune, int) {
+	if len(s) >= 2 && s[0]-0xc2 < 0xe0-0xc2 && s[1]&0xc0 == 0x80 {
+		// A lead byte of two, not overlong, and a continuation byte.
+		return rune(s[0]&0x1f)<<6 | rune(s[1]&0x3f), 2
+	}
 	if len(s) >= 3 {
 		k := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
 		if k&0xf0c0c0 == 0xe08080 {
