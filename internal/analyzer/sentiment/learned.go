@@ -532,10 +532,9 @@ func offerCands(cands []cand, p *termPicker) {
 // offered before any rule term), are decided on the integer |d|.
 //
 // near marks the bytes of the text a rule or lexicon term spans (see
-// termBytes). Most features need no look but at that bit and
-// |d|: one that starts outside every term is absorbed by none, and one
-// whose |d| is at
-// most thr neither qualifies (thr below dMin) nor, once more than
+// termBytes). Most features need no look but at that bit and |d|: one
+// that starts outside every term is absorbed by none, and one whose |d|
+// is at most thr neither qualifies (thr below dMin) nor, once more than
 // len(p.top) qualify and no more are counted, would be kept (thr is the
 // weakest kept). The inner loop passes over those.
 func offerLoneD(fs []feat, rules []cand, scale float64, near *termBytes, p *termPicker) int {
