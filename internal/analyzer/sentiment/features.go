@@ -374,9 +374,9 @@ func featurizeInto(text string, sc *scratch, cfg *featCfg, k *featSink) {
 			prevTok = -1
 			continue
 		}
-		if r, _ := utf8.DecodeRune(w); isCJK(r) {
+		if w[0] >= utf8.RuneSelf && (sc.isHan(i) || startsCJK(w)) {
 			if cfg.CJKMax > 0 {
-				cjkGrams(t, w, cfg, k)
+				cjkGrams(t, w, sc.isHan(i), cfg, k)
 			}
 			prevTok = -1
 			continue
@@ -434,6 +434,12 @@ func isDigits(w []byte) bool {
 	return true
 }
 
+// startsCJK reports whether w starts with a Han, kana or Hangul letter.
+func startsCJK(w []byte) bool {
+	r, _ := utf8.DecodeRune(w)
+	return isCJK(r)
+}
+
 func isCJK(r rune) bool {
 	return r >= 0x4e00 && r <= 0x9fff || r >= 0x3400 && r <= 0x4dbf || r >= 0xf900 && r <= 0xfaff ||
 		r >= 0x3040 && r <= 0x30ff || r >= 0xac00 && r <= 0xd7af
@@ -487,13 +493,14 @@ func charGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
 }
 
 // cjkGrams emits the character n-grams of a run of Han, kana or Hangul
-// letters, each with its own span so explanations name the n-gram.
-func cjkGrams(t *token, w []byte, cfg *featCfg, k *featSink) {
+// letters, each with its own span so explanations name the n-gram. han
+// says the tokenizer read the run as Han letters only (scratch.isHan).
+func cjkGrams(t *token, w []byte, han bool, cfg *featCfg, k *featSink) {
 	// CJK letters have no case, so w and the original text share offsets.
 	if int(t.end-t.start) != len(w) {
 		return
 	}
-	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && allThreeByte(w) {
+	if k.keepTagged && !k.stop && cfg.CJKMin == 1 && cfg.CJKMax == 3 && (han || allThreeByte(w)) {
 		k.sc.feats = cjkGrams3(k.sc.feats, w, t.start, saltCJK^k.langSalt, k.mask)
 		return
 	}
@@ -628,6 +635,18 @@ func fnv3(h uint64, c []byte) uint64 {
 // after the last. The FNV hash of an n-gram extends
 // its prefix's, one rune at a time.
 func cjkChunk3(out *[3 * maxWordRunes]feat, m int, c []byte, start int32, salt, mask uint64) int {
+	// Three n-grams from each rune but the last two, written together;
+	// the rest as they fit.
+	for ; len(c) >= 9 && m+2 < len(out); c, start, m = c[3:], start+3, m+3 {
+		h1 := fnv3(fnvOffset, c)
+		h2 := fnv3(h1, c[3:])
+		h3 := fnv3(h2, c[6:])
+		x1, x2, x3 := uint32(mix(h1^salt)&mask), uint32(mix(h2^salt)&mask), uint32(mix(h3^salt)&mask)
+		o := (*[3]feat)(out[m : m+3])
+		o[0] = feat{idx: x1, start: start, end: start + 3}
+		o[1] = feat{idx: x2, start: start, end: start + 6}
+		o[2] = feat{idx: x3, start: start, end: start + 9}
+	}
 	for ; len(c) >= 3; c, start = c[3:], start+3 {
 		h := fnv3(fnvOffset, c)
 		out[m] = feat{idx: uint32(mix(h^salt) & mask), start: start, end: start + 3}

@@ -94,7 +94,7 @@ func TestCJKGrams3(t *testing.T) {
 			cjkGramsAny(&tk, w, cfg, &ref)
 			k := ref
 			k.sc = &got
-			cjkGrams(&tk, w, cfg, &k)
+			cjkGrams(&tk, w, runes%2 == 1, cfg, &k) // as read by the tokenizer, or not
 			if wantN := runes + max(0, runes-1) + max(0, runes-2); len(want.feats) != wantN {
 				t.Fatalf("%d runes: cjkGramsAny emitted %d features, want %d", runes, len(want.feats), wantN)
 			}

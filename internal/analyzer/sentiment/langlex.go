@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"math/bits"
 	"path"
 	"sort"
 	"strings"
@@ -35,6 +36,11 @@ type langLexicon struct {
 	// firsts has bit r set for every key r < 0x10000 of runes, so most
 	// runes of a post are passed over without a map look-up.
 	firsts *[0x10000 / 64]uint64
+	// firstTerms are runes' lists of the keys r < 0x10000, in order of
+	// r: the list of r is at firstRank[r>>6] plus the number of bits of
+	// firsts[r>>6] below r's (see termsOf).
+	firstTerms [][]runeTerm
+	firstRank  *[0x10000 / 64]uint16
 	// skel maps the spelling skeletons (romanSkeleton, three letters or
 	// more) of a romanized language's words to their valence, for words
 	// spelt otherwise than the entry; nil for other languages.
@@ -58,6 +64,39 @@ const minSkeleton = 4
 // mayStart reports whether a term of runes may start with r.
 func (ll *langLexicon) mayStart(r rune) bool {
 	return r >= 0x10000 || ll.firsts[r>>6]&(1<<(r&63)) != 0
+}
+
+// nextStart returns the first rune of text at or after offset i that
+// may start a term (see mayStart), its offset and its size, or size 0
+// when there is none. Runes are read as package utf8 reads them.
+func (ll *langLexicon) nextStart(text string, i int) (int, rune, int) {
+	firsts := ll.firsts
+	for i < len(text) {
+		if b := text[i:]; len(b) >= 3 && b[0]-0xe4 <= 0xe9-0xe4 && b[1]&0xc0 == 0x80 && b[2]&0xc0 == 0x80 {
+			// U+4000 to U+9FFF, Han: most of a Chinese post, decoded here.
+			if firsts[uint(b[0]&0x0f)<<6|uint(b[1]&0x3f)]&(1<<(b[2]&0x3f)) != 0 {
+				return i, rune(b[0]&0x0f)<<12 | rune(b[1]&0x3f)<<6 | rune(b[2]&0x3f), 3
+			}
+			i += 3
+			continue
+		}
+		r, size := decodeRune(text[i:])
+		if ll.mayStart(r) {
+			return i, r, size
+		}
+		i += size
+	}
+	return i, 0, 0
+}
+
+// termsOf returns runes[r] for an r that mayStart: for r below 0x10000,
+// by its rank among the bits of firsts rather than by a map look-up.
+func (ll *langLexicon) termsOf(r rune) []runeTerm {
+	if r >= 0x10000 {
+		return ll.runes[r]
+	}
+	w := ll.firsts[r>>6]
+	return ll.firstTerms[int(ll.firstRank[r>>6])+bits.OnesCount64(w&(1<<(r&63)-1))]
 }
 
 type runeTerm struct {
@@ -133,17 +172,26 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			both[w] = e
 		}
 		ll.table = newTable(both)
+		for _, m := range []map[rune][]runeTerm{ll.runes, ll.aboutRunes} {
+			for _, list := range m {
+				sort.SliceStable(list, func(i, j int) bool { return len(list[i].term) > len(list[j].term) })
+			}
+		}
 		if len(ll.runes) > 0 {
 			ll.firsts = new([0x10000 / 64]uint64)
+			ll.firstRank = new([0x10000 / 64]uint16)
 			for r := range ll.runes {
 				if r < 0x10000 {
 					ll.firsts[r>>6] |= 1 << (r & 63)
 				}
 			}
-		}
-		for _, m := range []map[rune][]runeTerm{ll.runes, ll.aboutRunes} {
-			for _, list := range m {
-				sort.SliceStable(list, func(i, j int) bool { return len(list[i].term) > len(list[j].term) })
+			for w := range ll.firsts {
+				ll.firstRank[w] = uint16(len(ll.firstTerms))
+				for b := range 64 {
+					if ll.firsts[w]&(1<<b) != 0 {
+						ll.firstTerms = append(ll.firstTerms, ll.runes[rune(w<<6|b)])
+					}
+				}
 			}
 		}
 		out[lang] = ll
@@ -216,18 +264,12 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 		negStart, negEnd := -1, -1 // the last negator
 		for i := 0; i < len(text); {
 			var r rune
-			size := 3
-			if hanAt(text, i) {
-				r = rune(text[i]&0x0f)<<12 | rune(text[i+1]&0x3f)<<6 | rune(text[i+2]&0x3f)
-			} else {
-				r, size = utf8.DecodeRuneInString(text[i:])
-			}
-			if !ll.mayStart(r) {
-				i += size
-				continue
+			var size int
+			if i, r, size = ll.nextStart(text, i); size == 0 {
+				break
 			}
 			matched := 0
-			for _, t := range ll.runes[r] {
+			for _, t := range ll.termsOf(r) {
 				if strings.HasPrefix(text[i:], t.term) {
 					if t.neg {
 						negStart, negEnd = i, i+len(t.term)

@@ -398,7 +398,8 @@ func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint,
 	var qualified int
 	shift &= 31
 	if scale != 0 && !math.IsInf(scale, 0) && !math.IsNaN(scale) {
-		qualified = offerLoneD(fs, rules, scale, shift, near, &p)
+		setTermBytes(&sc.termBytes, len(text), rules)
+		qualified = offerLoneD(fs, rules, scale, &sc.termBytes, &p)
 	} else {
 		low := math.Inf(-1)
 		for i := range fs {
@@ -462,18 +463,32 @@ func pickLone(text string, sc *scratch, rules []cand, scale float64, shift uint,
 		}
 		return false
 	}
+	qualifies := func(f *feat) bool {
+		if f.start == f.end || f.stop || math.Abs(float64(f.d)*scale) < minTermWeight {
+			return false
+		}
+		return near>>(uint32(f.start)>>shift&63)&1 == 0 || !heldBy(rules, f.start, f.end)
+	}
+	if qualified > len(p.top) {
+		// offerLoneD stopped counting: the count gives the list's room.
+		qualified = 0
+		for i := range fs {
+			if qualifies(&fs[i]) {
+				qualified++
+			}
+		}
+		for _, c := range rules {
+			if math.Abs(c.v) >= minTermWeight {
+				qualified++
+			}
+		}
+	}
 	cands := slices.Grow(sc.cands[:0], qualified)
 	for i := range fs {
 		f := &fs[i]
-		start, end := f.start, f.end
-		if start == end || f.stop {
-			continue
+		if qualifies(f) {
+			cands = append(cands, cand{start: f.start, end: f.end, v: float64(f.d) * scale, used: isPicked(int32(i))})
 		}
-		v := float64(f.d) * scale
-		if math.Abs(v) < minTermWeight || near>>(uint32(start)>>shift&63)&1 != 0 && heldBy(rules, start, end) {
-			continue
-		}
-		cands = append(cands, cand{start: start, end: end, v: v, used: isPicked(int32(i))})
 	}
 	for k, c := range rules {
 		if math.Abs(c.v) >= minTermWeight {
@@ -509,31 +524,54 @@ func offerCands(cands []cand, p *termPicker) {
 }
 
 // offerLoneD is pickLone's pass over the features fs for a finite,
-// non-zero scale, and returns how many qualify. The weight
-// |float64(d) * scale| of a feature is exact (an int16 times a float32)
-// and so grows strictly with |d|: whether it qualifies, and whether it is
-// stronger than the weakest the picker keeps (features are offered
-// before any rule term), are decided on the integer |d|.
-func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64, p *termPicker) int {
+// non-zero scale. It returns how many qualify, or len(p.top)+1 when more
+// than len(p.top) do: then some are not kept, all pickLone needs to know.
+// The weight |float64(d) * scale| of a feature is exact (an int16 times a
+// float32) and so grows strictly with |d|: whether it qualifies, and
+// whether it is stronger than the weakest the picker keeps (features are
+// offered before any rule term), are decided on the integer |d|.
+//
+// near marks the bytes of the text a rule or lexicon term spans (see
+// termBytes). Most features need no look but at that bit and |d|: one
+// that starts outside every term is absorbed by none, and one whose |d|
+// is at most thr neither qualifies (thr below dMin) nor, once more than
+// len(p.top) qualify and no more are counted, would be kept (thr is the
+// weakest kept). The inner loop passes over those.
+func offerLoneD(fs []feat, rules []cand, scale float64, near *termBytes, p *termPicker) int {
 	dMin := minTermD(scale)
 	lowD := int32(-1) // |d| of the weakest kept, once the picker is full
+	thr := dMin - 1   // at least 0: dMin is at least 1
 	qualified := 0
-	shift &= 31
-	for i := range fs {
+	for i := 0; i < len(fs); i++ {
+		for ; i < len(fs); i++ {
+			f := &fs[i]
+			if near.has(f.start) {
+				break
+			}
+			// |d| > thr, for thr >= 0: d outside -thr..thr.
+			if uint32(int32(f.d)+thr) > uint32(2*thr) {
+				break
+			}
+		}
+		if i == len(fs) {
+			break
+		}
 		f := &fs[i]
 		start := f.start
 		if start == f.end {
 			continue // a rule indicator: the rule terms explain it
 		}
 		d := int32(f.d) // set by logits
-		if near>>(uint32(start)>>shift&63)&1 != 0 && absorb(rules, start, f.end, float64(d)*scale) {
+		if near.has(start) && absorb(rules, start, f.end, float64(d)*scale) {
 			continue
 		}
 		ad := max(d, -d)
 		if f.stop || ad < dMin {
 			continue
 		}
-		qualified++
+		if qualified <= len(p.top) {
+			qualified++
+		}
 		if ad > lowD {
 			p.offer(int32(i), math.Abs(float64(d)*scale))
 			if p.n == len(p.top) {
@@ -541,8 +579,37 @@ func offerLoneD(fs []feat, rules []cand, scale float64, shift uint, near uint64,
 				lowD = max(w, -w)
 			}
 		}
+		if qualified > len(p.top) {
+			thr = lowD // at least dMin: the picker is full
+		}
 	}
 	return qualified
+}
+
+// termBytes has a bit set for each byte of a text that a rule or lexicon
+// term spans, the bit of offset k in word k/64 modulo its length: in a
+// text longer than that, bytes outside every term may share a bit with
+// one inside, which only sends them to the search for a term holding
+// them.
+type termBytes [64]uint64
+
+// setTermBytes sets b for the terms rules of a text of n bytes.
+func setTermBytes(b *termBytes, n int, rules []cand) {
+	clear(b[:min(n>>6+1, len(b))])
+	for _, r := range rules {
+		// The bits of each word the span covers, at once.
+		for s, e := uint32(r.start), uint32(r.end); s < e; {
+			next := min(e, (s>>6+1)<<6)
+			b[s>>6&63] |= ^uint64(0) >> (64 - (next - s)) << (s & 63)
+			s = next
+		}
+	}
+}
+
+// has reports whether the bit of text offset off is set.
+func (b *termBytes) has(off int32) bool {
+	k := uint32(off)
+	return b[k>>6&63]>>(k&63)&1 != 0
 }
 
 // minTermD is the smallest weight difference d, an int16, whose weight

@@ -51,12 +51,30 @@ type scratch struct {
 	lexHits []cand
 	// ruleCands are the rule and lexicon terms explain weighs.
 	ruleCands []cand
+	// termBytes marks the bytes of the text ruleCands span.
+	termBytes termBytes
 	stats     textStats
 	// modStart is the first token of the span that shaped the valence
 	// being computed (a negator or booster before it).
 	modStart int32
+	// hanWords has bit i set when token i is a word of Han letters only,
+	// three bytes each (see hanWord).
+	hanWords []uint64
 	// wordSums caches the language identifier's weight sums of words.
 	wordSums *[wordSumSlots]wordSum
+}
+
+// markHan records that token i is a word of Han letters only.
+func (sc *scratch) markHan(i int) {
+	for len(sc.hanWords) <= i>>6 {
+		sc.hanWords = append(sc.hanWords, 0)
+	}
+	sc.hanWords[i>>6] |= 1 << (i & 63)
+}
+
+// isHan reports whether token i is a word of Han letters only.
+func (sc *scratch) isHan(i int) bool {
+	return i>>6 < len(sc.hanWords) && sc.hanWords[i>>6]>>(i&63)&1 != 0
 }
 
 // isLetter is unicode.IsLetter, from a table below 0x10000.
@@ -80,6 +98,7 @@ func isASCIIWordByte(c byte) bool {
 func (lx *lexicon) tokenize(text string, sc *scratch) {
 	sc.lower = sc.lower[:0]
 	sc.toks = sc.toks[:0]
+	sc.hanWords = sc.hanWords[:0]
 	sc.stats = textStats{}
 	var clause int32
 	chunkStart := true
@@ -108,7 +127,7 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 			switch {
 			case isASCIIWordByte(c):
 				end := lx.scanWord(text, i)
-				lx.emitWord(text, i, end, clause, false, sc)
+				lx.emitWord(text, i, end, clause, false, nil, sc)
 				i = end
 			case c == '@' && i+1 < len(text) && (isASCIIWordByte(text[i+1]) || text[i+1] == '_'):
 				i++
@@ -140,16 +159,23 @@ func (lx *lexicon) tokenize(text string, sc *scratch) {
 		}
 		chunkStart = false
 		if hanAt(text, i) {
-			end := lx.scanWord(text, i+3)
-			lx.emitWord(text, i, end, clause, false, sc)
+			// Most of a Chinese post: a run of Han letters, read once
+			// when it is the whole word.
+			end, maxRun, h := hanWord(text, i)
+			if next := lx.scanWord(text, end); next != end {
+				lx.emitWord(text, i, next, clause, false, nil, sc)
+				end = next
+			} else {
+				lx.emitWord(text, i, end, clause, false, &hanRun{maxRun: maxRun, h: h}, sc)
+			}
 			i = end
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decodeRune(text[i:])
 		switch {
 		case isCaselessHan(r) || lx.isLetter(r):
 			end := lx.scanWord(text, i)
-			lx.emitWord(text, i, end, clause, false, sc)
+			lx.emitWord(text, i, end, clause, false, nil, sc)
 			i = end
 			continue
 		case r == '…' || r == '–' || r == '—' || r == '。' || r == '！' || r == '？':
@@ -298,7 +324,7 @@ func (lx *lexicon) scanWord(text string, i int) int {
 			i += 3
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(text[i:])
+		r, size := decodeRune(text[i:])
 		if r == '’' && i+size < len(text) && isASCIIWordByte(text[i+size]) {
 			i += size
 			continue
@@ -322,14 +348,14 @@ func (lx *lexicon) emitHashtag(text string, start, end int, clause int32, sc *sc
 	for k := start + 1; k < end; k++ {
 		c, p := text[k], text[k-1]
 		if c >= 'A' && c <= 'Z' && p >= 'a' && p <= 'z' {
-			lx.emitWord(text, seg, k, clause, true, sc)
+			lx.emitWord(text, seg, k, clause, true, nil, sc)
 			seg = k
 		}
 	}
 	if seg == start && lx.segment(text, start, end, clause, sc) {
 		return
 	}
-	lx.emitWord(text, seg, end, clause, true, sc)
+	lx.emitWord(text, seg, end, clause, true, nil, sc)
 }
 
 // segment splits an all-lower-case hashtag that is not itself a word, such
@@ -367,7 +393,7 @@ func (lx *lexicon) segment(text string, start, end int, clause int32, sc *scratc
 		return false
 	}
 	for _, s := range spans[:n] {
-		lx.emitWord(text, s[0], s[1], clause, true, sc)
+		lx.emitWord(text, s[0], s[1], clause, true, nil, sc)
 	}
 	return true
 }

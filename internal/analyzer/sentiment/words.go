@@ -8,7 +8,10 @@ import (
 // emitWord lower-cases text[start:end] into the scratch buffer, looks it up
 // once, and appends the token. Elongated words ("sooo", "gooood") that are
 // not in the lexicon are retried with letter runs cut to two, then one.
-func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag bool, sc *scratch) {
+// han, when not nil, is what hanWord found of the word, all of it a run of
+// Han letters: the word is then not read again, and marked in
+// sc.hanWords.
+func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag bool, han *hanRun, sc *scratch) {
 	ls := len(sc.lower)
 	var (
 		upper, lowerSeen, letters, maxRun int
@@ -16,10 +19,18 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 		h                                 uint64
 		british                           = true // may have a British spelling
 	)
-	if isASCII(text[start:end]) {
+	switch {
+	case han != nil:
+		// Letters without case, copied as they are: what lowerUnicode
+		// finds of them.
+		letters, maxRun, h, british = (end-start)/3, han.maxRun, han.h, false
+		sc.stats.han += letters
+		sc.lower = append(sc.lower, text[start:end]...)
+		sc.markHan(len(sc.toks))
+	case isASCII(text[start:end]):
 		upper, lowerSeen, maxRun, apostrophe, h = lowerASCII(text[start:end], sc)
 		letters = upper + lowerSeen
-	} else {
+	default:
 		han := sc.stats.han
 		upper, lowerSeen, letters, maxRun, apostrophe, h = lx.lowerUnicode(text[start:end], sc)
 		// British spellings need ASCII letters; a run of Han has none.
@@ -77,6 +88,43 @@ func (lx *lexicon) emitWord(text string, start, end int, clause int32, hashtag b
 	}
 	sc.toks = append(sc.toks, t)
 	sc.toks[len(sc.toks)-1].e = e
+}
+
+// hanRun is what hanWord found of a run of Han letters: the longest run
+// of one rune in it and the FNV-1a hash of its bytes.
+type hanRun struct {
+	maxRun int
+	h      uint64
+}
+
+// hanWord returns the end of the run of caseless Han letters (see hanAt)
+// from offset start of text, the longest run of one rune in it, and the
+// FNV-1a hash of its bytes.
+func hanWord(text string, start int) (end, maxRun int, h uint64) {
+	h = fnvOffset
+	var prev uint32
+	run := 0
+	s := text[start:]
+	for len(s) >= 3 {
+		// The three bytes as one number: continuation bytes and the
+		// range E4 B8 80 to E9 BE A5 (U+4E00 to U+9FA5) checked at once.
+		c0, c1, c2 := s[0], s[1], s[2]
+		k := uint32(c0)<<16 | uint32(c1)<<8 | uint32(c2)
+		if k&0xc0c0 != 0x8080 || k-0xe4b880 > 0xe9bea5-0xe4b880 {
+			break
+		}
+		h = (h ^ uint64(c0)) * fnvPrime
+		h = (h ^ uint64(c1)) * fnvPrime
+		h = (h ^ uint64(c2)) * fnvPrime
+		if k == prev {
+			run++
+		} else {
+			run, prev = 1, k
+		}
+		maxRun = max(maxRun, run)
+		s = s[3:]
+	}
+	return len(text) - len(s), maxRun, h
 }
 
 // squeeze appends lower[from:to] to lower with runs of one rune cut to keep.
@@ -186,6 +234,28 @@ func hanAt(s string, i int) bool {
 	}
 	r := rune(s[i]&0x0f)<<12 | rune(c1&0x3f)<<6 | rune(c2&0x3f)
 	return r >= 0x4e00 && r <= 0x9fa5
+}
+
+// decodeRune is utf8.DecodeRuneInString, with runes of two bytes (Latin
+// letters with accents, Arabic) and three (Devanagari, the Chinese and
+// full-width punctuation between Han words) decoded here.
+func decodeRune(s string) (rune, int) {
+	if len(s) >= 2 && s[0]-0xc2 < 0xe0-0xc2 && s[1]&0xc0 == 0x80 {
+		// A lead byte of two, not overlong, and a continuation byte.
+		return rune(s[0]&0x1f)<<6 | rune(s[1]&0x3f), 2
+	}
+	if len(s) >= 3 {
+		k := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
+		if k&0xf0c0c0 == 0xe08080 {
+			// A lead byte of three and two continuation bytes: valid
+			// unless overlong or a surrogate.
+			r := rune(k>>4&0xf000 | k>>2&0xfc0 | k&0x3f)
+			if r >= 0x800 && (r < 0xd800 || r > 0xdfff) {
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s)
 }
 
 func isASCII(s string) bool {
