@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -76,15 +77,9 @@ func HTML(fragment string) string {
 
 // Text normalises whitespace: runs of spaces and tabs become one space,
 // lines are trimmed, blank lines dropped, and invisible characters removed.
+// It makes one pass and returns s itself when s is already normal.
 func Text(s string) string {
-	var out []string
-	for _, line := range strings.Split(s, "\n") {
-		line = strings.Join(strings.FieldsFunc(line, isSpace), " ")
-		if line != "" {
-			out = append(out, line)
-		}
-	}
-	return strings.Join(out, "\n")
+	return normalise(s, true)
 }
 
 func isSpace(r rune) bool {
@@ -93,7 +88,72 @@ func isSpace(r rune) bool {
 
 // OneLine joins text onto one line, for titles and tables.
 func OneLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
+	return normalise(s, false)
+}
+
+// normalise keeps the words of s (runs of runes that are not isSpace),
+// one space between two words of a line; with lines, a newline separates
+// lines that have words and other lines are dropped, and without, every
+// newline is a space. Bytes that are not UTF-8 are kept as they are.
+func normalise(s string, lines bool) string {
+	var b strings.Builder
+	copied := 0 // s[:copied] is what b would hold: nothing is written until s and the result part
+	inWord, sep, nl := false, false, false
+	wrote := false // a word was written
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if c == '\n' && lines {
+			if wrote {
+				nl = true
+			}
+			inWord, sep = false, false
+			i++
+			continue
+		}
+		if isSpace(r) {
+			if inWord {
+				sep = true
+			}
+			inWord = false
+			i += size
+			continue
+		}
+		// The word goes on, or a new one starts after a separator.
+		var want string
+		switch {
+		case nl && !inWord:
+			want = "\n"
+		case sep && !inWord:
+			want = " "
+		}
+		nl, sep = false, false
+		if copied >= 0 {
+			// Still a prefix of s: check that the output so far plus the
+			// separator and this rune is s[:i+size].
+			if want == "" && copied == i || want != "" && copied+len(want) == i && s[copied:i] == want {
+				copied = i + size
+			} else {
+				b.Grow(len(s))
+				b.WriteString(s[:copied])
+				b.WriteString(want)
+				b.WriteString(s[i : i+size])
+				copied = -1
+			}
+		} else {
+			b.WriteString(want)
+			b.WriteString(s[i : i+size])
+		}
+		inWord, wrote = true, true
+		i += size
+	}
+	if copied >= 0 {
+		return s[:copied]
+	}
+	return b.String()
 }
 
 var countRe = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)*)\s*(k|m|b|mil|mio|bn|千|万|萬|亿|億)?`)
@@ -102,6 +162,9 @@ var countRe = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)*)\s*(k|m|b|mil|mio|bn|千|
 // "2.5M" 2500000, "1,2 万" 12000, "12 likes" 12. Text without a number is 0;
 // counts beyond uint32 saturate.
 func Count(s string) uint32 {
+	if n, ok := digits(s); ok {
+		return n
+	}
 	m := countRe.FindStringSubmatch(s)
 	if m == nil {
 		return 0
@@ -130,6 +193,23 @@ func Count(s string) uint32 {
 		return math.MaxUint32
 	}
 	return uint32(f)
+}
+
+// digits reads a count written as one to nine ASCII digits alone, the
+// common case, without the regular expression.
+func digits(s string) (uint32, bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	n := uint32(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n, true
 }
 
 // normaliseNumber removes thousands separators and turns a decimal comma
