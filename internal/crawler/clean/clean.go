@@ -97,61 +97,63 @@ func OneLine(s string) string {
 // newline is a space. Bytes that are not UTF-8 are kept as they are.
 func normalise(s string, lines bool) string {
 	var b strings.Builder
-	copied := 0 // s[:copied] is what b would hold: nothing is written until s and the result part
-	inWord, sep, nl := false, false, false
-	wrote := false // a word was written
+	copied := 0 // while not negative, the result so far is s[:copied] and b is unused
+	start := 0  // once copying, where the word being read began
+	inWord, sep, nl, wrote := false, false, false, false
 	for i := 0; i < len(s); {
 		c := s[i]
-		r, size := rune(c), 1
+		size, space := 1, c == ' ' || c-'\t' <= '\r'-'\t' // unicode.IsSpace's ASCII
 		if c >= utf8.RuneSelf {
+			var r rune
 			r, size = utf8.DecodeRuneInString(s[i:])
+			space = isSpace(r)
 		}
-		if c == '\n' && lines {
-			if wrote {
-				nl = true
-			}
-			inWord, sep = false, false
-			i++
-			continue
-		}
-		if isSpace(r) {
-			if inWord {
-				sep = true
-			}
-			inWord = false
-			i += size
-			continue
-		}
-		// The word goes on, or a new one starts after a separator.
-		var want string
 		switch {
-		case nl && !inWord:
-			want = "\n"
-		case sep && !inWord:
-			want = " "
-		}
-		nl, sep = false, false
-		if copied >= 0 {
-			// Still a prefix of s: check that the output so far plus the
-			// separator and this rune is s[:i+size].
-			if want == "" && copied == i || want != "" && copied+len(want) == i && s[copied:i] == want {
-				copied = i + size
-			} else {
+		case space && inWord:
+			// A word ends.
+			if copied < 0 {
+				b.WriteString(s[start:i])
+			}
+			inWord, sep = false, true
+			fallthrough
+		case space:
+			if c == '\n' && lines {
+				nl, sep = wrote, false
+			}
+		case !inWord:
+			// A word starts, after a newline or a space if it is not the
+			// first.
+			want := ""
+			if nl {
+				want = "\n"
+			} else if sep {
+				want = " "
+			}
+			nl, sep = false, false
+			switch {
+			case copied >= 0 && copied+len(want) == i && s[copied:i] == want:
+				// Still the same as s.
+			case copied >= 0:
 				b.Grow(len(s))
 				b.WriteString(s[:copied])
-				b.WriteString(want)
-				b.WriteString(s[i : i+size])
 				copied = -1
+				fallthrough
+			default:
+				b.WriteString(want)
+				start = i
 			}
-		} else {
-			b.WriteString(want)
-			b.WriteString(s[i : i+size])
+			inWord, wrote = true, true
 		}
-		inWord, wrote = true, true
 		i += size
+		if inWord && copied >= 0 {
+			copied = i
+		}
 	}
 	if copied >= 0 {
 		return s[:copied]
+	}
+	if inWord {
+		b.WriteString(s[start:])
 	}
 	return b.String()
 }

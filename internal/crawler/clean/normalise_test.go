@@ -73,3 +73,21 @@ func FuzzCountDigits(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkText normalises a post's text as read from a page: a paragraph
+// between the newlines its block elements add.
+func BenchmarkText(b *testing.B) {
+	s := "\n\nI'm impressed with the travel card's rates on Thai baht, and the app  is fast.\n\n"
+	b.Run("one-pass", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Text(s)
+		}
+	})
+	b.Run("split-join", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			textReference(s)
+		}
+	})
+}
