@@ -33,29 +33,33 @@ var blocks = map[atom.Atom]bool{
 // subtree (for example a nested reply inside its parent comment).
 func NodeText(n *html.Node, skip func(*html.Node) bool) string {
 	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			b.WriteString(n.Data)
-			return
-		case html.ElementNode:
-			if skipped[n.DataAtom] || (skip != nil && skip(n)) {
-				return
-			}
-			if blocks[n.DataAtom] {
-				b.WriteByte('\n')
-				defer b.WriteByte('\n')
-			}
-		case html.CommentNode, html.DoctypeNode:
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
+	writeText(&b, n, skip)
 	return Text(b.String())
+}
+
+// writeText writes the text under n, a newline before and after each block.
+func writeText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
+	block := false
+	switch n.Type {
+	case html.TextNode:
+		b.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		if skipped[n.DataAtom] || (skip != nil && skip(n)) {
+			return
+		}
+		if block = blocks[n.DataAtom]; block {
+			b.WriteByte('\n')
+		}
+	case html.CommentNode, html.DoctypeNode:
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		writeText(b, c, skip)
+	}
+	if block {
+		b.WriteByte('\n')
+	}
 }
 
 // HTML returns the readable text of an HTML fragment, as feeds and APIs
