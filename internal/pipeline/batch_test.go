@@ -322,3 +322,71 @@ func TestCollectAloneDoesNotWait(t *testing.T) {
 		t.Fatalf("Collect stored %d posts in %s, want 10 without waiting for the batch wait", r.Stored, took)
 	}
 }
+
+// gatedProcessor holds its first chunk until the crawl has emitted the
+// post after it, and fails the run when that takes too long.
+type gatedProcessor struct {
+	next  chan struct{} // closed when the crawl emits post processChunk
+	late  chan struct{} // closed when the wait timed out
+	calls int
+}
+
+func (g *gatedProcessor) Process(posts []post.Post, _ []string, _ bool) []post.Post {
+	g.calls++
+	if g.calls == 1 {
+		select {
+		case <-g.next:
+		case <-time.After(10 * time.Second):
+			close(g.late)
+		}
+	}
+	return posts
+}
+
+func TestCrawlGoesOnWhileAChunkIsScored(t *testing.T) {
+	// A source's crawl reads the next posts while the chunk before them
+	// is tagged and scored: scoring is not on the crawl's path.
+	g := &gatedProcessor{next: make(chan struct{}), late: make(chan struct{})}
+	st := &recordingStore{known: map[string]bool{}}
+	emitted := 0
+	crawl := crawlFunc(func(emit func(post.Post) error) error {
+		for i := 0; i < 2*processChunk+1; i++ {
+			if err := emit(post.Post{Source: "forum", ID: fmt.Sprintf("p%d", i), Text: "text",
+				Published: time.Date(2026, 3, 2, 0, 0, i, 0, time.UTC)}); err != nil {
+				return err
+			}
+			if emitted++; emitted == processChunk+1 {
+				close(g.next)
+			}
+		}
+		return nil
+	})
+	c := NewCollector(crawl, g, st, Options{BatchSize: 1000, Logger: slog.New(slog.DiscardHandler)})
+	r := c.Collect(context.Background(), "run-1", &config.Source{Name: "forum"})
+	select {
+	case <-g.late:
+		t.Fatalf("the crawl waited for the first chunk to be scored before emitting post %d", processChunk+1)
+	default:
+	}
+	if r.Stored != 2*processChunk+1 {
+		t.Fatalf("stored %d posts, want %d", r.Stored, 2*processChunk+1)
+	}
+	var ids []string
+	for _, b := range st.batches {
+		for _, p := range b {
+			ids = append(ids, p.ID)
+		}
+	}
+	for i, id := range ids {
+		if want := fmt.Sprintf("p%d", i); id != want {
+			t.Fatalf("post %d stored as %s, want %s: chunks kept their crawl order", i, id, want)
+		}
+	}
+}
+
+// crawlFunc is a Crawler that runs a function over emit.
+type crawlFunc func(emit func(post.Post) error) error
+
+func (f crawlFunc) Crawl(_ context.Context, _ *config.Source, st crawler.State, emit func(post.Post) error) (crawler.Stats, error) {
+	return crawler.Stats{NewHighWater: st.HighWater}, f(emit)
+}

@@ -211,6 +211,10 @@ type sourceRun struct {
 // before they join a batch.
 const processChunk = 256
 
+// chunkBuffers is how many chunks of a source are in hand at once: being
+// filled by the crawl, waiting, or being scored.
+const chunkBuffers = 3
+
 // collect crawls one source and stores its posts through its ticket, which
 // it finishes; record writes its state and run.
 func (c *Collector) collect(ctx context.Context, runID string, src *config.Source, t *ticket) *sourceRun {
@@ -230,12 +234,28 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 		r.log.Warn("store unavailable; crawling into the spool", "err", err)
 		st = store.SourceState{}
 	}
-	// Posts are tagged and scored here, in chunks, so every source's
-	// crawl does its own; the batcher stores them while the crawl goes on.
-	chunk := make([]post.Post, 0, processChunk)
+	// Posts are tagged and scored in chunks by a goroutine of the
+	// source's own, in the order they were crawled, while the crawl reads
+	// the next page; the batcher stores them while both go on. Chunk
+	// buffers go round between the two, so at most chunkBuffers chunks
+	// are in hand and a slow store holds the crawl back.
+	chunks := make(chan []post.Post, chunkBuffers)
+	free := make(chan []post.Post, chunkBuffers)
+	for range chunkBuffers {
+		free <- make([]post.Post, 0, processChunk)
+	}
+	scored := make(chan struct{})
+	go func() {
+		defer close(scored)
+		for ch := range chunks {
+			c.batch.add(t, c.proc.Process(ch, src.Topics, src.KeepUnmatched))
+			free <- ch[:0]
+		}
+	}()
+	chunk := <-free
 	process := func() {
-		c.batch.add(t, c.proc.Process(chunk, src.Topics, src.KeepUnmatched))
-		chunk = chunk[:0]
+		chunks <- chunk
+		chunk = <-free
 	}
 	deadline := src.Deadline.D()
 	if deadline <= 0 {
@@ -255,8 +275,10 @@ func (c *Collector) collect(ctx context.Context, runID string, src *config.Sourc
 		return nil
 	})
 	if len(chunk) > 0 {
-		process()
+		chunks <- chunk
 	}
+	close(chunks)
+	<-scored
 	c.batch.finish(t)
 	res := &r.res
 	res.Stats = stats

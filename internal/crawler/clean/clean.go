@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -32,29 +33,33 @@ var blocks = map[atom.Atom]bool{
 // subtree (for example a nested reply inside its parent comment).
 func NodeText(n *html.Node, skip func(*html.Node) bool) string {
 	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		switch n.Type {
-		case html.TextNode:
-			b.WriteString(n.Data)
-			return
-		case html.ElementNode:
-			if skipped[n.DataAtom] || (skip != nil && skip(n)) {
-				return
-			}
-			if blocks[n.DataAtom] {
-				b.WriteByte('\n')
-				defer b.WriteByte('\n')
-			}
-		case html.CommentNode, html.DoctypeNode:
-			return
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
+	writeText(&b, n, skip)
 	return Text(b.String())
+}
+
+// writeText writes the text under n, a newline before and after each block.
+func writeText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
+	block := false
+	switch n.Type {
+	case html.TextNode:
+		b.WriteString(n.Data)
+		return
+	case html.ElementNode:
+		if skipped[n.DataAtom] || (skip != nil && skip(n)) {
+			return
+		}
+		if block = blocks[n.DataAtom]; block {
+			b.WriteByte('\n')
+		}
+	case html.CommentNode, html.DoctypeNode:
+		return
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		writeText(b, c, skip)
+	}
+	if block {
+		b.WriteByte('\n')
+	}
 }
 
 // HTML returns the readable text of an HTML fragment, as feeds and APIs
@@ -76,15 +81,9 @@ func HTML(fragment string) string {
 
 // Text normalises whitespace: runs of spaces and tabs become one space,
 // lines are trimmed, blank lines dropped, and invisible characters removed.
+// It makes one pass and returns s itself when s is already normal.
 func Text(s string) string {
-	var out []string
-	for _, line := range strings.Split(s, "\n") {
-		line = strings.Join(strings.FieldsFunc(line, isSpace), " ")
-		if line != "" {
-			out = append(out, line)
-		}
-	}
-	return strings.Join(out, "\n")
+	return normalise(s, true)
 }
 
 func isSpace(r rune) bool {
@@ -93,7 +92,74 @@ func isSpace(r rune) bool {
 
 // OneLine joins text onto one line, for titles and tables.
 func OneLine(s string) string {
-	return strings.Join(strings.FieldsFunc(s, isSpace), " ")
+	return normalise(s, false)
+}
+
+// normalise keeps the words of s (runs of runes that are not isSpace),
+// one space between two words of a line; with lines, a newline separates
+// lines that have words and other lines are dropped, and without, every
+// newline is a space. Bytes that are not UTF-8 are kept as they are.
+func normalise(s string, lines bool) string {
+	var b strings.Builder
+	copied := 0 // while not negative, the result so far is s[:copied] and b is unused
+	start := 0  // once copying, where the word being read began
+	inWord, sep, nl, wrote := false, false, false, false
+	for i := 0; i < len(s); {
+		c := s[i]
+		size, space := 1, c == ' ' || c-'\t' <= '\r'-'\t' // unicode.IsSpace's ASCII
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(s[i:])
+			space = isSpace(r)
+		}
+		switch {
+		case space && inWord:
+			// A word ends.
+			if copied < 0 {
+				b.WriteString(s[start:i])
+			}
+			inWord, sep = false, true
+			fallthrough
+		case space:
+			if c == '\n' && lines {
+				nl, sep = wrote, false
+			}
+		case !inWord:
+			// A word starts, after a newline or a space if it is not the
+			// first.
+			want := ""
+			if nl {
+				want = "\n"
+			} else if sep {
+				want = " "
+			}
+			nl, sep = false, false
+			switch {
+			case copied >= 0 && copied+len(want) == i && s[copied:i] == want:
+				// Still the same as s.
+			case copied >= 0:
+				b.Grow(len(s))
+				b.WriteString(s[:copied])
+				copied = -1
+				fallthrough
+			default:
+				b.WriteString(want)
+				start = i
+			}
+			inWord, wrote = true, true
+		}
+		i += size
+		if inWord && copied >= 0 {
+			copied = i
+		}
+	}
+	if copied >= 0 {
+		return s[:copied]
+	}
+	if inWord {
+		b.WriteString(s[start:])
+	}
+	return b.String()
 }
 
 var countRe = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)*)\s*(k|m|b|mil|mio|bn|千|万|萬|亿|億)?`)
@@ -102,6 +168,9 @@ var countRe = regexp.MustCompile(`(?i)(\d+(?:[.,]\d+)*)\s*(k|m|b|mil|mio|bn|千|
 // "2.5M" 2500000, "1,2 万" 12000, "12 likes" 12. Text without a number is 0;
 // counts beyond uint32 saturate.
 func Count(s string) uint32 {
+	if n, ok := digits(s); ok {
+		return n
+	}
 	m := countRe.FindStringSubmatch(s)
 	if m == nil {
 		return 0
@@ -130,6 +199,23 @@ func Count(s string) uint32 {
 		return math.MaxUint32
 	}
 	return uint32(f)
+}
+
+// digits reads a count written as one to nine ASCII digits alone, the
+// common case, without the regular expression.
+func digits(s string) (uint32, bool) {
+	if len(s) == 0 || len(s) > 9 {
+		return 0, false
+	}
+	n := uint32(0)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + uint32(c-'0')
+	}
+	return n, true
 }
 
 // normaliseNumber removes thousands separators and turns a decimal comma

@@ -2,10 +2,12 @@ package html
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
 	"github.com/backlash-monitor/backlash/internal/crawler/clean"
@@ -39,11 +41,19 @@ type Result struct {
 }
 
 // Extract reads posts and links from a parsed page. Its cost grows
-// linearly with the page for each field: every selector runs once over the
-// whole document and each match is assigned to the item that owns it.
+// linearly with the page: one walk over the document finds the items and,
+// for each item, the first match of every field selector and every match
+// of the text selector that it owns (the nearest item at or above the
+// match). The selectors are compiled once, by Compile.
 func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	var res Result
-	x := newIndex(doc, s.Item)
+	var fieldSels []string
+	for _, f := range []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent} {
+		if f.Sel != "" && !slices.Contains(fieldSels, f.Sel) {
+			fieldSels = append(fieldSels, f.Sel)
+		}
+	}
+	x := newIndex(doc, s, fieldSels)
 	pageURL := ""
 	if pg.URL != nil {
 		pageURL = pg.URL.String()
@@ -54,43 +64,45 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	}
 	docTitle := ""
 	if s.Title.Sel != "" {
-		if m := doc.Find(s.Title.Sel).Nodes; len(m) > 0 {
-			docTitle = clean.OneLine(value(m[0], s.Title))
+		if m := findFirst(doc, s.selector(s.Title.Sel)); m != nil {
+			docTitle = clean.OneLine(value(m, s.Title))
 		}
 	}
-	ids := make(map[*html.Node]string, len(x.items))
-	texts := x.all(doc, s.Text.Sel)
-	fields := map[string]map[*html.Node]*html.Node{}
-	for _, f := range []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent} {
-		if f.Sel != "" && fields[f.Sel] == nil {
-			fields[f.Sel] = x.first(doc, f.Sel)
+	ids := make([]string, len(x.items))
+	skipNested := func(n *html.Node) bool { _, ok := x.pos[n]; return ok }
+	var parts []string
+	for i, node := range x.items {
+		firsts := x.first[i*len(fieldSels) : (i+1)*len(fieldSels)]
+		match := func(sel string) *html.Node {
+			if k := slices.Index(fieldSels, sel); k >= 0 {
+				return firsts[k]
+			}
+			return nil // the text selector with an attribute: not indexed
 		}
-	}
-	for _, node := range x.items {
 		get := func(f Field) string {
 			if f.IsZero() {
 				return ""
 			}
 			m := node
 			if f.Sel != "" {
-				if m = fields[f.Sel][node]; m == nil {
+				if m = match(f.Sel); m == nil {
 					return ""
 				}
 			}
 			return value(m, f)
 		}
-		skipNested := func(n *html.Node) bool { return n != node && x.isItem[n] }
+		skip := func(n *html.Node) bool { return n != node && skipNested(n) }
 
 		var text string
 		switch {
 		case s.Text.Attr != "":
 			text = clean.HTML(get(Field{Sel: s.Text.Sel, Attr: s.Text.Attr}))
 		case s.Text.Sel == "":
-			text = clean.NodeText(node, skipNested)
+			text = clean.NodeText(node, skip)
 		default:
-			var parts []string
-			for _, t := range texts[node] {
-				if p := clean.NodeText(t, skipNested); p != "" {
+			parts = parts[:0]
+			for _, t := range x.texts[i] {
+				if p := clean.NodeText(t, skip); p != "" {
 					parts = append(parts, p)
 				}
 			}
@@ -116,9 +128,9 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		var rawTime string
 		if s.Time.Attr != "" || s.Time.IsZero() {
 			rawTime = get(s.Time)
-		} else if m := node; s.Time.Sel == "" || fields[s.Time.Sel][node] != nil {
+		} else if m := node; s.Time.Sel == "" || match(s.Time.Sel) != nil {
 			if s.Time.Sel != "" {
-				m = fields[s.Time.Sel][node]
+				m = match(s.Time.Sel)
 			}
 			rawTime = timeValue(m)
 		}
@@ -134,10 +146,8 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		if !s.Parent.IsZero() {
 			p.ParentID = refID(clean.OneLine(get(s.Parent)))
 		}
-		if p.ParentID == "" && node.Parent != nil {
-			if up := x.owner[node.Parent]; up != nil {
-				p.ParentID = ids[up]
-			}
+		if p.ParentID == "" && x.up[i] >= 0 {
+			p.ParentID = ids[x.up[i]]
 		}
 		if p.ParentID == "" {
 			p.ParentID = pg.ParentID
@@ -152,7 +162,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			}
 			p.ID = post.DeriveID(where, p.Author, rawTime, p.Text)
 		}
-		ids[node] = p.ID
+		ids[i] = p.ID
 		if p.ParentID == p.ID {
 			p.ParentID = ""
 		}
@@ -161,18 +171,19 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 
 	if !s.Follow.IsZero() {
 		seen := map[string]bool{}
-		doc.Find(orAll(s.Follow.Sel)).Each(func(_ int, a *goquery.Selection) {
+		for _, a := range findAll(doc, s.selector(orAll(s.Follow.Sel))) {
 			if u := Resolve(pg.URL, link(a, s.Follow.Attr)); u != "" && !seen[u] {
 				seen[u] = true
 				res.Follow = append(res.Follow, u)
 			}
-		})
+		}
 	}
 	if !s.Next.IsZero() {
-		doc.Find(orAll(s.Next.Sel)).EachWithBreak(func(_ int, a *goquery.Selection) bool {
-			res.Next = Resolve(pg.URL, link(a, s.Next.Attr))
-			return res.Next == ""
-		})
+		for _, a := range findAll(doc, s.selector(orAll(s.Next.Sel))) {
+			if res.Next = Resolve(pg.URL, link(a, s.Next.Attr)); res.Next != "" {
+				break
+			}
+		}
 		if res.Next == pageURL {
 			res.Next = ""
 		}
@@ -180,62 +191,106 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	return res
 }
 
-// index knows which item owns each node of a page.
+// index is what one walk over a page found: its items in document order
+// and, per item, the matches of the field selectors it owns. A node's
+// owner is the nearest item at or above it.
 type index struct {
-	items  []*html.Node
-	isItem map[*html.Node]bool
-	// owner is the nearest item at or above a node.
-	owner map[*html.Node]*html.Node
+	items []*html.Node
+	// pos is each item's place in items.
+	pos map[*html.Node]int
+	// up is, per item, the place of the item that owns its parent node
+	// (-1 for none).
+	up []int
+	// first holds, for item i and field selector k, the first match of
+	// the selector that i owns, at first[i*len(fieldSels)+k].
+	first []*html.Node
+	// texts are, per item, the matches of the text selector it owns.
+	texts [][]*html.Node
 }
 
-func newIndex(doc *goquery.Document, itemSel string) *index {
-	x := &index{isItem: map[*html.Node]bool{}, owner: map[*html.Node]*html.Node{}}
-	x.items = doc.Find(itemSel).Nodes
-	for _, n := range x.items {
-		x.isItem[n] = true
+// newIndex walks the document once. Like goquery's Find, it looks at the
+// element children of each document node and everything below them.
+func newIndex(doc *goquery.Document, s *Spec, fieldSels []string) *index {
+	x := &index{pos: map[*html.Node]int{}}
+	item := s.selector(s.Item)
+	sels := make([]cascadia.Matcher, len(fieldSels))
+	for k, f := range fieldSels {
+		sels[k] = s.selector(f)
 	}
-	var walk func(n, owner *html.Node)
-	walk = func(n, owner *html.Node) {
-		if x.isItem[n] {
-			owner = n
+	var text cascadia.Matcher
+	if s.Text.Sel != "" {
+		text = s.selector(s.Text.Sel)
+	}
+	nf := len(sels)
+	var walk func(n *html.Node, owner int)
+	walk = func(n *html.Node, owner int) {
+		if item.Match(n) {
+			if _, dup := x.pos[n]; !dup {
+				x.pos[n] = len(x.items)
+				x.items = append(x.items, n)
+				x.up = append(x.up, owner)
+				x.texts = append(x.texts, nil)
+				for range nf {
+					x.first = append(x.first, nil)
+				}
+			}
+			owner = x.pos[n]
 		}
-		if owner != nil {
-			x.owner[n] = owner
+		if owner >= 0 {
+			firsts := x.first[owner*nf : (owner+1)*nf]
+			for k, sel := range sels {
+				if firsts[k] == nil && sel.Match(n) {
+					firsts[k] = n
+				}
+			}
+			if text != nil && text.Match(n) {
+				x.texts[owner] = append(x.texts[owner], n)
+			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
 			walk(c, owner)
 		}
 	}
-	for _, n := range doc.Nodes {
-		walk(n, nil)
+	for _, root := range doc.Nodes {
+		for c := root.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				walk(c, -1)
+			}
+		}
 	}
 	return x
 }
 
-// all returns, per item, the matches of sel at or inside it and not inside
-// a nested item, in document order.
-func (x *index) all(doc *goquery.Document, sel string) map[*html.Node][]*html.Node {
-	out := map[*html.Node][]*html.Node{}
-	if sel == "" {
-		return out
+// findAll returns the matches of sel below the document's nodes in
+// document order, as goquery's Find does.
+func findAll(doc *goquery.Document, sel cascadia.Matcher) []*html.Node {
+	var out []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if sel.Match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
 	}
-	for _, m := range doc.Find(sel).Nodes {
-		if o := x.owner[m]; o != nil {
-			out[o] = append(out[o], m)
+	for _, root := range doc.Nodes {
+		for c := root.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode {
+				walk(c)
+			}
 		}
 	}
 	return out
 }
 
-// first returns, per item, the first match of sel that it owns.
-func (x *index) first(doc *goquery.Document, sel string) map[*html.Node]*html.Node {
-	out := map[*html.Node]*html.Node{}
-	for _, m := range doc.Find(sel).Nodes {
-		if o := x.owner[m]; o != nil && out[o] == nil {
-			out[o] = m
-		}
+// findFirst returns the first match of sel below the document's nodes, or
+// nil.
+func findFirst(doc *goquery.Document, sel cascadia.Matcher) *html.Node {
+	if m := findAll(doc, sel); len(m) > 0 {
+		return m[0]
 	}
-	return out
+	return nil
 }
 
 func orAll(sel string) string {
@@ -246,12 +301,11 @@ func orAll(sel string) string {
 }
 
 // link reads a link's target: attr if given, else href.
-func link(a *goquery.Selection, attr string) string {
-	if attr == "" {
-		attr = "href"
+func link(a *html.Node, name string) string {
+	if name == "" {
+		name = "href"
 	}
-	v, _ := a.Attr(attr)
-	return strings.TrimSpace(v)
+	return strings.TrimSpace(attr(a, name))
 }
 
 // value reads a field from node m: an attribute, or its text.

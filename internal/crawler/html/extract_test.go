@@ -220,6 +220,7 @@ func FuzzExtractHTML(f *testing.F) {
 			return
 		}
 		res := Extract(doc, Page{URL: base, Fetched: fetched}, spec)
+		checkSameExtract(t, "fuzzed page", data, base, spec)
 		ids := map[string]bool{}
 		for _, p := range res.Posts {
 			checkPost(t, p)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
 )
 
 // Field is one compiled field selector.
@@ -85,6 +86,33 @@ type Spec struct {
 	// RenderScroll is how many times a rendered page is scrolled to the
 	// bottom to load more items.
 	RenderScroll int
+
+	// sels are the selectors above, compiled once by Compile; a Spec
+	// shared by the page workers only reads them.
+	sels map[string]cascadia.Matcher
+}
+
+// selector returns sel compiled. A selector Compile did not see is
+// compiled on the spot; one that does not parse matches nothing, as in
+// goquery.
+func (s *Spec) selector(sel string) cascadia.Matcher {
+	if m, ok := s.sels[sel]; ok {
+		return m
+	}
+	return compileSelector(sel)
+}
+
+// neverMatch is the selector that does not parse.
+type neverMatch struct{}
+
+func (neverMatch) Match(*html.Node) bool { return false }
+
+func compileSelector(sel string) cascadia.Matcher {
+	g, err := cascadia.ParseGroup(sel)
+	if err != nil {
+		return neverMatch{}
+	}
+	return g
 }
 
 // Compile checks and compiles a Settings block.
@@ -112,6 +140,15 @@ func Compile(h *Settings) (*Spec, error) {
 	}
 	if s.Text.IsZero() {
 		return nil, fmt.Errorf("missing selector: text")
+	}
+	s.sels = map[string]cascadia.Matcher{}
+	for _, sel := range []string{s.Item, orAll(s.Follow.Sel), orAll(s.Next.Sel)} {
+		s.sels[sel] = compileSelector(sel)
+	}
+	for _, f := range dst {
+		if f.Sel != "" {
+			s.sels[f.Sel] = compileSelector(f.Sel)
+		}
 	}
 	if h.TimeZone != "" {
 		loc, err := time.LoadLocation(h.TimeZone)
