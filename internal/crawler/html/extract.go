@@ -48,7 +48,13 @@ type Result struct {
 func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 	var res Result
 	var fieldSels []string
-	for _, f := range []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent} {
+	fields := []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent}
+	if s.Text.Attr != "" {
+		// A text read from an attribute (".body@data-text") is a field
+		// like the others: its selector's first match in the item.
+		fields = append(fields, s.Text)
+	}
+	for _, f := range fields {
 		if f.Sel != "" && !slices.Contains(fieldSels, f.Sel) {
 			fieldSels = append(fieldSels, f.Sel)
 		}
@@ -77,7 +83,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			if k := slices.Index(fieldSels, sel); k >= 0 {
 				return firsts[k]
 			}
-			return nil // the text selector with an attribute: not indexed
+			return nil
 		}
 		get := func(f Field) string {
 			if f.IsZero() {

@@ -41,7 +41,11 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 	ids := make(map[*html.Node]string, len(x.items))
 	texts := x.all(doc, s.Text.Sel)
 	fields := map[string]map[*html.Node]*html.Node{}
-	for _, f := range []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent} {
+	refFields := []Field{s.ID, s.Title, s.Author, s.Time, s.URL, s.Likes, s.Replies, s.Shares, s.Parent}
+	if s.Text.Attr != "" {
+		refFields = append(refFields, s.Text)
+	}
+	for _, f := range refFields {
 		if f.Sel != "" && fields[f.Sel] == nil {
 			fields[f.Sel] = x.first(doc, f.Sel)
 		}

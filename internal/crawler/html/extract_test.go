@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,5 +240,38 @@ func checkPost(t *testing.T, p post.Post) {
 	}
 	if p.ParentID == p.ID {
 		t.Fatalf("post is its own parent: %+v", p)
+	}
+}
+
+// TestTextFromAttribute reads a post's text from an attribute of an
+// element inside the item (".preview@data-full"), as sites that truncate
+// the visible text and keep the whole in an attribute need; it came out
+// empty, so such a page yielded no posts.
+func TestTextFromAttribute(t *testing.T) {
+	page := `<html><body>
+<div class="card" data-id="1"><span class="preview" data-full="The whole review: fees doubled &amp; support vanished">The whole review: fees…</span></div>
+<div class="card" data-id="2"><span class="preview" data-full="Works fine for me">Works fine…</span><span class="preview" data-full="second match ignored"></span></div>
+<div class="card" data-id="3"><span class="other">no preview here</span></div>
+</body></html>`
+	spec, err := Compile(&Settings{Item: ".card", ID: "@data-id", Text: ".preview@data-full"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse("https://reviews.example/acme")
+	res := Extract(doc, Page{URL: u, Fetched: fetched}, spec)
+	got := map[string]string{}
+	for _, p := range res.Posts {
+		got[p.ID] = p.Text
+	}
+	want := map[string]string{"1": "The whole review: fees doubled & support vanished", "2": "Works fine for me"}
+	if len(got) != len(want) || got["1"] != want["1"] || got["2"] != want["2"] {
+		t.Errorf("texts = %q, want %q", got, want)
+	}
+	if res.NoText != 1 {
+		t.Errorf("NoText = %d, want 1 (the card without a preview)", res.NoText)
 	}
 }
