@@ -5,6 +5,7 @@
 //	go run ./internal/analyzer/sentiment/train -out /tmp/m.gz   # keep experiments outside the repository
 //	go run ./internal/analyzer/sentiment/train -cv 5            # k-fold cross-validation on train, no model written
 //	go run ./internal/analyzer/sentiment/train -val             # also report the validation splits
+//	go run ./internal/analyzer/sentiment/train -only zh -cv-groups category  # hold out each review category in turn
 //
 // Training reads train splits only and refuses files named as validation
 // or test splits. Validation figures are for choosing the recipe.
@@ -55,7 +56,8 @@ func run() error {
 	enSlack := flag.Float64("en-guard-slack", def.EnGuardSlack, "English model: macro-F1 the guard may cost inside train")
 	enOff := flag.Bool("en-offsets", def.EnOffsets, "English model: the calibration also chooses class offsets")
 	only := flag.String("only", "", "experiments: train and cross-validate only the tweets or zh part (no model written)")
-	preds := flag.String("cv-predictions", "", "with -cv: write every held-out post's gold and predicted label to this JSONL file")
+	groups := flag.String("cv-groups", "", "with -only zh: cross-validate by holding out each group of reviews sharing this field (category) in turn, no model written")
+	preds := flag.String("cv-predictions", "", "with -cv or -cv-groups: write every held-out post's gold and predicted label to this JSONL file")
 	flag.Parse()
 	cfg := def
 	cfg.Data, cfg.Bits, cfg.Epochs, cfg.ZhEpochs = *data, uint8(*bits), *epochs, *zhEpochs
@@ -65,7 +67,10 @@ func run() error {
 	cfg.Only, cfg.ZhGuardCost = *only, *zhGuard
 	cfg.EnLR, cfg.EnEpochs, cfg.EnSoften, cfg.EnCharMin, cfg.EnCharMax = *enLR, *enEpochs, *enSoften, *enCharMin, *enChar
 	cfg.EnPool, cfg.EnCalibrate, cfg.EnGuardSlack, cfg.EnOffsets = *enPool, *enCal, *enSlack, *enOff
-	if *only != "" && *cv == 0 {
+	if *cv > 0 && *groups != "" {
+		return fmt.Errorf("-cv and -cv-groups are two cross-validations: choose one")
+	}
+	if *only != "" && *cv == 0 && *groups == "" {
 		return fmt.Errorf("-only is for cross-validation experiments: a model file needs every part")
 	}
 	if *preds != "" {
@@ -79,6 +84,13 @@ func run() error {
 	td, err := sentiment.LoadTrainData(cfg)
 	if err != nil {
 		return err
+	}
+	if *groups != "" {
+		figs, err := sentiment.CrossValidateGroups(cfg, td, *groups)
+		if err != nil {
+			return err
+		}
+		return sentiment.WriteGroupFigures(os.Stdout, fmt.Sprintf("Chinese reviews, each %s held out in turn (trained on the others)", *groups), figs)
 	}
 	if *cv > 0 {
 		figs, err := sentiment.CrossValidate(cfg, td, *cv)
