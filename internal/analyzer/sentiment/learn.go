@@ -64,6 +64,11 @@ type TrainConfig struct {
 	// without it: the guard is the strictest one within that cost. 0
 	// disables the guard.
 	ZhGuardCost float64
+	// ZhBandMax is the widest neutral band the Chinese calibration may
+	// choose (see neutralBand); 0 leaves no band. The band is calibrated
+	// on reviews of the categories it was trained on, where the model is
+	// surer than on a new domain.
+	ZhBandMax float64
 	// Seed makes shuffling, and so the model, deterministic.
 	Seed uint64
 	// Log receives progress lines; nil discards them.
@@ -90,8 +95,8 @@ func DefaultTrainConfig(data string) TrainConfig {
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
 		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
-		ZhGuardCost: 0.02,
-		Seed:        13,
+		ZhGuardCost: 0.02, ZhBandMax: 0.5,
+		Seed: 13,
 	}
 }
 
@@ -354,7 +359,7 @@ func trainZh(cfg TrainConfig, td TrainData, base *Scorer, ms *modelSet, logf fun
 		}
 	}
 	fit(ms.Zh, fitPart, cfg.ZhEpochs, cfg.LR, cfg.L2, cfg.Seed)
-	ms.Zh.Band = float32(neutralBand(ms.Zh, held))
+	ms.Zh.Band = float32(neutralBand(ms.Zh, held, cfg.ZhBandMax))
 	logf("zh: neutral band ±%.2f", ms.Zh.Band)
 	if cfg.ZhGuardCost > 0 {
 		ms.Zh.NegGuard = float32(negGuard(ms.Zh, held, cfg.ZhGuardCost, logf))
@@ -385,10 +390,10 @@ func twoClassDiff(m *linear, sc *scratch, e *example, z *[maxClasses]float64) fl
 }
 
 // neutralBand returns the widest |p(pos)-p(neg)| band, in steps of 0.05 up
-// to 0.5, whose held-out posts the model labels correctly less than 65% of
-// the time and which holds at most 10% of them: there the model is close
+// to maxBand, whose held-out posts the model labels correctly less than
+// 65% of the time and which holds at most 10% of them: there the model is close
 // to guessing, and a post is better called neutral.
-func neutralBand(m *linear, held []example) float64 {
+func neutralBand(m *linear, held []example, maxBand float64) float64 {
 	sc := newScratch()
 	type pd struct {
 		d  float64
@@ -402,7 +407,7 @@ func neutralBand(m *linear, held []example) float64 {
 		ps = append(ps, pd{d: d, ok: (d > 0) == (e.y == 1)})
 	}
 	best := 0.0
-	for b := 0.05; b <= 0.5001; b += 0.05 {
+	for b := 0.05; b <= maxBand+1e-4; b += 0.05 {
 		in, ok := 0, 0
 		for _, p := range ps {
 			if math.Abs(p.d) < b {

@@ -180,3 +180,30 @@ func TestCrossValidateGroupsSmall(t *testing.T) {
 		t.Errorf("never held out: %v", want)
 	}
 }
+
+// TestNeutralBandMax: the calibration widens the band while the posts in
+// it are close to a coin toss, but never past its cap.
+func TestNeutralBandMax(t *testing.T) {
+	m := &linear{Classes: zhClasses, Langs: []string{"zh"}, Scale: 1, Bias: make([]float32, 2),
+		Dense: make([]float32, numDense*2)}
+	m.Dense[1] = 1 // the positive class's weight on the first dense feature: p(pos)-p(neg) = tanh(x/2)
+	var held []example
+	for i := 0; i < 90; i++ { // sure and right
+		e := example{y: i % 2}
+		e.dense[0] = float64(8*e.y - 4)
+		held = append(held, e)
+	}
+	for i := 0; i < 10; i++ { // |p(pos)-p(neg)| ≈ 0.3, right half the time
+		e := example{y: i % 2}
+		e.dense[0] = 0.62
+		if i%4 < 2 {
+			e.dense[0] = -0.62
+		}
+		held = append(held, e)
+	}
+	for _, tc := range []struct{ max, want float64 }{{0.5, 0.5}, {0.4, 0.4}, {0.2, 0}, {0, 0}} {
+		if got := neutralBand(m, held, tc.max); math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("cap %.2f: band %.2f, want %.2f", tc.max, got, tc.want)
+		}
+	}
+}

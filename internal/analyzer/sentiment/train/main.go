@@ -46,6 +46,7 @@ func run() error {
 	tweetBins := flag.Int("tweet-bins", def.TweetRuleBins, "tweet model: rule indicator features per language (0 none, 1, 2)")
 	hiSkel := flag.Int("hi-skel", def.HiSkel, "tweet model: Hindi words read by their spelling skeleton (0 no, 1 beside the words, 2 instead of them)")
 	zhGuard := flag.Float64("zh-guard-cost", def.ZhGuardCost, "Chinese: held-out review accuracy the negative guard may cost (0: no guard)")
+	zhBand := flag.Float64("zh-band-max", def.ZhBandMax, "Chinese: widest neutral band |p(pos)-p(neg)| the calibration may choose (0: none)")
 	enLR := flag.Float64("en-lr", def.EnLR, "English model: learning rate")
 	enEpochs := flag.Int("en-epochs", def.EnEpochs, "English model: epochs (0: English on the rules)")
 	enSoften := flag.Bool("en-soften", def.EnSoften, "English model: never call negative what the rules do not, unless its guard allows")
@@ -65,6 +66,7 @@ func run() error {
 	cfg.TweetShared, cfg.TweetRuleBins, cfg.HiSkel, cfg.TweetLR = *shared, *tweetBins, *hiSkel, *tweetLR
 	cfg.Log = os.Stderr
 	cfg.Only, cfg.ZhGuardCost = *only, *zhGuard
+	cfg.ZhBandMax = *zhBand
 	cfg.EnLR, cfg.EnEpochs, cfg.EnSoften, cfg.EnCharMin, cfg.EnCharMax = *enLR, *enEpochs, *enSoften, *enCharMin, *enChar
 	cfg.EnPool, cfg.EnCalibrate, cfg.EnGuardSlack, cfg.EnOffsets = *enPool, *enCal, *enSlack, *enOff
 	if *cv > 0 && *groups != "" {
