@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -63,6 +64,11 @@ type TrainConfig struct {
 	// without it: the guard is the strictest one within that cost. 0
 	// disables the guard.
 	ZhGuardCost float64
+	// ZhBandMax is the widest neutral band the Chinese calibration may
+	// choose (see neutralBand); 0 leaves no band. The band is calibrated
+	// on reviews of the categories it was trained on, where the model is
+	// surer than on a new domain.
+	ZhBandMax float64
 	// Seed makes shuffling, and so the model, deterministic.
 	Seed uint64
 	// Log receives progress lines; nil discards them.
@@ -89,8 +95,8 @@ func DefaultTrainConfig(data string) TrainConfig {
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
 		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
-		ZhGuardCost: 0.02,
-		Seed:        13,
+		ZhGuardCost: 0.02, ZhBandMax: 0.5,
+		Seed: 13,
 	}
 }
 
@@ -108,6 +114,9 @@ type LabelledPost struct {
 	Language string          `json:"language"`
 	Label    string          `json:"label"`
 	Text     string          `json:"text"`
+	// Category is the domain of a Chinese review (水果, 书籍 ...), for
+	// cross-validating across domains; tweets have none.
+	Category string `json:"category,omitempty"`
 }
 
 // ReadTrainFile reads a labelled JSONL training file. It refuses files
@@ -350,7 +359,7 @@ func trainZh(cfg TrainConfig, td TrainData, base *Scorer, ms *modelSet, logf fun
 		}
 	}
 	fit(ms.Zh, fitPart, cfg.ZhEpochs, cfg.LR, cfg.L2, cfg.Seed)
-	ms.Zh.Band = float32(neutralBand(ms.Zh, held))
+	ms.Zh.Band = float32(neutralBand(ms.Zh, held, cfg.ZhBandMax))
 	logf("zh: neutral band ±%.2f", ms.Zh.Band)
 	if cfg.ZhGuardCost > 0 {
 		ms.Zh.NegGuard = float32(negGuard(ms.Zh, held, cfg.ZhGuardCost, logf))
@@ -381,10 +390,10 @@ func twoClassDiff(m *linear, sc *scratch, e *example, z *[maxClasses]float64) fl
 }
 
 // neutralBand returns the widest |p(pos)-p(neg)| band, in steps of 0.05 up
-// to 0.5, whose held-out posts the model labels correctly less than 65% of
-// the time and which holds at most 10% of them: there the model is close
+// to maxBand, whose held-out posts the model labels correctly less than
+// 65% of the time and which holds at most 10% of them: there the model is close
 // to guessing, and a post is better called neutral.
-func neutralBand(m *linear, held []example) float64 {
+func neutralBand(m *linear, held []example, maxBand float64) float64 {
 	sc := newScratch()
 	type pd struct {
 		d  float64
@@ -398,7 +407,7 @@ func neutralBand(m *linear, held []example) float64 {
 		ps = append(ps, pd{d: d, ok: (d > 0) == (e.y == 1)})
 	}
 	best := 0.0
-	for b := 0.05; b <= 0.5001; b += 0.05 {
+	for b := 0.05; b <= maxBand+1e-4; b += 0.05 {
 		in, ok := 0, 0
 		for _, p := range ps {
 			if math.Abs(p.d) < b {
@@ -759,6 +768,146 @@ func CrossValidate(cfg TrainConfig, td TrainData, k int) ([]LangFigures, error) 
 		out = append(out, *sum[l])
 	}
 	return out, nil
+}
+
+// GroupFigures are the figures of one group of posts held out in a
+// leave-one-group-out cross-validation.
+type GroupFigures struct {
+	Group string
+	LangFigures
+}
+
+// groupsOf returns the distinct values among ps of the field named by
+// (only "category" is known), sorted, and each post's index into them.
+// Every post must carry the field, and there must be at least two
+// groups, or a model would be judged on a group it was trained on or
+// trained on nothing.
+func groupsOf(ps []LabelledPost, by string) ([]string, []int, error) {
+	if by != "category" {
+		return nil, nil, fmt.Errorf("cross-validate groups: unknown field %q: want category", by)
+	}
+	seen := map[string]bool{}
+	for i, p := range ps {
+		if p.Category == "" {
+			return nil, nil, fmt.Errorf("cross-validate groups: post %d (id %s) has no %s", i, p.ID, by)
+		}
+		seen[p.Category] = true
+	}
+	if len(seen) < 2 {
+		return nil, nil, fmt.Errorf("cross-validate groups: %d distinct %s values, need at least 2", len(seen), by)
+	}
+	names := make([]string, 0, len(seen))
+	for g := range seen {
+		names = append(names, g)
+	}
+	sort.Strings(names)
+	at := make(map[string]int, len(names))
+	for i, g := range names {
+		at[g] = i
+	}
+	idx := make([]int, len(ps))
+	for i, p := range ps {
+		idx[i] = at[p.Category]
+	}
+	return names, idx, nil
+}
+
+// CrossValidateGroups holds out each group of Chinese reviews in turn
+// (by names the field that groups them: "category"), trains on the
+// others and evaluates on the group held out. Random folds share every
+// domain's vocabulary between train and test; holding out a whole
+// domain estimates accuracy on one the model never saw. Only the
+// identifier and the Chinese model are trained, so cfg.Only must be
+// "zh".
+func CrossValidateGroups(cfg TrainConfig, td TrainData, by string) ([]GroupFigures, error) {
+	if cfg.Only != "zh" {
+		return nil, fmt.Errorf("cross-validate groups: only the Chinese reviews have groups; train only zh, not %q", cfg.Only)
+	}
+	names, idx, err := groupsOf(td.Zh, by)
+	if err != nil {
+		return nil, err
+	}
+	sia := newVader()
+	out := make([]GroupFigures, 0, len(names))
+	for g, name := range names {
+		tr := TrainData{Tweets: td.Tweets}
+		var held []LabelledPost
+		for i, p := range td.Zh {
+			if idx[i] == g {
+				held = append(held, p)
+			} else {
+				tr.Zh = append(tr.Zh, p)
+			}
+		}
+		ms, err := Train(cfg, tr)
+		if err != nil {
+			return nil, fmt.Errorf("cross-validate groups: without %s: %w", name, err)
+		}
+		s, err := newScorer(Options{}, ms)
+		if err != nil {
+			return nil, fmt.Errorf("cross-validate groups: without %s: %w", name, err)
+		}
+		if cfg.Predictions != nil {
+			if err := writePredictions(cfg.Predictions, g, held, s); err != nil {
+				return nil, err
+			}
+		}
+		rows := evalPosts(held, s, sia)
+		out = append(out, GroupFigures{Group: name, LangFigures: rows[len(rows)-1]}) // the only language, or "all"
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, "group %d/%d (%s held out) done\n", g+1, len(names), name)
+		}
+	}
+	return out, nil
+}
+
+// GroupSummary is what a leave-one-group-out cross-validation says
+// overall: the mean of the groups' accuracies (each domain counts once),
+// the worst group, and the accuracy over all posts pooled.
+type GroupSummary struct {
+	Mean, Pooled, Coverage float64
+	Worst                  GroupFigures
+}
+
+// SummarizeGroups returns the summary of rows (at least one).
+func SummarizeGroups(rows []GroupFigures) GroupSummary {
+	var s GroupSummary
+	n := 0
+	for i, r := range rows {
+		s.Mean += r.Ours.Accuracy / float64(len(rows))
+		s.Pooled += r.Ours.Accuracy * float64(r.N)
+		s.Coverage += r.Coverage * float64(r.N)
+		n += r.N
+		if i == 0 || r.Ours.Accuracy < s.Worst.Ours.Accuracy {
+			s.Worst = r
+		}
+	}
+	if n > 0 {
+		s.Pooled /= float64(n)
+		s.Coverage /= float64(n)
+	}
+	return s
+}
+
+// WriteGroupFigures prints one row per held-out group and the summary.
+func WriteGroupFigures(w io.Writer, title string, rows []GroupFigures) error {
+	if len(rows) == 0 {
+		return fmt.Errorf("write report: no groups")
+	}
+	if _, err := fmt.Fprintf(w, "%s\n%6s %9s %9s %9s  %s\n", title, "N", "coverage", "acc", "macro_f1", "held out"); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	for _, r := range rows {
+		if _, err := fmt.Fprintf(w, "%6d %9.3f %9.3f %9.3f  %s\n", r.N, r.Coverage, r.Ours.Accuracy, r.Ours.MacroF1, r.Group); err != nil {
+			return fmt.Errorf("write report: %w", err)
+		}
+	}
+	s := SummarizeGroups(rows)
+	if _, err := fmt.Fprintf(w, "mean accuracy %.3f, worst %.3f (%s), pooled %.3f, coverage %.3f\n",
+		s.Mean, s.Worst.Ours.Accuracy, s.Worst.Group, s.Pooled, s.Coverage); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
 }
 
 // writePredictions writes one JSON line per held-out post of fold f.

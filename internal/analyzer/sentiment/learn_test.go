@@ -3,6 +3,7 @@ package sentiment
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"testing"
 )
 
@@ -94,5 +95,115 @@ func TestCrossValidateSmall(t *testing.T) {
 	}
 	if _, err := CrossValidate(tinyConfig(), tinyTrainData(), 1); err == nil {
 		t.Error("want an error for one fold")
+	}
+}
+
+func TestGroupsOf(t *testing.T) {
+	post := func(cat string) LabelledPost { return LabelledPost{Language: "zh", Label: "positive", Category: cat} }
+	for _, tc := range []struct {
+		name    string
+		ps      []LabelledPost
+		by      string
+		names   []string
+		idx     []int
+		wantErr bool
+	}{
+		{name: "sorted, each post to its group", by: "category",
+			ps:    []LabelledPost{post("水果"), post("书籍"), post("水果"), post("平板")},
+			names: []string{"书籍", "平板", "水果"}, idx: []int{2, 0, 2, 1}},
+		{name: "a post without a category", by: "category",
+			ps: []LabelledPost{post("水果"), post(""), post("书籍")}, wantErr: true},
+		{name: "one group leaves nothing to train on", by: "category",
+			ps: []LabelledPost{post("水果"), post("水果")}, wantErr: true},
+		{name: "unknown field", by: "label",
+			ps: []LabelledPost{post("水果"), post("书籍")}, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			names, idx, err := groupsOf(tc.ps, tc.by)
+			if tc.wantErr {
+				if err == nil {
+					t.Fatalf("want an error, got %v %v", names, idx)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(names) != fmt.Sprint(tc.names) || fmt.Sprint(idx) != fmt.Sprint(tc.idx) {
+				t.Errorf("got %v %v, want %v %v", names, idx, tc.names, tc.idx)
+			}
+		})
+	}
+}
+
+func TestSummarizeGroups(t *testing.T) {
+	row := func(g string, n int, acc float64) GroupFigures {
+		return GroupFigures{Group: g, LangFigures: LangFigures{N: n, Coverage: 1, Ours: Metrics{Accuracy: acc}}}
+	}
+	s := SummarizeGroups([]GroupFigures{row("a", 100, 0.9), row("b", 300, 0.7), row("c", 100, 0.8)})
+	if math.Abs(s.Mean-0.8) > 1e-9 || math.Abs(s.Pooled-0.76) > 1e-9 || s.Worst.Group != "b" || s.Coverage != 1 {
+		t.Errorf("got %+v, want mean 0.8, pooled 0.76, worst b", s)
+	}
+}
+
+// TestCrossValidateGroupsSmall holds out each of three made-up review
+// categories: every category is judged once, on all its posts.
+func TestCrossValidateGroupsSmall(t *testing.T) {
+	td := tinyTrainData()
+	cats := []string{"水果", "书籍", "平板"}
+	for i := range td.Zh {
+		td.Zh[i].Category = cats[i%len(cats)]
+	}
+	want := map[string]int{}
+	for _, p := range td.Zh {
+		want[p.Category]++
+	}
+	if _, err := CrossValidateGroups(tinyConfig(), td, "category"); err == nil {
+		t.Fatal("want an error when the tweets would be trained too")
+	}
+	cfg := tinyConfig()
+	cfg.Only = "zh"
+	rows, err := CrossValidateGroups(cfg, td, "category")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(cats) {
+		t.Fatalf("%d groups, want %d: %+v", len(rows), len(cats), rows)
+	}
+	for _, r := range rows {
+		if r.N != want[r.Group] || r.Coverage == 0 {
+			t.Errorf("%s: N %d coverage %.2f, want N %d and coverage above 0", r.Group, r.N, r.Coverage, want[r.Group])
+		}
+		delete(want, r.Group)
+	}
+	if len(want) != 0 {
+		t.Errorf("never held out: %v", want)
+	}
+}
+
+// TestNeutralBandMax: the calibration widens the band while the posts in
+// it are close to a coin toss, but never past its cap.
+func TestNeutralBandMax(t *testing.T) {
+	m := &linear{Classes: zhClasses, Langs: []string{"zh"}, Scale: 1, Bias: make([]float32, 2),
+		Dense: make([]float32, numDense*2)}
+	m.Dense[1] = 1 // the positive class's weight on the first dense feature: p(pos)-p(neg) = tanh(x/2)
+	var held []example
+	for i := 0; i < 90; i++ { // sure and right
+		e := example{y: i % 2}
+		e.dense[0] = float64(8*e.y - 4)
+		held = append(held, e)
+	}
+	for i := 0; i < 10; i++ { // |p(pos)-p(neg)| ≈ 0.3, right half the time
+		e := example{y: i % 2}
+		e.dense[0] = 0.62
+		if i%4 < 2 {
+			e.dense[0] = -0.62
+		}
+		held = append(held, e)
+	}
+	for _, tc := range []struct{ max, want float64 }{{0.5, 0.5}, {0.4, 0.4}, {0.2, 0}, {0, 0}} {
+		if got := neutralBand(m, held, tc.max); math.Abs(got-tc.want) > 1e-6 {
+			t.Errorf("cap %.2f: band %.2f, want %.2f", tc.max, got, tc.want)
+		}
 	}
 }

@@ -5,6 +5,7 @@
 //	go run ./internal/analyzer/sentiment/train -out /tmp/m.gz   # keep experiments outside the repository
 //	go run ./internal/analyzer/sentiment/train -cv 5            # k-fold cross-validation on train, no model written
 //	go run ./internal/analyzer/sentiment/train -val             # also report the validation splits
+//	go run ./internal/analyzer/sentiment/train -only zh -cv-groups category  # hold out each review category in turn
 //
 // Training reads train splits only and refuses files named as validation
 // or test splits. Validation figures are for choosing the recipe.
@@ -45,6 +46,7 @@ func run() error {
 	tweetBins := flag.Int("tweet-bins", def.TweetRuleBins, "tweet model: rule indicator features per language (0 none, 1, 2)")
 	hiSkel := flag.Int("hi-skel", def.HiSkel, "tweet model: Hindi words read by their spelling skeleton (0 no, 1 beside the words, 2 instead of them)")
 	zhGuard := flag.Float64("zh-guard-cost", def.ZhGuardCost, "Chinese: held-out review accuracy the negative guard may cost (0: no guard)")
+	zhBand := flag.Float64("zh-band-max", def.ZhBandMax, "Chinese: widest neutral band |p(pos)-p(neg)| the calibration may choose (0: none)")
 	enLR := flag.Float64("en-lr", def.EnLR, "English model: learning rate")
 	enEpochs := flag.Int("en-epochs", def.EnEpochs, "English model: epochs (0: English on the rules)")
 	enSoften := flag.Bool("en-soften", def.EnSoften, "English model: never call negative what the rules do not, unless its guard allows")
@@ -55,7 +57,8 @@ func run() error {
 	enSlack := flag.Float64("en-guard-slack", def.EnGuardSlack, "English model: macro-F1 the guard may cost inside train")
 	enOff := flag.Bool("en-offsets", def.EnOffsets, "English model: the calibration also chooses class offsets")
 	only := flag.String("only", "", "experiments: train and cross-validate only the tweets or zh part (no model written)")
-	preds := flag.String("cv-predictions", "", "with -cv: write every held-out post's gold and predicted label to this JSONL file")
+	groups := flag.String("cv-groups", "", "with -only zh: cross-validate by holding out each group of reviews sharing this field (category) in turn, no model written")
+	preds := flag.String("cv-predictions", "", "with -cv or -cv-groups: write every held-out post's gold and predicted label to this JSONL file")
 	flag.Parse()
 	cfg := def
 	cfg.Data, cfg.Bits, cfg.Epochs, cfg.ZhEpochs = *data, uint8(*bits), *epochs, *zhEpochs
@@ -63,9 +66,13 @@ func run() error {
 	cfg.TweetShared, cfg.TweetRuleBins, cfg.HiSkel, cfg.TweetLR = *shared, *tweetBins, *hiSkel, *tweetLR
 	cfg.Log = os.Stderr
 	cfg.Only, cfg.ZhGuardCost = *only, *zhGuard
+	cfg.ZhBandMax = *zhBand
 	cfg.EnLR, cfg.EnEpochs, cfg.EnSoften, cfg.EnCharMin, cfg.EnCharMax = *enLR, *enEpochs, *enSoften, *enCharMin, *enChar
 	cfg.EnPool, cfg.EnCalibrate, cfg.EnGuardSlack, cfg.EnOffsets = *enPool, *enCal, *enSlack, *enOff
-	if *only != "" && *cv == 0 {
+	if *cv > 0 && *groups != "" {
+		return fmt.Errorf("-cv and -cv-groups are two cross-validations: choose one")
+	}
+	if *only != "" && *cv == 0 && *groups == "" {
 		return fmt.Errorf("-only is for cross-validation experiments: a model file needs every part")
 	}
 	if *preds != "" {
@@ -79,6 +86,13 @@ func run() error {
 	td, err := sentiment.LoadTrainData(cfg)
 	if err != nil {
 		return err
+	}
+	if *groups != "" {
+		figs, err := sentiment.CrossValidateGroups(cfg, td, *groups)
+		if err != nil {
+			return err
+		}
+		return sentiment.WriteGroupFigures(os.Stdout, fmt.Sprintf("Chinese reviews, each %s held out in turn (trained on the others)", *groups), figs)
 	}
 	if *cv > 0 {
 		figs, err := sentiment.CrossValidate(cfg, td, *cv)
