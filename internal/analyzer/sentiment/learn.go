@@ -95,7 +95,7 @@ func DefaultTrainConfig(data string) TrainConfig {
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
 		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
-		ZhGuardCost: 0.02, ZhBandMax: 0.5,
+		ZhGuardCost: 0.03, ZhBandMax: 0,
 		Seed: 13,
 	}
 }
@@ -691,6 +691,31 @@ func fit(m *linear, exs []example, epochs int, lr, l2 float64, seed uint64) {
 func Build(cfg TrainConfig, td TrainData) ([]byte, error) {
 	ms, err := Train(cfg, td)
 	if err != nil {
+		return nil, err
+	}
+	return encodeModels(ms)
+}
+
+// BuildZhInto retrains only the Chinese part of an encoded model set
+// (base, a model file) with cfg's recipe and returns the file with that
+// part replaced; the language identifier, the tweet model and the English
+// model stay as they were trained. The Chinese part is trained on the
+// rules alone, as Build trains it, so it does not depend on the others.
+func BuildZhInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error) {
+	ms, err := loadModels(base)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := newScorer(Options{}, nil)
+	if err != nil {
+		return nil, err
+	}
+	logf := func(format string, a ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, format+"\n", a...)
+		}
+	}
+	if err := trainZh(cfg, td, rules, ms, logf); err != nil {
 		return nil, err
 	}
 	return encodeModels(ms)

@@ -73,6 +73,66 @@ func TestTrainSmall(t *testing.T) {
 	}
 }
 
+// TestBuildZhInto retrains only the Chinese part of a model file: the
+// language identifier, tweet and English parts come back byte for byte
+// as they were, the Chinese part is the one the recipe trains from the
+// Chinese data, and the result is deterministic.
+func TestBuildZhInto(t *testing.T) {
+	td := tinyTrainData()
+	cfg := tinyConfig()
+	base, err := Build(cfg, td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Other Chinese reviews, with the labels swapped: a part trained on
+	// them reads the tiny set's negatives as positive.
+	other := td
+	other.Zh = nil
+	for i := 0; i < 40; i++ {
+		other.Zh = append(other.Zh, LabelledPost{Language: "zh", Label: "positive", Text: fmt.Sprintf("太恶心了，垃圾%d", i)},
+			LabelledPost{Language: "zh", Label: "negative", Text: fmt.Sprintf("很好用，推荐%d", i)})
+	}
+	a, err := BuildZhInto(base, cfg, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := BuildZhInto(base, cfg, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Fatal("two builds from the same data differ")
+	}
+	was, err := loadModels(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := loadModels(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, pair := range map[string][2]*linear{"lid": {was.LID, now.LID}, "tweets": {was.Tweets, now.Tweets}, "en": {was.En, now.En}} {
+		x, _ := encodeModels(&modelSet{LID: pair[0]})
+		y, _ := encodeModels(&modelSet{LID: pair[1]})
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s part changed", name)
+		}
+	}
+	s, err := newScorer(Options{}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Score("很好用，推荐"); r.Label != Negative {
+		t.Errorf("the Chinese part was not retrained: %s", r.Label)
+	}
+	if r := s.Score("genial excelente hoy"); r.Label != Positive {
+		t.Errorf("Spanish: %s, want positive as before", r.Label)
+	}
+	if _, err := BuildZhInto([]byte("not a model"), cfg, other); err == nil {
+		t.Error("a file that is no model was accepted")
+	}
+}
+
 func TestCrossValidateSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains three times")

@@ -6,6 +6,7 @@
 //	go run ./internal/analyzer/sentiment/train -cv 5            # k-fold cross-validation on train, no model written
 //	go run ./internal/analyzer/sentiment/train -val             # also report the validation splits
 //	go run ./internal/analyzer/sentiment/train -only zh -cv-groups category  # hold out each review category in turn
+//	go run ./internal/analyzer/sentiment/train -zh-into internal/analyzer/sentiment/model/sentiment.gob.gz  # retrain the Chinese part only
 //
 // Training reads train splits only and refuses files named as validation
 // or test splits. Validation figures are for choosing the recipe.
@@ -58,6 +59,7 @@ func run() error {
 	enOff := flag.Bool("en-offsets", def.EnOffsets, "English model: the calibration also chooses class offsets")
 	only := flag.String("only", "", "experiments: train and cross-validate only the tweets or zh part (no model written)")
 	groups := flag.String("cv-groups", "", "with -only zh: cross-validate by holding out each group of reviews sharing this field (category) in turn, no model written")
+	zhInto := flag.String("zh-into", "", "retrain only the Chinese part of this model file, keeping its other parts, and write the result to -out")
 	preds := flag.String("cv-predictions", "", "with -cv or -cv-groups: write every held-out post's gold and predicted label to this JSONL file")
 	flag.Parse()
 	cfg := def
@@ -101,8 +103,17 @@ func run() error {
 		}
 		return sentiment.WriteFigures(os.Stdout, fmt.Sprintf("%d-fold cross-validation on train (mean over folds)", *cv), figs)
 	}
-	model, err := sentiment.Build(cfg, td)
-	if err != nil {
+	var model []byte
+	if *zhInto != "" {
+		base, err := os.ReadFile(*zhInto)
+		if err != nil {
+			return err
+		}
+		model, err = sentiment.BuildZhInto(base, cfg, td)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *zhInto, err)
+		}
+	} else if model, err = sentiment.Build(cfg, td); err != nil {
 		return err
 	}
 	if err := os.WriteFile(*out, model, 0o644); err != nil {
