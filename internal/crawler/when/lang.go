@@ -264,7 +264,14 @@ func clock(s string) (h, mi, sec int, ok bool) {
 	h, _ = strconv.Atoi(m[1])
 	mi, _ = strconv.Atoi(m[2] + m[4])
 	sec, _ = strconv.Atoi(m[3])
-	switch m[5] {
+	h = meridiem(h, m[5])
+	return h, mi, sec, h <= 23 && mi <= 59 && sec <= 59
+}
+
+// meridiem turns a 12-hour clock's hour into the 24-hour one ("am",
+// "pm"; any other suffix leaves it as it is).
+func meridiem(h int, suffix string) int {
+	switch suffix {
 	case "pm":
 		if h < 12 {
 			h += 12
@@ -274,7 +281,7 @@ func clock(s string) (h, mi, sec int, ok bool) {
 			h = 0
 		}
 	}
-	return h, mi, sec, h <= 23 && mi <= 59 && sec <= 59
+	return h
 }
 
 // months maps month names and their abbreviations in German, French,

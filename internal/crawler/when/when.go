@@ -254,16 +254,7 @@ func relative(s string, now time.Time) (time.Time, bool) {
 		h, _ := strconv.Atoi(m[2])
 		mi, _ := strconv.Atoi(m[3])
 		sec, _ := strconv.Atoi(m[4])
-		switch m[5] {
-		case "pm":
-			if h < 12 {
-				h += 12
-			}
-		case "am":
-			if h == 12 {
-				h = 0
-			}
-		}
+		h = meridiem(h, m[5])
 		if h > 23 || mi > 59 || sec > 59 {
 			return time.Time{}, false
 		}
