@@ -135,15 +135,8 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if t, ok := relative(s, now.In(loc)); ok {
 		return t, true
 	}
-	for _, l := range layouts {
-		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			return sane(t)
-		}
-	}
-	for _, l := range yearless {
-		if t, err := time.ParseInLocation(l, s, loc); err == nil {
-			return inLastYear(t, now.In(loc)), true
-		}
+	if t, ok, fits := inLayouts(s, layouts, yearless, loc, now); fits {
+		return t, ok
 	}
 	// Some sites write "Jan 2, 2006, 3:04 PM" or lowercase am/pm.
 	alt := strings.NewReplacer(", ", " ", " am", " AM", " pm", " PM").Replace(s)
@@ -158,15 +151,8 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	// date's parts: "7. Dezember 2026", "7 de diciembre de 2026 a las
 	// 14:02", "December 7th, 2026".
 	if d, ok := localDate(strings.ToLower(s)); ok {
-		for _, l := range localLayouts {
-			if t, err := time.ParseInLocation(l, d, loc); err == nil {
-				return sane(t)
-			}
-		}
-		for _, l := range localYearless {
-			if t, err := time.ParseInLocation(l, d, loc); err == nil {
-				return inLastYear(t, now.In(loc)), true
-			}
+		if t, ok, fits := inLayouts(d, localLayouts, localYearless, loc, now); fits {
+			return t, ok
 		}
 	}
 	// "Posted on Mar 9, 2026", "Edited 2 hours ago", "publié le 7 mars".
@@ -174,6 +160,25 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 		return Parse(rest, o)
 	}
 	return time.Time{}, false
+}
+
+// inLayouts reads s by the first layout that fits it: of full, dates
+// with a year (ok only for a sane year), then of yearless, dates without
+// one, given the year that puts them closest before now. fits is false
+// when none does.
+func inLayouts(s string, full, yearless []string, loc *time.Location, now time.Time) (t time.Time, ok, fits bool) {
+	for _, l := range full {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			t, ok := sane(t)
+			return t, ok, true
+		}
+	}
+	for _, l := range yearless {
+		if t, err := time.ParseInLocation(l, s, loc); err == nil {
+			return inLastYear(t, now.In(loc)), true, true
+		}
+	}
+	return time.Time{}, false, false
 }
 
 // inLastYear gives a date shown without a year the year that puts it
