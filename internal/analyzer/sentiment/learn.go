@@ -721,6 +721,20 @@ func BuildZhInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error) {
 	return encodeModels(ms)
 }
 
+// splitFold returns the posts whose fold is not f, to train on, and held
+// with those whose fold is f appended.
+func splitFold(posts []LabelledPost, folds []int, f int, held []LabelledPost) ([]LabelledPost, []LabelledPost) {
+	var train []LabelledPost
+	for i, p := range posts {
+		if folds[i] == f {
+			held = append(held, p)
+		} else {
+			train = append(train, p)
+		}
+	}
+	return train, held
+}
+
 // CrossValidate trains on k-1 folds of the training data and evaluates on
 // the remaining fold, k times, and returns per-language figures averaged
 // over the folds. Folds are drawn per language after a seeded shuffle.
@@ -743,20 +757,8 @@ func CrossValidate(cfg TrainConfig, td TrainData, k int) ([]LangFigures, error) 
 	for f := 0; f < k; f++ {
 		var tr TrainData
 		var held []LabelledPost
-		for i, p := range td.Tweets {
-			if twFold[i] == f {
-				held = append(held, p)
-			} else {
-				tr.Tweets = append(tr.Tweets, p)
-			}
-		}
-		for i, p := range td.Zh {
-			if zhFold[i] == f {
-				held = append(held, p)
-			} else {
-				tr.Zh = append(tr.Zh, p)
-			}
-		}
+		tr.Tweets, held = splitFold(td.Tweets, twFold, f, held)
+		tr.Zh, held = splitFold(td.Zh, zhFold, f, held)
 		ms, err := Train(cfg, tr)
 		if err != nil {
 			return nil, err
@@ -857,13 +859,7 @@ func CrossValidateGroups(cfg TrainConfig, td TrainData, by string) ([]GroupFigur
 	for g, name := range names {
 		tr := TrainData{Tweets: td.Tweets}
 		var held []LabelledPost
-		for i, p := range td.Zh {
-			if idx[i] == g {
-				held = append(held, p)
-			} else {
-				tr.Zh = append(tr.Zh, p)
-			}
-		}
+		tr.Zh, held = splitFold(td.Zh, idx, g, nil)
 		ms, err := Train(cfg, tr)
 		if err != nil {
 			return nil, fmt.Errorf("cross-validate groups: without %s: %w", name, err)
