@@ -9,7 +9,10 @@ import (
 	"github.com/backlash-monitor/backlash/internal/post"
 )
 
-func TestProcessScoresAPostsOwnWords(t *testing.T) {
+// newMomentsAnalyzer is an analyzer with one topic, moments, and the
+// shipped scorer.
+func newMomentsAnalyzer(t *testing.T) *Analyzer {
+	t.Helper()
 	m, err := NewMatcher([]config.Topic{{Name: "moments", Keywords: []string{"Moments"}}})
 	if err != nil {
 		t.Fatal(err)
@@ -18,7 +21,11 @@ func TestProcessScoresAPostsOwnWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := New(m, sc)
+	return New(m, sc)
+}
+
+func TestProcessScoresAPostsOwnWords(t *testing.T) {
+	a := newMomentsAnalyzer(t)
 	title := "Moments is a disgrace"
 	reply := "Thanks, the update arrived this morning and everything works"
 	posts := []post.Post{
@@ -55,15 +62,7 @@ func TestProcessScoresAPostsOwnWords(t *testing.T) {
 // allocate for each one's sentiment and terms, and that a post's terms
 // can be appended to without changing another's.
 func TestProcessAllocatesByTheBlock(t *testing.T) {
-	m, err := NewMatcher([]config.Topic{{Name: "moments", Keywords: []string{"Moments"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := sentiment.New(sentiment.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := New(m, sc)
+	a := newMomentsAnalyzer(t)
 	texts := []string{"Moments is a disgrace, I hate it", "I love Moments, brilliant and fun", "moments is fine I guess",
 		"nothing to see here"}
 	posts := make([]post.Post, 400)

@@ -96,23 +96,11 @@ func TestSubjectTermsReachDrivers(t *testing.T) {
 			owner[normalizeTerm(e.Term)] = "brand.yaml: " + e.About
 		}
 	}
-	files, err := brandLangFS.ReadDir("lexicon")
-	if err != nil {
-		t.Fatal(err)
-	}
 	checked := map[string]int{}
-	for _, f := range files {
-		lang := strings.TrimSuffix(strings.TrimPrefix(f.Name(), "brand."), ".yaml")
+	for _, f := range embeddedLangLexicons(t) {
+		lang, y := f.lang, f.lex
 		if lang == "zh" || lang == "ja" {
 			continue
-		}
-		data, err := brandLangFS.ReadFile(path.Join("lexicon", f.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		y, err := parseLexicon(f.Name(), data)
-		if err != nil {
-			t.Fatal(err)
 		}
 		ll := s.langLex[lang]
 		for _, e := range y.Entries {
@@ -122,11 +110,11 @@ func TestSubjectTermsReachDrivers(t *testing.T) {
 			term := normalizeTerm(e.Term)
 			checked[lang]++
 			if o, ok := owner[term]; ok && !strings.HasSuffix(o, ": "+e.About) {
-				t.Errorf("%s: %q is about %s, but %s", f.Name(), term, e.About, o)
+				t.Errorf("%s: %q is about %s, but %s", f.name, term, e.About, o)
 			}
-			owner[term] = f.Name() + ": " + e.About
+			owner[term] = f.name + ": " + e.About
 			if got := s.About(lang, term); got != e.About {
-				t.Errorf("%s: About(%s, %q) = %q, want %q", f.Name(), lang, term, got, e.About)
+				t.Errorf("%s: About(%s, %q) = %q, want %q", f.name, lang, term, got, e.About)
 			}
 			words, _ := s.Words(term)
 			var texts []string
@@ -134,7 +122,7 @@ func TestSubjectTermsReachDrivers(t *testing.T) {
 				texts = append(texts, w.Text)
 			}
 			if got := strings.Join(texts, " "); got != term || len(words) > 2 {
-				t.Errorf("%s: %q splits into %q; drivers read one or two words as written", f.Name(), term, texts)
+				t.Errorf("%s: %q splits into %q; drivers read one or two words as written", f.name, term, texts)
 				continue
 			}
 			for _, w := range words {
@@ -143,7 +131,7 @@ func TestSubjectTermsReachDrivers(t *testing.T) {
 				// against it directly too.
 				_, valenced := ll.words[w.Text]
 				if w.Generic || (valenced || ll.negs[w.Text]) && s.about[w.Text] == "" {
-					t.Errorf("%s: %q of %q is generic, so drivers never name it", f.Name(), w.Text, term)
+					t.Errorf("%s: %q of %q is generic, so drivers never name it", f.name, w.Text, term)
 				}
 			}
 		}
@@ -161,12 +149,36 @@ func TestSubjectTermsReachDrivers(t *testing.T) {
 // they only say what a post is about.
 func TestSubjectEntriesAddNoValence(t *testing.T) {
 	s := newTestScorer(t)
+	for _, f := range embeddedLangLexicons(t) {
+		lang, y := f.lang, f.lex
+		for _, e := range y.Entries {
+			if !e.subjectOnly() {
+				continue
+			}
+			sc := newScratch()
+			s.lx.tokenize(e.Term, sc)
+			if v := s.langLexicon(e.Term, sc, lang); v != 0 || len(sc.lexHits) != 0 {
+				t.Errorf("%s: subject %q scores %.3f in the %s lexicon", f.name, e.Term, v, lang)
+			}
+		}
+	}
+}
+
+// langLexiconFile is one embedded lexicon/brand.<lang>.yaml, parsed.
+type langLexiconFile struct {
+	name, lang string
+	lex        yamlLexicon
+}
+
+// embeddedLangLexicons parses every embedded language lexicon.
+func embeddedLangLexicons(t *testing.T) []langLexiconFile {
+	t.Helper()
 	files, err := brandLangFS.ReadDir("lexicon")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var out []langLexiconFile
 	for _, f := range files {
-		lang := strings.TrimSuffix(strings.TrimPrefix(f.Name(), "brand."), ".yaml")
 		data, err := brandLangFS.ReadFile(path.Join("lexicon", f.Name()))
 		if err != nil {
 			t.Fatal(err)
@@ -175,15 +187,7 @@ func TestSubjectEntriesAddNoValence(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, e := range y.Entries {
-			if !e.subjectOnly() {
-				continue
-			}
-			sc := newScratch()
-			s.lx.tokenize(e.Term, sc)
-			if v := s.langLexicon(e.Term, sc, lang); v != 0 || len(sc.lexHits) != 0 {
-				t.Errorf("%s: subject %q scores %.3f in the %s lexicon", f.Name(), e.Term, v, lang)
-			}
-		}
+		out = append(out, langLexiconFile{name: f.Name(), lang: strings.TrimSuffix(strings.TrimPrefix(f.Name(), "brand."), ".yaml"), lex: y})
 	}
+	return out
 }
