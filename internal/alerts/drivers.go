@@ -41,14 +41,20 @@ type found struct {
 }
 
 // driversEvidence ranks the window's distinctive terms against the
-// topic's week before it, groups the window's negative posts into themes,
+// topic's week before the incident (before the window of the alert that
+// opened it, so that an update compares the backlash with what was said
+// before it began, not with its own first hours), groups the window's negative posts into themes,
 // and picks the quoted posts: each theme's representative first, then the
 // themes' other posts by reach, then the widest-reaching negative posts
 // outside every theme. A post not labelled negative, or one that pushes
 // back on the backlash, is never quoted.
-func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (found, error) {
+func (e *Engine) driversEvidence(ctx context.Context, sig Signal, opened time.Time, limit int) (found, error) {
 	var f found
 	from := sig.At.Add(-sig.Window)
+	before := from
+	if !opened.IsZero() && opened.Add(-sig.Window).Before(before) {
+		before = opened.Add(-sig.Window)
+	}
 	window, err := e.ev.TopPosts(ctx, sig.Topic, "", from, sig.At, driverWindowPosts)
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)
@@ -74,10 +80,10 @@ func (e *Engine) driversEvidence(ctx context.Context, sig Signal, limit int) (fo
 	}
 	neg = kept
 	f.negative, f.drivers = len(neg), true
-	// What the negative posts say that the topic did not say before: a
-	// window also holds the calm posts the incident is not about. The
-	// week's counts are kept between alerts (drivers.Baseline).
-	f.terms, err = e.baseline.Rank(ctx, sig.Topic, exclude, from.Add(-driverBaseline), from,
+	// What the negative posts say that the topic did not say before the
+	// incident: a window also holds the calm posts the incident is not
+	// about. The week's counts are kept between alerts (drivers.Baseline).
+	f.terms, err = e.baseline.Rank(ctx, sig.Topic, exclude, before.Add(-driverBaseline), before,
 		drivers.CountDocs(e.opts.Tokenizer, docs(neg), exclude), drivers.Options{Exclude: exclude, Keywords: keywords, Top: driverTerms * 2})
 	if err != nil {
 		return f, fmt.Errorf("alerts: drivers for %s: %w", sig.Topic, err)

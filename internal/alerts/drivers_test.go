@@ -151,3 +151,59 @@ func TestMessageSaysWhenNothingIsDistinctiveYet(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateComparesWithBeforeTheIncident opens an incident on a burst of
+// complaints and sends the hour-later update, whose window holds more of
+// them: the update still names the complaint as new, against the week
+// before the incident began, not against a week that holds the
+// incident's own first hour.
+func TestUpdateComparesWithBeforeTheIncident(t *testing.T) {
+	sc, err := sentiment.New(sentiment.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	neg := &post.Sentiment{Label: "negative", Compound: -0.6}
+	var posts []post.Post
+	for i := range 40 { // the week before: calm
+		posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("b", i), Author: fmt.Sprint("u", i),
+			Text:      []string{"checkout was quick today", "paid for lunch with the new checkout", "checkout looks nice"}[i%3],
+			Published: t0.Add(-time.Duration(2+i) * time.Hour), Sentiment: &post.Sentiment{Label: "positive", Compound: 0.5}})
+	}
+	complaints := []string{
+		"checkout charged me twice, double charge on my card",
+		"double charge again at checkout. where is my money",
+		"got a double charge and nobody answers",
+		"Checkout took my money twice. double charge",
+	}
+	for hour := range 2 { // the incident's first hour, then the next
+		for i, text := range complaints {
+			posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("w", hour, i), Author: fmt.Sprint("angry", hour, i), Text: text,
+				Published: t0.Add(time.Duration(hour)*time.Hour - time.Duration(5+i)*time.Minute), Sentiment: neg})
+		}
+	}
+	r := newRig(t, t0)
+	r.cfg.Rules[0].For = 0
+	n, err := alerts.BuildNotifier(r.cfg, io.Discard, quietLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := alerts.NewEngine(r.cfg, r.st, timedEvidence{posts: posts}, n, alerts.Options{Logger: quietLogger(t),
+		Now: r.clock.Now, Sleep: r.clock.Sleep, Tokenizer: sc, TopicNames: map[string][]string{"checkout": {"checkout"}}})
+	if got := kinds(r.run(e, 65)); got != "open:warn" {
+		t.Fatalf("events %q", got)
+	}
+	r.clock.Advance(time.Hour)
+	if got := kinds(r.run(e, 65)); got != "update:warn" {
+		t.Fatalf("events an hour later %q", got)
+	}
+	var update string
+	for _, m := range r.slack.Messages() {
+		if strings.HasPrefix(m.Text, "*Update") {
+			update = m.Text
+		}
+	}
+	t.Log(update)
+	if !strings.Contains(update, "*What's new:* *double charge* 4 posts, z ") || !strings.Contains(update, "0 in the week before") {
+		t.Errorf("the update does not name the double charge as new, in 4 posts and 0 in the week before")
+	}
+}

@@ -325,7 +325,7 @@ func (e *Engine) step(ctx context.Context, st *state, p *plan, sig Signal, best 
 	var ev found
 	if needsEvidence(kinds) {
 		var err error
-		if ev, err = e.evidence(ctx, sig); err != nil {
+		if ev, err = e.evidence(ctx, sig, inc.Opened); err != nil {
 			return err
 		}
 		e.saveDrivers(ctx, inc, sig, ev)
@@ -382,15 +382,16 @@ func (e *Engine) threadChannel(st *state, inc incident.Incident, openSev inciden
 }
 
 // evidence reads the top negative posts of the signal's window and, when
-// a tokenizer is configured, what drives them.
-func (e *Engine) evidence(ctx context.Context, sig Signal) (found, error) {
+// a tokenizer is configured, what drives them against the topic's week
+// before the incident that opened at opened.
+func (e *Engine) evidence(ctx context.Context, sig Signal, opened time.Time) (found, error) {
 	if e.ev == nil || e.cfg.Evidence == 0 {
 		return found{}, nil
 	}
 	var f found
 	if e.opts.Tokenizer != nil {
 		var err error
-		if f, err = e.driversEvidence(ctx, sig, e.cfg.Evidence); err != nil {
+		if f, err = e.driversEvidence(ctx, sig, opened, e.cfg.Evidence); err != nil {
 			return f, err
 		}
 	} else {
