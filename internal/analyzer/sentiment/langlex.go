@@ -17,6 +17,15 @@ import (
 //go:embed lexicon/brand.*.yaml
 var brandLangFS embed.FS
 
+// generalLangFS holds the general-purpose sentiment vocabularies of
+// languages other than English and Chinese, one file per language:
+// lexicon/general.<lang>.yaml. A language's general words and its
+// brand-risk words make one lexicon; where both list a word, the
+// brand-risk entry stands.
+//
+//go:embed lexicon/general.*.yaml
+var generalLangFS embed.FS
+
 // langLexicon is one language's brand-risk vocabulary. Its score is a
 // dense feature of the learned model, so what the model learned from
 // training data decides how much the vocabulary counts.
@@ -24,8 +33,12 @@ type langLexicon struct {
 	version string
 	words   map[string]float64 // single words, lower case (space-delimited scripts)
 	negs    map[string]bool    // negators flipping the next word
-	// table holds words (flag fValence) and negs (fNegator) for look-ups
-	// by the hash the tokenizer computed.
+	// boosts holds intensifiers (positive) and diminishers (negative):
+	// added to the size of the sentiment word one or two words after
+	// them ("très", "sehr", "poco"), as VADER's boosters.
+	boosts map[string]float64
+	// table holds words (flag fValence), negs (fNegator) and boosts
+	// (fBooster) for look-ups by the hash the tokenizer computed.
 	table *table
 	// runes maps the first rune of each term to the terms starting with
 	// it, longest first, for scripts written without spaces (zh, ja).
@@ -106,7 +119,23 @@ type runeTerm struct {
 	about   string // what the entry names a post to be about (its About)
 }
 
-// loadLangLexicons parses every embedded lexicon/brand.<lang>.yaml.
+// generalVersion is the version tag of lang's general vocabulary, "" when
+// it has none, and its entries.
+func generalLexicon(lang string) (string, []yamlEntry, error) {
+	name := "general." + lang + ".yaml"
+	data, err := generalLangFS.ReadFile(path.Join("lexicon", name))
+	if err != nil {
+		return "", nil, nil // no general vocabulary for lang
+	}
+	y, err := parseLexicon(name, data)
+	if err != nil {
+		return "", nil, err
+	}
+	return ".g" + y.Version, y.Entries, nil
+}
+
+// loadLangLexicons parses every embedded lexicon/brand.<lang>.yaml, each
+// with the language's lexicon/general.<lang>.yaml when there is one.
 func loadLangLexicons() (map[string]*langLexicon, error) {
 	files, err := brandLangFS.ReadDir("lexicon")
 	if err != nil {
@@ -124,11 +153,17 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 		if err != nil {
 			return nil, err
 		}
-		ll := &langLexicon{version: y.Version, words: map[string]float64{}, negs: map[string]bool{},
-			runes: map[rune][]runeTerm{}, aboutRunes: map[rune][]runeTerm{}, about: map[string]string{}}
+		gver, general, err := generalLexicon(lang)
+		if err != nil {
+			return nil, err
+		}
+		ll := &langLexicon{version: y.Version + gver, words: map[string]float64{}, negs: map[string]bool{},
+			boosts: map[string]float64{}, runes: map[rune][]runeTerm{}, aboutRunes: map[rune][]runeTerm{}, about: map[string]string{}}
 		spaceless := lang == "zh" || lang == "ja"
 		fuzzy := map[string]float64{} // words also matched by other spellings
-		for _, e := range y.Entries {
+		// General entries first, so that the brand-risk entry of a word
+		// both list replaces the general one.
+		for _, e := range append(general[:len(general):len(general)], y.Entries...) {
 			t := normalizeTerm(e.Term)
 			neg := e.role() == roleNegator
 			if spaceless {
@@ -147,8 +182,18 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			}
 			if neg {
 				ll.negs[t] = true
+				delete(ll.words, t)
+				delete(ll.boosts, t)
 				continue
 			}
+			if e.role() == roleBooster {
+				ll.boosts[t] = *e.Valence
+				delete(ll.words, t)
+				delete(fuzzy, t)
+				continue
+			}
+			delete(ll.negs, t)
+			delete(ll.boosts, t)
 			ll.words[t] = *e.Valence
 			if !e.Exact {
 				fuzzy[t] = *e.Valence
@@ -162,9 +207,12 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 			ll.skel = skeletons(fuzzy, romanSkeleton, minSkeleton)
 			ll.spell = skeletons(fuzzy, romanSpelling, 1)
 		}
-		both := make(map[string]entry, len(ll.words)+len(ll.negs))
+		both := make(map[string]entry, len(ll.words)+len(ll.negs)+len(ll.boosts))
 		for w, v := range ll.words {
 			both[w] = entry{valence: v, flags: fValence}
+		}
+		for w, b := range ll.boosts {
+			both[w] = entry{booster: b, flags: fBooster}
 		}
 		for w := range ll.negs {
 			e := both[w]
@@ -252,7 +300,8 @@ func (ll *langLexicon) lookup(sc *scratch, i int) (float64, bool) {
 // langLexicon returns the language vocabulary's score of the post,
 // normalised to (-1, 1) as VADER normalises its sum. A negator up to two
 // words before a term (right before it in Chinese) flips it (×-0.74, as in
-// VADER): "no es útil", 不好.
+// VADER): "no es útil", 不好. A booster up to two words before it adds to
+// its size (subtracts, for a diminisher): "muy útil", "un peu lent".
 func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 	sc.lexHits = sc.lexHits[:0]
 	ll := s.langLex[lang]
@@ -302,7 +351,24 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 				start, end := t.start, t.end
 				negated := false
 				for k := i - 1; k >= 0 && k >= i-2 && sc.toks[k].clause == t.clause; k-- {
-					if n, ok := ll.table.get(sc.word(k), sc.toks[k].h); ok && n.flags&fNegator != 0 {
+					n, ok := ll.table.get(sc.word(k), sc.toks[k].h)
+					if !ok {
+						continue
+					}
+					if n.flags&fBooster != 0 && v != 0 {
+						// "très bon", "sehr schlecht": the booster adds to
+						// the word's size, less from two words away.
+						b := n.booster
+						if k < i-1 {
+							b *= 0.95
+						}
+						if v < 0 {
+							b = -b
+						}
+						v += b
+						start = sc.toks[k].start
+					}
+					if n.flags&fNegator != 0 {
 						negated = true
 						start = sc.toks[k].start
 						break

@@ -1,6 +1,7 @@
 package sentiment
 
 import (
+	"math"
 	"path"
 	"strings"
 	"testing"
@@ -35,6 +36,23 @@ func TestLangLexicons(t *testing.T) {
 			t.Errorf("no brand-risk lexicon for %s", l)
 		}
 	}
+	for _, l := range []string{"ar", "de", "es", "fr", "it", "pt"} {
+		ver, general, err := generalLexicon(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ver == "" || len(general) < 200 {
+			t.Errorf("general vocabulary of %s: version %q, %d entries", l, ver, len(general))
+		}
+		for _, e := range general {
+			if strings.TrimSpace(e.Why) == "" {
+				t.Errorf("general.%s.yaml: %q has no why", l, e.Term)
+			}
+			if strings.Contains(normalizeTerm(e.Term), " ") {
+				t.Errorf("general.%s.yaml: %q: only single words match", l, e.Term)
+			}
+		}
+	}
 	s := newTestScorer(t)
 	cases := []struct {
 		lang, text string
@@ -59,12 +77,49 @@ func TestLangLexicons(t *testing.T) {
 		{"hi", "accha nahi laga", -1},               // negator after the term
 		{"hi", "kharab nahi hai", 1},
 		{"hi", "pyarr hai bhai", 1},
+		// Words of the general vocabularies (general.<lang>.yaml).
+		{"fr", "Cette fonctionnalité est honteuse, je supprime l'application", -1},
+		{"fr", "franchement c'est pas mal", 1},
+		{"fr", "pas très bon", -1},
+		{"es", "la nueva función es una porquería", -1},
+		{"es", "me encanta, muy buena idea", 1},
+		{"de", "was für eine Frechheit, echt mies", -1},
+		{"de", "Ich finde die neue Funktion ganz praktisch", 1},
+		{"de", "keine gute Idee", -1},
+		{"it", "aggiornamento penoso, sono deluso", -1},
+		{"it", "che bella notizia, sono contenta", 1},
+		{"pt", "atualização horrível, estou decepcionado", -1},
+		{"pt", "ficou lindo demais, parabéns", 1},
+		{"ar", "التحديث الجديد زفت", -1},
+		{"ar", "تطبيق رائع جدا", 1},
 	}
 	for _, c := range cases {
 		sc := newScratch()
 		s.lx.tokenize(c.text, sc)
 		if v := s.langLexicon(c.text, sc, c.lang); v*c.sign <= 0 {
 			t.Errorf("%s %q: lexicon score %.3f", c.lang, c.text, v)
+		}
+	}
+}
+
+// TestLangBoosters checks that a booster makes the word after it count
+// more, a diminisher less, and that a negator before both still flips.
+func TestLangBoosters(t *testing.T) {
+	s := newTestScorer(t)
+	score := func(lang, text string) float64 {
+		sc := newScratch()
+		s.lx.tokenize(text, sc)
+		return s.langLexicon(text, sc, lang)
+	}
+	cases := []struct{ lang, plain, boosted, damped, negated string }{
+		{"fr", "bon", "très bon", "peu bon", "pas très bon"},
+		{"de", "schlecht", "sehr schlecht", "etwas schlecht", "nicht sehr schlecht"},
+		{"es", "útil", "muy útil", "poco útil", "no muy útil"},
+	}
+	for _, c := range cases {
+		p, b, d, n := score(c.lang, c.plain), score(c.lang, c.boosted), score(c.lang, c.damped), score(c.lang, c.negated)
+		if p == 0 || math.Abs(b) <= math.Abs(p) || math.Abs(d) >= math.Abs(p) || d*p <= 0 || n*p >= 0 {
+			t.Errorf("%s: %q %.3f, %q %.3f, %q %.3f, %q %.3f", c.lang, c.plain, p, c.boosted, b, c.damped, d, c.negated, n)
 		}
 	}
 }

@@ -40,7 +40,7 @@ func (s *Scorer) Words(text string) ([]Word, string) {
 		const generic = fValence | fBooster | fNegator | fContrast | fStopEN | fStopOther | fAdjBooster | fLeast | fNo | fHindi | fLike | fIrrealis
 		g := t.e.flags&generic != 0 || t.e.valence != 0 || t.e.booster != 0
 		if !g && ll != nil {
-			if _, ok := ll.words[w]; ok || ll.negs[w] {
+			if _, ok := ll.words[w]; ok || ll.negs[w] || ll.boosts[w] != 0 {
 				g = true
 			}
 		}
