@@ -271,26 +271,9 @@ func Train(cfg TrainConfig, td TrainData) (*modelSet, error) {
 	if cfg.Only == "zh" {
 		return ms, trainZh(cfg, td, base, ms, logf)
 	}
-	ms.Tweets = &linear{Name: "tweets", Classes: tweetClasses, Langs: cfg.Langs, Bits: cfg.Bits,
-		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: cfg.TweetShared, RuleBins: cfg.TweetRuleBins}}
-	if slot := ms.Tweets.langSlot("hi"); cfg.HiSkel > 0 && slot >= 0 {
-		ms.Tweets.Cfg.Skel, ms.Tweets.Cfg.SkelOnly = slot+1, cfg.HiSkel == 2
-	}
-	var tw []example
-	var r Result
-	for _, p := range td.Tweets {
-		slot := ms.Tweets.langSlot(p.Language)
-		base.lx.tokenize(p.Text, sc)
-		x := base.prepare(p.Text, sc, ms.Tweets, slot, p.Language, &r)
-		tw = append(tw, example{feats: idxs(sc.feats), dense: x, slot: slot, y: classIndex(tweetClasses, p.Label)})
-	}
-	logf("tweets: %d examples", len(tw))
-	tweetLR := cfg.LR
-	if cfg.TweetLR > 0 {
-		tweetLR = cfg.TweetLR
-	}
-	fit(ms.Tweets, tw, cfg.Epochs, tweetLR, cfg.L2, cfg.Seed)
+	trainTweets(cfg, td, base, ms, logf)
 
+	var r Result
 	if cfg.EnEpochs > 0 {
 		ms.Version += fmt.Sprintf(".en%d", cfg.EnBits)
 		ms.En = &linear{Name: "en", Classes: tweetClasses, Langs: []string{"en"}, Bits: cfg.EnBits,
@@ -719,6 +702,52 @@ func BuildZhInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error) {
 		return nil, err
 	}
 	return encodeModels(ms)
+}
+
+// BuildTweetsInto retrains the tweet model (es, fr, de, it, pt, ar, hi) of
+// the encoded model set base with recipe cfg, keeps its language
+// identifier, English and Chinese parts, and returns the encoded result.
+func BuildTweetsInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error) {
+	ms, err := loadModels(base)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := newScorer(Options{}, nil)
+	if err != nil {
+		return nil, err
+	}
+	logf := func(format string, a ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, format+"\n", a...)
+		}
+	}
+	trainTweets(cfg, td, rules, ms, logf)
+	return encodeModels(ms)
+}
+
+// trainTweets trains ms.Tweets, the model of the UMSAB languages other
+// than English, on td's tweets with recipe cfg.
+func trainTweets(cfg TrainConfig, td TrainData, base *Scorer, ms *modelSet, logf func(string, ...any)) {
+	ms.Tweets = &linear{Name: "tweets", Classes: tweetClasses, Langs: cfg.Langs, Bits: cfg.Bits,
+		Cfg: featCfg{Words: true, Bigrams: true, CharMin: cfg.CharMin, CharMax: cfg.CharMax, Shared: cfg.TweetShared, RuleBins: cfg.TweetRuleBins}}
+	if slot := ms.Tweets.langSlot("hi"); cfg.HiSkel > 0 && slot >= 0 {
+		ms.Tweets.Cfg.Skel, ms.Tweets.Cfg.SkelOnly = slot+1, cfg.HiSkel == 2
+	}
+	var tw []example
+	var r Result
+	sc := newScratch()
+	for _, p := range td.Tweets {
+		slot := ms.Tweets.langSlot(p.Language)
+		base.lx.tokenize(p.Text, sc)
+		x := base.prepare(p.Text, sc, ms.Tweets, slot, p.Language, &r)
+		tw = append(tw, example{feats: idxs(sc.feats), dense: x, slot: slot, y: classIndex(tweetClasses, p.Label)})
+	}
+	logf("tweets: %d examples", len(tw))
+	tweetLR := cfg.LR
+	if cfg.TweetLR > 0 {
+		tweetLR = cfg.TweetLR
+	}
+	fit(ms.Tweets, tw, cfg.Epochs, tweetLR, cfg.L2, cfg.Seed)
 }
 
 // splitFold returns the posts whose fold is not f, to train on, and held

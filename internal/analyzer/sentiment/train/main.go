@@ -7,6 +7,7 @@
 //	go run ./internal/analyzer/sentiment/train -val             # also report the validation splits
 //	go run ./internal/analyzer/sentiment/train -only zh -cv-groups category  # hold out each review category in turn
 //	go run ./internal/analyzer/sentiment/train -zh-into internal/analyzer/sentiment/model/sentiment.gob.gz  # retrain the Chinese part only
+//	go run ./internal/analyzer/sentiment/train -tweets-into internal/analyzer/sentiment/model/sentiment.gob.gz  # retrain the tweet model (es fr de it pt ar hi) only
 //
 // Training reads train splits only and refuses files named as validation
 // or test splits. Validation figures are for choosing the recipe.
@@ -60,6 +61,7 @@ func run() error {
 	only := flag.String("only", "", "experiments: train and cross-validate only the tweets or zh part (no model written)")
 	groups := flag.String("cv-groups", "", "with -only zh: cross-validate by holding out each group of reviews sharing this field (category) in turn, no model written")
 	zhInto := flag.String("zh-into", "", "retrain only the Chinese part of this model file, keeping its other parts, and write the result to -out")
+	tweetsInto := flag.String("tweets-into", "", "retrain only the tweet model (es, fr, de, it, pt, ar, hi) of this model file, keeping its other parts, and write the result to -out")
 	preds := flag.String("cv-predictions", "", "with -cv or -cv-groups: write every held-out post's gold and predicted label to this JSONL file")
 	flag.Parse()
 	cfg := def
@@ -103,8 +105,20 @@ func run() error {
 		}
 		return sentiment.WriteFigures(os.Stdout, fmt.Sprintf("%d-fold cross-validation on train (mean over folds)", *cv), figs)
 	}
+	if *zhInto != "" && *tweetsInto != "" {
+		return fmt.Errorf("-zh-into and -tweets-into each keep the other part: run one after the other")
+	}
 	var model []byte
-	if *zhInto != "" {
+	if *tweetsInto != "" {
+		base, err := os.ReadFile(*tweetsInto)
+		if err != nil {
+			return err
+		}
+		model, err = sentiment.BuildTweetsInto(base, cfg, td)
+		if err != nil {
+			return fmt.Errorf("%s: %w", *tweetsInto, err)
+		}
+	} else if *zhInto != "" {
 		base, err := os.ReadFile(*zhInto)
 		if err != nil {
 			return err
