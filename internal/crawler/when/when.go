@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Options say how to read times that carry no zone and what "now" is.
@@ -63,6 +64,15 @@ var layouts = []string{
 	"01/02/2006 3:04 PM",
 	"01/02/2006 15:04",
 	"01/02/2006",
+	// vBulletin's default, month first as with slashes: "12-05-2026, 11:47 PM".
+	"01-02-2006 3:04 PM",
+	"01-02-2006 15:04",
+	"01-02-2006",
+	"2006-01-02 3:04 PM",
+	"2006/01/02 3:04 PM",
+	// Chinese and Japanese 12-hour clocks, after halfDay: "2026年12月7日 下午9:15".
+	"2006年1月2日 3:04:05 PM",
+	"2006年1月2日 3:04 PM",
 	"2006年1月2日 15:04:05",
 	"2006年1月2日 15:04",
 	"2006年1月2日",
@@ -87,6 +97,7 @@ var yearless = []string{
 	"01-02 15:04",
 	"01/02 15:04",
 	"1月2日 15:04",
+	"1月2日 3:04 PM",
 	"1月2日",
 }
 
@@ -95,7 +106,7 @@ var (
 	unitRe    = regexp.MustCompile(`(?i)^(an?|one|\d+)\s*(seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|mo|years?|yrs?|y)\s*ago$`)
 	cjkUnitRe = regexp.MustCompile(`^(\d+)\s*(秒|分钟|分鐘|分|小时|小時|天|日|周|週|星期|个月|個月|月|年)\s*前$`)
 	jaUnitRe  = regexp.MustCompile(`^(\d+)\s*(秒|分|時間|日|週間|か月|ヶ月|年)\s*前$`)
-	dayTimeRe = regexp.MustCompile(`(?i)^(today|yesterday|今天|昨天|前天|今日|昨日)\s*(?:at\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?$`)
+	dayTimeRe = regexp.MustCompile(`(?i)^(today|yesterday|今天|昨天|前天|今日|昨日)\s*,?\s*(?:at\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?$`)
 	digitsRe  = regexp.MustCompile(`^\d{9,13}(\.\d+)?$`)
 	spaceRe   = regexp.MustCompile(`\s+`)
 )
@@ -115,7 +126,7 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if strings.ContainsAny(s, "\u00a0\t\n\r") || strings.Contains(s, "  ") {
 		s = spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " ")
 	}
-	s = asciiDigits(strings.TrimSpace(s))
+	s = halfDay(asciiDigits(strings.TrimSpace(s)))
 	if s == "" || len(s) > 100 {
 		return time.Time{}, false
 	}
@@ -159,7 +170,50 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if rest, ok := unlabel(s); ok {
 		return Parse(rest, o)
 	}
+	// "Monday, December 7, 2026 3:14 PM": a weekday before a whole date.
+	if rest, ok := unweekday(s); ok {
+		return Parse(rest, o)
+	}
+	// "by alice » Mon Dec 07, 2026 3:14 pm" (phpBB's author line): the
+	// part after the last separator.
+	if i := strings.LastIndexAny(s, "»|·•"); i >= 0 {
+		_, n := utf8.DecodeRuneInString(s[i:])
+		if rest := strings.TrimSpace(s[i+n:]); rest != "" {
+			return Parse(rest, o)
+		}
+	}
 	return time.Time{}, false
+}
+
+// halfDayRe finds a clock time after the Chinese, Japanese or Korean word
+// for its half of the day: "下午9:15", "午前 10:00", "오후 3:05".
+var halfDayRe = regexp.MustCompile(`(上午|早上|早晨|凌晨|午前|오전|下午|中午|晚上|傍晚|夜里|午後|오후)\s*(\d{1,2}:\d{2}(?::\d{2})?)`)
+
+// halfDay rewrites halfDayRe's clock times as the layouts' "9:15 PM"
+// (中午 1:00 is 13:00, as "1:00 PM").
+func halfDay(s string) string {
+	if !halfDayRe.MatchString(s) {
+		return s
+	}
+	return halfDayRe.ReplaceAllStringFunc(s, func(m string) string {
+		g := halfDayRe.FindStringSubmatch(m)
+		switch g[1] {
+		case "上午", "早上", "早晨", "凌晨", "午前", "오전":
+			return g[2] + " AM"
+		}
+		return g[2] + " PM"
+	})
+}
+
+// unweekday strips a weekday's name, and a comma after it, from the
+// front of s when more follows.
+func unweekday(s string) (string, bool) {
+	w, rest, ok := strings.Cut(s, " ")
+	if _, day := weekdays[strings.ToLower(strings.TrimRight(w, ".,"))]; !ok || !day {
+		return s, false
+	}
+	rest = strings.TrimSpace(rest)
+	return rest, rest != ""
 }
 
 // inLayouts reads s by the first layout that fits it: of full, dates
@@ -191,12 +245,29 @@ func inLastYear(t, now time.Time) time.Time {
 	return t
 }
 
-// sane rejects times outside the years a post can have been written in.
+// sane rejects times outside the years a post can have been written in,
+// and gives a time read with a zone abbreviation the source's zone does
+// not know its offset (see zoneOffsets).
 func sane(t time.Time) (time.Time, bool) {
 	if t.Year() < 1990 || t.Year() > 2200 {
 		return time.Time{}, false
 	}
+	if name, off := t.Zone(); off == 0 {
+		if h, ok := zoneOffsets[name]; ok {
+			t = time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(),
+				time.FixedZone(name, h*3600))
+		}
+	}
 	return t, true
+}
+
+// zoneOffsets are the zone abbreviations RFC 822 defines (feeds' pubDate:
+// "Sun, 06 Dec 2026 09:00:00 PST"), in hours east of UTC. Go reads an
+// abbreviation the location does not know as UTC with that name; a source
+// whose time_zone knows it (CST in Asia/Shanghai) keeps that zone's
+// offset.
+var zoneOffsets = map[string]int{
+	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
 }
 
 // unix reads seconds or milliseconds since the epoch.

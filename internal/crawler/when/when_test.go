@@ -180,6 +180,57 @@ func TestParseLanguages(t *testing.T) {
 	}
 }
 
+// TestParseForumForms reads the times forum, blog and feed software
+// prints by default, each of which was read as the fetch time before.
+func TestParseForumForms(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC) // a Tuesday
+	ny, _ := time.LoadLocation("America/New_York")
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	at := func(loc *time.Location, d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, loc) }
+	cases := []struct {
+		name, in string
+		loc      *time.Location
+		want     time.Time
+	}{
+		{"phpBB author line", "by alice » Mon Mar 09, 2026 3:14 pm", ny, at(ny, 9, 15, 14)},
+		{"phpBB day word with a comma", "Yesterday, 09:12", ny, at(ny, 9, 9, 12)},
+		{"phpBB author line with a day word", "by 李华 » Today, 8:05 am", ny, at(ny, 10, 8, 5)},
+		{"vBulletin day word, 12-hour", "Yesterday, 09:12 PM", nil, at(time.UTC, 9, 21, 12)},
+		{"vBulletin month-day-year", "03-05-2026, 11:47 PM", nil, at(time.UTC, 5, 23, 47)},
+		{"separator of a byline", "Staff | Mar 9, 2026", nil, at(time.UTC, 9, 0, 0)},
+		{"weekday before a date", "Monday, March 9, 2026 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
+		{"ISO date with a 12-hour clock", "2026-03-09 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
+		{"Chinese afternoon", "2026年3月9日 下午9:15", shanghai, at(shanghai, 9, 21, 15)},
+		{"Chinese morning with a space", "2026年3月9日 上午 9:15", shanghai, at(shanghai, 9, 9, 15)},
+		{"Chinese noon hour", "3月9日 中午12:30", shanghai, at(shanghai, 9, 12, 30)},
+		{"Chinese early hours", "2026年3月9日 凌晨12:30", shanghai, at(shanghai, 9, 0, 30)},
+		{"Chinese day word and afternoon", "昨天 下午3:05", shanghai, at(shanghai, 9, 15, 5)},
+		{"Japanese afternoon", "2026年3月9日 午後9:15", tokyo, at(tokyo, 9, 21, 15)},
+		{"RFC 822 Pacific time", "Mon, 09 Mar 2026 09:00:00 PST", nil, at(time.UTC, 9, 17, 0)},
+		{"RFC 822 Eastern daylight time", "Mon, 09 Mar 2026 09:00:00 EDT", nil, at(time.UTC, 9, 13, 0)},
+		{"RFC 822 Central time", "Mon, 09 Mar 2026 09:00:00 CST", nil, at(time.UTC, 9, 15, 0)},
+		{"a zone that knows the abbreviation keeps it", "Mon, 09 Mar 2026 09:00:00 CST", shanghai, at(shanghai, 9, 9, 0)},
+		{"GMT is UTC", "Mon, 09 Mar 2026 09:00:00 GMT", ny, at(time.UTC, 9, 9, 0)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := Parse(c.in, Options{Now: now, Location: c.loc})
+			if !ok {
+				t.Fatalf("Parse(%q) not read", c.in)
+			}
+			if !got.Equal(c.want) {
+				t.Errorf("Parse(%q) = %v, want %v", c.in, got.UTC(), c.want.UTC())
+			}
+		})
+	}
+	for _, in := range []string{"by alice »", "Staff | nobody", "Monday, never", "下午", "下午 25:00"} {
+		if got, ok := Parse(in, Options{Now: now}); ok {
+			t.Errorf("Parse(%q) = %v, want not read", in, got)
+		}
+	}
+}
+
 func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{"2026-03-09T08:15:00Z", "5 min ago", "昨天 14:02", "1773043200", "Mar 9, 2026 3:04 PM",
 		"vor 2 Stunden", "gestern um 14:02", "7 de diciembre de 2026", "منذ ساعتين", "Posted on Mar 9"} {
