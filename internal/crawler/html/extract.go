@@ -104,11 +104,11 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		case s.Text.Attr != "":
 			text = clean.HTML(get(Field{Sel: s.Text.Sel, Attr: s.Text.Attr}))
 		case s.Text.Sel == "":
-			text = clean.NodeText(node, skip)
+			text = s.textOf(node, skip)
 		default:
 			parts = parts[:0]
 			for _, t := range x.texts[i] {
-				if p := clean.NodeText(t, skip); p != "" {
+				if p := s.textOf(t, skip); p != "" {
 					parts = append(parts, p)
 				}
 			}
@@ -195,6 +195,36 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		}
 	}
 	return res
+}
+
+// textOf returns the readable text under root without the subtrees
+// nested skips (replies nested in a comment) and, unless the source keeps
+// them, without the quoted blocks s.Quote matches: a reply quoting an
+// angry post is not angry. A quote that holds the whole of root's text is
+// read (vBulletin wraps each post's own text in a blockquote).
+func (s *Spec) textOf(root *html.Node, nested func(*html.Node) bool) string {
+	if s.Quote == nil {
+		return clean.NodeText(root, nested)
+	}
+	return clean.NodeText(root, func(n *html.Node) bool {
+		if nested(n) {
+			return true
+		}
+		return n != root && s.Quote.Match(n) && !wholeOf(root, n, nested)
+	})
+}
+
+// wholeOf reports whether q, below root, holds all of root's text: every
+// node beside q and beside each of its ancestors up to root has none.
+func wholeOf(root, q *html.Node, nested func(*html.Node) bool) bool {
+	for a := q; a != root && a.Parent != nil; a = a.Parent {
+		for c := a.Parent.FirstChild; c != nil; c = c.NextSibling {
+			if c != a && clean.NodeText(c, nested) != "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // index is what one walk over a page found: its items in document order

@@ -70,11 +70,11 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 		case s.Text.Attr != "":
 			text = clean.HTML(get(Field{Sel: s.Text.Sel, Attr: s.Text.Attr}))
 		case s.Text.Sel == "":
-			text = clean.NodeText(node, skipNested)
+			text = s.textOf(node, skipNested)
 		default:
 			var parts []string
 			for _, t := range texts[node] {
-				if p := clean.NodeText(t, skipNested); p != "" {
+				if p := s.textOf(t, skipNested); p != "" {
 					parts = append(parts, p)
 				}
 			}

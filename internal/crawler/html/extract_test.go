@@ -275,3 +275,50 @@ func TestTextFromAttribute(t *testing.T) {
 		t.Errorf("NoText = %d, want 1 (the card without a preview)", res.NoText)
 	}
 }
+
+// TestQuotes: quoted blocks are left out of a post's text, whoever's
+// software marks them, unless they hold the whole of it or the source
+// keeps them.
+func TestQuotes(t *testing.T) {
+	page := `<div class="post" data-id="1"><div class="body">
+<blockquote><cite>ann wrote:</cite>the quoted post</blockquote>the reply
+<aside class="quote"><div class="title">bob:</div><blockquote>another quote</blockquote></aside>
+<div class="bbcode_quote">a vBulletin quote</div><div class="quoteheader">Quote from: cy</div>
+<span>and more</span></div></div>
+<div class="post" data-id="2"><blockquote class="body">only a quote</blockquote></div>
+<div class="post" data-id="3"><div class="body"><blockquote class="postcontent"><div class="bbcode_quote">q</div>own</blockquote></div></div>`
+	cases := []struct {
+		name string
+		spec *Settings
+		want []string
+	}{
+		{"default", &Settings{Item: ".post", ID: "@data-id", Text: ".body"},
+			[]string{"the reply\nand more", "only a quote", "own"}},
+		{"the item's own text", &Settings{Item: ".post", ID: "@data-id", Text: ":scope"},
+			[]string{"the reply\nand more", "only a quote", "own"}},
+		{"own quote selector", &Settings{Item: ".post", ID: "@data-id", Text: ".body", Quote: ".bbcode_quote"},
+			[]string{"ann wrote:the quoted post\nthe reply\nbob:\nanother quote\nQuote from: cy\nand more", "only a quote", "own"}},
+		{"kept", &Settings{Item: ".post", ID: "@data-id", Text: ".body", KeepQuotes: true},
+			[]string{"ann wrote:the quoted post\nthe reply\nbob:\nanother quote\na vBulletin quote\nQuote from: cy\nand more", "only a quote", "q\nown"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, err := Compile(c.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Extract(doc, Page{Fetched: fetched}, spec)
+			var got []string
+			for _, p := range res.Posts {
+				got = append(got, p.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("texts\n got %q\nwant %q", got, c.want)
+			}
+		})
+	}
+}

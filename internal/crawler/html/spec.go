@@ -55,6 +55,10 @@ func ParseField(s string) (Field, error) {
 	if i := strings.LastIndexByte(s, '@'); i >= 0 && attrRe.MatchString(s[i+1:]) && !strings.Contains(s[i:], "]") {
 		f.Sel, f.Attr = strings.TrimSpace(s[:i]), s[i+1:]
 	}
+	if f.Sel == scope {
+		// CSS's name for the element a selector is relative to: the item.
+		f.Sel = ""
+	}
 	if f.Sel != "" {
 		if err := checkSelector(f.Sel); err != nil {
 			return Field{}, err
@@ -62,6 +66,15 @@ func ParseField(s string) (Field, error) {
 	}
 	return f, nil
 }
+
+// scope is the selector of the item itself (":scope", ":scope@data-x").
+const scope = ":scope"
+
+// DefaultQuote selects the quoted blocks of common forum and blog
+// software: a blockquote (phpBB, XenForo, MyBB, Invision, WordPress
+// comments), Discourse's aside.quote, vBulletin's .bbcode_quote and SMF's
+// .quoteheader.
+const DefaultQuote = "blockquote, aside.quote, .bbcode_quote, .quoteheader"
 
 // Spec is a compiled Settings block.
 type Spec struct {
@@ -86,6 +99,9 @@ type Spec struct {
 	// RenderScroll is how many times a rendered page is scrolled to the
 	// bottom to load more items.
 	RenderScroll int
+	// Quote matches the quoted blocks left out of the text; nil keeps
+	// them.
+	Quote cascadia.Matcher
 
 	// sels are the selectors above, compiled once by Compile; a Spec
 	// shared by the page workers only reads them.
@@ -138,8 +154,18 @@ func Compile(h *Settings) (*Spec, error) {
 		}
 		*dst[i] = v
 	}
-	if s.Text.IsZero() {
+	if strings.TrimSpace(h.Text) == "" {
 		return nil, fmt.Errorf("missing selector: text")
+	}
+	if !h.KeepQuotes {
+		q := h.Quote
+		if q == "" {
+			q = DefaultQuote
+		}
+		if err := checkSelector(q); err != nil {
+			return nil, fmt.Errorf("quote: %w", err)
+		}
+		s.Quote = compileSelector(q)
 	}
 	s.sels = map[string]cascadia.Matcher{}
 	for _, sel := range []string{s.Item, orAll(s.Follow.Sel), orAll(s.Next.Sel)} {

@@ -1,0 +1,167 @@
+package crawler
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backlash-monitor/backlash/internal/config"
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/sites")
+
+// siteCase is a site the crawler had not seen and the source block its
+// operator writes from the README alone.
+type siteCase struct {
+	name   string
+	routes map[string]route
+	// yaml is the source's block, {{base}} standing for the site.
+	yaml string
+}
+
+// siteCases are small copies of forum, blog and microblog software's
+// default markup (testdata/sites/NAME/), each read into
+// testdata/sites/NAME.golden.
+func siteCases() []siteCase {
+	dir := "testdata/sites/"
+	vbRoutes := map[string]route{"/vb/showthread.php?t=77": {file: dir + "vbulletin/showthread.html"}}
+	vb := func(text string) string {
+		return `
+    urls: ["{{base}}/vb/showthread.php?t=77"]
+    html:
+      item: li.postcontainer
+      id: "@id"
+      text: ` + text + `
+      author: .username
+      time: .postdate
+      url: "a.postcounter@href"
+      title: h1.threadtitle`
+	}
+	return []siteCase{
+		{
+			// phpBB 3.0: quotes in a blockquote, a signature beside the
+			// text, the time only in the author line, pages by rel=next.
+			name: "phpbb",
+			routes: map[string]route{
+				"/forum/viewtopic.php?t=42":         {file: dir + "phpbb/viewtopic-1.html"},
+				"/forum/viewtopic.php?t=42&start=3": {file: dir + "phpbb/viewtopic-2.html"},
+			},
+			yaml: `
+    urls: ["{{base}}/forum/viewtopic.php?t=42"]
+    html:
+      item: div.post
+      id: "@id"
+      text: .content
+      author: .username
+      time: p.author
+      url: "h3 a@href"
+      title: h2.topic-title
+      next: "a[rel=next]@href"
+      time_zone: America/New_York`,
+		},
+		// vBulletin 4 wraps each post's own text in a blockquote and
+		// quotes in .bbcode_quote; either text selector reads it.
+		{name: "vbulletin", routes: vbRoutes, yaml: vb(".postcontent")},
+		{name: "vbulletin-outer", routes: vbRoutes, yaml: vb(".content")},
+		{
+			// WordPress comments: replies nested in ol.children, a reply
+			// quoting its parent, times with and without datetime.
+			name: "wordpress",
+			routes: map[string]route{
+				"/blog/acme-moments/":                {file: dir + "wordpress/post.html"},
+				"/blog/acme-moments/comment-page-2/": {file: dir + "wordpress/comment-page-2.html"},
+			},
+			yaml: `
+    urls: ["{{base}}/blog/acme-moments/"]
+    html:
+      item: li.comment
+      id: "@id"
+      text: .comment-content
+      author: .comment-author .fn
+      time: ".comment-metadata time, .comment-metadata .when"
+      url: ".comment-metadata a@href"
+      title: h1.entry-title
+      next: ".nav-next a@href"
+      time_zone: Asia/Shanghai`,
+		},
+		{
+			// A timeline whose posts are bare divs: id, time, author and
+			// link only in data- attributes, the text the item's own; the
+			// page is cut off inside its last post.
+			name:   "timeline",
+			routes: map[string]route{"/kr/timeline": {file: dir + "timeline/timeline.html"}},
+			yaml: `
+    urls: ["{{base}}/kr/timeline"]
+    html:
+      item: div.msg
+      id: "@data-mid"
+      text: ":scope"
+      author: "@data-author"
+      time: "@data-ts"
+      url: "@data-permalink"
+      parent: "@data-reply-to"`,
+		},
+	}
+}
+
+// siteSource loads a case's source block as backlash.yaml would hold it.
+func siteSource(t *testing.T, c siteCase, base string) *config.Source {
+	t.Helper()
+	y := "sources:\n  - name: " + c.name + "\n    kind: html\n    allow_private: true\n    delay: 1ms" +
+		strings.ReplaceAll(c.yaml, "{{base}}", base) + "\n"
+	cfg, err := config.Parse("backlash.yaml", []byte(y))
+	if err != nil {
+		t.Fatalf("the source as configured is refused: %v", err)
+	}
+	return &cfg.Sources[0]
+}
+
+// TestSites crawls each site as configured and compares every field of
+// its posts with the golden file (go test -run TestSites -update
+// ./internal/crawler rewrites them; read the diff before committing).
+func TestSites(t *testing.T) {
+	for _, c := range siteCases() {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, c.routes)
+			src := siteSource(t, c, s.URL)
+			posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
+			if err != nil || stats.Errors != 0 {
+				t.Fatalf("err %v, stats %+v", err, stats)
+			}
+			got := dumpPosts(posts, s.URL)
+			file := filepath.Join("testdata", "sites", c.name+".golden")
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("posts differ from %s\n got:\n%s\nwant:\n%s", file, got, want)
+			}
+		})
+	}
+}
+
+// dumpPosts writes the fields a site gives, one post a line, with the
+// test server's address as {base}.
+func dumpPosts(posts []post.Post, base string) string {
+	var b strings.Builder
+	for _, p := range posts {
+		published := p.Published.UTC().Format(time.RFC3339)
+		if p.TimeGuessed {
+			published = "guessed"
+		}
+		fmt.Fprintf(&b, "id=%s parent=%s author=%q published=%s url=%s title=%q text=%q\n",
+			p.ID, p.ParentID, p.Author, published, strings.ReplaceAll(p.URL, base, "{base}"), p.Title, p.Text)
+	}
+	return b.String()
+}
