@@ -22,6 +22,9 @@ type siteCase struct {
 	routes map[string]route
 	// yaml is the source's block, {{base}} standing for the site.
 	yaml string
+	// err is what every page's error says, when the site cannot be read
+	// as configured.
+	err string
 }
 
 // siteCases are small copies of forum, blog and microblog software's
@@ -32,6 +35,7 @@ func siteCases() []siteCase {
 	vbRoutes := map[string]route{"/vb/showthread.php?t=77": {file: dir + "vbulletin/showthread.html"}}
 	vb := func(text string) string {
 		return `
+    kind: html
     urls: ["{{base}}/vb/showthread.php?t=77"]
     html:
       item: li.postcontainer
@@ -52,6 +56,7 @@ func siteCases() []siteCase {
 				"/forum/viewtopic.php?t=42&start=3": {file: dir + "phpbb/viewtopic-2.html"},
 			},
 			yaml: `
+    kind: html
     urls: ["{{base}}/forum/viewtopic.php?t=42"]
     html:
       item: div.post
@@ -77,6 +82,7 @@ func siteCases() []siteCase {
 				"/blog/acme-moments/comment-page-2/": {file: dir + "wordpress/comment-page-2.html"},
 			},
 			yaml: `
+    kind: html
     urls: ["{{base}}/blog/acme-moments/"]
     html:
       item: li.comment
@@ -96,6 +102,7 @@ func siteCases() []siteCase {
 			name:   "timeline",
 			routes: map[string]route{"/kr/timeline": {file: dir + "timeline/timeline.html"}},
 			yaml: `
+    kind: html
     urls: ["{{base}}/kr/timeline"]
     html:
       item: div.msg
@@ -106,13 +113,53 @@ func siteCases() []siteCase {
       url: "@data-permalink"
       parent: "@data-reply-to"`,
 		},
+		{
+			// A Big5 page whose meta tag says UTF-8: refused with the
+			// setting that reads it, then read with it.
+			name:   "big5-says-utf8",
+			routes: map[string]route{"/news": {file: dir + "charsets/big5-says-utf8.html", ctype: "text/html"}},
+			yaml:   cjkNews,
+			err:    "body is not UTF-8 though it says so (40 bytes are not UTF-8): set the source's encoding to the site's charset (gbk, big5,",
+		},
+		{
+			name:   "big5-says-utf8-encoding",
+			routes: map[string]route{"/news": {file: dir + "charsets/big5-says-utf8.html", ctype: "text/html"}},
+			yaml:   cjkNews + "\n    encoding: big5",
+		},
+		// UTF-8 pages declaring GBK or GB2312, in the header or a meta tag.
+		{name: "utf8-says-gbk-header", routes: map[string]route{"/news": {file: dir + "charsets/utf8-says-gb2312.html", ctype: "text/html; charset=gbk"}}, yaml: cjkNews},
+		{name: "utf8-says-gb2312-meta", routes: map[string]route{"/news": {file: dir + "charsets/utf8-says-gb2312.html", ctype: "text/html"}}, yaml: cjkNews},
+		{
+			// A GBK Atom feed whose XML declaration and header say UTF-8.
+			name:   "gbk-atom-says-utf8",
+			routes: map[string]route{"/atom.xml": {file: dir + "charsets/gbk-atom-says-utf8.xml", ctype: "application/atom+xml; charset=utf-8"}},
+			yaml:   "\n    kind: feed\n    urls: [\"{{base}}/atom.xml\"]",
+			err:    "body is not UTF-8 though its Content-Type header says so",
+		},
+		{
+			name:   "gbk-atom-says-utf8-encoding",
+			routes: map[string]route{"/atom.xml": {file: dir + "charsets/gbk-atom-says-utf8.xml", ctype: "application/atom+xml; charset=utf-8"}},
+			yaml:   "\n    kind: feed\n    urls: [\"{{base}}/atom.xml\"]\n    encoding: gbk",
+		},
+		{
+			// RSS 2.0: escaped HTML, CDATA, pubDates in US zones.
+			name:   "rss",
+			routes: map[string]route{"/rss.xml": {file: dir + "feeds/rss.xml", ctype: "application/rss+xml"}},
+			yaml:   "\n    kind: feed\n    urls: [\"{{base}}/rss.xml\"]",
+		},
 	}
 }
+
+// cjkNews is the source block of a Chinese news page.
+const cjkNews = `
+    kind: html
+    urls: ["{{base}}/news"]
+    html: {item: div.n, id: "@data-id", text: .t, time: .d, time_zone: Asia/Taipei}`
 
 // siteSource loads a case's source block as backlash.yaml would hold it.
 func siteSource(t *testing.T, c siteCase, base string) *config.Source {
 	t.Helper()
-	y := "sources:\n  - name: " + c.name + "\n    kind: html\n    allow_private: true\n    delay: 1ms" +
+	y := "sources:\n  - name: " + c.name + "\n    allow_private: true\n    delay: 1ms" +
 		strings.ReplaceAll(c.yaml, "{{base}}", base) + "\n"
 	cfg, err := config.Parse("backlash.yaml", []byte(y))
 	if err != nil {
@@ -130,8 +177,8 @@ func TestSites(t *testing.T) {
 			s := newSite(t, c.routes)
 			src := siteSource(t, c, s.URL)
 			posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
-			if err != nil || stats.Errors != 0 {
-				t.Fatalf("err %v, stats %+v", err, stats)
+			if err != nil || (stats.Errors != 0) != (c.err != "") || !strings.Contains(stats.LastError, c.err) {
+				t.Fatalf("err %v, stats %+v, want page errors saying %q", err, stats, c.err)
 			}
 			got := dumpPosts(posts, s.URL)
 			file := filepath.Join("testdata", "sites", c.name+".golden")
