@@ -212,3 +212,42 @@ func dumpPosts(posts []post.Post, base string) string {
 	}
 	return b.String()
 }
+
+// TestUnreadTimeIsReported: a time the crawler cannot read is named once
+// a crawl, so the operator learns which format to configure instead of
+// finding every post dated at the fetch.
+func TestUnreadTimeIsReported(t *testing.T) {
+	page := func(when, next string) string {
+		return `<div class="post" id="p1"><span class="d">` + when + `</span><p>Moments is awful</p></div>` + next
+	}
+	cases := []struct {
+		name, when string
+		warnings   int
+	}{
+		{"unreadable", "the day the moon was full", 1},
+		{"readable", "Mon Mar 09, 2026 3:14 pm", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, map[string]route{
+				"/t":        {body: page(c.when, `<a rel="next" href="/t?page=2">next</a>`)},
+				"/t?page=2": {body: strings.ReplaceAll(page(c.when, ""), "p1", "p2")},
+			})
+			src := siteSource(t, siteCase{name: "f", yaml: `
+    kind: html
+    urls: ["{{base}}/t"]
+    html: {item: div.post, id: "@id", text: p, time: .d, next: "a[rel=next]"}`}, s.URL)
+			var logs strings.Builder
+			posts, _, err := collect(t, testCrawler(Options{Logger: testLogger(&logs)}), src, State{})
+			if err != nil || len(posts) != 2 {
+				t.Fatalf("%d posts, err %v", len(posts), err)
+			}
+			if n := strings.Count(logs.String(), `msg="time not read`); n != c.warnings {
+				t.Errorf("%d warnings, want %d:\n%s", n, c.warnings, logs.String())
+			}
+			if c.warnings > 0 && !strings.Contains(logs.String(), `time="`+c.when+`"`) {
+				t.Errorf("the warning does not quote the time:\n%s", logs.String())
+			}
+		})
+	}
+}

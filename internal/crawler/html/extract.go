@@ -38,6 +38,10 @@ type Result struct {
 	// NoText counts the items the item selector matched whose text was
 	// empty; they yield no post.
 	NoText int
+	// UnreadTime is the first time the page showed that was not read as
+	// one (its posts have the fetch time, guessed), for the warning that
+	// tells the operator which format to configure.
+	UnreadTime string
 }
 
 // Extract reads posts and links from a parsed page. Its cost grows
@@ -144,6 +148,9 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			p.Published = t
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true
+			if res.UnreadTime == "" {
+				res.UnreadTime = clean.OneLine(rawTime)
+			}
 		}
 		p.URL = Resolve(pg.URL, clean.OneLine(get(s.URL)))
 		if p.URL == "" {

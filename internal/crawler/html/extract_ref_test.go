@@ -110,6 +110,9 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 			p.Published = t
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true
+			if res.UnreadTime == "" {
+				res.UnreadTime = clean.OneLine(rawTime)
+			}
 		}
 		p.URL = Resolve(pg.URL, clean.OneLine(get(s.URL)))
 		if p.URL == "" {

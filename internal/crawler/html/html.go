@@ -57,7 +57,8 @@ func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
 	visited := map[string]bool{}
 	inflight := 0
 	var stop error
-	full := false // max_pages reached
+	full := false       // max_pages reached
+	warnedTime := false // a time not read was reported
 	for {
 		for stop == nil && !full && inflight < workers && len(jobs) > 0 {
 			if err := ctx.Err(); err != nil {
@@ -94,6 +95,11 @@ func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
 		if err != nil {
 			stop = err
 			continue
+		}
+		if t := res.res.UnreadTime; t != "" && !warnedTime {
+			warnedTime = true
+			r.Logger.Warn("time not read: posts get the fetch time; set the source's time_format, or point time at the date alone",
+				"url", res.job.URL, "time", t)
 		}
 		jobs = append(jobs, next...)
 	}
