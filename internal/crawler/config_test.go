@@ -71,7 +71,13 @@ func TestSourceValidation(t *testing.T) {
       cursor: after
       page_param: page
 `, []string{`t.yaml:5: sources[0].encoding: unknown encoding "klingon"`, `t.yaml:7: sources[0].json.preset: unknown preset "redit"`,
-			`t.yaml:8: sources[0].json.cursor: cursor and cursor_param go together`, `t.yaml:9: sources[0].json.page_param: use either cursor or page_param`}},
+			`t.yaml:9: sources[0].json.page_param: use either cursor or page_param`}},
+		{`sources:
+  - name: j
+    kind: json
+    urls: [https://j.example/]
+    json: {text: body, cursor_param: after}
+`, []string{`sources[0].json.cursor_param: cursor_param needs cursor, the path of the cursor in a response`}},
 		{`sources:
   - name: k
     kind: json

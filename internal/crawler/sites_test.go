@@ -147,6 +147,63 @@ func siteCases() []siteCase {
 			routes: map[string]route{"/rss.xml": {file: dir + "feeds/rss.xml", ctype: "application/rss+xml"}},
 			yaml:   "\n    kind: feed\n    urls: [\"{{base}}/rss.xml\"]",
 		},
+		{
+			// A JSON API paged by a cursor token, replies nested in their
+			// thread, times as unix seconds in strings and milliseconds.
+			name: "api-cursor",
+			routes: map[string]route{
+				"/api/threads":            {file: dir + "api/threads.json", ctype: "application/json"},
+				"/api/threads?cursor=abc": {file: dir + "api/threads-abc.json", ctype: "application/json"},
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/threads"]
+    json: {items: data.items, id: id, text: body, text_html: true, author: user.login, time: ts, children: replies,
+           cursor: paging.next, cursor_param: cursor}`,
+		},
+		{
+			// Django REST framework and most REST APIs name the next page's
+			// URL: the cursor alone follows it.
+			name: "api-next-url",
+			routes: map[string]route{
+				"/api/comments/":        {file: dir + "api/comments-1.json", ctype: "application/json"},
+				"/api/comments/?page=2": {file: dir + "api/comments-2.json", ctype: "application/json"},
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/comments/"]
+    json: {items: results, id: pk, text: comment, author: user_name, time: submit_date, cursor: next}`,
+		},
+		{
+			name: "api-next-path",
+			routes: map[string]route{
+				"/api/comments/":        {file: dir + "api/comments-path-1.json", ctype: "application/json"},
+				"/api/comments/?page=2": {file: dir + "api/comments-2.json", ctype: "application/json"},
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/comments/"]
+    json: {items: results, id: pk, text: comment, author: user_name, time: submit_date, cursor: next}`,
+		},
+		{
+			// A cursor alone that comes back empty ends the paging quietly.
+			name:   "api-cursor-without-param",
+			routes: map[string]route{"/api/threads": {file: dir + "api/threads-abc.json", ctype: "application/json"}},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/threads"]
+    json: {items: data.items, id: id, text: body, author: user.login, time: ts, cursor: paging.next}`,
+		},
+		{
+			// A token with nowhere to go is reported with the setting.
+			name:   "api-token-cursor-alone",
+			routes: map[string]route{"/api/threads": {file: dir + "api/threads.json", ctype: "application/json"}},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/threads"]
+    json: {items: data.items, id: id, text: body, text_html: true, author: user.login, time: ts, cursor: paging.next}`,
+			err: `cursor "abc" is not a URL: set cursor_param to the query parameter it goes back in`,
+		},
 	}
 }
 

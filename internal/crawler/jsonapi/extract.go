@@ -445,8 +445,18 @@ func (s *Spec) nextPage(u *url.URL, res Response, link string) string {
 			return ""
 		}
 		return u.ResolveReference(r).String()
-	case s.CursorParam != "":
-		if res.Cursor == "" || u.Query().Get(s.CursorParam) == res.Cursor {
+	case len(s.Cursor) > 0:
+		if res.Cursor == "" {
+			return ""
+		}
+		if next, ok := cursorLink(u, res.Cursor, s.CursorParam == ""); ok {
+			return next
+		}
+		if s.CursorParam == "" {
+			// Not a URL and nowhere to send it: the caller reports it.
+			return res.Cursor
+		}
+		if u.Query().Get(s.CursorParam) == res.Cursor {
 			return ""
 		}
 		return withParam(u, s.CursorParam, res.Cursor)
@@ -464,6 +474,21 @@ func (s *Spec) nextPage(u *url.URL, res Response, link string) string {
 		return withParam(u, s.PageParam, strconv.Itoa(n+1))
 	}
 	return ""
+}
+
+// cursorLink reads a cursor that is the next page's URL: an absolute
+// http(s) URL, or, when relative is set (the source names no parameter to
+// send a token in), a path or query resolved against u.
+func cursorLink(u *url.URL, cursor string, relative bool) (string, bool) {
+	r, err := url.Parse(cursor)
+	if err != nil {
+		return "", false
+	}
+	abs := (r.Scheme == "http" || r.Scheme == "https") && r.Host != ""
+	if !abs && !(relative && r.Scheme == "" && (strings.HasPrefix(cursor, "/") || strings.HasPrefix(cursor, "?"))) {
+		return "", false
+	}
+	return u.ResolveReference(r).String(), true
 }
 
 func withParam(u *url.URL, k, v string) string {

@@ -179,6 +179,13 @@ func TestNextPage(t *testing.T) {
 		{"zero-based page", mk(Settings{PageParam: "page", PageStart: &zero}), Response{Items: 2}, "", "https://api.example/search?page=1&q=acme"},
 		{"empty page ends", mk(Settings{PageParam: "page"}), Response{}, "", ""},
 		{"link header", mk(Settings{LinkHeader: true}), Response{Items: 1}, "https://api.example/search?max_id=9", "https://api.example/search?max_id=9"},
+		{"cursor that is a URL", mk(Settings{Cursor: "next"}), Response{Cursor: "https://api.example/search?q=acme&page=2"}, "", "https://api.example/search?q=acme&page=2"},
+		{"cursor that is a path", mk(Settings{Cursor: "next"}), Response{Cursor: "/search?q=acme&page=2"}, "", "https://api.example/search?q=acme&page=2"},
+		{"cursor that is a query", mk(Settings{Cursor: "next"}), Response{Cursor: "?q=acme&page=2"}, "", "https://api.example/search?q=acme&page=2"},
+		{"URL cursor with a parameter named", mk(Settings{Cursor: "next", CursorParam: "after"}), Response{Cursor: "https://api.example/search?after=x"}, "", "https://api.example/search?after=x"},
+		{"token starting with a slash is a token", mk(Settings{Cursor: "next", CursorParam: "after"}), Response{Cursor: "/w8AAA=="}, "", "https://api.example/search?after=%2Fw8AAA%3D%3D&q=acme"},
+		{"token alone is handed back to be reported", mk(Settings{Cursor: "next"}), Response{Cursor: "abc"}, "", "abc"},
+		{"javascript is no URL", mk(Settings{Cursor: "next"}), Response{Cursor: "javascript:alert(1)"}, "", "javascript:alert(1)"},
 	}
 	for _, c := range cases {
 		if got := c.spec.nextPage(u, c.res, c.link); got != c.want {

@@ -72,7 +72,11 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 			next := spec.nextPage(page.URL, res, nextLink(page.Header.Values("Link")))
 			if next != "" {
 				if nu, err := url.Parse(next); err != nil || nu.Host == "" {
-					r.PageError(u, fmt.Errorf("bad next-page URL %q", next))
+					if len(spec.Cursor) > 0 && spec.CursorParam == "" {
+						r.PageError(u, fmt.Errorf("cursor %q is not a URL: set cursor_param to the query parameter it goes back in", next))
+					} else {
+						r.PageError(u, fmt.Errorf("bad next-page URL %q", next))
+					}
 					break
 				}
 			}

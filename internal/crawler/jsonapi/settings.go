@@ -46,9 +46,12 @@ type Settings struct {
 	// recursively as items of the same shape (Reddit's
 	// data.replies.data.children).
 	Children string `yaml:"children"`
-	// Cursor is the path of the next-page cursor in a response.
+	// Cursor is the path of the next-page cursor in a response. A cursor
+	// that is a URL ("next": "https://api.example/posts?page=3") is the
+	// next page itself.
 	Cursor string `yaml:"cursor"`
-	// CursorParam is the query parameter the cursor is sent back in.
+	// CursorParam is the query parameter the cursor is sent back in; not
+	// needed when the cursor is the next page's URL.
 	CursorParam string `yaml:"cursor_param"`
 	// PageParam is a page-number query parameter, for page pagination.
 	PageParam string `yaml:"page_param"`
@@ -84,8 +87,8 @@ func (j *Settings) Check(c *config.KindCheck) {
 	if j.Preset == "" && j.Text == "" {
 		c.Errorf("", "json source %q needs a preset or a text path", c.Source)
 	}
-	if (j.Cursor == "") != (j.CursorParam == "") {
-		c.Errorf("cursor", "cursor and cursor_param go together")
+	if j.CursorParam != "" && j.Cursor == "" {
+		c.Errorf("cursor_param", "cursor_param needs cursor, the path of the cursor in a response")
 	}
 	if j.PageParam != "" && j.Cursor != "" {
 		c.Errorf("page_param", "use either cursor or page_param pagination, not both")
