@@ -113,6 +113,9 @@ func TestWarnsAboutRulesThatCannotFire(t *testing.T) {
 		{"risk above 100", "threshold: 40", "threshold: 140", "23: alerts.rules[0].threshold: risk is at most 100"},
 		{"too many sources", "#RULE", "      min_sources: 3", "24: alerts.rules[0].min_sources: needs posts from 3 sources but at most 1"},
 		{"for across a slow schedule", "#RULE", "      for: 15m", "24: alerts.rules[0].for: under serve, its sources are crawled every 24h0m0s"},
+		{"a loopback site", "https://forum.example/", "http://127.0.0.1:8765/forum", "14: sources[0].urls[0]: 127.0.0.1 is a loopback address: the crawl refuses it unless the source sets allow_private: true"},
+		{"a private site", "https://forum.example/", "http://10.1.2.3/forum", "14: sources[0].urls[0]: 10.1.2.3 is a private address"},
+		{"localhost", "https://forum.example/", "http://localhost:8080/", "14: sources[0].urls[0]: localhost is a loopback address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			yaml := strings.Replace(baseYAML, tc.from, tc.to, 1)
