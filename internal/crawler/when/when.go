@@ -73,6 +73,23 @@ var layouts = []string{
 	// Chinese and Japanese 12-hour clocks, after halfDay: "2026年12月7日 下午9:15".
 	"2006年1月2日 3:04:05 PM",
 	"2006年1月2日 3:04 PM",
+	// Days and months without their zeros: Discuz's "2026-12-7 14:02:33",
+	// US "12/7/2026 2:02 PM" and "12/7/26", German "7.12.2026 14:02",
+	// Korean "2026. 12. 7. 오후 3:05" (after tidy).
+	"2006-1-2 15:04:05",
+	"2006-1-2 3:04 PM",
+	"2006/1/2 15:04:05",
+	"2006/1/2 15:04",
+	"2006/1/2",
+	"2006.01.02 15:04:05",
+	"1/2/2006 3:04:05 PM",
+	"1/2/2006 3:04 PM",
+	"1/2/2006 15:04",
+	"1/2/2006",
+	"1/2/06",
+	"2.1.2006 15:04:05",
+	"2.1.2006 15:04",
+	"2.1.2006",
 	"2006年1月2日 15:04:05",
 	"2006年1月2日 15:04",
 	"2006年1月2日",
@@ -126,7 +143,7 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if strings.ContainsAny(s, "\u00a0\t\n\r") || strings.Contains(s, "  ") {
 		s = spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " ")
 	}
-	s = halfDay(asciiDigits(strings.TrimSpace(s)))
+	s = tidy(halfDay(asciiDigits(strings.TrimSpace(s))))
 	if s == "" || len(s) > 100 {
 		return time.Time{}, false
 	}
@@ -174,6 +191,12 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if rest, ok := unweekday(s); ok {
 		return Parse(rest, o)
 	}
+	// "2026-12-07 14:02 UTC", "7 Dec 2026 14:02 GMT": a zone named after
+	// the time.
+	if rest, loc, ok := zoneSuffix(s); ok {
+		o.Location = loc
+		return Parse(rest, o)
+	}
 	// "by alice » Mon Dec 07, 2026 3:14 pm" (phpBB's author line): the
 	// part after the last separator.
 	if i := strings.LastIndexAny(s, "»|·•"); i >= 0 {
@@ -203,6 +226,81 @@ func halfDay(s string) string {
 		}
 		return g[2] + " PM"
 	})
+}
+
+var (
+	// meridiemDotsRe finds "p.m." and "a.m." (AP style).
+	meridiemDotsRe = regexp.MustCompile(`(?i)\b([ap])\.m\.`)
+	// weekdayParenRe finds a weekday in brackets inside a date:
+	// "2026/12/07(月) 14:02" (Japanese boards), "(Mon)".
+	weekdayParenRe = regexp.MustCompile(`\s*\((?:[月火水木金土日一二三四五六天]|[A-Za-z]{2,3})\)\s*`)
+	// commentRe is a comment after a time: "+0000 (UTC)".
+	commentRe = regexp.MustCompile(`\s+\([^()]*\)$`)
+	// cjkClockRe reads "14时02分" and "14時02分33秒".
+	cjkClockRe = regexp.MustCompile(`(\d{1,2})[时時点點](\d{1,2})分(?:(\d{1,2})秒)?`)
+	// cjkDayClockRe separates "2026年12月7日14:02".
+	cjkDayClockRe = regexp.MustCompile(`日(\d)`)
+	// koDateRe reads Korean "2026. 12. 7." as "2026-12-7".
+	koDateRe = regexp.MustCompile(`^(\d{4})\.\s+(\d{1,2})\.\s+(\d{1,2})\.?`)
+)
+
+// tidy rewrites what sites put around a date's parts into what the
+// layouts read: "3:14 p.m." as "3:14 PM", "Dec 7, 2026 @ 3:14 PM"
+// without the "@", a bracketed weekday or trailing comment dropped, "14时02分"
+// as "14:02", and Korean dotted dates with dashes.
+func tidy(s string) string {
+	if strings.Contains(s, ".m.") || strings.Contains(s, ".M.") {
+		s = meridiemDotsRe.ReplaceAllStringFunc(s, func(m string) string { return strings.ToUpper(m[:1]) + "M" })
+	}
+	if strings.Contains(s, " @ ") {
+		s = strings.ReplaceAll(s, " @ ", " ")
+	}
+	if strings.Contains(s, "(") {
+		s = commentRe.ReplaceAllString(s, "")
+		s = strings.TrimSpace(weekdayParenRe.ReplaceAllString(s, " "))
+	}
+	if strings.Contains(s, "分") {
+		s = cjkClockRe.ReplaceAllStringFunc(s, func(m string) string {
+			g := cjkClockRe.FindStringSubmatch(m)
+			if g[3] != "" {
+				return g[1] + ":" + pad2(g[2]) + ":" + pad2(g[3])
+			}
+			return g[1] + ":" + pad2(g[2])
+		})
+	}
+	if strings.Contains(s, "日") {
+		s = cjkDayClockRe.ReplaceAllString(s, "日 $1")
+	}
+	if strings.Contains(s, ". ") {
+		s = koDateRe.ReplaceAllString(s, "$1-$2-$3")
+	}
+	return s
+}
+
+// pad2 gives a one-digit number its leading zero.
+func pad2(d string) string {
+	if len(d) == 1 {
+		return "0" + d
+	}
+	return d
+}
+
+// zoneSuffix splits "2026-12-07 14:02 UTC" into the time and the zone its
+// last word names: UTC, GMT, Z or one of zoneOffsets.
+func zoneSuffix(s string) (string, *time.Location, bool) {
+	i := strings.LastIndexByte(s, ' ')
+	if i <= 0 {
+		return "", nil, false
+	}
+	rest, name := strings.TrimSpace(s[:i]), strings.ToUpper(s[i+1:])
+	switch name {
+	case "UTC", "GMT", "Z", "UT":
+		return rest, time.UTC, rest != ""
+	}
+	if h, ok := zoneOffsets[name]; ok {
+		return rest, time.FixedZone(name, h*3600), rest != ""
+	}
+	return "", nil, false
 }
 
 // unweekday strips a weekday's name, and a comma after it, from the
@@ -287,12 +385,24 @@ func unix(s string) (time.Time, bool) {
 func relative(s string, now time.Time) (time.Time, bool) {
 	l := strings.ToLower(s)
 	switch l {
-	case "now", "just now", "moments ago", "a moment ago", "刚刚", "剛剛", "刚才", "たった今", "今":
+	case "now", "just now", "moments ago", "a moment ago", "刚刚", "剛剛", "刚才", "たった今", "今",
+		"a few seconds ago", "few seconds ago", "seconds ago", "less than a minute ago", "a few moments ago":
 		return now, true
 	case "today", "今天", "今日":
 		return now, true
 	case "yesterday", "昨天", "昨日":
 		return now.AddDate(0, 0, -1), true
+	}
+	// "about 3 hours ago", "over 2 years ago" (Rails), "3 hr. ago".
+	if m := fuzzyRe.FindStringSubmatch(l); m != nil {
+		l = m[1]
+	}
+	if strings.HasSuffix(l, ". ago") {
+		l = strings.TrimSuffix(l, ". ago") + " ago"
+	}
+	// "一小时前", "两个月前", "半小时前", "3 分钟之前".
+	if strings.HasSuffix(s, "前") {
+		s = cjkCount(strings.Replace(s, "之前", "前", 1))
 	}
 	if m := shortRe.FindStringSubmatch(l); m != nil { // "5m", "2h", "3d"
 		n, _ := strconv.Atoi(m[1])
@@ -340,6 +450,47 @@ func relative(s string, now time.Time) (time.Time, bool) {
 		return t, true
 	}
 	return localDay(l, now)
+}
+
+// fuzzyRe strips the hedges of Rails' distance_of_time_in_words and
+// similar: "about 3 hours ago", "over 2 years ago", "almost 1 year ago".
+var fuzzyRe = regexp.MustCompile(`^(?:about|around|over|almost|nearly|roughly|approximately|~)\s+(.+ ago)$`)
+
+// cjkNumRe finds a count in Chinese numerals before a unit: "一小时前",
+// "两个月前", "二十分钟前", "半小时前".
+var cjkNumRe = regexp.MustCompile(`^([零一二两兩三四五六七八九十]+|半)\s*[个個]?\s*(秒|分钟|分鐘|小时|小時|天|日|周|週|星期|月|年)`)
+
+// cjkCount rewrites cjkNumRe's count in digits ("半小时" is 30 minutes,
+// "半天" 12 hours) for cjkUnitRe.
+func cjkCount(s string) string {
+	m := cjkNumRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s
+	}
+	num, unit, rest := s[m[2]:m[3]], s[m[4]:m[5]], s[m[5]:]
+	if num == "半" {
+		switch unit {
+		case "小时", "小時":
+			return "30分钟" + rest
+		case "天", "日":
+			return "12小时" + rest
+		}
+		return s
+	}
+	digits := map[rune]int{'零': 0, '一': 1, '二': 2, '两': 2, '兩': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	n, cur := 0, 0
+	for _, r := range num {
+		if r == '十' {
+			n += max(cur, 1) * 10
+			cur = 0
+			continue
+		}
+		cur = digits[r]
+	}
+	if unit == "月" {
+		unit = "个月"
+	}
+	return strconv.Itoa(n+cur) + unit + rest
 }
 
 // back subtracts n units from now.

@@ -212,6 +212,37 @@ func TestParseForumForms(t *testing.T) {
 		{"RFC 822 Central time", "Mon, 09 Mar 2026 09:00:00 CST", nil, at(time.UTC, 9, 15, 0)},
 		{"a zone that knows the abbreviation keeps it", "Mon, 09 Mar 2026 09:00:00 CST", shanghai, at(shanghai, 9, 9, 0)},
 		{"GMT is UTC", "Mon, 09 Mar 2026 09:00:00 GMT", ny, at(time.UTC, 9, 9, 0)},
+		// Discuz and Chinese news sites
+		{"Discuz label and unpadded date", "发表于 2026-3-9 14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Discuz traditional label, seconds", "發表於 2026-3-9 14:02:33", shanghai, time.Date(2026, 3, 9, 14, 2, 33, 0, shanghai)},
+		{"Discuz label and day word", "发表于 昨天 14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Discuz label and relative time", "发表于 3 天前", nil, now.AddDate(0, 0, -3)},
+		{"label with a full-width colon", "发布时间：2026-03-09 14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Chinese clock words", "2026年03月09日 14时02分", shanghai, at(shanghai, 9, 14, 2)},
+		{"no space after the day", "2026年3月9日14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Chinese numerals", "三天前", nil, now.AddDate(0, 0, -3)},
+		{"Chinese tens", "二十分钟前", nil, now.Add(-20 * time.Minute)},
+		{"a measure word", "两个月前", nil, now.AddDate(0, -2, 0)},
+		{"half an hour", "半小时前", nil, now.Add(-30 * time.Minute)},
+		{"之前", "3 分钟之前", nil, now.Add(-3 * time.Minute)},
+		// Japanese and Korean boards
+		{"weekday in brackets", "2026/03/09(月) 14:02:33.12", tokyo, time.Date(2026, 3, 9, 14, 2, 33, 120e6, tokyo)},
+		{"Korean dotted date", "2026. 3. 9. 오후 3:05", nil, at(time.UTC, 9, 15, 5)},
+		// English relative hedges (Rails, moment.js) and abbreviations
+		{"about", "about 3 hours ago", nil, now.Add(-3 * time.Hour)},
+		{"over", "over 2 years ago", nil, now.AddDate(-2, 0, 0)},
+		{"a few seconds", "a few seconds ago", nil, now},
+		{"less than a minute", "less than a minute ago", nil, now},
+		{"abbreviation with a point", "3 hr. ago", nil, now.Add(-3 * time.Hour)},
+		// Other layouts
+		{"zone named after the time", "2026-03-09 14:02 UTC", ny, at(time.UTC, 9, 14, 2)},
+		{"US zone named after the time", "2026-03-09 09:02 PST", nil, at(time.UTC, 9, 17, 2)},
+		{"mail's zone comment", "Mon, 9 Mar 2026 14:02:33 +0000 (UTC)", ny, time.Date(2026, 3, 9, 14, 2, 33, 0, time.UTC)},
+		{"AP style", "March 9, 2026, 3:14 p.m.", nil, at(time.UTC, 9, 15, 14)},
+		{"at sign", "Mar 9, 2026 @ 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
+		{"US unpadded with seconds", "3/9/2026 2:02:33 PM", nil, time.Date(2026, 3, 9, 14, 2, 33, 0, time.UTC)},
+		{"US two-digit year", "3/9/26", nil, at(time.UTC, 9, 0, 0)},
+		{"German unpadded", "9.3.2026 14:02", nil, at(time.UTC, 9, 14, 2)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -224,7 +255,8 @@ func TestParseForumForms(t *testing.T) {
 			}
 		})
 	}
-	for _, in := range []string{"by alice »", "Staff | nobody", "Monday, never", "下午", "下午 25:00"} {
+	for _, in := range []string{"by alice »", "Staff | nobody", "Monday, never", "下午", "下午 25:00", "发表于", "发表于 很久以前",
+		"about nothing ago", "半年前以后", "3/9/2026 25:00", "(Mon)", "UTC", "about"} {
 		if got, ok := Parse(in, Options{Now: now}); ok {
 			t.Errorf("Parse(%q) = %v, want not read", in, got)
 		}
