@@ -114,6 +114,28 @@ func siteCases() []siteCase {
       parent: "@data-reply-to"`,
 		},
 		{
+			// Discuz!, the common Chinese forum: GBK, "发表于" before the
+			// time (or a relative time with the date in its title),
+			// quotes in div.quote, a signature beside the text.
+			name: "discuz",
+			routes: map[string]route{
+				"/thread-88-1-1.html": {file: dir + "discuz/thread-88-1-1.html", ctype: "text/html"},
+				"/thread-88-2-1.html": {file: dir + "discuz/thread-88-2-1.html", ctype: "text/html"},
+			},
+			yaml: `
+    kind: html
+    urls: ["{{base}}/thread-88-1-1.html"]
+    html:
+      item: "div[id^=post_]"
+      id: "@id"
+      text: td.t_f
+      author: .pls .authi a
+      time: "em[id^=authorposton]"
+      title: "#thread_subject"
+      next: a.nxt
+      time_zone: Asia/Shanghai`,
+		},
+		{
 			// A Big5 page whose meta tag says UTF-8: refused with the
 			// setting that reads it, then read with it.
 			name:   "big5-says-utf8",

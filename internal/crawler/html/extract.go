@@ -136,15 +136,16 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			p.Title = docTitle
 		}
 		var rawTime string
+		var timeNode *html.Node
 		if s.Time.Attr != "" || s.Time.IsZero() {
 			rawTime = get(s.Time)
 		} else if m := node; s.Time.Sel == "" || match(s.Time.Sel) != nil {
 			if s.Time.Sel != "" {
 				m = match(s.Time.Sel)
 			}
-			rawTime = timeValue(m)
+			rawTime, timeNode = timeValue(m), m
 		}
-		if t, ok := when.Parse(rawTime, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
+		if t, ok := readTime(rawTime, timeNode, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
 			p.Published = t
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true
@@ -368,14 +369,52 @@ func attr(n *html.Node, name string) string {
 	return ""
 }
 
-// timeValue prefers a <time datetime> or title attribute to the text.
+// timeAttrs are the attributes that hold a machine-readable time.
+var timeAttrs = []string{"datetime", "data-time", "data-timestamp", "title"}
+
+// timeValue prefers a <time datetime> or title attribute to the text. It
+// is the time a derived id is made from.
 func timeValue(m *html.Node) string {
-	for _, a := range []string{"datetime", "data-time", "data-timestamp", "title"} {
+	for _, a := range timeAttrs {
 		if v := strings.TrimSpace(attr(m, a)); v != "" {
 			return v
 		}
 	}
 	return clean.OneLine(clean.NodeText(m, nil))
+}
+
+// readTime reads a post's time: raw, the value of the time field; when
+// the field is an element (m), a time attribute of an element inside it
+// is preferred to its text, as WordPress's .comment-metadata holds a
+// <time datetime> and Discuz's "发表于 <span title="2026-3-9 14:02">2
+// 小时前</span>" the exact time behind the relative one. An attribute
+// that is not a time (an icon's title) is passed over.
+func readTime(raw string, m *html.Node, o when.Options) (time.Time, bool) {
+	if m != nil && !slices.ContainsFunc(timeAttrs, func(a string) bool { return attr(m, a) != "" }) {
+		found := false
+		var t time.Time
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			for c := n.FirstChild; c != nil && !found; c = c.NextSibling {
+				if c.Type != html.ElementNode {
+					continue
+				}
+				for _, a := range timeAttrs {
+					if v := strings.TrimSpace(attr(c, a)); v != "" {
+						if t, found = when.Parse(v, o); found {
+							return
+						}
+					}
+				}
+				walk(c)
+			}
+		}
+		walk(m)
+		if found {
+			return t, true
+		}
+	}
+	return when.Parse(raw, o)
 }
 
 func countOf(s string) uint32 {

@@ -98,15 +98,16 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 			p.Title = docTitle
 		}
 		var rawTime string
+		var timeNode *html.Node
 		if s.Time.Attr != "" || s.Time.IsZero() {
 			rawTime = get(s.Time)
 		} else if m := node; s.Time.Sel == "" || fields[s.Time.Sel][node] != nil {
 			if s.Time.Sel != "" {
 				m = fields[s.Time.Sel][node]
 			}
-			rawTime = timeValue(m)
+			rawTime, timeNode = timeValue(m), m
 		}
-		if t, ok := when.Parse(rawTime, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
+		if t, ok := readTime(rawTime, timeNode, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
 			p.Published = t
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true

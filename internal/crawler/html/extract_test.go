@@ -322,3 +322,42 @@ func TestQuotes(t *testing.T) {
 		})
 	}
 }
+
+// TestTimeInside: a time element without a time attribute of its own
+// reads one of an element inside it before its text, skipping attributes
+// that are not times.
+func TestTimeInside(t *testing.T) {
+	cases := []struct {
+		name, inner string
+		want        time.Time
+		guessed     bool
+	}{
+		{"WordPress comment metadata", `<a href="#c1"><time datetime="2026-03-09T10:11:12+00:00">March 9, 2026 at 10:11 am</time></a>`,
+			time.Date(2026, 3, 9, 10, 11, 12, 0, time.UTC), false},
+		{"Discuz exact time behind a relative one", `发表于 <span title="2026-3-10 9:30:00">2 小时前</span>`,
+			time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC), false},
+		{"an icon's title is no time", `<a href="#p1"><img title="Post" alt="Post"></a>by alice » Mon Mar 09, 2026 3:14 pm`,
+			time.Date(2026, 3, 9, 15, 14, 0, 0, time.UTC), false},
+		{"nothing readable", `<span title="Post">sometime</span>`, fetched, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, err := Compile(&Settings{Item: ".post", Text: ".body", Time: ".when"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(`<div class="post"><div class="when">` + c.inner + `</div><p class="body">x</p></div>`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Extract(doc, Page{Fetched: fetched}, spec)
+			if len(res.Posts) != 1 {
+				t.Fatalf("%d posts", len(res.Posts))
+			}
+			p := res.Posts[0]
+			if !p.Published.Equal(c.want) || p.TimeGuessed != c.guessed {
+				t.Errorf("published %v guessed %v, want %v %v", p.Published.UTC(), p.TimeGuessed, c.want, c.guessed)
+			}
+		})
+	}
+}
