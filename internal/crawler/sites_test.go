@@ -114,6 +114,12 @@ func siteCases() []siteCase {
       parent: "@data-reply-to"`,
 		},
 		{
+			// A Chinese API sending Beijing times without a zone.
+			name:   "api-local-times",
+			routes: map[string]route{"/api/list": {file: dir + "api/cn-list.json", ctype: "application/json"}},
+			yaml:   cnAPI + "\n           time_zone: Asia/Shanghai}",
+		},
+		{
 			// Discuz!, the common Chinese forum: GBK, "发表于" before the
 			// time (or a relative time with the date in its title),
 			// quotes in div.quote, a signature beside the text.
@@ -229,6 +235,12 @@ func siteCases() []siteCase {
 	}
 }
 
+// cnAPI is the source block of a Chinese API, its json block left open.
+const cnAPI = `
+    kind: json
+    urls: ["{{base}}/api/list"]
+    json: {items: data.list, id: tid, text: content, author: nick, time: ctime,`
+
 // cjkNews is the source block of a Chinese news page.
 const cjkNews = `
     kind: html
@@ -326,6 +338,47 @@ func TestUnreadTimeIsReported(t *testing.T) {
 			}
 			if c.warnings > 0 && !strings.Contains(logs.String(), `time="`+c.when+`"`) {
 				t.Errorf("the warning does not quote the time:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestFutureTimeIsReported: times read later than the fetch, as local
+// times read as UTC are, are named once a crawl with the setting that
+// fixes them.
+func TestFutureTimeIsReported(t *testing.T) {
+	cases := []struct {
+		name, zone string
+		warnings   int
+		guessed    int
+	}{
+		{"local times read as UTC", "", 1, 1},
+		{"the site's zone set", "\n           time_zone: Asia/Shanghai", 0, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, map[string]route{"/api/list": {file: "testdata/sites/api/cn-list.json", ctype: "application/json"}})
+			yaml := cnAPI + c.zone + "}"
+			if c.zone == "" {
+				yaml = strings.TrimSuffix(cnAPI, ",") + "}"
+			}
+			src := siteSource(t, siteCase{name: "cn", yaml: yaml}, s.URL)
+			var logs strings.Builder
+			posts, _, err := collect(t, testCrawler(Options{Logger: testLogger(&logs)}), src, State{})
+			if err != nil || len(posts) != 2 {
+				t.Fatalf("%d posts, err %v", len(posts), err)
+			}
+			guessed := 0
+			for _, p := range posts {
+				if p.TimeGuessed {
+					guessed++
+				}
+			}
+			if n := strings.Count(logs.String(), `msg="post time after the fetch`); n != c.warnings || guessed != c.guessed {
+				t.Errorf("%d warnings and %d guessed times, want %d and %d:\n%s", n, guessed, c.warnings, c.guessed, logs.String())
+			}
+			if c.warnings > 0 && !strings.Contains(logs.String(), "ahead=5h30m0s") {
+				t.Errorf("the warning does not say how far ahead:\n%s", logs.String())
 			}
 		})
 	}

@@ -73,6 +73,10 @@ type Spec struct {
 	Cursor Path
 	// CursorParam is the query parameter the cursor is sent back in.
 	CursorParam string
+	// Layout is the source's own time layout, if any.
+	Layout string
+	// Location is the zone of times that carry none.
+	Location *time.Location
 	// PageParam is the page-number query parameter.
 	PageParam string
 	// PageStart is the number of the first page.
@@ -128,7 +132,16 @@ func Compile(j *Settings) (*Spec, error) {
 		PageStart:   1,
 		LinkHeader:  cfg.LinkHeader,
 		TextHTML:    cfg.TextHTML,
+		Layout:      cfg.TimeFormat,
+		Location:    time.UTC,
 		preset:      pr,
+	}
+	if cfg.TimeZone != "" {
+		loc, err := time.LoadLocation(cfg.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("time_zone: %w", err)
+		}
+		s.Location = loc
 	}
 	if cfg.PageStart != nil {
 		s.PageStart = *cfg.PageStart
@@ -329,7 +342,7 @@ func (s *Spec) item(it, root gjson.Result, base *url.URL, fetched time.Time) (po
 		}
 	}
 	rawTime := scalar(s.Time.Get(it))
-	if t, ok := when.Parse(rawTime, when.Options{Now: fetched}); ok {
+	if t, ok := when.Parse(rawTime, when.Options{Now: fetched, Location: s.Location, Layout: s.Layout}); ok {
 		p.Published = t
 	} else {
 		p.Published, p.TimeGuessed = fetched, true

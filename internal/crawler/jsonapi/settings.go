@@ -3,6 +3,7 @@ package jsonapi
 import (
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/backlash-monitor/backlash/internal/config"
 	"github.com/backlash-monitor/backlash/internal/crawler/kind"
@@ -63,6 +64,11 @@ type Settings struct {
 	LinkHeader bool `yaml:"link_header"`
 	// TextHTML says the text path holds HTML, to be reduced to plain text.
 	TextHTML bool `yaml:"text_html"`
+	// TimeFormat is a Go time layout tried before the built-in ones.
+	TimeFormat string `yaml:"time_format"`
+	// TimeZone is the IANA zone of times that carry none (default UTC):
+	// many APIs send local times ("2026-12-07 14:02:00" in Beijing).
+	TimeZone string `yaml:"time_zone"`
 }
 
 // Presets returns the names preset accepts, sorted.
@@ -92,6 +98,11 @@ func (j *Settings) Check(c *config.KindCheck) {
 	}
 	if j.PageParam != "" && j.Cursor != "" {
 		c.Errorf("page_param", "use either cursor or page_param pagination, not both")
+	}
+	if j.TimeZone != "" {
+		if _, err := time.LoadLocation(j.TimeZone); err != nil {
+			c.Errorf("time_zone", "unknown time zone %q", j.TimeZone)
+		}
 	}
 	if j.PageStart != nil && *j.PageStart < 0 {
 		c.Errorf("page_start", "page_start must not be negative")
