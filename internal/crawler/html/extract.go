@@ -160,7 +160,11 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		if !s.Parent.IsZero() {
 			p.ParentID = refID(clean.OneLine(get(s.Parent)))
 		}
-		if p.ParentID == "" && x.up[i] >= 0 {
+		if s.Parent.IsZero() && x.up[i] >= 0 {
+			// Without a parent field, a reply is the item it is nested
+			// in; with one, the site says which posts reply, and an item
+			// inside another only by broken markup (an unclosed element)
+			// is no reply.
 			p.ParentID = ids[x.up[i]]
 		}
 		if p.ParentID == "" {

@@ -122,7 +122,7 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 		if !s.Parent.IsZero() {
 			p.ParentID = refID(clean.OneLine(get(s.Parent)))
 		}
-		if p.ParentID == "" && node.Parent != nil {
+		if s.Parent.IsZero() && node.Parent != nil {
 			if up := x.owner[node.Parent]; up != nil {
 				p.ParentID = ids[up]
 			}

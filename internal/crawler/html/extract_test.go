@@ -129,6 +129,15 @@ func TestExtract(t *testing.T) {
 				{id: "m2", parent: "m1", text: "second & third < fourth", published: fetched, guessed: true},
 			},
 		},
+		{
+			name: "with a parent field, an item nested by broken markup is no reply",
+			file: "malformed.html", url: "https://broken.example/",
+			spec: &Settings{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author", Parent: "@data-reply-to"},
+			posts: []want{
+				{id: "m1", author: "x", text: "unclosed bold italic", published: fetched, guessed: true},
+				{id: "m2", text: "second & third < fourth", published: fetched, guessed: true},
+			},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
