@@ -2,6 +2,7 @@ package when
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -143,7 +144,7 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if strings.ContainsAny(s, "\u00a0\t\n\r") || strings.Contains(s, "  ") {
 		s = spaceRe.ReplaceAllString(strings.ReplaceAll(s, "\u00a0", " "), " ")
 	}
-	s = tidy(halfDay(asciiDigits(strings.TrimSpace(s))))
+	s = asciiDigits(strings.TrimSpace(s))
 	if s == "" || len(s) > 100 {
 		return time.Time{}, false
 	}
@@ -160,6 +161,7 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	if digitsRe.MatchString(s) {
 		return unix(s)
 	}
+	s = tidy(halfDay(s))
 	if t, ok := relative(s, now.In(loc)); ok {
 		return t, true
 	}
@@ -208,14 +210,21 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	return time.Time{}, false
 }
 
-// halfDayRe finds a clock time after the Chinese, Japanese or Korean word
-// for its half of the day: "下午9:15", "午前 10:00", "오후 3:05".
-var halfDayRe = regexp.MustCompile(`(上午|早上|早晨|凌晨|午前|오전|下午|中午|晚上|傍晚|夜里|午後|오후)\s*(\d{1,2}:\d{2}(?::\d{2})?)`)
+// halfDayWords are the Chinese, Japanese and Korean words for a half of
+// the day, the morning's first.
+var halfDayWords = []string{"上午", "早上", "早晨", "凌晨", "午前", "오전", "下午", "中午", "晚上", "傍晚", "夜里", "午後", "오후"}
+
+// halfDayRe finds a clock time after one of halfDayWords: "下午9:15",
+// "午前 10:00", "오후 3:05".
+var halfDayRe = regexp.MustCompile(`(` + strings.Join(halfDayWords, "|") + `)\s*(\d{1,2}:\d{2}(?::\d{2})?)`)
 
 // halfDay rewrites halfDayRe's clock times as the layouts' "9:15 PM"
 // (中午 1:00 is 13:00, as "1:00 PM").
 func halfDay(s string) string {
-	if !halfDayRe.MatchString(s) {
+	// Looking for the words is much cheaper than the expression, which
+	// most times (machine ones, relative ones) never need.
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf }) ||
+		!slices.ContainsFunc(halfDayWords, func(w string) bool { return strings.Contains(s, w) }) {
 		return s
 	}
 	return halfDayRe.ReplaceAllStringFunc(s, func(m string) string {
@@ -394,11 +403,13 @@ func relative(s string, now time.Time) (time.Time, bool) {
 		return now.AddDate(0, 0, -1), true
 	}
 	// "about 3 hours ago", "over 2 years ago" (Rails), "3 hr. ago".
-	if m := fuzzyRe.FindStringSubmatch(l); m != nil {
-		l = m[1]
-	}
-	if strings.HasSuffix(l, ". ago") {
-		l = strings.TrimSuffix(l, ". ago") + " ago"
+	if strings.HasSuffix(l, " ago") {
+		if m := fuzzyRe.FindStringSubmatch(l); m != nil {
+			l = m[1]
+		}
+		if strings.HasSuffix(l, ". ago") {
+			l = strings.TrimSuffix(l, ". ago") + " ago"
+		}
 	}
 	// "一小时前", "两个月前", "半小时前", "3 分钟之前".
 	if strings.HasSuffix(s, "前") {
