@@ -8,6 +8,7 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // Field is one compiled field selector.
@@ -75,6 +76,30 @@ const scope = ":scope"
 // comments), Discourse's aside.quote, vBulletin's .bbcode_quote and SMF's
 // .quoteheader.
 const DefaultQuote = "blockquote, aside.quote, .bbcode_quote, .quoteheader"
+
+// defaultQuote is DefaultQuote compiled, behind a test every element of
+// a text passes cheaply: each of its selectors needs a blockquote, an
+// aside or a class naming "quote".
+type defaultQuote struct{ m cascadia.Matcher }
+
+func (q defaultQuote) Match(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom != atom.Blockquote && n.DataAtom != atom.Aside {
+		quoted := false
+		for _, a := range n.Attr {
+			if a.Key == "class" {
+				quoted = strings.Contains(a.Val, "quote")
+				break
+			}
+		}
+		if !quoted {
+			return false
+		}
+	}
+	return q.m.Match(n)
+}
 
 // Spec is a compiled Settings block.
 type Spec struct {
@@ -166,6 +191,9 @@ func Compile(h *Settings) (*Spec, error) {
 			return nil, fmt.Errorf("quote: %w", err)
 		}
 		s.Quote = compileSelector(q)
+		if q == DefaultQuote {
+			s.Quote = defaultQuote{s.Quote}
+		}
 	}
 	s.sels = map[string]cascadia.Matcher{}
 	for _, sel := range []string{s.Item, orAll(s.Follow.Sel), orAll(s.Next.Sel)} {
