@@ -120,6 +120,18 @@ func siteCases() []siteCase {
 			yaml:   cnAPI + "\n           time_zone: Asia/Shanghai}",
 		},
 		{
+			// JSONP, as many Chinese sites' APIs answer, and JSON behind
+			// an anti-script guard.
+			name:   "api-jsonp",
+			routes: map[string]route{"/api/list": {file: dir + "api/cn-list.jsonp", ctype: "application/javascript; charset=utf-8"}},
+			yaml:   cnAPI + "\n           time_zone: Asia/Shanghai}",
+		},
+		{
+			name:   "api-guarded",
+			routes: map[string]route{"/api/list": {file: dir + "api/cn-list-guarded.json", ctype: "application/json"}},
+			yaml:   cnAPI + "\n           time_zone: Asia/Shanghai}",
+		},
+		{
 			// Discuz!, the common Chinese forum: GBK, "发表于" before the
 			// time (or a relative time with the date in its title),
 			// quotes in div.quote, a signature beside the text.

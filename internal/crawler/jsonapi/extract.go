@@ -1,11 +1,13 @@
 package jsonapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -209,7 +211,11 @@ func (e *FieldError) Error() string {
 func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, error) {
 	var res Response
 	if !gjson.ValidBytes(body) {
-		return res, syntaxError(body)
+		unwrapped, ok := unwrap(body)
+		if !ok {
+			return res, syntaxError(body)
+		}
+		body = unwrapped
 	}
 	root := gjson.ParseBytes(body)
 	if s.preset.check != nil {
@@ -431,6 +437,30 @@ func syntaxError(body []byte) error {
 	line := 1 + strings.Count(string(body[:off]), "\n")
 	col := off - strings.LastIndexByte(string(body[:off]), '\n')
 	return &SyntaxError{Line: line, Column: col, Err: err}
+}
+
+var (
+	// guardRe is a prefix APIs put before JSON so a page cannot run it
+	// as a script: ")]}'" (Google), "while(1);", "for(;;);" (Facebook).
+	guardRe = regexp.MustCompile(`^\s*(?:\)\]\}',?|while\s*\(1\)\s*;|for\s*\(;;\)\s*;)`)
+	// jsonpRe is a JSONP callback around the JSON: "cb({...});", as many
+	// Chinese sites' APIs answer.
+	jsonpRe = regexp.MustCompile(`(?s)^\s*(?:/\*\*/\s*)?(?:typeof\s+[\w$.]+\s*===?\s*['"]function['"]\s*&&\s*)?[\w$.]+\s*\((.*)\)\s*;?\s*$`)
+)
+
+// unwrap takes the JSON out of a JSONP callback or from behind a guard
+// prefix; ok is false when body is neither, or what is inside is not a
+// JSON object or array.
+func unwrap(body []byte) ([]byte, bool) {
+	if m := guardRe.FindIndex(body); m != nil {
+		body = body[m[1]:]
+	} else if m := jsonpRe.FindSubmatch(body); m != nil {
+		body = m[1]
+	} else {
+		return nil, false
+	}
+	t := bytes.TrimSpace(body)
+	return body, len(t) > 0 && (t[0] == '{' || t[0] == '[') && gjson.ValidBytes(body)
 }
 
 // nextPage returns the URL of the page after u, or "" when there is none.

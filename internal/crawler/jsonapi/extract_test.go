@@ -246,3 +246,32 @@ func FuzzJSONItems(f *testing.F) {
 		}
 	})
 }
+
+// TestUnwrap: JSON inside a JSONP callback or behind a guard prefix is
+// read; anything else stays a syntax error.
+func TestUnwrap(t *testing.T) {
+	const obj = `{"a":[1,2]}`
+	cases := []struct {
+		name, body, want string
+		ok               bool
+	}{
+		{"jsonp", `cb(` + obj + `);`, obj, true},
+		{"jquery jsonp with spaces", " jQuery1124_99 ( " + obj + " ) ;\n", " " + obj + " ", true},
+		{"dotted callback", `window.app.load(` + obj + `)`, obj, true},
+		{"guarded jsonp", `/**/ typeof cb === 'function' && cb(` + obj + `);`, obj, true},
+		{"google guard", ")]}'\n" + obj, "\n" + obj, true},
+		{"facebook guard", "for (;;);" + obj, obj, true},
+		{"while guard", "while(1);" + obj, obj, true},
+		{"a script is no JSON", `alert("x");`, "", false},
+		{"a call of something else", `cb({a:1});`, "", false},
+		{"html", "<html>error</html>", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := unwrap([]byte(c.body))
+			if ok != c.ok || (ok && string(got) != c.want) {
+				t.Errorf("unwrap(%q) = %q, %v; want %q, %v", c.body, got, ok, c.want, c.ok)
+			}
+		})
+	}
+}
