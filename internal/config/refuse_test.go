@@ -136,3 +136,24 @@ func TestWarnsAboutRulesThatCannotFire(t *testing.T) {
 		t.Fatalf("the base configuration: err %v, warnings %v", err, cfg.Warnings)
 	}
 }
+
+// TestTypeMismatchSaysWhatIsWanted: a value of the wrong shape is named
+// in the file's terms, not Go's.
+func TestTypeMismatchSaysWhatIsWanted(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to, want string
+	}{
+		{"one URL without brackets", `urls: ["https://forum.example/"]`, `urls: https://forum.example/`,
+			`14: sources[0].urls: want a list ([a, b] or one "- item" a line), not a text`},
+		{"a word for a number", "#SOURCE", "    max_pages: lots", "15: sources[0].max_pages: want a number, not a text (lots)"},
+		{"a phrase for a flag", "#SOURCE", "    allow_private: yes please", "15: sources[0].allow_private: want true or false, not a text (yes please)"},
+		{"a list for a mapping", "#SOURCE", "    headers: [a, b]", "15: sources[0].headers: want a mapping (key: value), not a list"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte(strings.Replace(baseYAML, tc.from, tc.to, 1)))
+			if err == nil || !strings.Contains(err.Error(), "t.yaml:"+tc.want) {
+				t.Fatalf("err %v\nwant it to contain t.yaml:%s", err, tc.want)
+			}
+		})
+	}
+}
