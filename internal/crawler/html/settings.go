@@ -2,10 +2,10 @@ package html
 
 import (
 	"strings"
-	"time"
 
 	"github.com/backlash-monitor/backlash/internal/config"
 	"github.com/backlash-monitor/backlash/internal/crawler/kind"
+	"github.com/backlash-monitor/backlash/internal/crawler/when"
 )
 
 // Name is the kind's name: a source's kind and the key of its block.
@@ -108,8 +108,8 @@ func (h *Settings) Check(c *config.KindCheck) {
 		}
 	}
 	if h.TimeZone != "" {
-		if _, err := time.LoadLocation(h.TimeZone); err != nil {
-			c.Errorf("time_zone", "unknown time zone %q", h.TimeZone)
+		if _, err := when.Zone(h.TimeZone); err != nil {
+			c.Errorf("time_zone", "%v", err)
 		}
 	}
 	if h.RenderWait != "" {

@@ -9,6 +9,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/backlash-monitor/backlash/internal/crawler/when"
 )
 
 // Field is one compiled field selector.
@@ -205,7 +207,7 @@ func Compile(h *Settings) (*Spec, error) {
 		}
 	}
 	if h.TimeZone != "" {
-		loc, err := time.LoadLocation(h.TimeZone)
+		loc, err := when.Zone(h.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("time_zone: %w", err)
 		}

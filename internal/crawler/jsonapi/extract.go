@@ -139,7 +139,7 @@ func Compile(j *Settings) (*Spec, error) {
 		preset:      pr,
 	}
 	if cfg.TimeZone != "" {
-		loc, err := time.LoadLocation(cfg.TimeZone)
+		loc, err := when.Zone(cfg.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("time_zone: %w", err)
 		}

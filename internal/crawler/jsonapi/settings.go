@@ -3,10 +3,10 @@ package jsonapi
 import (
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/backlash-monitor/backlash/internal/config"
 	"github.com/backlash-monitor/backlash/internal/crawler/kind"
+	"github.com/backlash-monitor/backlash/internal/crawler/when"
 )
 
 // Name is the kind's name: a source's kind and the key of its block.
@@ -100,8 +100,8 @@ func (j *Settings) Check(c *config.KindCheck) {
 		c.Errorf("page_param", "use either cursor or page_param pagination, not both")
 	}
 	if j.TimeZone != "" {
-		if _, err := time.LoadLocation(j.TimeZone); err != nil {
-			c.Errorf("time_zone", "unknown time zone %q", j.TimeZone)
+		if _, err := when.Zone(j.TimeZone); err != nil {
+			c.Errorf("time_zone", "%v", err)
 		}
 	}
 	if j.PageStart != nil && *j.PageStart < 0 {
