@@ -1,8 +1,11 @@
 package crawler
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -391,6 +394,67 @@ func TestFutureTimeIsReported(t *testing.T) {
 			}
 			if c.warnings > 0 && !strings.Contains(logs.String(), "ahead=5h30m0s") {
 				t.Errorf("the warning does not say how far ahead:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// TestSessionKeysDoNotChangeIDs: phpBB gives a visitor without cookies a
+// new sid in every link; posts whose ids derive from their links must
+// keep them from one crawl to the next.
+func TestSessionKeysDoNotChangeIDs(t *testing.T) {
+	visits := 0
+	serve := func(file string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			visits++
+			body, err := os.ReadFile(file)
+			if err != nil {
+				http.Error(w, err.Error(), 500)
+				return
+			}
+			sid := fmt.Sprintf("%032x", visits*7919)
+			body = bytes.ReplaceAll(body, []byte("viewtopic.php?t=42"), []byte("viewtopic.php?t=42&amp;sid="+sid))
+			body = bytes.ReplaceAll(body, []byte(`href="#p`), []byte(`href="./viewtopic.php?t=42&amp;sid=`+sid+`#p`))
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(body)
+		}
+	}
+	cases := []struct{ name, id string }{
+		{"ids derived from links", ""},
+		{"ids from the site", `id: "@id", `},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch {
+				case r.URL.Path != "/forum/viewtopic.php":
+					http.NotFound(w, r)
+				case r.URL.Query().Get("start") == "3":
+					serve("testdata/sites/phpbb/viewtopic-2.html")(w, r)
+				default:
+					serve("testdata/sites/phpbb/viewtopic-1.html")(w, r)
+				}
+			}))
+			defer s.Close()
+			src := siteSource(t, siteCase{name: "phpbb", yaml: `
+    kind: html
+    urls: ["{{base}}/forum/viewtopic.php?t=42"]
+    html: {` + c.id + `item: div.post, text: .content, author: .username, url: "h3 a@href", next: "a[rel=next]@href"}`}, s.URL)
+			var runs [2][]string
+			for i := range runs {
+				posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
+				if err != nil || stats.Errors != 0 || len(posts) != 5 {
+					t.Fatalf("run %d: %d posts, err %v, stats %+v", i, len(posts), err, stats)
+				}
+				for _, p := range posts {
+					if strings.Contains(p.URL, "sid=") {
+						t.Errorf("post %s keeps the session in its link %s", p.ID, p.URL)
+					}
+					runs[i] = append(runs[i], p.ID)
+				}
+			}
+			if strings.Join(runs[0], ",") != strings.Join(runs[1], ",") {
+				t.Errorf("ids changed between crawls:\n%v\n%v", runs[0], runs[1])
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package html
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -453,5 +454,42 @@ func Resolve(base *url.URL, ref string) string {
 	if r.Scheme != "http" && r.Scheme != "https" {
 		return ""
 	}
+	dropSession(r)
 	return r.String()
+}
+
+// sessionRe is a session key as forum software puts in links for
+// visitors without cookies: phpBB's sid and vBulletin's s are 32 hex
+// digits.
+var sessionRe = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+
+// dropSession removes session keys from a link (phpBB's sid=, vBulletin's
+// s=, PHPSESSID=, ;jsessionid=): they change with every visit, so a post's
+// link, and the id derived from it when the site gives none, would change
+// with every crawl, and a listing's pages would not be known again.
+func dropSession(u *url.URL) {
+	if i := strings.Index(strings.ToLower(u.Path), ";jsessionid="); i >= 0 {
+		u.Path, u.RawPath = u.Path[:i], ""
+	}
+	if u.RawQuery == "" {
+		return
+	}
+	q := u.Query()
+	changed := false
+	for k, vs := range q {
+		switch strings.ToLower(k) {
+		case "phpsessid", "jsessionid":
+		case "sid", "s", "sessionid", "session_id":
+			if len(vs) != 1 || !sessionRe.MatchString(vs[0]) {
+				continue
+			}
+		default:
+			continue
+		}
+		delete(q, k)
+		changed = true
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 }

@@ -370,3 +370,24 @@ func TestTimeInside(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveDropsSessions: session keys leave a link; parameters that
+// only share their names stay.
+func TestResolveDropsSessions(t *testing.T) {
+	base, _ := url.Parse("https://forum.example/viewtopic.php?t=42")
+	hex := "0123456789abcdef0123456789abcdef"
+	cases := []struct{ ref, want string }{
+		{"./viewtopic.php?t=42&sid=" + hex + "#p1", "https://forum.example/viewtopic.php?t=42#p1"},
+		{"showthread.php?s=" + hex + "&t=77&page=2", "https://forum.example/showthread.php?page=2&t=77"},
+		{"/t/1?PHPSESSID=abc123", "https://forum.example/t/1"},
+		{"/forum/thread;jsessionid=ABC123?id=5", "https://forum.example/forum/thread?id=5"},
+		{"/article.pl?sid=26/12/07/1234", "https://forum.example/article.pl?sid=26/12/07/1234"},
+		{"/search?s=moments", "https://forum.example/search?s=moments"},
+		{"/t/1?page=2", "https://forum.example/t/1?page=2"},
+	}
+	for _, c := range cases {
+		if got := Resolve(base, c.ref); got != c.want {
+			t.Errorf("Resolve(%q) = %q, want %q", c.ref, got, c.want)
+		}
+	}
+}
