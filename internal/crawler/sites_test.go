@@ -459,3 +459,44 @@ func TestSessionKeysDoNotChangeIDs(t *testing.T) {
 		})
 	}
 }
+
+// TestFeedCommentsOnOlderEntries: comments are read on every entry the
+// feed lists, not only on entries newer than the last run; a later run
+// (its high-water mark past the entry, at the newest comment) still
+// collects the comments written since, and not the ones it has.
+func TestFeedCommentsOnOlderEntries(t *testing.T) {
+	routes := map[string]route{
+		"/feed":                              {file: "testdata/sites/feedcomments/comments.xml", ctype: "application/rss+xml"},
+		"/blog/acme-moments/":                {file: "testdata/sites/wordpress/post.html"},
+		"/blog/acme-moments/comment-page-2/": {file: "testdata/sites/wordpress/comment-page-2.html"},
+	}
+	cases := []struct {
+		name      string
+		highWater time.Time
+		want      string
+	}{
+		{"first run", time.Time{}, "{base}/?p=77,comment-12,comment-13,comment-14,comment-16"},
+		// The entry (9 March 09:00) and the comments up to 11:30 are
+		// stored; 王芳's of 13:15 is new.
+		{"later run", time.Date(2026, 3, 9, 12, 30, 0, 0, time.UTC), "comment-16"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, routes)
+			src := siteSource(t, siteCase{name: "wpfeed", yaml: `
+    kind: feed
+    urls: ["{{base}}/feed"]
+    lookback: 1h
+    feed:
+      comments: {item: li.comment, id: "@id", text: .comment-content, author: .comment-author .fn,
+                 time: .comment-metadata, next: ".nav-next a@href", time_zone: Asia/Shanghai}`}, s.URL)
+			posts, stats, err := collect(t, testCrawler(Options{}), src, State{HighWater: c.highWater})
+			if err != nil || stats.Errors != 0 {
+				t.Fatalf("err %v, stats %+v", err, stats)
+			}
+			if got := strings.ReplaceAll(ids(posts), s.URL, "{base}"); got != c.want {
+				t.Errorf("posts %s, want %s (stats %+v)", got, c.want, stats)
+			}
+		})
+	}
+}
