@@ -500,3 +500,40 @@ func TestFeedCommentsOnOlderEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestPagesThatRepeat: a site that ignores the page asked for serves its
+// first page again and again; paging stops at the first repeat instead
+// of reading it to max_pages.
+func TestPagesThatRepeat(t *testing.T) {
+	htmlRoutes := map[string]route{"/list": {body: `<div class="post" id="p1"><p>Moments is awful</p></div><a rel="next" href="/list?page=2">next</a>`}}
+	jsonRoutes := map[string]route{"/api/list": {file: "testdata/sites/api/cn-list.json", ctype: "application/json"}}
+	for n := 2; n <= 60; n++ {
+		htmlRoutes[fmt.Sprintf("/list?page=%d", n)] = route{body: fmt.Sprintf(`<div class="post" id="p1"><p>Moments is awful</p></div><a rel="next" href="/list?page=%d">next</a>`, n+1)}
+		jsonRoutes[fmt.Sprintf("/api/list?page=%d", n)] = jsonRoutes["/api/list"]
+	}
+	cases := []struct {
+		name   string
+		routes map[string]route
+		yaml   string
+	}{
+		{"html next link", htmlRoutes, `
+    kind: html
+    urls: ["{{base}}/list"]
+    html: {item: div.post, id: "@id", text: p, next: "a[rel=next]"}`},
+		{"json page parameter", jsonRoutes, strings.TrimSuffix(cnAPI, ",") + ", page_param: page}"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, c.routes)
+			src := siteSource(t, siteCase{name: "repeat", yaml: c.yaml}, s.URL)
+			var logs strings.Builder
+			_, stats, err := collect(t, testCrawler(Options{Logger: testLogger(&logs)}), src, State{})
+			if err != nil || stats.Errors != 0 {
+				t.Fatalf("err %v, stats %+v", err, stats)
+			}
+			if stats.Pages != 2 || !strings.Contains(logs.String(), "the page repeats posts of earlier pages") {
+				t.Errorf("%d pages, want 2 and a warning:\n%s", stats.Pages, logs.String())
+			}
+		})
+	}
+}

@@ -188,6 +188,18 @@ func (r *Run) SetCursor(c string) {
 	}
 }
 
+// Repeats reports whether a page's posts all were on earlier pages of its
+// listing (ids holds theirs, and takes this page's): the site ignores the
+// page asked for, and paging on would read the same page to max_pages.
+func Repeats(posts []post.Post, ids map[string]bool) bool {
+	repeat := len(posts) > 0
+	for _, p := range posts {
+		repeat = repeat && ids[p.ID]
+		ids[p.ID] = true
+	}
+	return repeat
+}
+
 // Stale reports whether a page whose posts were all passed to Emit should
 // end its pagination: it had posts, none was fresh, and they run newest
 // first, so later pages can only be older. A thread listed oldest first

@@ -33,3 +33,25 @@ func TestStale(t *testing.T) {
 		}
 	}
 }
+
+func TestRepeats(t *testing.T) {
+	ids := map[string]bool{}
+	pages := []struct {
+		ids  []string
+		want bool
+	}{
+		{[]string{"a", "b"}, false},
+		{[]string{"b", "c"}, false}, // shifted by a new post: not a repeat
+		{[]string{"a", "b", "c"}, true},
+		{nil, false},
+	}
+	for i, pg := range pages {
+		var posts []post.Post
+		for _, id := range pg.ids {
+			posts = append(posts, post.Post{ID: id})
+		}
+		if got := Repeats(posts, ids); got != pg.want {
+			t.Errorf("page %d %v: Repeats = %v, want %v", i, pg.ids, got, pg.want)
+		}
+	}
+}
