@@ -191,7 +191,9 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 	}
 	// "Monday, December 7, 2026 3:14 PM": a weekday before a whole date.
 	if rest, ok := unweekday(s); ok {
-		return Parse(rest, o)
+		if t, ok := Parse(rest, o); ok {
+			return t, true
+		}
 	}
 	// "2026-12-07 14:02 UTC", "7 Dec 2026 14:02 GMT": a zone named after
 	// the time.
@@ -200,11 +202,17 @@ func Parse(s string, o Options) (t time.Time, ok bool) {
 		return Parse(rest, o)
 	}
 	// "by alice » Mon Dec 07, 2026 3:14 pm" (phpBB's author line): the
-	// part after the last separator.
+	// part after the last separator, else the one before the first
+	// ("Mar 9, 2026 · edited").
 	if i := strings.LastIndexAny(s, "»|·•"); i >= 0 {
 		_, n := utf8.DecodeRuneInString(s[i:])
 		if rest := strings.TrimSpace(s[i+n:]); rest != "" {
-			return Parse(rest, o)
+			if t, ok := Parse(rest, o); ok {
+				return t, true
+			}
+		}
+		if head := strings.TrimSpace(s[:strings.IndexAny(s, "»|·•")]); head != "" {
+			return Parse(head, o)
 		}
 	}
 	return time.Time{}, false

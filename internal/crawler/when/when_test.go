@@ -199,6 +199,7 @@ func TestParseForumForms(t *testing.T) {
 		{"vBulletin day word, 12-hour", "Yesterday, 09:12 PM", nil, at(time.UTC, 9, 21, 12)},
 		{"vBulletin month-day-year", "03-05-2026, 11:47 PM", nil, at(time.UTC, 5, 23, 47)},
 		{"separator of a byline", "Staff | Mar 9, 2026", nil, at(time.UTC, 9, 0, 0)},
+		{"a note after the time", "Mar 9, 2026 3:14 PM · edited", nil, at(time.UTC, 9, 15, 14)},
 		{"weekday before a date", "Monday, March 9, 2026 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
 		{"ISO date with a 12-hour clock", "2026-03-09 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
 		{"Chinese afternoon", "2026年3月9日 下午9:15", shanghai, at(shanghai, 9, 21, 15)},
