@@ -537,3 +537,53 @@ func TestPagesThatRepeat(t *testing.T) {
 		})
 	}
 }
+
+// TestDerivedIDsSurviveAging: a site without ids shows a post's time as
+// "3 hours ago", later "Yesterday, 09:12", later a date; the id derived
+// for the post stays the same, so a later crawl does not store it again.
+func TestDerivedIDsSurviveAging(t *testing.T) {
+	htmlPage := func(when string) string {
+		return `<div class="c"><b class="who">amy</b><span class="when">` + when + `</span><p>Moments is creepy</p></div>`
+	}
+	jsonPage := func(when string) string {
+		return `{"items":[{"who":"amy","when":"` + when + `","text":"Moments is creepy"}]}`
+	}
+	cases := []struct {
+		name  string
+		yaml  string
+		ctype string
+		page  func(string) string
+		shows []string // the post's time as three crawls, hours apart, see it
+	}{
+		{"html text times", `
+    kind: html
+    urls: ["{{base}}/p"]
+    html: {item: div.c, text: p, author: .who, time: .when}`, "text/html", htmlPage,
+			[]string{"3 hours ago", "Yesterday, 21:00", "Mon Mar 09, 2026 9:00 pm"}},
+		{"json relative times", `
+    kind: json
+    urls: ["{{base}}/p"]
+    json: {items: items, text: text, author: who, time: when}`, "application/json", jsonPage,
+			[]string{"3 hours ago", "4 hours ago", "5 hours ago"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for i, shown := range c.shows {
+				s := newSite(t, map[string]route{"/p": {body: c.page(shown), ctype: c.ctype}})
+				src := siteSource(t, siteCase{name: "aging", yaml: c.yaml}, s.URL)
+				now := time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Hour)
+				posts, _, err := collect(t, testCrawler(Options{Now: func() time.Time { return now }}), src, State{})
+				if err != nil || len(posts) != 1 {
+					t.Fatalf("crawl %d: %d posts, err %v", i, len(posts), err)
+				}
+				// The site's address differs per server: the same server
+				// shows the first text again, at the same fetch time.
+				s.set("/p", route{body: c.page(c.shows[0]), ctype: c.ctype})
+				first, _, _ := collect(t, testCrawler(Options{Now: func() time.Time { return now }}), src, State{})
+				if len(first) != 1 || first[0].ID != posts[0].ID {
+					t.Errorf("crawl %d: %q gives id %s, %q gives %v", i, shown, posts[0].ID, c.shows[0], ids(first))
+				}
+			}
+		})
+	}
+}

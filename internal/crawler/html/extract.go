@@ -179,7 +179,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			if p.ParentID != "" {
 				where += "#reply-to-" + p.ParentID
 			}
-			p.ID = post.DeriveID(where, p.Author, rawTime, p.Text)
+			p.ID = post.DeriveID(where, p.Author, stableTime(rawTime, s.Time, timeNode), p.Text)
 		}
 		ids[i] = p.ID
 		if p.ParentID == p.ID {
@@ -386,6 +386,18 @@ func timeValue(m *html.Node) string {
 		}
 	}
 	return clean.OneLine(clean.NodeText(m, nil))
+}
+
+// stableTime is the part a post's time has in an id derived for it: the
+// time as read when it came from an attribute (a datetime, a title), none
+// when it is the page's text, which sites change as the post ages ("3
+// hours ago", "Yesterday, 09:12", then "Mon Dec 07, 2026 9:12 am"), so
+// the same post would get a new id, and be stored again, as it ages.
+func stableTime(raw string, f Field, m *html.Node) string {
+	if f.Attr != "" || m != nil && slices.ContainsFunc(timeAttrs, func(a string) bool { return strings.TrimSpace(attr(m, a)) != "" }) {
+		return raw
+	}
+	return ""
 }
 
 // readTime reads a post's time: raw, the value of the time field; when

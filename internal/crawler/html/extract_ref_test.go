@@ -138,7 +138,7 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 			if p.ParentID != "" {
 				where += "#reply-to-" + p.ParentID
 			}
-			p.ID = post.DeriveID(where, p.Author, rawTime, p.Text)
+			p.ID = post.DeriveID(where, p.Author, stableTime(rawTime, s.Time, timeNode), p.Text)
 		}
 		ids[node] = p.ID
 		if p.ParentID == p.ID {

@@ -360,7 +360,11 @@ func (s *Spec) item(it, root gjson.Result, base *url.URL, fetched time.Time) (po
 		p.URL = base.String()
 	}
 	if p.ID == "" {
-		p.ID = post.DeriveID(p.URL, p.Author, rawTime, p.Text)
+		idTime := rawTime
+		if when.Relative(rawTime, when.Options{Now: fetched, Location: s.Location, Layout: s.Layout}) {
+			idTime = "" // "3 hours ago" says something else next crawl
+		}
+		p.ID = post.DeriveID(p.URL, p.Author, idTime, p.Text)
 	}
 	if p.ParentID == p.ID {
 		p.ParentID = ""

@@ -535,3 +535,22 @@ func back(now time.Time, n int, unit string) time.Time {
 	}
 	return now
 }
+
+// Relative reports whether s is read relative to the time it is read at
+// ("3 hours ago", "Yesterday, 09:12", "14:02"): such text names a
+// different moment, or the same moment in different words, from one
+// crawl to the next, so it cannot help identify a post.
+func Relative(s string, o Options) bool {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	a, ok := Parse(s, Options{Now: now, Location: o.Location, Layout: o.Layout})
+	if !ok {
+		return false
+	}
+	// Two readings 36 hours apart: a relative time moves, a day word
+	// or a bare clock time moves to another day.
+	b, _ := Parse(s, Options{Now: now.Add(36 * time.Hour), Location: o.Location, Layout: o.Layout})
+	return !a.Equal(b)
+}

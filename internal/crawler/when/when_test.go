@@ -280,3 +280,19 @@ func FuzzParseTime(f *testing.F) {
 		}
 	})
 }
+
+func TestRelative(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"3 hours ago", true}, {"Yesterday, 09:12", true}, {"14:02", true}, {"刚刚", true}, {"发表于 3 天前", true},
+		{"2026-03-09T08:15:00Z", false}, {"Mon Mar 09, 2026 3:14 pm", false}, {"1773043200", false},
+		{"Mar 9", false}, {"not a time", false},
+	} {
+		if got := Relative(c.in, Options{Now: now}); got != c.want {
+			t.Errorf("Relative(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+}
