@@ -92,6 +92,7 @@ func decodeError(file string, data []byte, root *yaml.Node, err error) error {
 				n, _ = strconv.Atoi(mm[1])
 				msg = mm[2]
 			}
+			msg = typeMismatch(msg)
 			if strings.Contains(msg, "tab character") {
 				n = tabLine(data, n)
 				msg += " (indent with spaces)"
@@ -106,6 +107,41 @@ func decodeError(file string, data []byte, root *yaml.Node, err error) error {
 		out = append(out, &Error{File: file, Msg: l})
 	}
 	return out
+}
+
+// mismatchRe is yaml.v3's message for a value of the wrong shape.
+var mismatchRe = regexp.MustCompile("^cannot unmarshal !!(\\w+)(?: `(.*)`)? into (\\S+)$")
+
+// typeMismatch says in the file's terms what yaml.v3 says in Go's: "want
+// a list ([a, b]), not a single value" for urls: https://... written
+// without brackets.
+func typeMismatch(msg string) string {
+	m := mismatchRe.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	got := map[string]string{"str": "a text", "int": "a number", "float": "a number", "bool": "true or false",
+		"seq": "a list", "map": "a mapping", "null": "nothing", "timestamp": "a date"}[m[1]]
+	var want string
+	switch t := m[3]; {
+	case strings.HasPrefix(t, "[]"):
+		want = "a list ([a, b] or one \"- item\" a line)"
+	case strings.HasPrefix(t, "map["):
+		want = "a mapping (key: value)"
+	case t == "string":
+		want = "a text"
+	case t == "bool":
+		want = "true or false"
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"), strings.HasPrefix(t, "float"):
+		want = "a number"
+	}
+	if got == "" || want == "" {
+		return msg
+	}
+	if m[2] == "" {
+		return fmt.Sprintf("want %s, not %s", want, got)
+	}
+	return fmt.Sprintf("want %s, not %s (%s)", want, got, m[2])
 }
 
 // sectionName names the part of the file a decoded type stands for: the

@@ -2,6 +2,8 @@ package config
 
 import (
 	"math"
+	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -183,7 +185,43 @@ func (c *Config) warn(v *validator) Errors {
 			w.errorf(append(append(path{}, p...), "for"), "under serve, its sources are crawled every %s at the most, longer than the rule's %s window: evaluations are never consecutive, so for: %s can never be met", fastest, r.Window.D(), r.For.D())
 		}
 	}
+	for i := range c.Sources {
+		s := &c.Sources[i]
+		for j, raw := range s.URLs {
+			if what := privateHost(raw); what != "" && !s.AllowPrivate {
+				w.errorf(path{"sources", i, "urls", j}, "%s: the crawl refuses it unless the source sets allow_private: true", what)
+			}
+		}
+	}
 	return w.errs
+}
+
+// privateHost says what a URL's host is when it names loopback, a private
+// network or a link-local address outright ("localhost", "127.0.0.1 is a
+// loopback address"), "" otherwise. Names are not resolved: the crawl's
+// guard judges every address it dials.
+func privateHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return h + " is a loopback address"
+	}
+	ip, err := netip.ParseAddr(h)
+	if err != nil {
+		return ""
+	}
+	switch ip = ip.Unmap(); {
+	case ip.IsLoopback():
+		return h + " is a loopback address"
+	case ip.IsPrivate():
+		return h + " is a private address"
+	case ip.IsLinkLocalUnicast(), ip.IsUnspecified():
+		return h + " is a local address"
+	}
+	return ""
 }
 
 // scheduleInterval is the time between two runs of a cron schedule, 0

@@ -113,6 +113,9 @@ func TestWarnsAboutRulesThatCannotFire(t *testing.T) {
 		{"risk above 100", "threshold: 40", "threshold: 140", "23: alerts.rules[0].threshold: risk is at most 100"},
 		{"too many sources", "#RULE", "      min_sources: 3", "24: alerts.rules[0].min_sources: needs posts from 3 sources but at most 1"},
 		{"for across a slow schedule", "#RULE", "      for: 15m", "24: alerts.rules[0].for: under serve, its sources are crawled every 24h0m0s"},
+		{"a loopback site", "https://forum.example/", "http://127.0.0.1:8765/forum", "14: sources[0].urls[0]: 127.0.0.1 is a loopback address: the crawl refuses it unless the source sets allow_private: true"},
+		{"a private site", "https://forum.example/", "http://10.1.2.3/forum", "14: sources[0].urls[0]: 10.1.2.3 is a private address"},
+		{"localhost", "https://forum.example/", "http://localhost:8080/", "14: sources[0].urls[0]: localhost is a loopback address"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			yaml := strings.Replace(baseYAML, tc.from, tc.to, 1)
@@ -131,5 +134,26 @@ func TestWarnsAboutRulesThatCannotFire(t *testing.T) {
 	cfg, err := Parse("base.yaml", []byte(baseYAML))
 	if err != nil || len(cfg.Warnings) != 0 {
 		t.Fatalf("the base configuration: err %v, warnings %v", err, cfg.Warnings)
+	}
+}
+
+// TestTypeMismatchSaysWhatIsWanted: a value of the wrong shape is named
+// in the file's terms, not Go's.
+func TestTypeMismatchSaysWhatIsWanted(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to, want string
+	}{
+		{"one URL without brackets", `urls: ["https://forum.example/"]`, `urls: https://forum.example/`,
+			`14: sources[0].urls: want a list ([a, b] or one "- item" a line), not a text`},
+		{"a word for a number", "#SOURCE", "    max_pages: lots", "15: sources[0].max_pages: want a number, not a text (lots)"},
+		{"a phrase for a flag", "#SOURCE", "    allow_private: yes please", "15: sources[0].allow_private: want true or false, not a text (yes please)"},
+		{"a list for a mapping", "#SOURCE", "    headers: [a, b]", "15: sources[0].headers: want a mapping (key: value), not a list"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("t.yaml", []byte(strings.Replace(baseYAML, tc.from, tc.to, 1)))
+			if err == nil || !strings.Contains(err.Error(), "t.yaml:"+tc.want) {
+				t.Fatalf("err %v\nwant it to contain t.yaml:%s", err, tc.want)
+			}
+		})
 	}
 }

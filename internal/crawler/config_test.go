@@ -71,7 +71,13 @@ func TestSourceValidation(t *testing.T) {
       cursor: after
       page_param: page
 `, []string{`t.yaml:5: sources[0].encoding: unknown encoding "klingon"`, `t.yaml:7: sources[0].json.preset: unknown preset "redit"`,
-			`t.yaml:8: sources[0].json.cursor: cursor and cursor_param go together`, `t.yaml:9: sources[0].json.page_param: use either cursor or page_param`}},
+			`t.yaml:9: sources[0].json.page_param: use either cursor or page_param`}},
+		{`sources:
+  - name: j
+    kind: json
+    urls: [https://j.example/]
+    json: {text: body, cursor_param: after}
+`, []string{`sources[0].json.cursor_param: cursor_param needs cursor, the path of the cursor in a response`}},
 		{`sources:
   - name: k
     kind: json
@@ -86,6 +92,24 @@ func TestSourceValidation(t *testing.T) {
     allowed_domains: [https://news.example, cdn.example]
 `, []string{`t.yaml:5: sources[0].allowed_domains[0]: allowed domain "https://news.example" must be a bare host name`,
 			`t.yaml:4: sources[0].urls[0]: host "news.example" of https://news.example/rss is not in allowed_domains`}},
+		{`sources:
+  - name: q
+    kind: html
+    urls: [https://q.example/]
+    html:
+      item: div.msg
+      text: ""
+      time: ":scope"
+      quote: "blockquote["
+`, []string{`sources[0].html: missing selector: text (":scope" reads the item's own text)`,
+			`t.yaml:8: sources[0].html.time: ":scope" alone is only for text; "@name" reads an attribute of the item`,
+			`t.yaml:9: sources[0].html.quote: bad CSS selector "blockquote["`}},
+		{`sources:
+  - name: q
+    kind: html
+    urls: [https://q.example/]
+    html: {item: div.msg, text: ":scope", quote: .bbcode_quote, keep_quotes: true}
+`, []string{`sources[0].html.quote: quote and keep_quotes: true contradict each other`}},
 	}
 	for _, c := range cases {
 		_, err := config.Parse("t.yaml", []byte(c.yaml))

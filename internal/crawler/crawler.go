@@ -238,6 +238,7 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 	}
 	prog := newProgress(c.opts.Progress, src.Name, start, c.opts.Now)
 	seen := map[string]bool{}
+	warnedAhead := false
 	run := &kind.Run{
 		Source:  src,
 		Fetcher: f,
@@ -251,7 +252,15 @@ func (c *Crawler) Crawl(ctx context.Context, src *config.Source, st State, emit 
 				p.Fetched = c.opts.Now()
 			}
 			stats.countFields(&p)
+			read, published := !p.TimeGuessed, p.Published
 			p.SettleTimes(p.Fetched)
+			if read && p.TimeGuessed && !warnedAhead {
+				// Read, but later than the fetch: usually local times read
+				// in the wrong zone. Said once a crawl.
+				warnedAhead = true
+				log.Warn("post time after the fetch: posts get the fetch time; if the site writes local times, set time_zone in the source's html or json block",
+					"id", p.ID, "ahead", published.Sub(p.Fetched).Round(time.Minute).String())
+			}
 			if !cutoff.IsZero() && p.Published.Before(cutoff) {
 				return false, nil
 			}

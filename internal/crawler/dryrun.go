@@ -74,7 +74,7 @@ func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Wri
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\n%d posts shown from %d pages, %d page errors (? = time not given by the site)\n", len(posts), stats.Pages, stats.Errors)
+	fmt.Fprintf(w, "\n%d posts shown from %d pages, %d page errors (? = no usable time from the site: the fetch time is shown)\n", len(posts), stats.Pages, stats.Errors)
 	if stats.LastError != "" {
 		fmt.Fprintf(w, "last error: %s\n", stats.LastError)
 	}

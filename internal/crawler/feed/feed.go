@@ -52,11 +52,16 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 		}
 		var jobs []html.Job
 		for _, p := range posts {
-			fresh, err := r.Emit(p)
-			if err != nil {
+			if _, err := r.Emit(p); err != nil {
 				return err
 			}
-			if comments != nil && fresh && p.URL != "" {
+			// Every entry the feed lists is read for comments, not only
+			// the new ones: comments come after their entry, and once a
+			// comment moved the high-water mark past the newest entry no
+			// entry would be new again. Comments already stored are
+			// behind the mark and not emitted twice; max_pages bounds
+			// the pages.
+			if comments != nil && p.URL != "" {
 				if !r.Fetcher.Allowed(p.URL) {
 					r.Logger.Debug("not following item link off the allowed domains", "url", p.URL)
 					continue

@@ -123,6 +123,9 @@ func (f *Fetcher) Close() { f.transport.CloseIdleConnections() }
 const (
 	ctxResponse = "backlash.response"
 	ctxTooLarge = "backlash.too_large"
+	// ctxDeclared is a Content-Type naming a charset other than UTF-8,
+	// kept from colly so the body is converted here (see toUTF8).
+	ctxDeclared = "backlash.declared_type"
 )
 
 // Allowed reports whether rawURL is on one of the source's allowed
@@ -241,8 +244,22 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 			r.Ctx.Put(ctxTooLarge, n)
 			r.Request.Abort()
 		}
+		// colly would convert the body from the declared charset before
+		// anyone sees it; a page declaring GBK that is UTF-8 would become
+		// mojibake. The charset is hidden from colly and the body
+		// converted in OnResponse.
+		if ct := r.Headers.Get("Content-Type"); src.Encoding == "" && convertedCharset(ct) {
+			r.Ctx.Put(ctxDeclared, ct)
+			r.Headers.Set("Content-Type", withoutCharset(ct))
+		}
 	})
-	c.OnResponse(func(r *colly.Response) { r.Ctx.Put(ctxResponse, r) })
+	c.OnResponse(func(r *colly.Response) {
+		if ct := r.Ctx.Get(ctxDeclared); ct != "" {
+			r.Headers.Set("Content-Type", ct)
+			r.Body = toUTF8(r.Body, ct)
+		}
+		r.Ctx.Put(ctxResponse, r)
+	})
 	return f, nil
 }
 
@@ -444,7 +461,9 @@ func (f *Fetcher) request(ctx context.Context, rawURL, accept string) (*Page, er
 	if err != nil {
 		return nil, err
 	}
-	p.Body = decode(p.Body, p.Header.Get("Content-Type"), f.src.Encoding != "")
+	if p.Body, err = decode(p.Body, p.Header.Get("Content-Type"), f.src.Encoding != ""); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -596,32 +615,70 @@ func retryAfter(v string) (time.Duration, bool) {
 
 var xmlDeclEncRe = regexp.MustCompile(`^(\s*<\?xml[^>]*?encoding=)["'][^"']*["']`)
 
-// decode converts a body to UTF-8. colly has already converted bodies
-// whose Content-Type names a charset, and those of sources with a forced
-// encoding; this handles a charset declared only in the page (meta tag,
-// XML declaration or BOM). Converted XML gets its declaration fixed so feed
-// parsers do not convert it twice.
-func decode(body []byte, contentType string, forced bool) []byte {
-	_, params, _ := mime.ParseMediaType(contentType)
+// ErrNotUTF8 is a body that says it is UTF-8 (or, being XML or JSON,
+// is so by default) and is not: a site declaring its charset wrongly.
+var ErrNotUTF8 = errors.New("body is not UTF-8")
+
+// decode converts a body to UTF-8. Bodies whose Content-Type names a
+// charset other than UTF-8 were converted when they arrived (toUTF8), and
+// those of sources with a forced encoding by colly; this handles a charset
+// declared only in the page (meta tag, XML declaration or BOM). Converted
+// XML gets its declaration fixed so feed parsers do not convert it twice.
+// A page that is UTF-8 whatever it declares is kept as it is; one that
+// declares UTF-8 and is not is refused with ErrNotUTF8, unless only a few
+// stray bytes are wrong, which become U+FFFD.
+func decode(body []byte, contentType string, forced bool) ([]byte, error) {
+	mt, params, _ := mime.ParseMediaType(contentType)
 	cs := strings.ToLower(params["charset"])
 	if forced || (cs != "" && cs != "utf-8" && cs != "utf8") {
-		return fixXMLDecl(body)
+		return fixXMLDecl(body), nil
 	}
-	if cs != "" || strings.Contains(contentType, "json") {
-		return body
+	if cs != "" {
+		return validUTF8(body, "its Content-Type header says so")
+	}
+	if strings.Contains(mt, "json") {
+		return validUTF8(body, "JSON is UTF-8")
 	}
 	head := body[:min(len(body), 1024)]
-	name := ""
+	name, says := "", "it says so"
 	if m := xmlEncRe.FindSubmatch(head); m != nil {
 		name = string(m[1])
+	} else if xmlDeclRe.Match(head) {
+		name, says = "utf-8", "XML without an encoding is UTF-8"
 	} else {
-		_, name, _ = charset.DetermineEncoding(body, "text/html")
+		var certain bool
+		_, name, certain = charset.DetermineEncoding(body, "text/html")
+		if !certain && name == "windows-1252" && utf8.Valid(body) {
+			name = "utf-8"
+		}
 	}
 	name = strings.ToLower(name)
-	if name == "" || name == "utf-8" || name == "utf8" || (name == "windows-1252" && utf8.Valid(body)) {
-		return body
+	if name == "" || name == "utf-8" || name == "utf8" {
+		return validUTF8(body, says)
+	}
+	if isUTF8(body) {
+		// Declared otherwise, but valid UTF-8 with characters beyond
+		// ASCII: text in another charset almost never is.
+		return fixXMLDecl(body), nil
 	}
 	r, err := charset.NewReaderLabel(name, bytes.NewReader(body))
+	if err != nil {
+		return body, nil
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return body, nil
+	}
+	return fixXMLDecl(out), nil
+}
+
+// toUTF8 converts a body from the charset its Content-Type names, unless
+// it is UTF-8 already (isUTF8).
+func toUTF8(body []byte, contentType string) []byte {
+	if isUTF8(body) {
+		return body
+	}
+	r, err := charset.NewReader(bytes.NewReader(body), contentType)
 	if err != nil {
 		return body
 	}
@@ -629,8 +686,54 @@ func decode(body []byte, contentType string, forced bool) []byte {
 	if err != nil {
 		return body
 	}
-	return fixXMLDecl(out)
+	return out
 }
+
+// isUTF8 reports whether body is valid UTF-8 holding characters beyond
+// ASCII.
+func isUTF8(body []byte) bool {
+	return utf8.Valid(body) && slices.ContainsFunc(body, func(b byte) bool { return b >= utf8.RuneSelf })
+}
+
+// validUTF8 returns a body that should be UTF-8: as it is when it is, with
+// a few stray bytes replaced by U+FFFD, or ErrNotUTF8 when many are wrong
+// (at least 4, and a tenth of the characters beyond ASCII): the page is
+// in another charset, which the source's encoding names.
+func validUTF8(body []byte, why string) ([]byte, error) {
+	if utf8.Valid(body) {
+		return body, nil
+	}
+	bad, wide := 0, 0
+	for i := 0; i < len(body); {
+		if body[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n == 1 {
+			bad++
+		}
+		wide++
+		i += n
+	}
+	if bad >= 4 && bad*10 >= wide {
+		return nil, fmt.Errorf("%w though %s (%d bytes are not UTF-8): set the source's encoding to the site's charset (gbk, big5, shift_jis, euc-kr, windows-1252, ...)",
+			ErrNotUTF8, why, bad)
+	}
+	return bytes.ToValidUTF8(body, []byte("\uFFFD")), nil
+}
+
+// withoutCharset is a Content-Type without its charset parameter.
+func withoutCharset(contentType string) string {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return "text/plain"
+	}
+	delete(params, "charset")
+	return mime.FormatMediaType(mt, params)
+}
+
+var xmlDeclRe = regexp.MustCompile(`^\s*<\?xml\s`)
 
 var xmlEncRe = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding=["']([^"']+)["']`)
 

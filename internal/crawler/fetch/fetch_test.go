@@ -3,6 +3,7 @@ package fetch
 import (
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 	"time"
 )
@@ -69,20 +70,56 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestDecode(t *testing.T) {
-	gbk := []byte("<html><head><meta charset=\"gbk\"></head><body>\xd6\xd0\xce\xc4</body></html>")
-	if got := string(decode(gbk, "text/html", false)); got != `<html><head><meta charset="gbk"></head><body>中文</body></html>` {
-		t.Errorf("meta charset: %q", got)
+	zh := "钱途的圈子功能太恶心了"
+	gbk := "\xc7\xae\xcd\xbe\xb5\xc4\xc8\xa6\xd7\xd3\xb9\xa6\xc4\xdc\xcc\xab\xb6\xf1\xd0\xc4\xc1\xcb" // zh in GBK
+	cases := []struct {
+		name, body, ctype, want string
+		forced                  bool
+		err                     bool
+	}{
+		{name: "meta charset", body: `<html><head><meta charset="gbk"></head><body>` + "\xd6\xd0\xce\xc4</body></html>", ctype: "text/html",
+			want: `<html><head><meta charset="gbk"></head><body>中文</body></html>`},
+		{name: "xml declaration", body: "<?xml version=\"1.0\" encoding=\"GB2312\"?><rss><title>\xd6\xd0\xce\xc4</title></rss>", ctype: "application/rss+xml",
+			want: `<?xml version="1.0" encoding="UTF-8"?><rss><title>中文</title></rss>`},
+		{name: "utf-8", body: "<p>déjà vu</p>", ctype: "text/html", want: "<p>déjà vu</p>"},
+		{name: "undeclared latin-1", body: "<p>d\xe9j\xe0 vu</p>", ctype: "text/html", want: "<p>déjà vu</p>"},
+		{name: "UTF-8 declared GB2312 in a meta tag", body: `<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>` + zh + "</p>", ctype: "text/html",
+			want: `<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>` + zh + "</p>"},
+		{name: "UTF-8 XML declared GBK", body: `<?xml version="1.0" encoding="gbk"?><feed><title>` + zh + "</title></feed>", ctype: "application/atom+xml",
+			want: `<?xml version="1.0" encoding="UTF-8"?><feed><title>` + zh + "</title></feed>"},
+		{name: "GBK declared UTF-8 in a meta tag", body: `<meta charset="utf-8"><p>` + gbk + "</p>", ctype: "text/html", err: true},
+		{name: "GBK declared UTF-8 in the header", body: "<p>" + gbk + "</p>", ctype: "text/html; charset=utf-8", err: true},
+		{name: "GBK XML without an encoding", body: `<?xml version="1.0"?><feed><title>` + gbk + "</title></feed>", ctype: "application/atom+xml", err: true},
+		{name: "GBK JSON", body: `{"text":"` + gbk + `"}`, ctype: "application/json", err: true},
+		{name: "a stray byte in UTF-8", body: "<p>" + zh + "\xff</p>", ctype: "text/html; charset=utf-8", want: "<p>" + zh + "\uFFFD</p>"},
+		{name: "forced encoding is left to colly", body: "<p>" + gbk + "</p>", ctype: "text/html; charset=utf-8", forced: true, want: "<p>" + gbk + "</p>"},
 	}
-	xml := []byte("<?xml version=\"1.0\" encoding=\"GB2312\"?><rss><title>\xd6\xd0\xce\xc4</title></rss>")
-	if got := string(decode(xml, "application/rss+xml", false)); got != `<?xml version="1.0" encoding="UTF-8"?><rss><title>中文</title></rss>` {
-		t.Errorf("xml declaration: %q", got)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := decode([]byte(c.body), c.ctype, c.forced)
+			if c.err {
+				if !errors.Is(err, ErrNotUTF8) || !strings.Contains(err.Error(), "set the source's encoding") {
+					t.Fatalf("err = %v, want ErrNotUTF8 naming the encoding setting", err)
+				}
+				return
+			}
+			if err != nil || string(got) != c.want {
+				t.Errorf("got %q, %v\nwant %q", got, err, c.want)
+			}
+		})
 	}
-	utf := []byte("<p>déjà vu</p>")
-	if got := string(decode(utf, "text/html", false)); got != "<p>déjà vu</p>" {
-		t.Errorf("utf-8 changed: %q", got)
+}
+
+// TestToUTF8: a body whose header names another charset is converted
+// from it, unless it is UTF-8 after all.
+func TestToUTF8(t *testing.T) {
+	if got := string(toUTF8([]byte("\xd6\xd0\xce\xc4"), "text/html; charset=gbk")); got != "中文" {
+		t.Errorf("GBK: %q", got)
 	}
-	latin := []byte("<p>d\xe9j\xe0 vu</p>")
-	if got := string(decode(latin, "text/html", false)); got != "<p>déjà vu</p>" {
-		t.Errorf("undeclared latin-1: %q", got)
+	if got := string(toUTF8([]byte("中文 😡"), "text/html; charset=gbk")); got != "中文 😡" {
+		t.Errorf("UTF-8 declared GBK: %q", got)
+	}
+	if got := string(toUTF8([]byte("d\xe9j\xe0"), "text/html; charset=iso-8859-1")); got != "déjà" {
+		t.Errorf("latin-1: %q", got)
 	}
 }

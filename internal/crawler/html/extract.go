@@ -2,6 +2,7 @@ package html
 
 import (
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -38,6 +39,10 @@ type Result struct {
 	// NoText counts the items the item selector matched whose text was
 	// empty; they yield no post.
 	NoText int
+	// UnreadTime is the first time the page showed that was not read as
+	// one (its posts have the fetch time, guessed), for the warning that
+	// tells the operator which format to configure.
+	UnreadTime string
 }
 
 // Extract reads posts and links from a parsed page. Its cost grows
@@ -104,11 +109,11 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		case s.Text.Attr != "":
 			text = clean.HTML(get(Field{Sel: s.Text.Sel, Attr: s.Text.Attr}))
 		case s.Text.Sel == "":
-			text = clean.NodeText(node, skip)
+			text = s.textOf(node, skip)
 		default:
 			parts = parts[:0]
 			for _, t := range x.texts[i] {
-				if p := clean.NodeText(t, skip); p != "" {
+				if p := s.textOf(t, skip); p != "" {
 					parts = append(parts, p)
 				}
 			}
@@ -132,18 +137,22 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			p.Title = docTitle
 		}
 		var rawTime string
+		var timeNode *html.Node
 		if s.Time.Attr != "" || s.Time.IsZero() {
 			rawTime = get(s.Time)
 		} else if m := node; s.Time.Sel == "" || match(s.Time.Sel) != nil {
 			if s.Time.Sel != "" {
 				m = match(s.Time.Sel)
 			}
-			rawTime = timeValue(m)
+			rawTime, timeNode = timeValue(m), m
 		}
-		if t, ok := when.Parse(rawTime, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
+		if t, ok := readTime(rawTime, timeNode, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
 			p.Published = t
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true
+			if res.UnreadTime == "" {
+				res.UnreadTime = clean.OneLine(rawTime)
+			}
 		}
 		p.URL = Resolve(pg.URL, clean.OneLine(get(s.URL)))
 		if p.URL == "" {
@@ -152,7 +161,11 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		if !s.Parent.IsZero() {
 			p.ParentID = refID(clean.OneLine(get(s.Parent)))
 		}
-		if p.ParentID == "" && x.up[i] >= 0 {
+		if s.Parent.IsZero() && x.up[i] >= 0 {
+			// Without a parent field, a reply is the item it is nested
+			// in; with one, the site says which posts reply, and an item
+			// inside another only by broken markup (an unclosed element)
+			// is no reply.
 			p.ParentID = ids[x.up[i]]
 		}
 		if p.ParentID == "" {
@@ -166,7 +179,7 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 			if p.ParentID != "" {
 				where += "#reply-to-" + p.ParentID
 			}
-			p.ID = post.DeriveID(where, p.Author, rawTime, p.Text)
+			p.ID = post.DeriveID(where, p.Author, stableTime(rawTime, s.Time, timeNode), p.Text)
 		}
 		ids[i] = p.ID
 		if p.ParentID == p.ID {
@@ -195,6 +208,36 @@ func Extract(doc *goquery.Document, pg Page, s *Spec) Result {
 		}
 	}
 	return res
+}
+
+// textOf returns the readable text under root without the subtrees
+// nested skips (replies nested in a comment) and, unless the source keeps
+// them, without the quoted blocks s.Quote matches: a reply quoting an
+// angry post is not angry. A quote that holds the whole of root's text is
+// read (vBulletin wraps each post's own text in a blockquote).
+func (s *Spec) textOf(root *html.Node, nested func(*html.Node) bool) string {
+	if s.Quote == nil {
+		return clean.NodeText(root, nested)
+	}
+	return clean.NodeText(root, func(n *html.Node) bool {
+		if nested(n) {
+			return true
+		}
+		return n != root && s.Quote.Match(n) && !wholeOf(root, n, nested)
+	})
+}
+
+// wholeOf reports whether q, below root, holds all of root's text: every
+// node beside q and beside each of its ancestors up to root has none.
+func wholeOf(root, q *html.Node, nested func(*html.Node) bool) bool {
+	for a := q; a != root && a.Parent != nil; a = a.Parent {
+		for c := a.Parent.FirstChild; c != nil; c = c.NextSibling {
+			if c != a && clean.NodeText(c, nested) != "" {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // index is what one walk over a page found: its items in document order
@@ -331,14 +374,64 @@ func attr(n *html.Node, name string) string {
 	return ""
 }
 
-// timeValue prefers a <time datetime> or title attribute to the text.
+// timeAttrs are the attributes that hold a machine-readable time.
+var timeAttrs = []string{"datetime", "data-time", "data-timestamp", "title"}
+
+// timeValue prefers a <time datetime> or title attribute to the text. It
+// is the time a derived id is made from.
 func timeValue(m *html.Node) string {
-	for _, a := range []string{"datetime", "data-time", "data-timestamp", "title"} {
+	for _, a := range timeAttrs {
 		if v := strings.TrimSpace(attr(m, a)); v != "" {
 			return v
 		}
 	}
 	return clean.OneLine(clean.NodeText(m, nil))
+}
+
+// stableTime is the part a post's time has in an id derived for it: the
+// time as read when it came from an attribute (a datetime, a title), none
+// when it is the page's text, which sites change as the post ages ("3
+// hours ago", "Yesterday, 09:12", then "Mon Dec 07, 2026 9:12 am"), so
+// the same post would get a new id, and be stored again, as it ages.
+func stableTime(raw string, f Field, m *html.Node) string {
+	if f.Attr != "" || m != nil && slices.ContainsFunc(timeAttrs, func(a string) bool { return strings.TrimSpace(attr(m, a)) != "" }) {
+		return raw
+	}
+	return ""
+}
+
+// readTime reads a post's time: raw, the value of the time field; when
+// the field is an element (m), a time attribute of an element inside it
+// is preferred to its text, as WordPress's .comment-metadata holds a
+// <time datetime> and Discuz's "发表于 <span title="2026-3-9 14:02">2
+// 小时前</span>" the exact time behind the relative one. An attribute
+// that is not a time (an icon's title) is passed over.
+func readTime(raw string, m *html.Node, o when.Options) (time.Time, bool) {
+	if m != nil && !slices.ContainsFunc(timeAttrs, func(a string) bool { return attr(m, a) != "" }) {
+		found := false
+		var t time.Time
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			for c := n.FirstChild; c != nil && !found; c = c.NextSibling {
+				if c.Type != html.ElementNode {
+					continue
+				}
+				for _, a := range timeAttrs {
+					if v := strings.TrimSpace(attr(c, a)); v != "" {
+						if t, found = when.Parse(v, o); found {
+							return
+						}
+					}
+				}
+				walk(c)
+			}
+		}
+		walk(m)
+		if found {
+			return t, true
+		}
+	}
+	return when.Parse(raw, o)
 }
 
 func countOf(s string) uint32 {
@@ -373,5 +466,42 @@ func Resolve(base *url.URL, ref string) string {
 	if r.Scheme != "http" && r.Scheme != "https" {
 		return ""
 	}
+	dropSession(r)
 	return r.String()
+}
+
+// sessionRe is a session key as forum software puts in links for
+// visitors without cookies: phpBB's sid and vBulletin's s are 32 hex
+// digits.
+var sessionRe = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+
+// dropSession removes session keys from a link (phpBB's sid=, vBulletin's
+// s=, PHPSESSID=, ;jsessionid=): they change with every visit, so a post's
+// link, and the id derived from it when the site gives none, would change
+// with every crawl, and a listing's pages would not be known again.
+func dropSession(u *url.URL) {
+	if i := strings.Index(strings.ToLower(u.Path), ";jsessionid="); i >= 0 {
+		u.Path, u.RawPath = u.Path[:i], ""
+	}
+	if u.RawQuery == "" {
+		return
+	}
+	q := u.Query()
+	changed := false
+	for k, vs := range q {
+		switch strings.ToLower(k) {
+		case "phpsessid", "jsessionid":
+		case "sid", "s", "sessionid", "session_id":
+			if len(vs) != 1 || !sessionRe.MatchString(vs[0]) {
+				continue
+			}
+		default:
+			continue
+		}
+		delete(q, k)
+		changed = true
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
 }

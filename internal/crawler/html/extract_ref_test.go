@@ -70,11 +70,11 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 		case s.Text.Attr != "":
 			text = clean.HTML(get(Field{Sel: s.Text.Sel, Attr: s.Text.Attr}))
 		case s.Text.Sel == "":
-			text = clean.NodeText(node, skipNested)
+			text = s.textOf(node, skipNested)
 		default:
 			var parts []string
 			for _, t := range texts[node] {
-				if p := clean.NodeText(t, skipNested); p != "" {
+				if p := s.textOf(t, skipNested); p != "" {
 					parts = append(parts, p)
 				}
 			}
@@ -98,18 +98,22 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 			p.Title = docTitle
 		}
 		var rawTime string
+		var timeNode *html.Node
 		if s.Time.Attr != "" || s.Time.IsZero() {
 			rawTime = get(s.Time)
 		} else if m := node; s.Time.Sel == "" || fields[s.Time.Sel][node] != nil {
 			if s.Time.Sel != "" {
 				m = fields[s.Time.Sel][node]
 			}
-			rawTime = timeValue(m)
+			rawTime, timeNode = timeValue(m), m
 		}
-		if t, ok := when.Parse(rawTime, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
+		if t, ok := readTime(rawTime, timeNode, when.Options{Now: pg.Fetched, Location: s.Location, Layout: s.Layout}); ok {
 			p.Published = t
 		} else {
 			p.Published, p.TimeGuessed = pg.Fetched, true
+			if res.UnreadTime == "" {
+				res.UnreadTime = clean.OneLine(rawTime)
+			}
 		}
 		p.URL = Resolve(pg.URL, clean.OneLine(get(s.URL)))
 		if p.URL == "" {
@@ -118,7 +122,7 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 		if !s.Parent.IsZero() {
 			p.ParentID = refID(clean.OneLine(get(s.Parent)))
 		}
-		if p.ParentID == "" && node.Parent != nil {
+		if s.Parent.IsZero() && node.Parent != nil {
 			if up := x.owner[node.Parent]; up != nil {
 				p.ParentID = ids[up]
 			}
@@ -134,7 +138,7 @@ func extractReference(doc *goquery.Document, pg Page, s *Spec) Result {
 			if p.ParentID != "" {
 				where += "#reply-to-" + p.ParentID
 			}
-			p.ID = post.DeriveID(where, p.Author, rawTime, p.Text)
+			p.ID = post.DeriveID(where, p.Author, stableTime(rawTime, s.Time, timeNode), p.Text)
 		}
 		ids[node] = p.ID
 		if p.ParentID == p.ID {

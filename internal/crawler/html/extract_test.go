@@ -129,6 +129,15 @@ func TestExtract(t *testing.T) {
 				{id: "m2", parent: "m1", text: "second & third < fourth", published: fetched, guessed: true},
 			},
 		},
+		{
+			name: "with a parent field, an item nested by broken markup is no reply",
+			file: "malformed.html", url: "https://broken.example/",
+			spec: &Settings{Item: ".post", ID: "@data-id", Text: ".body", Author: ".author", Parent: "@data-reply-to"},
+			posts: []want{
+				{id: "m1", author: "x", text: "unclosed bold italic", published: fetched, guessed: true},
+				{id: "m2", text: "second & third < fourth", published: fetched, guessed: true},
+			},
+		},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -273,5 +282,112 @@ func TestTextFromAttribute(t *testing.T) {
 	}
 	if res.NoText != 1 {
 		t.Errorf("NoText = %d, want 1 (the card without a preview)", res.NoText)
+	}
+}
+
+// TestQuotes: quoted blocks are left out of a post's text, whoever's
+// software marks them, unless they hold the whole of it or the source
+// keeps them.
+func TestQuotes(t *testing.T) {
+	page := `<div class="post" data-id="1"><div class="body">
+<blockquote><cite>ann wrote:</cite>the quoted post</blockquote>the reply
+<aside class="quote"><div class="title">bob:</div><blockquote>another quote</blockquote></aside>
+<div class="bbcode_quote">a vBulletin quote</div><div class="quoteheader">Quote from: cy</div>
+<span>and more</span></div></div>
+<div class="post" data-id="2"><blockquote class="body">only a quote</blockquote></div>
+<div class="post" data-id="3"><div class="body"><blockquote class="postcontent"><div class="bbcode_quote">q</div>own</blockquote></div></div>`
+	cases := []struct {
+		name string
+		spec *Settings
+		want []string
+	}{
+		{"default", &Settings{Item: ".post", ID: "@data-id", Text: ".body"},
+			[]string{"the reply\nand more", "only a quote", "own"}},
+		{"the item's own text", &Settings{Item: ".post", ID: "@data-id", Text: ":scope"},
+			[]string{"the reply\nand more", "only a quote", "own"}},
+		{"own quote selector", &Settings{Item: ".post", ID: "@data-id", Text: ".body", Quote: ".bbcode_quote"},
+			[]string{"ann wrote:the quoted post\nthe reply\nbob:\nanother quote\nQuote from: cy\nand more", "only a quote", "own"}},
+		{"kept", &Settings{Item: ".post", ID: "@data-id", Text: ".body", KeepQuotes: true},
+			[]string{"ann wrote:the quoted post\nthe reply\nbob:\nanother quote\na vBulletin quote\nQuote from: cy\nand more", "only a quote", "q\nown"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, err := Compile(c.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Extract(doc, Page{Fetched: fetched}, spec)
+			var got []string
+			for _, p := range res.Posts {
+				got = append(got, p.Text)
+			}
+			if strings.Join(got, "|") != strings.Join(c.want, "|") {
+				t.Errorf("texts\n got %q\nwant %q", got, c.want)
+			}
+		})
+	}
+}
+
+// TestTimeInside: a time element without a time attribute of its own
+// reads one of an element inside it before its text, skipping attributes
+// that are not times.
+func TestTimeInside(t *testing.T) {
+	cases := []struct {
+		name, inner string
+		want        time.Time
+		guessed     bool
+	}{
+		{"WordPress comment metadata", `<a href="#c1"><time datetime="2026-03-09T10:11:12+00:00">March 9, 2026 at 10:11 am</time></a>`,
+			time.Date(2026, 3, 9, 10, 11, 12, 0, time.UTC), false},
+		{"Discuz exact time behind a relative one", `发表于 <span title="2026-3-10 9:30:00">2 小时前</span>`,
+			time.Date(2026, 3, 10, 9, 30, 0, 0, time.UTC), false},
+		{"an icon's title is no time", `<a href="#p1"><img title="Post" alt="Post"></a>by alice » Mon Mar 09, 2026 3:14 pm`,
+			time.Date(2026, 3, 9, 15, 14, 0, 0, time.UTC), false},
+		{"nothing readable", `<span title="Post">sometime</span>`, fetched, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			spec, err := Compile(&Settings{Item: ".post", Text: ".body", Time: ".when"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, err := goquery.NewDocumentFromReader(strings.NewReader(`<div class="post"><div class="when">` + c.inner + `</div><p class="body">x</p></div>`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := Extract(doc, Page{Fetched: fetched}, spec)
+			if len(res.Posts) != 1 {
+				t.Fatalf("%d posts", len(res.Posts))
+			}
+			p := res.Posts[0]
+			if !p.Published.Equal(c.want) || p.TimeGuessed != c.guessed {
+				t.Errorf("published %v guessed %v, want %v %v", p.Published.UTC(), p.TimeGuessed, c.want, c.guessed)
+			}
+		})
+	}
+}
+
+// TestResolveDropsSessions: session keys leave a link; parameters that
+// only share their names stay.
+func TestResolveDropsSessions(t *testing.T) {
+	base, _ := url.Parse("https://forum.example/viewtopic.php?t=42")
+	hex := "0123456789abcdef0123456789abcdef"
+	cases := []struct{ ref, want string }{
+		{"./viewtopic.php?t=42&sid=" + hex + "#p1", "https://forum.example/viewtopic.php?t=42#p1"},
+		{"showthread.php?s=" + hex + "&t=77&page=2", "https://forum.example/showthread.php?page=2&t=77"},
+		{"/t/1?PHPSESSID=abc123", "https://forum.example/t/1"},
+		{"/forum/thread;jsessionid=ABC123?id=5", "https://forum.example/forum/thread?id=5"},
+		{"/article.pl?sid=26/12/07/1234", "https://forum.example/article.pl?sid=26/12/07/1234"},
+		{"/search?s=moments", "https://forum.example/search?s=moments"},
+		{"/t/1?page=2", "https://forum.example/t/1?page=2"},
+	}
+	for _, c := range cases {
+		if got := Resolve(base, c.ref); got != c.want {
+			t.Errorf("Resolve(%q) = %q, want %q", c.ref, got, c.want)
+		}
 	}
 }

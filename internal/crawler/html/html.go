@@ -57,7 +57,9 @@ func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
 	visited := map[string]bool{}
 	inflight := 0
 	var stop error
-	full := false // max_pages reached
+	full := false                            // max_pages reached
+	warnedTime := false                      // a time not read was reported
+	listings := map[string]map[string]bool{} // per thread, its pages' post ids
 	for {
 		for stop == nil && !full && inflight < workers && len(jobs) > 0 {
 			if err := ctx.Err(); err != nil {
@@ -90,10 +92,15 @@ func Walk(ctx context.Context, r *kind.Run, spec *Spec, jobs []Job) error {
 		if stop != nil {
 			continue // drain the workers still running
 		}
-		next, err := emitPage(ctx, r, spec, res)
+		next, err := emitPage(ctx, r, spec, res, listings)
 		if err != nil {
 			stop = err
 			continue
+		}
+		if t := res.res.UnreadTime; t != "" && !warnedTime {
+			warnedTime = true
+			r.Logger.Warn("time not read: posts get the fetch time; set the source's time_format, or point time at the date alone",
+				"url", res.job.URL, "time", t)
 		}
 		jobs = append(jobs, next...)
 	}
@@ -173,7 +180,8 @@ func fetchPage(ctx context.Context, r *kind.Run, spec *Spec, j Job, now time.Tim
 }
 
 // emitPage passes a page's posts on and returns the pages it leads to.
-func emitPage(ctx context.Context, r *kind.Run, spec *Spec, f pageResult) ([]Job, error) {
+// listings holds, per thread, the ids of the posts its pages showed.
+func emitPage(ctx context.Context, r *kind.Run, spec *Spec, f pageResult, listings map[string]map[string]bool) ([]Job, error) {
 	j := f.job
 	if f.err != nil {
 		if ctx.Err() != nil {
@@ -204,10 +212,25 @@ func emitPage(ctx context.Context, r *kind.Run, spec *Spec, f pageResult) ([]Job
 		}
 		next = append(next, Job{URL: u, ParentID: j.ParentID, Title: j.Title})
 	}
+	thread := j.Thread
+	if thread == "" && len(f.res.Posts) > 0 {
+		thread = f.res.Posts[0].Thread
+	}
+	ids := listings[thread]
+	if ids == nil {
+		ids = map[string]bool{}
+		listings[thread] = ids
+	}
+	repeats := kind.Repeats(f.res.Posts, ids)
 	if f.res.Next != "" {
-		if kind.Stale(f.res.Posts, fresh) {
+		switch {
+		case kind.Stale(f.res.Posts, fresh):
 			r.Logger.Debug("stopping pagination: page holds only posts already stored", "url", j.URL)
-		} else {
+		case repeats:
+			// A site that ignores the page asked for (?page=2 showing
+			// the first) would be read to max_pages.
+			r.Logger.Warn("stopping pagination: the page repeats posts of earlier pages", "url", j.URL)
+		default:
 			next = append(next, Job{URL: f.res.Next, Thread: j.Thread, ParentID: j.ParentID, Title: j.Title})
 		}
 	}

@@ -2,10 +2,10 @@ package html
 
 import (
 	"strings"
-	"time"
 
 	"github.com/backlash-monitor/backlash/internal/config"
 	"github.com/backlash-monitor/backlash/internal/crawler/kind"
+	"github.com/backlash-monitor/backlash/internal/crawler/when"
 )
 
 // Name is the kind's name: a source's kind and the key of its block.
@@ -25,8 +25,14 @@ type Settings struct {
 	// ID reads the site's id for the post (default: derived from URL,
 	// author, time and text).
 	ID string `yaml:"id"`
-	// Text selects the post's body.
+	// Text selects the post's body; ":scope" is the item itself.
 	Text string `yaml:"text"`
+	// Quote selects quoted blocks inside the text, left out of it, so a
+	// reply quoting an angry post is not read as angry (default
+	// DefaultQuote). A quote holding the whole of the text is kept.
+	Quote string `yaml:"quote"`
+	// KeepQuotes keeps quoted blocks in the text.
+	KeepQuotes bool `yaml:"keep_quotes"`
 	// Title reads the post's or thread's title; it falls back to the first
 	// match on the page.
 	Title string `yaml:"title"`
@@ -85,16 +91,25 @@ func (h *Settings) Check(c *config.KindCheck) {
 		c.Errorf("item", "%v", err)
 	}
 	if strings.TrimSpace(h.Text) == "" {
-		c.Errorf("", "missing selector: text")
+		c.Errorf("", `missing selector: text (":scope" reads the item's own text)`)
+	}
+	if h.Quote != "" {
+		if h.KeepQuotes {
+			c.Errorf("quote", "quote and keep_quotes: true contradict each other")
+		} else if err := checkSelector(h.Quote); err != nil {
+			c.Errorf("quote", "%v", err)
+		}
 	}
 	for _, f := range h.fields() {
 		if _, err := ParseField(f.val); err != nil {
 			c.Errorf(f.key, "%v", err)
+		} else if f.key != "text" && strings.TrimSpace(f.val) == scope {
+			c.Errorf(f.key, `%q alone is only for text; "@name" reads an attribute of the item`, scope)
 		}
 	}
 	if h.TimeZone != "" {
-		if _, err := time.LoadLocation(h.TimeZone); err != nil {
-			c.Errorf("time_zone", "unknown time zone %q", h.TimeZone)
+		if _, err := when.Zone(h.TimeZone); err != nil {
+			c.Errorf("time_zone", "%v", err)
 		}
 	}
 	if h.RenderWait != "" {

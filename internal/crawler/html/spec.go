@@ -8,6 +8,9 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/backlash-monitor/backlash/internal/crawler/when"
 )
 
 // Field is one compiled field selector.
@@ -55,12 +58,49 @@ func ParseField(s string) (Field, error) {
 	if i := strings.LastIndexByte(s, '@'); i >= 0 && attrRe.MatchString(s[i+1:]) && !strings.Contains(s[i:], "]") {
 		f.Sel, f.Attr = strings.TrimSpace(s[:i]), s[i+1:]
 	}
+	if f.Sel == scope {
+		// CSS's name for the element a selector is relative to: the item.
+		f.Sel = ""
+	}
 	if f.Sel != "" {
 		if err := checkSelector(f.Sel); err != nil {
 			return Field{}, err
 		}
 	}
 	return f, nil
+}
+
+// scope is the selector of the item itself (":scope", ":scope@data-x").
+const scope = ":scope"
+
+// DefaultQuote selects the quoted blocks of common forum and blog
+// software: a blockquote (phpBB, XenForo, MyBB, Invision, WordPress
+// comments), Discourse's aside.quote, vBulletin's .bbcode_quote and SMF's
+// .quoteheader.
+const DefaultQuote = "blockquote, aside.quote, .bbcode_quote, .quoteheader"
+
+// defaultQuote is DefaultQuote compiled, behind a test every element of
+// a text passes cheaply: each of its selectors needs a blockquote, an
+// aside or a class naming "quote".
+type defaultQuote struct{ m cascadia.Matcher }
+
+func (q defaultQuote) Match(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	if n.DataAtom != atom.Blockquote && n.DataAtom != atom.Aside {
+		quoted := false
+		for _, a := range n.Attr {
+			if a.Key == "class" {
+				quoted = strings.Contains(a.Val, "quote")
+				break
+			}
+		}
+		if !quoted {
+			return false
+		}
+	}
+	return q.m.Match(n)
 }
 
 // Spec is a compiled Settings block.
@@ -86,6 +126,9 @@ type Spec struct {
 	// RenderScroll is how many times a rendered page is scrolled to the
 	// bottom to load more items.
 	RenderScroll int
+	// Quote matches the quoted blocks left out of the text; nil keeps
+	// them.
+	Quote cascadia.Matcher
 
 	// sels are the selectors above, compiled once by Compile; a Spec
 	// shared by the page workers only reads them.
@@ -138,8 +181,21 @@ func Compile(h *Settings) (*Spec, error) {
 		}
 		*dst[i] = v
 	}
-	if s.Text.IsZero() {
+	if strings.TrimSpace(h.Text) == "" {
 		return nil, fmt.Errorf("missing selector: text")
+	}
+	if !h.KeepQuotes {
+		q := h.Quote
+		if q == "" {
+			q = DefaultQuote
+		}
+		if err := checkSelector(q); err != nil {
+			return nil, fmt.Errorf("quote: %w", err)
+		}
+		s.Quote = compileSelector(q)
+		if q == DefaultQuote {
+			s.Quote = defaultQuote{s.Quote}
+		}
 	}
 	s.sels = map[string]cascadia.Matcher{}
 	for _, sel := range []string{s.Item, orAll(s.Follow.Sel), orAll(s.Next.Sel)} {
@@ -151,7 +207,7 @@ func Compile(h *Settings) (*Spec, error) {
 		}
 	}
 	if h.TimeZone != "" {
-		loc, err := time.LoadLocation(h.TimeZone)
+		loc, err := when.Zone(h.TimeZone)
 		if err != nil {
 			return nil, fmt.Errorf("time_zone: %w", err)
 		}

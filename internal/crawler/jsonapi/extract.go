@@ -1,11 +1,13 @@
 package jsonapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +75,10 @@ type Spec struct {
 	Cursor Path
 	// CursorParam is the query parameter the cursor is sent back in.
 	CursorParam string
+	// Layout is the source's own time layout, if any.
+	Layout string
+	// Location is the zone of times that carry none.
+	Location *time.Location
 	// PageParam is the page-number query parameter.
 	PageParam string
 	// PageStart is the number of the first page.
@@ -128,7 +134,16 @@ func Compile(j *Settings) (*Spec, error) {
 		PageStart:   1,
 		LinkHeader:  cfg.LinkHeader,
 		TextHTML:    cfg.TextHTML,
+		Layout:      cfg.TimeFormat,
+		Location:    time.UTC,
 		preset:      pr,
+	}
+	if cfg.TimeZone != "" {
+		loc, err := when.Zone(cfg.TimeZone)
+		if err != nil {
+			return nil, fmt.Errorf("time_zone: %w", err)
+		}
+		s.Location = loc
 	}
 	if cfg.PageStart != nil {
 		s.PageStart = *cfg.PageStart
@@ -196,7 +211,11 @@ func (e *FieldError) Error() string {
 func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, error) {
 	var res Response
 	if !gjson.ValidBytes(body) {
-		return res, syntaxError(body)
+		unwrapped, ok := unwrap(body)
+		if !ok {
+			return res, syntaxError(body)
+		}
+		body = unwrapped
 	}
 	root := gjson.ParseBytes(body)
 	if s.preset.check != nil {
@@ -329,7 +348,7 @@ func (s *Spec) item(it, root gjson.Result, base *url.URL, fetched time.Time) (po
 		}
 	}
 	rawTime := scalar(s.Time.Get(it))
-	if t, ok := when.Parse(rawTime, when.Options{Now: fetched}); ok {
+	if t, ok := when.Parse(rawTime, when.Options{Now: fetched, Location: s.Location, Layout: s.Layout}); ok {
 		p.Published = t
 	} else {
 		p.Published, p.TimeGuessed = fetched, true
@@ -341,7 +360,11 @@ func (s *Spec) item(it, root gjson.Result, base *url.URL, fetched time.Time) (po
 		p.URL = base.String()
 	}
 	if p.ID == "" {
-		p.ID = post.DeriveID(p.URL, p.Author, rawTime, p.Text)
+		idTime := rawTime
+		if when.Relative(rawTime, when.Options{Now: fetched, Location: s.Location, Layout: s.Layout}) {
+			idTime = "" // "3 hours ago" says something else next crawl
+		}
+		p.ID = post.DeriveID(p.URL, p.Author, idTime, p.Text)
 	}
 	if p.ParentID == p.ID {
 		p.ParentID = ""
@@ -420,6 +443,30 @@ func syntaxError(body []byte) error {
 	return &SyntaxError{Line: line, Column: col, Err: err}
 }
 
+var (
+	// guardRe is a prefix APIs put before JSON so a page cannot run it
+	// as a script: ")]}'" (Google), "while(1);", "for(;;);" (Facebook).
+	guardRe = regexp.MustCompile(`^\s*(?:\)\]\}',?|while\s*\(1\)\s*;|for\s*\(;;\)\s*;)`)
+	// jsonpRe is a JSONP callback around the JSON: "cb({...});", as many
+	// Chinese sites' APIs answer.
+	jsonpRe = regexp.MustCompile(`(?s)^\s*(?:/\*\*/\s*)?(?:typeof\s+[\w$.]+\s*===?\s*['"]function['"]\s*&&\s*)?[\w$.]+\s*\((.*)\)\s*;?\s*$`)
+)
+
+// unwrap takes the JSON out of a JSONP callback or from behind a guard
+// prefix; ok is false when body is neither, or what is inside is not a
+// JSON object or array.
+func unwrap(body []byte) ([]byte, bool) {
+	if m := guardRe.FindIndex(body); m != nil {
+		body = body[m[1]:]
+	} else if m := jsonpRe.FindSubmatch(body); m != nil {
+		body = m[1]
+	} else {
+		return nil, false
+	}
+	t := bytes.TrimSpace(body)
+	return body, len(t) > 0 && (t[0] == '{' || t[0] == '[') && gjson.ValidBytes(body)
+}
+
 // nextPage returns the URL of the page after u, or "" when there is none.
 func (s *Spec) nextPage(u *url.URL, res Response, link string) string {
 	if res.Last {
@@ -445,8 +492,18 @@ func (s *Spec) nextPage(u *url.URL, res Response, link string) string {
 			return ""
 		}
 		return u.ResolveReference(r).String()
-	case s.CursorParam != "":
-		if res.Cursor == "" || u.Query().Get(s.CursorParam) == res.Cursor {
+	case len(s.Cursor) > 0:
+		if res.Cursor == "" {
+			return ""
+		}
+		if next, ok := cursorLink(u, res.Cursor, s.CursorParam == ""); ok {
+			return next
+		}
+		if s.CursorParam == "" {
+			// Not a URL and nowhere to send it: the caller reports it.
+			return res.Cursor
+		}
+		if u.Query().Get(s.CursorParam) == res.Cursor {
 			return ""
 		}
 		return withParam(u, s.CursorParam, res.Cursor)
@@ -464,6 +521,21 @@ func (s *Spec) nextPage(u *url.URL, res Response, link string) string {
 		return withParam(u, s.PageParam, strconv.Itoa(n+1))
 	}
 	return ""
+}
+
+// cursorLink reads a cursor that is the next page's URL: an absolute
+// http(s) URL, or, when relative is set (the source names no parameter to
+// send a token in), a path or query resolved against u.
+func cursorLink(u *url.URL, cursor string, relative bool) (string, bool) {
+	r, err := url.Parse(cursor)
+	if err != nil {
+		return "", false
+	}
+	abs := (r.Scheme == "http" || r.Scheme == "https") && r.Host != ""
+	if !abs && !(relative && r.Scheme == "" && (strings.HasPrefix(cursor, "/") || strings.HasPrefix(cursor, "?"))) {
+		return "", false
+	}
+	return u.ResolveReference(r).String(), true
 }
 
 func withParam(u *url.URL, k, v string) string {

@@ -179,6 +179,13 @@ func TestNextPage(t *testing.T) {
 		{"zero-based page", mk(Settings{PageParam: "page", PageStart: &zero}), Response{Items: 2}, "", "https://api.example/search?page=1&q=acme"},
 		{"empty page ends", mk(Settings{PageParam: "page"}), Response{}, "", ""},
 		{"link header", mk(Settings{LinkHeader: true}), Response{Items: 1}, "https://api.example/search?max_id=9", "https://api.example/search?max_id=9"},
+		{"cursor that is a URL", mk(Settings{Cursor: "next"}), Response{Cursor: "https://api.example/search?q=acme&page=2"}, "", "https://api.example/search?q=acme&page=2"},
+		{"cursor that is a path", mk(Settings{Cursor: "next"}), Response{Cursor: "/search?q=acme&page=2"}, "", "https://api.example/search?q=acme&page=2"},
+		{"cursor that is a query", mk(Settings{Cursor: "next"}), Response{Cursor: "?q=acme&page=2"}, "", "https://api.example/search?q=acme&page=2"},
+		{"URL cursor with a parameter named", mk(Settings{Cursor: "next", CursorParam: "after"}), Response{Cursor: "https://api.example/search?after=x"}, "", "https://api.example/search?after=x"},
+		{"token starting with a slash is a token", mk(Settings{Cursor: "next", CursorParam: "after"}), Response{Cursor: "/w8AAA=="}, "", "https://api.example/search?after=%2Fw8AAA%3D%3D&q=acme"},
+		{"token alone is handed back to be reported", mk(Settings{Cursor: "next"}), Response{Cursor: "abc"}, "", "abc"},
+		{"javascript is no URL", mk(Settings{Cursor: "next"}), Response{Cursor: "javascript:alert(1)"}, "", "javascript:alert(1)"},
 	}
 	for _, c := range cases {
 		if got := c.spec.nextPage(u, c.res, c.link); got != c.want {
@@ -238,4 +245,33 @@ func FuzzJSONItems(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestUnwrap: JSON inside a JSONP callback or behind a guard prefix is
+// read; anything else stays a syntax error.
+func TestUnwrap(t *testing.T) {
+	const obj = `{"a":[1,2]}`
+	cases := []struct {
+		name, body, want string
+		ok               bool
+	}{
+		{"jsonp", `cb(` + obj + `);`, obj, true},
+		{"jquery jsonp with spaces", " jQuery1124_99 ( " + obj + " ) ;\n", " " + obj + " ", true},
+		{"dotted callback", `window.app.load(` + obj + `)`, obj, true},
+		{"guarded jsonp", `/**/ typeof cb === 'function' && cb(` + obj + `);`, obj, true},
+		{"google guard", ")]}'\n" + obj, "\n" + obj, true},
+		{"facebook guard", "for (;;);" + obj, obj, true},
+		{"while guard", "while(1);" + obj, obj, true},
+		{"a script is no JSON", `alert("x");`, "", false},
+		{"a call of something else", `cb({a:1});`, "", false},
+		{"html", "<html>error</html>", "", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := unwrap([]byte(c.body))
+			if ok != c.ok || (ok && string(got) != c.want) {
+				t.Errorf("unwrap(%q) = %q, %v; want %q, %v", c.body, got, ok, c.want, c.ok)
+			}
+		})
+	}
 }

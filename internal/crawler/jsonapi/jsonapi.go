@@ -25,6 +25,7 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 	}
 	for _, start := range r.Source.URLs {
 		seen := map[string]bool{}
+		ids := map[string]bool{} // the posts of this listing's pages so far
 		for u := start; u != "" && !seen[u]; {
 			seen[u] = true
 			page, err := r.FetchAPI(ctx, u, Accept, spec.preset.apiError)
@@ -69,10 +70,20 @@ func Crawl(ctx context.Context, r *kind.Run) error {
 				r.Logger.Debug("stopping pagination: page holds only posts already stored", "url", u)
 				break
 			}
+			if kind.Repeats(res.Posts, ids) {
+				// An API that ignores the page parameter (or a cursor that
+				// goes round) serves the same posts to max_pages.
+				r.Logger.Warn("stopping pagination: the page repeats posts of earlier pages; the API may ignore the page parameter", "url", u)
+				break
+			}
 			next := spec.nextPage(page.URL, res, nextLink(page.Header.Values("Link")))
 			if next != "" {
 				if nu, err := url.Parse(next); err != nil || nu.Host == "" {
-					r.PageError(u, fmt.Errorf("bad next-page URL %q", next))
+					if len(spec.Cursor) > 0 && spec.CursorParam == "" {
+						r.PageError(u, fmt.Errorf("cursor %q is not a URL: set cursor_param to the query parameter it goes back in", next))
+					} else {
+						r.PageError(u, fmt.Errorf("bad next-page URL %q", next))
+					}
 					break
 				}
 			}

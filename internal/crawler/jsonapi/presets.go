@@ -153,6 +153,8 @@ func merge(base, over Settings) Settings {
 	if over.PageStart != nil {
 		out.PageStart = over.PageStart
 	}
+	out.TimeFormat = pick(base.TimeFormat, over.TimeFormat)
+	out.TimeZone = pick(base.TimeZone, over.TimeZone)
 	out.LinkHeader = base.LinkHeader || over.LinkHeader
 	out.TextHTML = base.TextHTML || over.TextHTML
 	return out

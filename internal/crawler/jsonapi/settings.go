@@ -6,6 +6,7 @@ import (
 
 	"github.com/backlash-monitor/backlash/internal/config"
 	"github.com/backlash-monitor/backlash/internal/crawler/kind"
+	"github.com/backlash-monitor/backlash/internal/crawler/when"
 )
 
 // Name is the kind's name: a source's kind and the key of its block.
@@ -46,9 +47,12 @@ type Settings struct {
 	// recursively as items of the same shape (Reddit's
 	// data.replies.data.children).
 	Children string `yaml:"children"`
-	// Cursor is the path of the next-page cursor in a response.
+	// Cursor is the path of the next-page cursor in a response. A cursor
+	// that is a URL ("next": "https://api.example/posts?page=3") is the
+	// next page itself.
 	Cursor string `yaml:"cursor"`
-	// CursorParam is the query parameter the cursor is sent back in.
+	// CursorParam is the query parameter the cursor is sent back in; not
+	// needed when the cursor is the next page's URL.
 	CursorParam string `yaml:"cursor_param"`
 	// PageParam is a page-number query parameter, for page pagination.
 	PageParam string `yaml:"page_param"`
@@ -60,6 +64,11 @@ type Settings struct {
 	LinkHeader bool `yaml:"link_header"`
 	// TextHTML says the text path holds HTML, to be reduced to plain text.
 	TextHTML bool `yaml:"text_html"`
+	// TimeFormat is a Go time layout tried before the built-in ones.
+	TimeFormat string `yaml:"time_format"`
+	// TimeZone is the IANA zone of times that carry none (default UTC):
+	// many APIs send local times ("2026-12-07 14:02:00" in Beijing).
+	TimeZone string `yaml:"time_zone"`
 }
 
 // Presets returns the names preset accepts, sorted.
@@ -84,11 +93,16 @@ func (j *Settings) Check(c *config.KindCheck) {
 	if j.Preset == "" && j.Text == "" {
 		c.Errorf("", "json source %q needs a preset or a text path", c.Source)
 	}
-	if (j.Cursor == "") != (j.CursorParam == "") {
-		c.Errorf("cursor", "cursor and cursor_param go together")
+	if j.CursorParam != "" && j.Cursor == "" {
+		c.Errorf("cursor_param", "cursor_param needs cursor, the path of the cursor in a response")
 	}
 	if j.PageParam != "" && j.Cursor != "" {
 		c.Errorf("page_param", "use either cursor or page_param pagination, not both")
+	}
+	if j.TimeZone != "" {
+		if _, err := when.Zone(j.TimeZone); err != nil {
+			c.Errorf("time_zone", "%v", err)
+		}
 	}
 	if j.PageStart != nil && *j.PageStart < 0 {
 		c.Errorf("page_start", "page_start must not be negative")

@@ -188,14 +188,45 @@ func (r *Run) SetCursor(c string) {
 	}
 }
 
+// Repeats reports whether a page's posts all were on earlier pages of its
+// listing (ids holds theirs, and takes this page's): the site ignores the
+// page asked for, and paging on would read the same page to max_pages.
+func Repeats(posts []post.Post, ids map[string]bool) bool {
+	repeat := len(posts) > 0
+	for _, p := range posts {
+		repeat = repeat && ids[p.ID]
+		ids[p.ID] = true
+	}
+	return repeat
+}
+
 // Stale reports whether a page whose posts were all passed to Emit should
 // end its pagination: it had posts, none was fresh, and they run newest
 // first, so later pages can only be older. A thread listed oldest first
 // (a forum thread whose new replies are on its last page) keeps paging.
+// The order is judged on the page's top-level posts, since replies nested
+// under their comment are in the thread's order, not the page's; a page
+// of one comment and its replies does not tell, and paging goes on.
 func Stale(posts []post.Post, fresh int) bool {
 	if len(posts) == 0 || fresh > 0 {
 		return false
 	}
-	first, last := posts[0].Published, posts[len(posts)-1].Published
-	return !first.Before(last)
+	ids := make(map[string]bool, len(posts))
+	for _, p := range posts {
+		ids[p.ID] = true
+	}
+	var first, last *post.Post
+	for i := range posts {
+		if ids[posts[i].ParentID] {
+			continue // a reply to a post on this page
+		}
+		if first == nil {
+			first = &posts[i]
+		}
+		last = &posts[i]
+	}
+	if first == nil || first == last && len(posts) > 1 {
+		return false
+	}
+	return !first.Published.Before(last.Published)
 }

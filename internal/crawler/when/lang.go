@@ -396,16 +396,26 @@ var labels = []string{
 	"aktualisiert", "publié le", "publié", "modifié le", "modifié", "mis à jour le",
 	"publicado el", "publicado em", "publicado", "actualizado", "atualizado", "editado",
 	"pubblicato il", "pubblicato", "modificato", "aggiornato", "نشر في", "نشر", "प्रकाशित",
+	// Discuz, Chinese blogs and news sites ("发表于 2026-12-7 14:02",
+	// "發表於 昨天 14:02", "发布时间：2026-12-07"), Japanese, Korean.
+	"最后编辑于", "最後編輯於", "发表时间", "發表時間", "发布时间", "發佈時間", "發布時間", "更新时间", "更新時間",
+	"发表于", "發表於", "发布于", "發佈於", "發布於", "更新于", "更新於", "编辑于", "編輯於", "回复于", "回覆於",
+	"时间", "時間", "日期", "投稿日時", "投稿日", "投稿", "更新日", "작성일", "등록일",
 }
 
 // unlabel strips one label, and a colon after it, from the front of s,
 // whatever its case.
 func unlabel(s string) (string, bool) {
 	for _, p := range labels {
-		if len(s) <= len(p)+1 || !strings.EqualFold(s[:len(p)], p) || s[len(p)] != ' ' && s[len(p)] != ':' {
+		if len(s) <= len(p)+1 || !strings.EqualFold(s[:len(p)], p) {
 			continue
 		}
-		if rest := strings.TrimLeft(s[len(p):], ": "); rest != "" && utf8.ValidString(rest) {
+		// A space or colon ends a label; a CJK label needs none
+		// ("发表于2026-12-07", "时间：2026-12-07").
+		if next := s[len(p)]; next != ' ' && next != ':' && p[0] < utf8.RuneSelf {
+			continue
+		}
+		if rest := strings.TrimLeft(s[len(p):], ": ："); rest != "" && utf8.ValidString(rest) {
 			return rest, true
 		}
 	}

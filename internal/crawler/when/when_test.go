@@ -180,6 +180,90 @@ func TestParseLanguages(t *testing.T) {
 	}
 }
 
+// TestParseForumForms reads the times forum, blog and feed software
+// prints by default, each of which was read as the fetch time before.
+func TestParseForumForms(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC) // a Tuesday
+	ny, _ := time.LoadLocation("America/New_York")
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	at := func(loc *time.Location, d, h, m int) time.Time { return time.Date(2026, 3, d, h, m, 0, 0, loc) }
+	cases := []struct {
+		name, in string
+		loc      *time.Location
+		want     time.Time
+	}{
+		{"phpBB author line", "by alice » Mon Mar 09, 2026 3:14 pm", ny, at(ny, 9, 15, 14)},
+		{"phpBB day word with a comma", "Yesterday, 09:12", ny, at(ny, 9, 9, 12)},
+		{"phpBB author line with a day word", "by 李华 » Today, 8:05 am", ny, at(ny, 10, 8, 5)},
+		{"vBulletin day word, 12-hour", "Yesterday, 09:12 PM", nil, at(time.UTC, 9, 21, 12)},
+		{"vBulletin month-day-year", "03-05-2026, 11:47 PM", nil, at(time.UTC, 5, 23, 47)},
+		{"separator of a byline", "Staff | Mar 9, 2026", nil, at(time.UTC, 9, 0, 0)},
+		{"a note after the time", "Mar 9, 2026 3:14 PM · edited", nil, at(time.UTC, 9, 15, 14)},
+		{"weekday before a date", "Monday, March 9, 2026 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
+		{"ISO date with a 12-hour clock", "2026-03-09 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
+		{"Chinese afternoon", "2026年3月9日 下午9:15", shanghai, at(shanghai, 9, 21, 15)},
+		{"Chinese morning with a space", "2026年3月9日 上午 9:15", shanghai, at(shanghai, 9, 9, 15)},
+		{"Chinese noon hour", "3月9日 中午12:30", shanghai, at(shanghai, 9, 12, 30)},
+		{"Chinese early hours", "2026年3月9日 凌晨12:30", shanghai, at(shanghai, 9, 0, 30)},
+		{"Chinese day word and afternoon", "昨天 下午3:05", shanghai, at(shanghai, 9, 15, 5)},
+		{"Japanese afternoon", "2026年3月9日 午後9:15", tokyo, at(tokyo, 9, 21, 15)},
+		{"RFC 822 Pacific time", "Mon, 09 Mar 2026 09:00:00 PST", nil, at(time.UTC, 9, 17, 0)},
+		{"RFC 822 Eastern daylight time", "Mon, 09 Mar 2026 09:00:00 EDT", nil, at(time.UTC, 9, 13, 0)},
+		{"RFC 822 Central time", "Mon, 09 Mar 2026 09:00:00 CST", nil, at(time.UTC, 9, 15, 0)},
+		{"a zone that knows the abbreviation keeps it", "Mon, 09 Mar 2026 09:00:00 CST", shanghai, at(shanghai, 9, 9, 0)},
+		{"GMT is UTC", "Mon, 09 Mar 2026 09:00:00 GMT", ny, at(time.UTC, 9, 9, 0)},
+		// Discuz and Chinese news sites
+		{"Discuz label and unpadded date", "发表于 2026-3-9 14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Discuz traditional label, seconds", "發表於 2026-3-9 14:02:33", shanghai, time.Date(2026, 3, 9, 14, 2, 33, 0, shanghai)},
+		{"Discuz label and day word", "发表于 昨天 14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Discuz label and relative time", "发表于 3 天前", nil, now.AddDate(0, 0, -3)},
+		{"label with a full-width colon", "发布时间：2026-03-09 14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Chinese clock words", "2026年03月09日 14时02分", shanghai, at(shanghai, 9, 14, 2)},
+		{"no space after the day", "2026年3月9日14:02", shanghai, at(shanghai, 9, 14, 2)},
+		{"Chinese numerals", "三天前", nil, now.AddDate(0, 0, -3)},
+		{"Chinese tens", "二十分钟前", nil, now.Add(-20 * time.Minute)},
+		{"a measure word", "两个月前", nil, now.AddDate(0, -2, 0)},
+		{"half an hour", "半小时前", nil, now.Add(-30 * time.Minute)},
+		{"之前", "3 分钟之前", nil, now.Add(-3 * time.Minute)},
+		// Japanese and Korean boards
+		{"weekday in brackets", "2026/03/09(月) 14:02:33.12", tokyo, time.Date(2026, 3, 9, 14, 2, 33, 120e6, tokyo)},
+		{"Korean dotted date", "2026. 3. 9. 오후 3:05", nil, at(time.UTC, 9, 15, 5)},
+		// English relative hedges (Rails, moment.js) and abbreviations
+		{"about", "about 3 hours ago", nil, now.Add(-3 * time.Hour)},
+		{"over", "over 2 years ago", nil, now.AddDate(-2, 0, 0)},
+		{"a few seconds", "a few seconds ago", nil, now},
+		{"less than a minute", "less than a minute ago", nil, now},
+		{"abbreviation with a point", "3 hr. ago", nil, now.Add(-3 * time.Hour)},
+		// Other layouts
+		{"zone named after the time", "2026-03-09 14:02 UTC", ny, at(time.UTC, 9, 14, 2)},
+		{"US zone named after the time", "2026-03-09 09:02 PST", nil, at(time.UTC, 9, 17, 2)},
+		{"mail's zone comment", "Mon, 9 Mar 2026 14:02:33 +0000 (UTC)", ny, time.Date(2026, 3, 9, 14, 2, 33, 0, time.UTC)},
+		{"AP style", "March 9, 2026, 3:14 p.m.", nil, at(time.UTC, 9, 15, 14)},
+		{"at sign", "Mar 9, 2026 @ 3:14 PM", nil, at(time.UTC, 9, 15, 14)},
+		{"US unpadded with seconds", "3/9/2026 2:02:33 PM", nil, time.Date(2026, 3, 9, 14, 2, 33, 0, time.UTC)},
+		{"US two-digit year", "3/9/26", nil, at(time.UTC, 9, 0, 0)},
+		{"German unpadded", "9.3.2026 14:02", nil, at(time.UTC, 9, 14, 2)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := Parse(c.in, Options{Now: now, Location: c.loc})
+			if !ok {
+				t.Fatalf("Parse(%q) not read", c.in)
+			}
+			if !got.Equal(c.want) {
+				t.Errorf("Parse(%q) = %v, want %v", c.in, got.UTC(), c.want.UTC())
+			}
+		})
+	}
+	for _, in := range []string{"by alice »", "Staff | nobody", "Monday, never", "下午", "下午 25:00", "发表于", "发表于 很久以前",
+		"about nothing ago", "半年前以后", "3/9/2026 25:00", "(Mon)", "UTC", "about"} {
+		if got, ok := Parse(in, Options{Now: now}); ok {
+			t.Errorf("Parse(%q) = %v, want not read", in, got)
+		}
+	}
+}
+
 func FuzzParseTime(f *testing.F) {
 	for _, s := range []string{"2026-03-09T08:15:00Z", "5 min ago", "昨天 14:02", "1773043200", "Mar 9, 2026 3:04 PM",
 		"vor 2 Stunden", "gestern um 14:02", "7 de diciembre de 2026", "منذ ساعتين", "Posted on Mar 9"} {
@@ -195,4 +279,20 @@ func FuzzParseTime(f *testing.F) {
 			t.Fatalf("Parse(%q) returned a time without ok", s)
 		}
 	})
+}
+
+func TestRelative(t *testing.T) {
+	now := time.Date(2026, 3, 10, 15, 30, 0, 0, time.UTC)
+	for _, c := range []struct {
+		in   string
+		want bool
+	}{
+		{"3 hours ago", true}, {"Yesterday, 09:12", true}, {"14:02", true}, {"刚刚", true}, {"发表于 3 天前", true},
+		{"2026-03-09T08:15:00Z", false}, {"Mon Mar 09, 2026 3:14 pm", false}, {"1773043200", false},
+		{"Mar 9", false}, {"not a time", false},
+	} {
+		if got := Relative(c.in, Options{Now: now}); got != c.want {
+			t.Errorf("Relative(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
 }
