@@ -120,3 +120,47 @@ func TestNewDefaults(t *testing.T) {
 		t.Errorf("opts = %+v", c.opts)
 	}
 }
+
+// TestDryRunFailsWhenEveryPageFails: a dry run is how an operator checks
+// a source, so one that read nothing because every page failed ends in
+// an error (a non-zero exit), while one that read some pages does not.
+func TestDryRunFailsWhenEveryPageFails(t *testing.T) {
+	cases := []struct {
+		name    string
+		routes  map[string]route
+		paths   []string
+		wantErr string
+	}{
+		{"server error", map[string]route{"/a": {body: "down", status: 503}}, []string{"/a"}, "no posts read, 1 of 1 pages failed (last: "},
+		{"not found", map[string]route{}, []string{"/a", "/b"}, "no posts read, 2 of 2 pages failed (last: "},
+		{"one of two pages read", map[string]route{"/a": {file: "testdata/sites/api/comments-2.json", ctype: "application/json"}}, []string{"/a", "/b"}, ""},
+		{"nothing to read but no failure", map[string]route{"/a": {body: `{"results": []}`, ctype: "application/json"}}, []string{"/a"}, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSite(t, c.routes)
+			var urls []string
+			for _, p := range c.paths {
+				urls = append(urls, s.URL+p)
+			}
+			src := siteSource(t, siteCase{name: "api", yaml: `
+    kind: json
+    urls: ["` + strings.Join(urls, `", "`) + `"]
+    json: {items: results, id: pk, text: comment, author: user_name, time: submit_date}`}, s.URL)
+			var out bytes.Buffer
+			err := DryRun(context.Background(), testCrawler(Options{Retries: 0}), src, 10, &out)
+			if c.wantErr == "" {
+				if err != nil {
+					t.Fatalf("err %v, want none\n%s", err, out.String())
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("err %v, want one saying %q\n%s", err, c.wantErr, out.String())
+			}
+			if !strings.Contains(out.String(), "0 posts shown") {
+				t.Errorf("the table and its summary are not printed before the error:\n%s", out.String())
+			}
+		})
+	}
+}

@@ -18,7 +18,11 @@ var errEnough = errors.New("enough posts")
 
 // DryRun crawls src without storing anything and prints its first n posts
 // as an aligned table, for checking a source's selectors or paths. Page
-// errors are listed after the table.
+// errors are listed after the table. A crawl whose pages all failed, so
+// that nothing could be shown, returns an error saying so after the
+// table: a dry run is how a source is checked, and a script or a person
+// reading only the exit status must not take a broken source for a quiet
+// one.
 func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Writer) error {
 	if n <= 0 {
 		n = 20
@@ -78,7 +82,26 @@ func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Wri
 	if stats.LastError != "" {
 		fmt.Fprintf(w, "last error: %s\n", stats.LastError)
 	}
+	if len(posts) == 0 && stats.Errors > 0 && stats.Errors >= stats.Pages {
+		return &FailedError{Source: src.Name, Pages: stats.Pages, Errors: stats.Errors, Last: stats.LastError}
+	}
 	return nil
+}
+
+// FailedError is a dry run in which every page failed and no post was
+// read.
+type FailedError struct {
+	// Source is the source's name.
+	Source string
+	// Pages is how many pages were requested, Errors how many failed.
+	Pages, Errors int
+	// Last is the last page error.
+	Last string
+}
+
+// Error says that nothing could be read and why.
+func (e *FailedError) Error() string {
+	return fmt.Sprintf("source %q: no posts read, %d of %d pages failed (last: %s)", e.Source, e.Errors, e.Pages, e.Last)
 }
 
 // cut shortens s to n runes, marking the cut.
