@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	htmlcharset "golang.org/x/net/html/charset"
 	"golang.org/x/net/http/httpguts"
 )
 
@@ -175,7 +174,9 @@ func (s *Source) validate(v *validator, p path, c *Config) {
 		v.errorf(append(append(path{}, p...), "max_pages"), "max_pages must not be negative")
 	}
 	if s.Encoding != "" {
-		if e, _ := htmlcharset.Lookup(s.Encoding); e == nil {
+		if name, ok := Charset(s.Encoding); ok {
+			s.Encoding = name
+		} else {
 			v.errorf(append(append(path{}, p...), "encoding"), "unknown encoding %q (try gbk, gb18030, big5, shift_jis, euc-kr, windows-1251)", s.Encoding)
 		}
 	}

@@ -184,6 +184,18 @@ func siteCases() []siteCase {
 			routes: map[string]route{"/atom.xml": {file: dir + "charsets/gbk-atom-says-utf8.xml", ctype: "application/atom+xml; charset=utf-8"}},
 			yaml:   "\n    kind: feed\n    urls: [\"{{base}}/atom.xml\"]\n    encoding: gbk",
 		},
+		// The same, with the encoding named as operators know it from
+		// Windows, Python or iconv.
+		{
+			name:   "gbk-atom-says-utf8-cp936",
+			routes: map[string]route{"/atom.xml": {file: dir + "charsets/gbk-atom-says-utf8.xml", ctype: "application/atom+xml; charset=utf-8"}},
+			yaml:   "\n    kind: feed\n    urls: [\"{{base}}/atom.xml\"]\n    encoding: cp936",
+		},
+		{
+			name:   "big5-says-utf8-cp950",
+			routes: map[string]route{"/news": {file: dir + "charsets/big5-says-utf8.html", ctype: "text/html"}},
+			yaml:   cjkNews + "\n    encoding: CP950",
+		},
 		{
 			// RSS 2.0: escaped HTML, CDATA, pubDates in US zones.
 			name:   "rss",

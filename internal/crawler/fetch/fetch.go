@@ -236,7 +236,12 @@ func New(ctx context.Context, src *config.Source, cfg Config) (*Fetcher, error) 
 		transport: tr, hosts: map[string]*host{}}
 	c.OnRequest(func(r *colly.Request) {
 		if src.Encoding != "" {
+			// The loader gives the canonical name; a source built
+			// in code may hold an alias (cp936).
 			r.ResponseCharacterEncoding = src.Encoding
+			if name, ok := config.Charset(src.Encoding); ok {
+				r.ResponseCharacterEncoding = name
+			}
 		}
 	})
 	c.OnResponseHeaders(func(r *colly.Response) {
