@@ -197,6 +197,16 @@ func siteCases() []siteCase {
 			yaml:   cjkNews + "\n    encoding: CP950",
 		},
 		{
+			// A French news site's comments, dated in French typography:
+			// "le 9 mars 2026 à 12 h 05 min".
+			name:   "french",
+			routes: map[string]route{"/actu/acme-notes": {file: dir + "french/article.html"}},
+			yaml: `
+    kind: html
+    urls: ["{{base}}/actu/acme-notes"]
+    html: {item: div.commentaire, id: "@id", text: .texte, author: .auteur, time: .date, title: h1, time_zone: Europe/Paris}`,
+		},
+		{
 			// RSS 2.0: escaped HTML, CDATA, pubDates in US zones.
 			name:   "rss",
 			routes: map[string]route{"/rss.xml": {file: dir + "feeds/rss.xml", ctype: "application/rss+xml"}},

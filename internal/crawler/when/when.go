@@ -257,6 +257,9 @@ var (
 	cjkClockRe = regexp.MustCompile(`(\d{1,2})[时時点點](\d{1,2})分(?:(\d{1,2})秒)?`)
 	// cjkDayClockRe separates "2026年12月7日14:02".
 	cjkDayClockRe = regexp.MustCompile(`日(\d)`)
+	// frClockRe finds French typography's clock time, spaced and with
+	// its minutes named: "12 h 05 min", "12 h 05", "12h05 min".
+	frClockRe = regexp.MustCompile(`(?i)\b(\d{1,2})(?:\s+h\s*|h\s+)(\d{2})(?:\s*min)?\b|\b(\d{1,2})h(\d{2})\s*min\b`)
 	// koDateRe reads Korean "2026. 12. 7." as "2026-12-7".
 	koDateRe = regexp.MustCompile(`^(\d{4})\.\s+(\d{1,2})\.\s+(\d{1,2})\.?`)
 )
@@ -264,7 +267,8 @@ var (
 // tidy rewrites what sites put around a date's parts into what the
 // layouts read: "3:14 p.m." as "3:14 PM", "Dec 7, 2026 @ 3:14 PM"
 // without the "@", a bracketed weekday or trailing comment dropped, "14时02分"
-// as "14:02", and Korean dotted dates with dashes.
+// as "14:02", Korean dotted dates with dashes, and French "12 h 05 min"
+// as "12h05".
 func tidy(s string) string {
 	if strings.Contains(s, ".m.") || strings.Contains(s, ".M.") {
 		s = meridiemDotsRe.ReplaceAllStringFunc(s, func(m string) string { return strings.ToUpper(m[:1]) + "M" })
@@ -290,6 +294,9 @@ func tidy(s string) string {
 	}
 	if strings.Contains(s, ". ") {
 		s = koDateRe.ReplaceAllString(s, "$1-$2-$3")
+	}
+	if strings.Contains(s, " h") || strings.Contains(s, "min") {
+		s = frClockRe.ReplaceAllString(s, "${1}${3}h${2}${4}")
 	}
 	return s
 }

@@ -106,6 +106,13 @@ func TestParseLanguages(t *testing.T) {
 		{in: "il y a 3 j", want: now.AddDate(0, 0, -3)},
 		{in: "hier à 14h02", want: day(9, 14, 2)},
 		{in: "le 9 mars 2026 à 14h02", want: day(9, 14, 2)},
+		// French typography spaces the clock and names its minutes.
+		{in: "7 mars 2026 à 12 h 05 min", want: day(7, 12, 5)},
+		{in: "le 7 mars 2026 à 12 h 05", want: day(7, 12, 5)},
+		{in: "Publié le 7 mars 2026 à 12 h 05 min", want: day(7, 12, 5)},
+		{in: "lundi 9 mars 2026 à 9 h 05", want: day(9, 9, 5)},
+		{in: "7 mars 2026, 12h05 min", want: day(7, 12, 5)},
+		{in: "hier à 14 h 02", want: day(9, 14, 2)},
 		{in: "1er mars 2026", want: day(1, 0, 0)},
 		{in: "9 févr. 2026", want: time.Date(2026, 2, 9, 0, 0, 0, 0, time.UTC)},
 		{in: "à l'instant", want: now},
