@@ -29,6 +29,11 @@ var blocks = map[atom.Atom]bool{
 	atom.Dt: true, atom.Figcaption: true,
 }
 
+// spaced are inline elements whose text is a word of its own: a quote's
+// "carol wrote:" in a <cite> runs into the quoted text after it, and
+// table cells into each other, unless a space separates them.
+var spaced = map[atom.Atom]bool{atom.Cite: true, atom.Td: true, atom.Th: true}
+
 // NodeText returns the readable text under n. skip, when not nil, drops a
 // subtree (for example a nested reply inside its parent comment).
 func NodeText(n *html.Node, skip func(*html.Node) bool) string {
@@ -42,6 +47,13 @@ func writeText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
 	block := false
 	switch n.Type {
 	case html.TextNode:
+		if p := n.PrevSibling; p != nil && p.Type == html.ElementNode && spaced[p.DataAtom] {
+			// "carol wrote:" then "that is not fun", but "<cite>The
+			// Book</cite>, twice" without a space before the comma.
+			if r, _ := utf8.DecodeRuneInString(n.Data); unicode.IsLetter(r) || unicode.IsDigit(r) {
+				b.WriteByte(' ')
+			}
+		}
 		b.WriteString(n.Data)
 		return
 	case html.ElementNode:
@@ -50,6 +62,8 @@ func writeText(b *strings.Builder, n *html.Node, skip func(*html.Node) bool) {
 		}
 		if block = blocks[n.DataAtom]; block {
 			b.WriteByte('\n')
+		} else if spaced[n.DataAtom] {
+			b.WriteByte(' ')
 		}
 	case html.CommentNode, html.DoctypeNode:
 		return

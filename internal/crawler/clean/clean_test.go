@@ -29,6 +29,10 @@ func TestHTML(t *testing.T) {
 		{"line<br>break", "line\nbreak"},
 		{"&lt;not a tag&gt; &#8212; &eacute;t&eacute;", "<not a tag> — été"},
 		{"<p>中文 <b>评论</b></p>", "中文 评论"},
+		// A quote's attribution and cells are words of their own.
+		{"<blockquote><cite>carol wrote:</cite>that is not fun</blockquote>", "carol wrote: that is not fun"},
+		{"<table><tr><th>Version</th><th>Rating</th></tr><tr><td>4.2</td><td>awful</td></tr></table>", "Version Rating\n4.2 awful"},
+		{"I read <cite>The Book</cite>, twice", "I read The Book, twice"},
 	}
 	for _, c := range cases {
 		if got := HTML(c.in); got != c.want {

@@ -295,20 +295,21 @@ func TestQuotes(t *testing.T) {
 <div class="bbcode_quote">a vBulletin quote</div><div class="quoteheader">Quote from: cy</div>
 <span>and more</span></div></div>
 <div class="post" data-id="2"><blockquote class="body">only a quote</blockquote></div>
-<div class="post" data-id="3"><div class="body"><blockquote class="postcontent"><div class="bbcode_quote">q</div>own</blockquote></div></div>`
+<div class="post" data-id="3"><div class="body"><blockquote class="postcontent"><div class="bbcode_quote">q</div>own</blockquote></div></div>
+<div class="post" data-id="4"><div class="body"><blockquote><cite>carol wrote:</cite>that is not fun</blockquote></div></div>`
 	cases := []struct {
 		name string
 		spec *Settings
 		want []string
 	}{
 		{"default", &Settings{Item: ".post", ID: "@data-id", Text: ".body"},
-			[]string{"the reply\nand more", "only a quote", "own"}},
+			[]string{"the reply\nand more", "only a quote", "own", "carol wrote: that is not fun"}},
 		{"the item's own text", &Settings{Item: ".post", ID: "@data-id", Text: ":scope"},
-			[]string{"the reply\nand more", "only a quote", "own"}},
+			[]string{"the reply\nand more", "only a quote", "own", "carol wrote: that is not fun"}},
 		{"own quote selector", &Settings{Item: ".post", ID: "@data-id", Text: ".body", Quote: ".bbcode_quote"},
-			[]string{"ann wrote:the quoted post\nthe reply\nbob:\nanother quote\nQuote from: cy\nand more", "only a quote", "own"}},
+			[]string{"ann wrote: the quoted post\nthe reply\nbob:\nanother quote\nQuote from: cy\nand more", "only a quote", "own", "carol wrote: that is not fun"}},
 		{"kept", &Settings{Item: ".post", ID: "@data-id", Text: ".body", KeepQuotes: true},
-			[]string{"ann wrote:the quoted post\nthe reply\nbob:\nanother quote\na vBulletin quote\nQuote from: cy\nand more", "only a quote", "q\nown"}},
+			[]string{"ann wrote: the quoted post\nthe reply\nbob:\nanother quote\na vBulletin quote\nQuote from: cy\nand more", "only a quote", "q\nown", "carol wrote: that is not fun"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
