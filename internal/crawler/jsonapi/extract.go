@@ -312,8 +312,22 @@ func (s *Spec) missing(it gjson.Result) *FieldError {
 	return nil
 }
 
+// text reads the text path's first alternative that holds a text, not
+// null, empty or one of the preset's placeholders.
+func (s *Spec) text(it gjson.Result) string {
+	if s.preset.placeholders == nil {
+		return scalar(s.Text.Get(it))
+	}
+	for _, alt := range s.Text {
+		if t := scalar(it.Get(alt)); t != "" && !s.preset.placeholders[t] {
+			return t
+		}
+	}
+	return ""
+}
+
 func (s *Spec) item(it, root gjson.Result, base *url.URL, fetched time.Time) (post.Post, bool) {
-	text := scalar(s.Text.Get(it))
+	text := s.text(it)
 	if s.TextHTML {
 		text = clean.HTML(text)
 	} else {

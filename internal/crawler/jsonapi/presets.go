@@ -30,6 +30,10 @@ type preset struct {
 	// apiError reads an error response's body: the reason it gives, and
 	// whether the source must stop for this run (a spent quota).
 	apiError kind.Explain
+	// placeholders are texts the API puts where a post's text was
+	// ("[deleted]"): they count as no text, so the text path's next
+	// alternative is read, or the item yields no post.
+	placeholders map[string]bool
 }
 
 func intp(i int) *int { return &i }
@@ -53,7 +57,18 @@ func presets() map[string]preset {
 			Cursor:      "data.after",
 			CursorParam: "after",
 			TextHTML:    true, // Reddit escapes &, < and > in its JSON
-		}},
+		},
+			// A deleted or removed post keeps its place in the thread
+			// with this as its body (a removed self post as its
+			// selftext: its title is read instead), and a deleted
+			// account's posts all have "[deleted]" as author, who is
+			// nobody in particular.
+			placeholders: map[string]bool{"[deleted]": true, "[removed]": true},
+			fix: func(p *post.Post, _, _ gjson.Result) {
+				if p.Author == "[deleted]" {
+					p.Author = ""
+				}
+			}},
 		"hackernews": {cfg: Settings{
 			Items:     "hits",
 			ID:        "objectID",

@@ -1,0 +1,139 @@
+package crawler
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/backlash-monitor/backlash/internal/post"
+)
+
+// presetSite is a local stand-in of a service a preset reads: its
+// responses keyed by path and query (parameters in any order), and the
+// source block its README section gives.
+type presetSite struct {
+	name string
+	// pages maps "path?k=v&k=v" (keys sorted) to a fixture under
+	// testdata/sites/, with {{base}} standing for the server.
+	pages map[string]string
+	// link, when set, is the Link header of a page (Mastodon's paging).
+	link map[string]string
+	yaml string
+}
+
+func presetSites() []presetSite {
+	return []presetSite{
+		{
+			// Search results over two pages, then a thread's comments:
+			// nested replies, "more" stubs, deleted and removed posts,
+			// edited as false or a time, a link post with no body.
+			name: "reddit",
+			pages: map[string]string{
+				"/r/AcmeNotes/search.json?q=sync&restrict_sr=1&sort=new":                 "reddit/search.json",
+				"/r/AcmeNotes/search.json?after=t3_1bq2x7&q=sync&restrict_sr=1&sort=new": "reddit/search-2.json",
+				"/r/AcmeNotes/comments/1bq2x9/.json":                                     "reddit/comments.json",
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/r/AcmeNotes/search.json?q=sync&restrict_sr=1&sort=new", "{{base}}/r/AcmeNotes/comments/1bq2x9/.json"]
+    json: {preset: reddit}`,
+		},
+		{
+			// Algolia's search by date, zero-based pages until one has no
+			// hits; a story with a link, an Ask HN with text, comments.
+			name: "hackernews",
+			pages: map[string]string{
+				"/api/v1/search_by_date?query=acme%20notes&tags=(story,comment)":        "hackernews/search-0.json",
+				"/api/v1/search_by_date?page=1&query=acme%20notes&tags=(story,comment)": "hackernews/search-1.json",
+				"/api/v1/search_by_date?page=2&query=acme%20notes&tags=(story,comment)": "hackernews/search-2.json",
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/v1/search_by_date?query=acme%20notes&tags=(story,comment)"]
+    json: {preset: hackernews}`,
+		},
+		{
+			name: "bluesky",
+			pages: map[string]string{
+				"/xrpc/app.bsky.feed.searchPosts?limit=50&q=acme%20notes&sort=latest":          "bluesky/search.json",
+				"/xrpc/app.bsky.feed.searchPosts?cursor=2&limit=50&q=acme%20notes&sort=latest": "bluesky/search-2.json",
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/xrpc/app.bsky.feed.searchPosts?q=acme%20notes&sort=latest&limit=50"]
+    json: {preset: bluesky}`,
+		},
+	}
+}
+
+// TestPresetSites crawls a stand-in of each service as its README block
+// configures it and compares every field, counts included, with
+// testdata/sites/preset-NAME.golden (-update rewrites them).
+func TestPresetSites(t *testing.T) {
+	for _, c := range presetSites() {
+		t.Run(c.name, func(t *testing.T) {
+			var base string
+			s := newSite(t, map[string]route{})
+			s.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				key := r.URL.Path
+				if q := r.URL.Query().Encode(); q != "" {
+					key += "?" + strings.NewReplacer("%28", "(", "%29", ")", "%2C", ",", "+", "%20").Replace(q)
+				}
+				f, ok := c.pages[key]
+				if !ok {
+					t.Logf("no page %s", key)
+					http.NotFound(w, r)
+					return
+				}
+				body, err := os.ReadFile(filepath.Join("testdata", "sites", f))
+				if err != nil {
+					t.Error(err)
+				}
+				if l := c.link[key]; l != "" {
+					w.Header().Set("Link", strings.ReplaceAll(l, "{{base}}", base))
+				}
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.Write([]byte(strings.ReplaceAll(string(body), "{{base}}", base)))
+			})
+			base = s.URL
+			src := siteSource(t, siteCase{name: c.name, yaml: c.yaml}, s.URL)
+			posts, stats, err := collect(t, testCrawler(Options{}), src, State{})
+			if err != nil || stats.Errors != 0 {
+				t.Fatalf("err %v, stats %+v", err, stats)
+			}
+			got := dumpCounted(posts, s.URL)
+			file := filepath.Join("testdata", "sites", "preset-"+c.name+".golden")
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("posts differ from %s\n got:\n%s\nwant:\n%s", file, got, want)
+			}
+		})
+	}
+}
+
+// dumpCounted is dumpPosts with the thread and the reach counts.
+func dumpCounted(posts []post.Post, base string) string {
+	var b strings.Builder
+	for _, p := range posts {
+		published := p.Published.UTC().Format(time.RFC3339)
+		if p.TimeGuessed {
+			published = "guessed"
+		}
+		fmt.Fprintf(&b, "id=%s parent=%s thread=%s author=%q published=%s url=%s likes=%d replies=%d shares=%d followers=%d views=%d title=%q text=%q\n",
+			p.ID, p.ParentID, p.Thread, p.Author, published, strings.ReplaceAll(p.URL, base, "{base}"),
+			p.Likes, p.Replies, p.Shares, p.Followers, p.Views, p.Title, p.Text)
+	}
+	return b.String()
+}
