@@ -57,6 +57,40 @@ func presetSites() []presetSite {
     json: {preset: hackernews}`,
 		},
 		{
+			// A hashtag timeline paged by the Link header; a content
+			// warning, a mention, an edited post, a reply.
+			name: "mastodon",
+			pages: map[string]string{
+				"/api/v1/timelines/tag/acmenotes?limit=40":                           "mastodon/tag.json",
+				"/api/v1/timelines/tag/acmenotes?limit=40&max_id=113200000000000002": "mastodon/tag-2.json",
+			},
+			link: map[string]string{
+				"/api/v1/timelines/tag/acmenotes?limit=40": `<{{base}}/api/v1/timelines/tag/acmenotes?limit=40&max_id=113200000000000002>; rel="next", <{{base}}/api/v1/timelines/tag/acmenotes?limit=40&min_id=113200000000000003>; rel="prev"`,
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/v1/timelines/tag/acmenotes?limit=40"]
+    json: {preset: mastodon}`,
+		},
+		{
+			// An account's statuses: a reblog carries the original post.
+			name:  "mastodon-account",
+			pages: map[string]string{"/api/v1/accounts/109000000000000002/statuses?limit=40": "mastodon/account.json"},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/v1/accounts/109000000000000002/statuses?limit=40"]
+    json: {preset: mastodon}`,
+		},
+		{
+			// Search results hold the statuses beside accounts and tags.
+			name:  "mastodon-search",
+			pages: map[string]string{"/api/v2/search?q=acme%20notes&type=statuses": "mastodon/search.json"},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/v2/search?q=acme%20notes&type=statuses"]
+    json: {preset: mastodon}`,
+		},
+		{
 			name: "bluesky",
 			pages: map[string]string{
 				"/xrpc/app.bsky.feed.searchPosts?limit=50&q=acme%20notes&sort=latest":          "bluesky/search.json",
@@ -65,6 +99,19 @@ func presetSites() []presetSite {
 			yaml: `
     kind: json
     urls: ["{{base}}/xrpc/app.bsky.feed.searchPosts?q=acme%20notes&sort=latest&limit=50"]
+    json: {preset: bluesky}`,
+		},
+		{
+			// An account's feed: posts under "post", a repost of
+			// another's post among them.
+			name: "bluesky-author-feed",
+			pages: map[string]string{
+				"/xrpc/app.bsky.feed.getAuthorFeed?actor=sam.example.com&limit=50":                                     "bluesky/authorfeed.json",
+				"/xrpc/app.bsky.feed.getAuthorFeed?actor=sam.example.com&cursor=2026-03-09T12%3A00%3A00.000Z&limit=50": "bluesky/authorfeed-2.json",
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/xrpc/app.bsky.feed.getAuthorFeed?actor=sam.example.com&limit=50"]
     json: {preset: bluesky}`,
 		},
 	}

@@ -88,23 +88,27 @@ func presets() map[string]preset {
 				p.URL = "https://news.ycombinator.com/item?id=" + p.ID
 			}
 		}},
+		// A reblog (an account's statuses list them) has no text of its
+		// own: the status it shares, in "reblog", is read in its place.
+		// A content warning is the post's title.
 		"mastodon": {cfg: Settings{
-			Items:      "@this",
-			ID:         "id",
-			Text:       "content",
-			Author:     "account.acct",
-			Time:       "created_at",
-			URL:        "url || uri",
-			Likes:      "favourites_count",
-			Replies:    "replies_count",
-			Shares:     "reblogs_count",
-			Followers:  "account.followers_count",
-			Parent:     "in_reply_to_id",
+			Items:      "statuses || @this",
+			ID:         "reblog.id || id",
+			Text:       "reblog.content || content",
+			Title:      "reblog.spoiler_text || spoiler_text",
+			Author:     "reblog.account.acct || account.acct",
+			Time:       "reblog.created_at || created_at",
+			URL:        "reblog.url || reblog.uri || url || uri",
+			Likes:      "reblog.favourites_count || favourites_count",
+			Replies:    "reblog.replies_count || replies_count",
+			Shares:     "reblog.reblogs_count || reblogs_count",
+			Followers:  "reblog.account.followers_count || account.followers_count",
+			Parent:     "reblog.in_reply_to_id || in_reply_to_id",
 			LinkHeader: true,
 			TextHTML:   true,
 		}},
 		"bluesky": {cfg: Settings{
-			Items:       "posts",
+			Items:       "posts || feed.#.post", // searchPosts || getAuthorFeed, getTimeline, getFeed
 			ID:          "uri",
 			Text:        "record.text",
 			Author:      "author.handle",
