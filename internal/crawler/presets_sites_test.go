@@ -114,6 +114,24 @@ func presetSites() []presetSite {
     urls: ["{{base}}/xrpc/app.bsky.feed.getAuthorFeed?actor=sam.example.com&limit=50"]
     json: {preset: bluesky}`,
 		},
+		{
+			// A community's posts and comments; a removed comment, a
+			// comment from another instance.
+			name: "lemmy",
+			pages: map[string]string{
+				"/api/v3/post/list?community_name=acmenotes&limit=50&sort=New":              "lemmy/posts.json",
+				"/api/v3/comment/list?community_name=acmenotes&limit=50&sort=New&type_=All": "lemmy/comments.json",
+				// Lemmy answers a page past the last with no items.
+				"/api/v3/post/list?community_name=acmenotes&limit=50&page=2&sort=New":              "lemmy/posts-2.json",
+				"/api/v3/comment/list?community_name=acmenotes&limit=50&page=2&sort=New&type_=All": "lemmy/comments-2.json",
+			},
+			yaml: `
+    kind: json
+    urls:
+      - "{{base}}/api/v3/post/list?community_name=acmenotes&sort=New&limit=50"
+      - "{{base}}/api/v3/comment/list?community_name=acmenotes&sort=New&limit=50&type_=All"
+    json: {preset: lemmy}`,
+		},
 	}
 }
 

@@ -100,6 +100,19 @@ func lemmy() preset {
 			PageParam: "page",
 		},
 		required: []string{"id", "time", "author", "text"},
+		// A removed or deleted comment keeps its place with its content
+		// blanked; the text path would read its post's title in its
+		// place, a second copy of the post under the comment's author.
+		skip: func(item gjson.Result) bool {
+			o := item.Get("post")
+			if c := item.Get("comment"); c.Exists() {
+				if strings.TrimSpace(c.Get("content").String()) == "" {
+					return true
+				}
+				o = c
+			}
+			return o.Get("deleted").Bool() || o.Get("removed").Bool()
+		},
 		fix: func(p *post.Post, item, _ gjson.Result) {
 			postID := item.Get("post.id").Raw
 			if c := item.Get("comment"); c.Exists() {
