@@ -57,6 +57,21 @@ func presetSites() []presetSite {
     json: {preset: hackernews}`,
 		},
 		{
+			// Hacker News' own API serves one item a URL, as an object;
+			// a deleted comment keeps only its id, parent and time.
+			name: "hackernews-items",
+			pages: map[string]string{
+				"/v0/item/39001234.json": "hackernews/item-39001234.json",
+				"/v0/item/39001250.json": "hackernews/item-39001250.json",
+				"/v0/item/39001260.json": "hackernews/item-39001260.json",
+			},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/v0/item/39001234.json", "{{base}}/v0/item/39001250.json", "{{base}}/v0/item/39001260.json"]
+    json: {id: id, text: "text || title", title: title, author: by, time: time, parent: parent, likes: score,
+           replies: descendants, url: url, text_html: true}`,
+		},
+		{
 			// A hashtag timeline paged by the Link header; a content
 			// warning, a mention, an edited post, a reply.
 			name: "mastodon",

@@ -228,6 +228,11 @@ func Extract(body []byte, base *url.URL, s *Spec, fetched time.Time) (Response, 
 		sel := strings.Join(s.Items, " || ")
 		return res, &kind.NoMatchError{Selector: sel, Msg: fmt.Sprintf("items path %q matched nothing", sel)}
 	}
+	if items.IsObject() && (s.Text.Get(items).Exists() || len(s.ID) > 0 && s.ID.Get(items).Exists()) {
+		// An API that serves one item a URL (Hacker News' /item/{id},
+		// most REST "GET one" endpoints): the object is the item.
+		items = gjson.Parse("[" + items.Raw + "]")
+	}
 	if !items.IsArray() {
 		return res, fmt.Errorf("items path %q matched a %s, not an array", strings.Join(s.Items, " || "), items.Type)
 	}

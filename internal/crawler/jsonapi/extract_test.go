@@ -153,6 +153,17 @@ func TestExtractErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not an array") {
 		t.Fatalf("err = %v, want not an array", err)
 	}
+	// An object is one item only when it has the item's id or text: an
+	// error body is still reported.
+	spec, _ = Compile(&Settings{ID: "id", Text: "text"})
+	_, err = Extract([]byte(`{"error": "not found"}`), nil, spec, fetched)
+	if err == nil || !strings.Contains(err.Error(), "not an array") {
+		t.Fatalf("err = %v, want not an array", err)
+	}
+	res, err := Extract([]byte(`{"id": 7, "text": "one item"}`), nil, spec, fetched)
+	if err != nil || len(res.Posts) != 1 || res.Posts[0].ID != "7" {
+		t.Fatalf("one object: %+v, %v; want it read as the item", res, err)
+	}
 }
 
 func TestNextPage(t *testing.T) {
