@@ -130,6 +130,19 @@ func presetSites() []presetSite {
     json: {preset: bluesky}`,
 		},
 		{
+			// A Discourse topic: an uploaded image with its lightbox
+			// caption, a link shown as a onebox beside the poster's
+			// words, and a post that is a onebox alone.
+			name: "discourse",
+			pages: map[string]string{
+				"/latest.json":                          "discourse/latest.json",
+				"/t/sync-news-and-screenshots/201.json": "discourse/topic_201.json",
+			},
+			yaml: `
+    kind: discourse
+    urls: ["{{base}}"]`,
+		},
+		{
 			// A community's posts and comments; a removed comment, a
 			// comment from another instance.
 			name: "lemmy",

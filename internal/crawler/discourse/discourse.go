@@ -458,9 +458,13 @@ func (th thread) post(rp rawPost, now time.Time) (post.Post, bool, error) {
 
 // cookedText is the readable text of a post's HTML without the posts it
 // quotes (aside.quote), whose words are the quoted author's: a calm reply
-// quoting an angry post is not angry.
+// quoting an angry post is not angry. Link previews (aside.onebox: the
+// linked page's site, title and summary) are the linked page's words too
+// and are left out, unless the post is nothing but links, when their
+// titles and summaries are its text. An uploaded image's caption (its
+// file name, size and dimensions) is never text.
 func cookedText(cooked string) string {
-	if !strings.Contains(cooked, "<aside") {
+	if !strings.Contains(cooked, "<aside") && !strings.Contains(cooked, "lightbox") {
 		return clean.HTML(cooked)
 	}
 	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
@@ -472,17 +476,34 @@ func cookedText(cooked string) string {
 	for _, n := range nodes {
 		root.AppendChild(n)
 	}
-	return clean.NodeText(root, func(n *html.Node) bool {
-		if n.DataAtom != atom.Aside {
-			return false
-		}
-		for _, a := range n.Attr {
-			if a.Key == "class" && slices.Contains(strings.Fields(a.Val), "quote") {
-				return true
-			}
+	noise := func(n *html.Node) bool {
+		switch n.DataAtom {
+		case atom.Aside:
+			return hasClass(n, "quote")
+		case atom.Div:
+			return hasClass(n, "meta") && n.Parent != nil && hasClass(n.Parent, "lightbox")
+		case atom.Header:
+			return hasClass(n, "source") // a onebox's site name
 		}
 		return false
+	}
+	text := clean.NodeText(root, func(n *html.Node) bool {
+		return noise(n) || n.DataAtom == atom.Aside && hasClass(n, "onebox")
 	})
+	if text == "" {
+		text = clean.NodeText(root, noise)
+	}
+	return text
+}
+
+// hasClass says whether n's class attribute lists c.
+func hasClass(n *html.Node, c string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && slices.Contains(strings.Fields(a.Val), c) {
+			return true
+		}
+	}
+	return false
 }
 
 // decode reads JSON, naming the field a type mismatch is in.
