@@ -112,3 +112,58 @@ sources:
 		})
 	}
 }
+
+// TestCrawlDryRunExitCode: a dry run whose every page failed exits 1 with
+// the reason, so a script checking a new source's configuration sees it
+// is broken; one that read posts exits 0 even with some pages failed.
+func TestCrawlDryRunExitCode(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/ok.json":
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`[{"id": 1, "body": "sync is broken again", "at": "2026-03-09T12:00:00Z"}]`))
+		case "/down.json":
+			http.Error(w, "maintenance", http.StatusServiceUnavailable)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	cfg := filepath.Join(t.TempDir(), "backlash.yaml")
+	yaml := `topics: [{name: sync, keywords: [sync]}]
+crawler: {retries: 0}
+sources:
+  - name: broken
+    kind: json
+    urls: ["{{srv}}/down.json", "{{srv}}/gone.json"]
+    json: {id: id, text: body, time: at}
+    allow_private: true
+    delay: 0s
+  - name: partly
+    kind: json
+    urls: ["{{srv}}/ok.json", "{{srv}}/down.json"]
+    json: {id: id, text: body, time: at}
+    allow_private: true
+    delay: 0s
+`
+	if err := os.WriteFile(cfg, []byte(strings.ReplaceAll(yaml, "{{srv}}", srv.URL)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		source  string
+		code    int
+		out     string
+		message string
+	}{
+		{"broken", exitFailure, "0 posts shown from 2 pages, 2 page errors", `source "broken": no posts read, 2 of 2 pages failed`},
+		{"partly", exitOK, "1 posts shown from 2 pages, 1 page errors", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.source, func(t *testing.T) {
+			code, out, errs := run(t, "", "crawl", "--config", cfg, "--dry-run", "--source", c.source)
+			if code != c.code || !strings.Contains(out, c.out) || !strings.Contains(errs, c.message) {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s\nwant %q on stdout and %q on stderr", code, c.code, out, errs, c.out, c.message)
+			}
+		})
+	}
+}
