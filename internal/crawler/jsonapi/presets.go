@@ -1,6 +1,7 @@
 package jsonapi
 
 import (
+	"math"
 	"net/url"
 	"strings"
 
@@ -64,9 +65,29 @@ func presets() map[string]preset {
 			// account's posts all have "[deleted]" as author, who is
 			// nobody in particular.
 			placeholders: map[string]bool{"[deleted]": true, "[removed]": true},
-			fix: func(p *post.Post, _, _ gjson.Result) {
+			fix: func(p *post.Post, item, _ gjson.Result) {
 				if p.Author == "[deleted]" {
 					p.Author = ""
+				}
+				// A comment's thread is its post (link_id); a post is
+				// its own. A comment has no num_comments: its replies
+				// are those it carries, and those a "more" stub counts.
+				p.Thread = item.Get("data.link_id").String()
+				if p.Thread == "" && strings.HasPrefix(p.ID, "t3_") {
+					p.Thread = p.ID
+				}
+				if !item.Get("data.num_comments").Exists() {
+					n := int64(0)
+					item.Get("data.replies.data.children").ForEach(func(_, c gjson.Result) bool {
+						switch c.Get("kind").String() {
+						case "t1":
+							n++
+						case "more":
+							n += c.Get("data.count").Int()
+						}
+						return true
+					})
+					p.Replies = uint32(min(max(n, 0), math.MaxUint32))
 				}
 			}},
 		"hackernews": {cfg: Settings{
