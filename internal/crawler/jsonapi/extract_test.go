@@ -77,7 +77,7 @@ func TestExtractPresets(t *testing.T) {
 			name: "mastodon", file: "mastodon.json", base: "https://fosstodon.example/api/v1/timelines/tag/acmenotes?limit=40",
 			cfg: Settings{Preset: "mastodon"},
 			want: []want{
-				{id: "112233445566778899", author: "kim", text: "Day 3 of #AcmeNotes sync duplicating my notes. I'm done.\nExporting everything tonight.",
+				{id: "112233445566778899", author: "kim@fosstodon.example", text: "Day 3 of #AcmeNotes sync duplicating my notes. I'm done.\nExporting everything tonight.",
 					url: "https://fosstodon.example/@kim/112233445566778899", likes: 57, replies: 4, shares: 12, followers: 1843,
 					published: time.Date(2026, 3, 9, 10, 5, 12, 0, time.UTC)},
 				{id: "112233445566770001", parent: "112233445566760000", author: "ravi@mastodon.example", text: "@acme the 4.2.1 fix works, thanks! #acmenotes",

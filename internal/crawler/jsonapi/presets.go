@@ -127,6 +127,24 @@ func presets() map[string]preset {
 			Parent:     "reblog.in_reply_to_id || in_reply_to_id",
 			LinkHeader: true,
 			TextHTML:   true,
+		}, fix: func(p *post.Post, item, _ gjson.Result) {
+			// An account of the instance asked has no domain in its
+			// acct ("rin"), one of another has ("rin@other.example"):
+			// add the instance, so one person has one name whichever
+			// instance a source reads.
+			if p.Author == "" || strings.Contains(p.Author, "@") {
+				return
+			}
+			st := item
+			if r := item.Get("reblog"); r.IsObject() {
+				st = r
+			}
+			for _, link := range []string{st.Get("account.url").String(), st.Get("uri").String(), st.Get("url").String()} {
+				if u, err := url.Parse(link); err == nil && u.Host != "" {
+					p.Author += "@" + u.Host
+					return
+				}
+			}
 		}},
 		"bluesky": {cfg: Settings{
 			Items:       "posts || feed.#.post", // searchPosts || getAuthorFeed, getTimeline, getFeed
