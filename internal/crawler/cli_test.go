@@ -121,10 +121,11 @@ func TestNewDefaults(t *testing.T) {
 	}
 }
 
-// TestDryRunFailsWhenEveryPageFails: a dry run is how an operator checks
-// a source, so one that read nothing because every page failed ends in
-// an error (a non-zero exit), while one that read some pages does not.
-func TestDryRunFailsWhenEveryPageFails(t *testing.T) {
+// TestDryRunFailsWhenNothingIsRead: a dry run is how an operator checks
+// a source, so one that read nothing and met page errors (every page
+// failed, or every thread an index links to) ends in an error (a non-zero
+// exit), while one that read posts, or read pages with none, does not.
+func TestDryRunFailsWhenNothingIsRead(t *testing.T) {
 	cases := []struct {
 		name    string
 		routes  map[string]route
@@ -133,6 +134,7 @@ func TestDryRunFailsWhenEveryPageFails(t *testing.T) {
 	}{
 		{"server error", map[string]route{"/a": {body: "down", status: 503}}, []string{"/a"}, "no posts read, 1 of 1 pages failed (last: "},
 		{"not found", map[string]route{}, []string{"/a", "/b"}, "no posts read, 2 of 2 pages failed (last: "},
+		{"an index read, its thread failing", map[string]route{"/a": {body: `<a class="topic" href="/t/1">thread</a>`}}, []string{"/a"}, "no posts read, 1 of 2 pages failed (last: "},
 		{"one of two pages read", map[string]route{"/a": {file: "testdata/sites/api/comments-2.json", ctype: "application/json"}}, []string{"/a", "/b"}, ""},
 		{"nothing to read but no failure", map[string]route{"/a": {body: `{"results": []}`, ctype: "application/json"}}, []string{"/a"}, ""},
 	}
@@ -143,10 +145,17 @@ func TestDryRunFailsWhenEveryPageFails(t *testing.T) {
 			for _, p := range c.paths {
 				urls = append(urls, s.URL+p)
 			}
-			src := siteSource(t, siteCase{name: "api", yaml: `
+			yaml := `
     kind: json
     urls: ["` + strings.Join(urls, `", "`) + `"]
-    json: {items: results, id: pk, text: comment, author: user_name, time: submit_date}`}, s.URL)
+    json: {items: results, id: pk, text: comment, author: user_name, time: submit_date}`
+			if strings.HasPrefix(c.name, "an index") {
+				yaml = `
+    kind: html
+    urls: ["` + urls[0] + `"]
+    html: {item: .post, text: .body, follow: a.topic}`
+			}
+			src := siteSource(t, siteCase{name: "api", yaml: yaml}, s.URL)
 			var out bytes.Buffer
 			err := DryRun(context.Background(), testCrawler(Options{Retries: 0}), src, 10, &out)
 			if c.wantErr == "" {

@@ -18,9 +18,9 @@ var errEnough = errors.New("enough posts")
 
 // DryRun crawls src without storing anything and prints its first n posts
 // as an aligned table, for checking a source's selectors or paths. Page
-// errors are listed after the table. A crawl whose pages all failed, so
-// that nothing could be shown, returns an error saying so after the
-// table: a dry run is how a source is checked, and a script or a person
+// errors are listed after the table. A crawl that showed nothing and met
+// page errors (every page failed, or an index was read and every thread
+// it links to failed) returns an error saying so after the table: a dry run is how a source is checked, and a script or a person
 // reading only the exit status must not take a broken source for a quiet
 // one.
 func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Writer) error {
@@ -82,14 +82,13 @@ func DryRun(ctx context.Context, c *Crawler, src *config.Source, n int, w io.Wri
 	if stats.LastError != "" {
 		fmt.Fprintf(w, "last error: %s\n", stats.LastError)
 	}
-	if len(posts) == 0 && stats.Errors > 0 && stats.Errors >= stats.Pages {
+	if len(posts) == 0 && stats.Errors > 0 {
 		return &FailedError{Source: src.Name, Pages: stats.Pages, Errors: stats.Errors, Last: stats.LastError}
 	}
 	return nil
 }
 
-// FailedError is a dry run in which every page failed and no post was
-// read.
+// FailedError is a dry run that read no post and met page errors.
 type FailedError struct {
 	// Source is the source's name.
 	Source string
