@@ -106,6 +106,15 @@ func presetSites() []presetSite {
     json: {preset: mastodon}`,
 		},
 		{
+			// A status's context: the replies under it, the posts above.
+			name:  "mastodon-context",
+			pages: map[string]string{"/api/v1/statuses/113200000000000001/context": "mastodon/context.json"},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/api/v1/statuses/113200000000000001/context"]
+    json: {preset: mastodon}`,
+		},
+		{
 			name: "bluesky",
 			pages: map[string]string{
 				"/xrpc/app.bsky.feed.searchPosts?limit=50&q=acme%20notes&sort=latest":          "bluesky/search.json",

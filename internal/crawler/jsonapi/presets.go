@@ -113,7 +113,7 @@ func presets() map[string]preset {
 		// own: the status it shares, in "reblog", is read in its place.
 		// A content warning is the post's title.
 		"mastodon": {cfg: Settings{
-			Items:      "statuses || @this",
+			Items:      "statuses || descendants || @this",
 			ID:         "reblog.id || id",
 			Text:       "reblog.content || content",
 			Title:      "reblog.spoiler_text || spoiler_text",
