@@ -152,6 +152,16 @@ func presetSites() []presetSite {
     urls: ["{{base}}"]`,
 		},
 		{
+			// A post and its replies, nested, with a reply from a
+			// blocked account that has no post.
+			name:  "bluesky-thread",
+			pages: map[string]string{"/xrpc/app.bsky.feed.getPostThread?uri=at%3A%2F%2Fdid%3Aplc%3Aacme0%2Fapp.bsky.feed.post%2F3lkq0aaa": "bluesky/thread.json"},
+			yaml: `
+    kind: json
+    urls: ["{{base}}/xrpc/app.bsky.feed.getPostThread?uri=at%3A%2F%2Fdid%3Aplc%3Aacme0%2Fapp.bsky.feed.post%2F3lkq0aaa"]
+    json: {preset: bluesky}`,
+		},
+		{
 			// A community's posts and comments; a removed comment, a
 			// comment from another instance.
 			name: "lemmy",

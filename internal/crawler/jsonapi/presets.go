@@ -146,16 +146,20 @@ func presets() map[string]preset {
 				}
 			}
 		}},
+		// searchPosts lists posts, getAuthorFeed, getTimeline and getFeed
+		// list them under "post", getPostThread nests its post and the
+		// replies under "post" and "replies".
 		"bluesky": {cfg: Settings{
-			Items:       "posts || feed.#.post", // searchPosts || getAuthorFeed, getTimeline, getFeed
-			ID:          "uri",
-			Text:        "record.text",
-			Author:      "author.handle",
-			Time:        "record.createdAt || indexedAt",
-			Likes:       "likeCount",
-			Replies:     "replyCount",
-			Shares:      "repostCount",
-			Parent:      "record.reply.parent.uri",
+			Items:       "posts || feed.#.post || [thread]",
+			ID:          "uri || post.uri",
+			Text:        "record.text || post.record.text",
+			Author:      "author.handle || post.author.handle",
+			Time:        "record.createdAt || post.record.createdAt || indexedAt || post.indexedAt",
+			Likes:       "likeCount || post.likeCount",
+			Replies:     "replyCount || post.replyCount",
+			Shares:      "repostCount || post.repostCount",
+			Parent:      "record.reply.parent.uri || post.record.reply.parent.uri",
+			Children:    "replies",
 			Cursor:      "cursor",
 			CursorParam: "cursor",
 		}, fix: func(p *post.Post, _, _ gjson.Result) {
