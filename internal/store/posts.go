@@ -80,6 +80,10 @@ var sparseColumns = map[string]bool{"parent_id": true, "thread": true, "title": 
 type stored struct {
 	published time.Time
 	postKey   string
+	// counted is true when the sighting is its post's counted one: its
+	// later versions say so too, so the flag outlives the merges that keep
+	// only the newest version.
+	counted bool
 }
 
 // SavePosts stores posts. A post already stored (same source and id) gets a
@@ -165,6 +169,9 @@ func (s *Store) save(ctx context.Context, posts []post.Post, onlyNew bool) (Save
 			}
 			pub = st.published
 			postKey = st.postKey
+			if st.counted {
+				isCounted = 1 // first_seen 0: the rollups counted it already
+			}
 			res.count(p.Source, false, false, false)
 		} else {
 			first = 1
@@ -477,7 +484,7 @@ func (s *Store) existing1(ctx context.Context, src string, ids []string, known m
 	if err != nil {
 		return err
 	}
-	rows, err := s.conn.Query(qctx, "SELECT id, min(published), argMin(post_key, version) FROM "+s.Table("posts")+
+	rows, err := s.conn.Query(qctx, "SELECT id, min(published), argMin(post_key, version), max(counted) FROM "+s.Table("posts")+
 		" WHERE source = ? AND id IN lookup_ids GROUP BY id", src)
 	if err != nil {
 		return err
@@ -486,9 +493,11 @@ func (s *Store) existing1(ctx context.Context, src string, ids []string, known m
 	for rows.Next() {
 		var id string
 		var st stored
-		if err := rows.Scan(&id, &st.published, &st.postKey); err != nil {
+		var counted uint8
+		if err := rows.Scan(&id, &st.published, &st.postKey, &counted); err != nil {
 			return err
 		}
+		st.counted = counted == 1
 		known[[2]string{src, id}] = st
 	}
 	return rows.Err()

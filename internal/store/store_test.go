@@ -122,6 +122,32 @@ func TestSavePostsCountsOnce(t *testing.T) {
 	if err != nil || len(top) != 3 || top[0].Sentiment.Label != "negative" {
 		t.Fatalf("top = %+v, %v", top, err)
 	}
+	// After the merges that keep each sighting's newest version, every
+	// post still has its one counted row, and a third sighting counts
+	// nothing more.
+	if _, err := s.SavePosts(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Conn().Exec(ctx, "OPTIMIZE TABLE "+s.Table("posts")+" FINAL"); err != nil {
+		t.Fatal(err)
+	}
+	var rows, counted uint64
+	if err := s.Conn().QueryRow(ctx, "SELECT count(), sum(counted) FROM "+s.Table("posts")+" FINAL").Scan(&rows, &counted); err != nil {
+		t.Fatal(err)
+	}
+	if rows != 10 || counted != 10 {
+		t.Fatalf("after merges: %d rows, %d counted, want 10 and 10", rows, counted)
+	}
+	if series, err = s.Series(ctx, "pay", "", t0.Add(-time.Minute), t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	posts = 0
+	for _, b := range series {
+		posts += b.Posts
+	}
+	if posts != 10 {
+		t.Fatalf("rollup counts %d posts after a third sighting, want 10", posts)
+	}
 	// A batch shared by two sources counts each on its own.
 	other := mkPost("0", t0, -0.6, "pay")
 	other.Source = "news"

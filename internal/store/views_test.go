@@ -123,10 +123,11 @@ func TestViewsReachUpgrade(t *testing.T) {
 		channelPost("acmenews/814", at.Add(time.Minute), 99, -0.6, "sync"), // under 100 views: no reach
 		mkPost("77", at, 0.4, "sync"),                                      // 2 likes
 	}
-	for range 2 { // stored twice, as by two crawls
-		if _, err := s.SavePosts(ctx, old); err != nil {
-			t.Fatal(err)
-		}
+	// Stored once: a second crawl's rows carry the counted flag of their
+	// sighting, which only the view of migration 0141 leaves uncounted;
+	// the re-crawl after the upgrade, below, stores them again.
+	if _, err := s.SavePosts(ctx, old); err != nil {
+		t.Fatal(err)
 	}
 	if r, n := bucketReach(t, s, "sync", "", at); r != 2 || n != 0 {
 		t.Fatalf("before the upgrade reach = %d (negative %d), want 2 and 0: views did not count", r, n)

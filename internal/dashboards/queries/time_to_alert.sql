@@ -6,7 +6,8 @@
 -- "First negative post" is the earliest negative post about the topic
 -- inside the window the first alert looked at (window_start to the alert),
 -- so ordinary background complaints from days before do not count. Each
--- post counts once (counted = 1 marks one row per post_key), however many
+-- post counts once (uniqExact(post_key) over the rows of its counted
+-- sighting, which may hold several versions until merged), however many
 -- sources showed it.
 SELECT
     incident_id,
@@ -14,7 +15,7 @@ SELECT
     opened                                     AS alerted_at,
     min(published)                             AS first_negative_post,
     dateDiff('minute', min(published), opened) AS minutes_to_alert,
-    count()                                    AS negative_posts_before_alert
+    uniqExact(post_key)                        AS negative_posts_before_alert
 FROM
 (
     SELECT incident_id, t AS topic, opened, ws
@@ -28,7 +29,7 @@ FROM
 )
 ALL INNER JOIN
 (
-    SELECT arrayJoin(topics) AS topic, published
+    SELECT arrayJoin(topics) AS topic, post_key, published
     FROM posts
     WHERE counted = 1 AND label = 'negative' AND published >= now() - INTERVAL 31 DAY
 ) USING topic
