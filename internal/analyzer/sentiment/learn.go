@@ -86,10 +86,9 @@ type TrainConfig struct {
 	// ZhCatBalance weighs each Chinese review by the inverse of its
 	// category's size, so every category counts as much in training.
 	ZhCatBalance bool
-	// ZhL2 is the Chinese model's L2 regularisation of its n-gram
-	// weights (0: L2). Stronger than the tweets', it keeps the n-grams of
-	// the shopping categories it learned from from outweighing the
-	// lexicon on reviews of other domains.
+	// ZhL2, when above zero, is the Chinese model's L2 regularisation
+	// of its n-gram weights instead of L2, for trying whether harder
+	// regularised n-grams outweigh the lexicon less on other domains.
 	ZhL2 float64
 	// ZhDrop is the probability with which each n-gram feature of a
 	// review is left out of each training step (see fitDrop).
@@ -120,7 +119,7 @@ func DefaultTrainConfig(data string) TrainConfig {
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
 		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
-		ZhGuardCost: 0, ZhBandMax: 0, ZhGuard: 0.5, ZhGuardPraise: 0.6, ZhL2: 0.1,
+		ZhGuardCost: 0, ZhBandMax: 0, ZhGuard: 0.65, ZhGuardPraise: 0.9,
 		Seed: 13,
 	}
 }
