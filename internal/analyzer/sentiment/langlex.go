@@ -117,6 +117,20 @@ type runeTerm struct {
 	valence float64
 	neg     bool
 	about   string // what the entry names a post to be about (its About)
+	// next holds the three bytes after the term's first rune, 1<<24
+	// above them, or is 0 when fewer follow: a text whose three bytes
+	// there differ cannot hold the term, so most terms sharing a first
+	// rune (不太, 不够, 不错 ...) are passed over without comparing.
+	next uint32
+}
+
+// nextBytes returns the three bytes of s at i with 1<<24 above them, or
+// 0 when fewer than three remain (see runeTerm.next).
+func nextBytes(s string, i int) uint32 {
+	if i+3 > len(s) {
+		return 0
+	}
+	return 1<<24 | uint32(s[i])<<16 | uint32(s[i+1])<<8 | uint32(s[i+2])
 }
 
 // generalVersion is the version tag of lang's general vocabulary, "" when
@@ -172,7 +186,8 @@ func loadLangLexicons() (map[string]*langLexicon, error) {
 					ll.aboutRunes[r] = append(ll.aboutRunes[r], runeTerm{term: t, about: e.About})
 				}
 				if !e.subjectOnly() {
-					ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg, about: e.About})
+					ll.runes[r] = append(ll.runes[r], runeTerm{term: t, valence: *e.Valence, neg: neg, about: e.About,
+						next: nextBytes(t, utf8.RuneLen(r))})
 				}
 				continue
 			}
@@ -318,7 +333,11 @@ func (s *Scorer) langLexicon(text string, sc *scratch, lang string) float64 {
 				break
 			}
 			matched := 0
+			next := nextBytes(text, i+size)
 			for _, t := range ll.termsOf(r) {
+				if t.next != 0 && t.next != next {
+					continue
+				}
 				if strings.HasPrefix(text[i:], t.term) {
 					if t.neg {
 						negStart, negEnd = i, i+len(t.term)

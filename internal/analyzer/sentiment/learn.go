@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -59,16 +60,39 @@ type TrainConfig struct {
 	// their spelling skeleton (featCfg.Skel): 0 not, 1 beside the words,
 	// 2 instead of the words and their pairs (featCfg.SkelOnly).
 	HiSkel int
-	// ZhGuardCost is the share of held-out reviews the Chinese model's
-	// negative guard (linear.NegGuard) may get wrong that it got right
-	// without it: the guard is the strictest one within that cost. 0
-	// disables the guard.
+	// ZhGuard, when above zero, is the Chinese model's negative guard
+	// (linear.NegGuard), fixed by the recipe.
+	ZhGuard float64
+	// ZhGuardCost, when ZhGuard is 0, calibrates the guard instead: it
+	// is the share of a random tenth of the reviews, held out, that the
+	// guard may get wrong that the model got right without it, and the
+	// guard is the strictest one within that cost. Both 0: no guard.
 	ZhGuardCost float64
+	// ZhGuardPraise, with ZhGuard, is the guard of the posts in which
+	// the rules or the lexicon find praise and no complaint (see
+	// linear.NegGuardPraise); 0: ZhGuard for them too.
+	ZhGuardPraise float64
 	// ZhBandMax is the widest neutral band the Chinese calibration may
 	// choose (see neutralBand); 0 leaves no band. The band is calibrated
 	// on reviews of the categories it was trained on, where the model is
 	// surer than on a new domain.
 	ZhBandMax float64
+	// ZhMinCats, when above 1, keeps only the Chinese n-gram features
+	// found in at least ZhMinDocs reviews of each of ZhMinCats review
+	// categories of the training data: a feature seen in one category
+	// only names that category's things ("死机", "洗发水") more than how
+	// reviews praise or complain, and says nothing on a new domain.
+	ZhMinCats, ZhMinDocs int
+	// ZhCatBalance weighs each Chinese review by the inverse of its
+	// category's size, so every category counts as much in training.
+	ZhCatBalance bool
+	// ZhL2, when above zero, is the Chinese model's L2 regularisation
+	// of its n-gram weights instead of L2, for trying whether harder
+	// regularised n-grams outweigh the lexicon less on other domains.
+	ZhL2 float64
+	// ZhDrop is the probability with which each n-gram feature of a
+	// review is left out of each training step (see fitDrop).
+	ZhDrop float64
 	// Seed makes shuffling, and so the model, deterministic.
 	Seed uint64
 	// Log receives progress lines; nil discards them.
@@ -95,7 +119,7 @@ func DefaultTrainConfig(data string) TrainConfig {
 		CharMin: 0, CharMax: 0,
 		EnBits: 16, EnEpochs: 3, EnLR: 0.02, EnRuleBins: 2, EnSoften: true,
 		TweetShared: false, TweetRuleBins: 1, HiSkel: 2,
-		ZhGuardCost: 0.03, ZhBandMax: 0,
+		ZhGuardCost: 0, ZhBandMax: 0, ZhGuard: 0.65, ZhGuardPraise: 0.9,
 		Seed: 13,
 	}
 }
@@ -200,7 +224,8 @@ type example struct {
 	dense [numDense]float64
 	slot  int
 	y     int
-	quest bool // the text asks something (isQuestion)
+	quest bool    // the text asks something (isQuestion)
+	wt    float64 // weight of the example in training (0: 1)
 }
 
 // prepare runs the same steps as scoring a tokenized post up to the model: features,
@@ -319,6 +344,7 @@ func trainZh(cfg TrainConfig, td TrainData, base *Scorer, ms *modelSet, logf fun
 	ms.Zh = &linear{Name: "zh", Classes: zhClasses, Langs: []string{"zh"}, Bits: cfg.ZhBits,
 		Cfg: featCfg{Words: true, Bigrams: true, CJKMin: 1, CJKMax: 3}}
 	var zh []example
+	var cats []string
 	for _, p := range td.Zh {
 		y := classIndex(zhClasses, p.Label)
 		if y < 0 {
@@ -327,29 +353,111 @@ func trainZh(cfg TrainConfig, td TrainData, base *Scorer, ms *modelSet, logf fun
 		base.lx.tokenize(p.Text, sc)
 		x := base.prepare(p.Text, sc, ms.Zh, 0, "zh", &r)
 		zh = append(zh, example{feats: idxs(sc.feats), dense: x, slot: 0, y: y, quest: isQuestion(p.Text)})
+		cats = append(cats, p.Category)
 	}
 	logf("zh: %d examples", len(zh))
-	// The neutral band: fit on 90%, find where the held-out 10% is close
-	// to a coin toss, then fit on everything.
-	perm := rand.New(rand.NewPCG(cfg.Seed, 2)).Perm(len(zh))
-	cut := len(zh) * 9 / 10
-	var fitPart, held []example
-	for i, j := range perm {
-		if i < cut {
-			fitPart = append(fitPart, zh[j])
-		} else {
-			held = append(held, zh[j])
+	if cfg.ZhMinCats > 1 {
+		kept := crossDomainFeatures(zh, cats, cfg.ZhMinCats, max(cfg.ZhMinDocs, 1), 1<<cfg.ZhBits)
+		logf("zh: %d features in at least %d categories", kept.count(), cfg.ZhMinCats)
+		for i := range zh {
+			fs := zh[i].feats[:0:0]
+			for _, f := range zh[i].feats {
+				if kept.has(f) {
+					fs = append(fs, f)
+				}
+			}
+			zh[i].feats = fs
 		}
 	}
-	fit(ms.Zh, fitPart, cfg.ZhEpochs, cfg.LR, cfg.L2, cfg.Seed)
-	ms.Zh.Band = float32(neutralBand(ms.Zh, held, cfg.ZhBandMax))
-	logf("zh: neutral band ±%.2f", ms.Zh.Band)
-	if cfg.ZhGuardCost > 0 {
-		ms.Zh.NegGuard = float32(negGuard(ms.Zh, held, cfg.ZhGuardCost, logf))
-		logf("zh: negatives without a negative term need p(neg) ≥ %.3f", ms.Zh.NegGuard)
+	if cfg.ZhCatBalance {
+		size := map[string]int{}
+		for _, c := range cats {
+			size[c]++
+		}
+		for i := range zh {
+			zh[i].wt = float64(len(zh)) / float64(len(size)*size[cats[i]])
+		}
 	}
-	fit(ms.Zh, zh, cfg.ZhEpochs, cfg.LR, cfg.L2, cfg.Seed)
+	zhL2 := cfg.L2
+	if cfg.ZhL2 > 0 {
+		zhL2 = cfg.ZhL2
+	}
+	if cfg.ZhBandMax > 0 || cfg.ZhGuard == 0 && cfg.ZhGuardCost > 0 {
+		// The neutral band and a calibrated guard: fit on 90%, find
+		// where the held-out 10% is close to a coin toss and what the
+		// guard costs there, then fit on everything.
+		perm := rand.New(rand.NewPCG(cfg.Seed, 2)).Perm(len(zh))
+		cut := len(zh) * 9 / 10
+		var fitPart, held []example
+		for i, j := range perm {
+			if i < cut {
+				fitPart = append(fitPart, zh[j])
+			} else {
+				held = append(held, zh[j])
+			}
+		}
+		fitDrop(ms.Zh, fitPart, cfg.ZhEpochs, cfg.LR, zhL2, cfg.Seed, cfg.ZhDrop)
+		ms.Zh.Band = float32(neutralBand(ms.Zh, held, cfg.ZhBandMax))
+		logf("zh: neutral band ±%.2f", ms.Zh.Band)
+		if cfg.ZhGuard == 0 && cfg.ZhGuardCost > 0 {
+			ms.Zh.NegGuard = float32(negGuard(ms.Zh, held, cfg.ZhGuardCost, logf))
+			logf("zh: negatives without a negative term need p(neg) ≥ %.3f", ms.Zh.NegGuard)
+		}
+	}
+	if cfg.ZhGuard > 0 {
+		ms.Zh.NegGuard, ms.Zh.NegGuardPraise = float32(cfg.ZhGuard), float32(cfg.ZhGuardPraise)
+		logf("zh: negatives without a negative term need p(neg) ≥ %.2f, with praise ≥ %.2f", cfg.ZhGuard, cfg.ZhGuardPraise)
+	}
+	fitDrop(ms.Zh, zh, cfg.ZhEpochs, cfg.LR, zhL2, cfg.Seed, cfg.ZhDrop)
 	return nil
+}
+
+// featSet is a set of feature indices, one bit each.
+type featSet []uint64
+
+func (s featSet) has(f uint32) bool { return s[f>>6]&(1<<(f&63)) != 0 }
+
+func (s featSet) count() int {
+	n := 0
+	for _, w := range s {
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
+// crossDomainFeatures returns the features of exs (of nb buckets) found
+// in at least minDocs examples of each of at least minCats categories,
+// cats[i] being the category of exs[i].
+func crossDomainFeatures(exs []example, cats []string, minCats, minDocs, nb int) featSet {
+	at := map[string]int{}
+	for _, c := range cats {
+		if _, ok := at[c]; !ok {
+			at[c] = len(at)
+		}
+	}
+	nc := len(at)
+	docs := make([]uint16, nb*nc)
+	for i, e := range exs {
+		c := at[cats[i]]
+		for _, f := range e.feats {
+			if j := int(f)*nc + c; docs[j] < math.MaxUint16 {
+				docs[j]++
+			}
+		}
+	}
+	kept := make(featSet, (nb+63)/64)
+	for f := 0; f < nb; f++ {
+		n := 0
+		for c := 0; c < nc; c++ {
+			if int(docs[f*nc+c]) >= minDocs {
+				n++
+			}
+		}
+		if n >= minCats {
+			kept[f>>6] |= 1 << (uint(f) & 63)
+		}
+	}
+	return kept
 }
 
 func idxs(fs []feat) []uint32 {
@@ -577,6 +685,14 @@ func negGuard(m *linear, held []example, cost float64, logf func(string, ...any)
 // fit trains m by AdaGrad on the multinomial logistic loss with L2
 // regularisation, then quantises its weights to int8.
 func fit(m *linear, exs []example, epochs int, lr, l2 float64, seed uint64) {
+	fitDrop(m, exs, epochs, lr, l2, seed, 0)
+}
+
+// fitDrop is fit with each hashed feature of an example left out of
+// each step with probability drop (inverted dropout: the features kept
+// count 1/(1-drop)), so no one n-gram can carry a review and the dense
+// lexicon features, never dropped, carry more.
+func fitDrop(m *linear, exs []example, epochs int, lr, l2 float64, seed uint64, drop float64) {
 	nc := len(m.Classes)
 	nb := 1 << m.Bits
 	w := make([]float32, nb*nc)
@@ -593,6 +709,13 @@ func fit(m *linear, exs []example, epochs int, lr, l2 float64, seed uint64) {
 	}
 	var z, g [maxClasses]float64
 	const eps = 1e-8
+	keep := 1.0
+	var dropRng *rand.Rand
+	var active []uint32
+	if drop > 0 {
+		keep = 1 - drop
+		dropRng = rand.New(rand.NewPCG(seed, 5))
+	}
 	for ep := 0; ep < epochs; ep++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
@@ -600,10 +723,20 @@ func fit(m *linear, exs []example, epochs int, lr, l2 float64, seed uint64) {
 			for c := 0; c < nc; c++ {
 				z[c] = bias[c]
 			}
-			for _, f := range e.feats {
+			feats := e.feats
+			if dropRng != nil {
+				active = active[:0]
+				for _, f := range feats {
+					if dropRng.Float64() >= drop {
+						active = append(active, f)
+					}
+				}
+				feats = active
+			}
+			for _, f := range feats {
 				row := w[int(f)*nc : int(f)*nc+nc]
 				for c := range row {
-					z[c] += float64(row[c])
+					z[c] += float64(row[c]) / keep
 				}
 			}
 			if e.slot >= 0 && len(m.Langs) > 0 {
@@ -620,13 +753,16 @@ func fit(m *linear, exs []example, epochs int, lr, l2 float64, seed uint64) {
 				if c == e.y {
 					g[c]--
 				}
+				if e.wt > 0 {
+					g[c] *= e.wt
+				}
 				gb[c] += g[c] * g[c]
 				bias[c] -= lr * g[c] / math.Sqrt(gb[c]+eps)
 			}
-			for _, f := range e.feats {
+			for _, f := range feats {
 				k := int(f) * nc
 				for c := 0; c < nc; c++ {
-					gr := g[c] + l2*float64(w[k+c])
+					gr := g[c]/keep + l2*float64(w[k+c])
 					g2[k+c] += float32(gr * gr)
 					w[k+c] -= float32(lr * gr / math.Sqrt(float64(g2[k+c])+eps))
 				}

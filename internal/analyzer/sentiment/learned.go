@@ -156,7 +156,7 @@ func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 		return
 	}
 	r.Compound = compound(pNeg, pNeu, pPos, float64(m.Band))
-	if m.NegGuard > 0 && !m.Soften && r.Compound <= -0.05 && !negSupport(&x) && (pNeg < float64(m.NegGuard) || isQuestion(text)) {
+	if m.NegGuard > 0 && !m.Soften && r.Compound <= -0.05 && !negSupport(&x) && (pNeg < m.negGuard(&x) || isQuestion(text)) {
 		// Unsupported by any negative term, only a confident model
 		// may call a post negative, and never a question.
 		r.Compound = -0.049 * math.Min(1, (pNeg-pPos)/math.Max(1e-9, 1-float64(m.Band)))
@@ -170,6 +170,24 @@ func (s *Scorer) scoreLearned(text string, sc *scratch, rt route, r *Result) {
 	}
 	r.Terms = r.Terms[:0]
 	s.explain(text, sc, m, rt.slot, r)
+}
+
+// negGuard returns the probability of the negative class that a post
+// with dense features x, in which neither the rules nor the lexicon find
+// a negative term, needs to be called negative: higher where they find
+// praise (NegGuardPraise), as the model's reading then goes against the
+// only evidence it has beside its n-grams.
+func (m *linear) negGuard(x *[numDense]float64) float64 {
+	if m.NegGuardPraise > 0 && posSupport(x) {
+		return float64(m.NegGuardPraise)
+	}
+	return float64(m.NegGuard)
+}
+
+// posSupport reports whether the rules or the language lexicon, as the
+// dense features x hold them, found the post positive.
+func posSupport(x *[numDense]float64) bool {
+	return x[0] >= 0.05*denseScale || x[3] > 0
 }
 
 // negSupport reports whether the rules or the language lexicon, as the

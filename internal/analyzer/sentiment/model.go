@@ -46,6 +46,11 @@ type linear struct {
 	// learned from product reviews, the model reads calm questions and
 	// product names ("出行卡" holds 卡, "laggy" in reviews) as complaints.
 	NegGuard float32
+	// NegGuardPraise, when above zero, is the probability of the
+	// negative class a post needs when the rules or the lexicon find
+	// praise in it and no complaint; NegGuard then applies to the posts
+	// in which they find neither. Zero: NegGuard applies to both.
+	NegGuardPraise float32
 
 	// rows8 is W with each row of up to 8 classes in one word, every
 	// weight biased by 128 into a byte (class c in byte c), built at load

@@ -47,8 +47,15 @@ func run() error {
 	shared := flag.Bool("tweet-shared", def.TweetShared, "tweet model: also emit features shared by all languages")
 	tweetBins := flag.Int("tweet-bins", def.TweetRuleBins, "tweet model: rule indicator features per language (0 none, 1, 2)")
 	hiSkel := flag.Int("hi-skel", def.HiSkel, "tweet model: Hindi words read by their spelling skeleton (0 no, 1 beside the words, 2 instead of them)")
-	zhGuard := flag.Float64("zh-guard-cost", def.ZhGuardCost, "Chinese: held-out review accuracy the negative guard may cost (0: no guard)")
+	zhGuard := flag.Float64("zh-guard-cost", def.ZhGuardCost, "Chinese, with -zh-guard 0: calibrate the negative guard to cost at most this held-out review accuracy (both 0: no guard)")
 	zhBand := flag.Float64("zh-band-max", def.ZhBandMax, "Chinese: widest neutral band |p(pos)-p(neg)| the calibration may choose (0: none)")
+	zhMinCats := flag.Int("zh-min-cats", def.ZhMinCats, "Chinese: keep n-gram features found in at least this many review categories (0: all)")
+	zhMinDocs := flag.Int("zh-min-docs", def.ZhMinDocs, "Chinese: reviews of a category a feature must be in to count it there")
+	zhBalance := flag.Bool("zh-cat-balance", def.ZhCatBalance, "Chinese: weigh reviews so every category counts as much")
+	zhGuardFixed := flag.Float64("zh-guard", def.ZhGuard, "Chinese: p(neg) a post needs to read negative without a negative term (0: calibrate by -zh-guard-cost)")
+	zhGuardPraise := flag.Float64("zh-guard-praise", def.ZhGuardPraise, "Chinese, with -zh-guard: the guard of posts whose rules or lexicon find praise and no complaint (0: -zh-guard)")
+	zhL2 := flag.Float64("zh-l2", def.ZhL2, "Chinese: L2 regularisation of the n-gram weights (0: -l2)")
+	zhDrop := flag.Float64("zh-drop", def.ZhDrop, "Chinese: probability of leaving each n-gram feature out of a training step")
 	enLR := flag.Float64("en-lr", def.EnLR, "English model: learning rate")
 	enEpochs := flag.Int("en-epochs", def.EnEpochs, "English model: epochs (0: English on the rules)")
 	enSoften := flag.Bool("en-soften", def.EnSoften, "English model: never call negative what the rules do not, unless its guard allows")
@@ -70,7 +77,9 @@ func run() error {
 	cfg.TweetShared, cfg.TweetRuleBins, cfg.HiSkel, cfg.TweetLR = *shared, *tweetBins, *hiSkel, *tweetLR
 	cfg.Log = os.Stderr
 	cfg.Only, cfg.ZhGuardCost = *only, *zhGuard
-	cfg.ZhBandMax = *zhBand
+	cfg.ZhL2 = *zhL2
+	cfg.ZhDrop, cfg.ZhGuard, cfg.ZhGuardPraise = *zhDrop, *zhGuardFixed, *zhGuardPraise
+	cfg.ZhBandMax, cfg.ZhMinCats, cfg.ZhMinDocs, cfg.ZhCatBalance = *zhBand, *zhMinCats, *zhMinDocs, *zhBalance
 	cfg.EnLR, cfg.EnEpochs, cfg.EnSoften, cfg.EnCharMin, cfg.EnCharMax = *enLR, *enEpochs, *enSoften, *enCharMin, *enChar
 	cfg.EnPool, cfg.EnCalibrate, cfg.EnGuardSlack, cfg.EnOffsets = *enPool, *enCal, *enSlack, *enOff
 	if *cv > 0 && *groups != "" {
