@@ -46,13 +46,14 @@ eval-sentiment: build
 	done
 	$(GO) run ./internal/analyzer/sentiment/train -data $(SENTIMENT_DATA) -cv 5
 
-# Rebuild the learned model from the train splits (deterministic). Commit
-# the result only when the recipe changes; experiment with -out /tmp/...
+# Rebuild the learned model from the train splits (deterministic): the
+# committed file is exactly what this writes (TestModelRebuildsFromData).
+# Experiment with -out /tmp/...
 sentiment-model:
 	$(GO) run ./internal/analyzer/sentiment/train -data $(SENTIMENT_DATA)
 
-# Retrain only the shipped model's Chinese part, keeping its other parts
-# (how the committed file's Chinese part was made; deterministic).
+# Retrain only the model file's Chinese part, keeping its other parts
+# (deterministic; for experiments on the Chinese recipe).
 sentiment-model-zh:
 	$(GO) run ./internal/analyzer/sentiment/train -data $(SENTIMENT_DATA) -zh-into internal/analyzer/sentiment/model/sentiment.gob.gz
 
