@@ -821,29 +821,25 @@ func Build(cfg TrainConfig, td TrainData) ([]byte, error) {
 // model stay as they were trained. The Chinese part is trained on the
 // rules alone, as Build trains it, so it does not depend on the others.
 func BuildZhInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error) {
-	ms, err := loadModels(base)
-	if err != nil {
-		return nil, err
-	}
-	rules, err := newScorer(Options{}, nil)
-	if err != nil {
-		return nil, err
-	}
-	logf := func(format string, a ...any) {
-		if cfg.Log != nil {
-			fmt.Fprintf(cfg.Log, format+"\n", a...)
-		}
-	}
-	if err := trainZh(cfg, td, rules, ms, logf); err != nil {
-		return nil, err
-	}
-	return encodeModels(ms)
+	return retrainPart(base, cfg, func(rules *Scorer, ms *modelSet, logf func(string, ...any)) error {
+		return trainZh(cfg, td, rules, ms, logf)
+	})
 }
 
 // BuildTweetsInto retrains the tweet model (es, fr, de, it, pt, ar, hi) of
 // the encoded model set base with recipe cfg, keeps its language
 // identifier, English and Chinese parts, and returns the encoded result.
 func BuildTweetsInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error) {
+	return retrainPart(base, cfg, func(rules *Scorer, ms *modelSet, logf func(string, ...any)) error {
+		trainTweets(cfg, td, rules, ms, logf)
+		return nil
+	})
+}
+
+// retrainPart decodes the model set base, lets train replace one of its
+// parts (trained on the rules alone, as Build trains it) and returns the
+// set encoded again.
+func retrainPart(base []byte, cfg TrainConfig, train func(rules *Scorer, ms *modelSet, logf func(string, ...any)) error) ([]byte, error) {
 	ms, err := loadModels(base)
 	if err != nil {
 		return nil, err
@@ -857,7 +853,9 @@ func BuildTweetsInto(base []byte, cfg TrainConfig, td TrainData) ([]byte, error)
 			fmt.Fprintf(cfg.Log, format+"\n", a...)
 		}
 	}
-	trainTweets(cfg, td, rules, ms, logf)
+	if err := train(rules, ms, logf); err != nil {
+		return nil, err
+	}
 	return encodeModels(ms)
 }
 
