@@ -125,14 +125,7 @@ func TestMessageSaysWhenNothingIsDistinctiveYet(t *testing.T) {
 		posts = append(posts, post.Post{Source: "feed", ID: fmt.Sprint("w", i), Author: fmt.Sprint("a", i), Text: text,
 			Published: t0.Add(-time.Duration(5+i) * time.Minute), Likes: uint32(10 + 1000*i), Sentiment: neg})
 	}
-	r := newRig(t, t0)
-	r.cfg.Rules[0].For = 0
-	n, err := alerts.BuildNotifier(r.cfg, io.Discard, quietLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := alerts.NewEngine(r.cfg, r.st, timedEvidence{posts: posts}, n, alerts.Options{Logger: quietLogger(t),
-		Now: r.clock.Now, Sleep: r.clock.Sleep, Tokenizer: sc, TopicNames: map[string][]string{"checkout": {"checkout"}}})
+	r, e := driversRig(t, sc, posts)
 	if got := kinds(r.run(e, 65)); got != "open:warn" {
 		t.Fatalf("events %q", got)
 	}
@@ -181,14 +174,7 @@ func TestUpdateComparesWithBeforeTheIncident(t *testing.T) {
 				Published: t0.Add(time.Duration(hour)*time.Hour - time.Duration(5+i)*time.Minute), Sentiment: neg})
 		}
 	}
-	r := newRig(t, t0)
-	r.cfg.Rules[0].For = 0
-	n, err := alerts.BuildNotifier(r.cfg, io.Discard, quietLogger(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := alerts.NewEngine(r.cfg, r.st, timedEvidence{posts: posts}, n, alerts.Options{Logger: quietLogger(t),
-		Now: r.clock.Now, Sleep: r.clock.Sleep, Tokenizer: sc, TopicNames: map[string][]string{"checkout": {"checkout"}}})
+	r, e := driversRig(t, sc, posts)
 	if got := kinds(r.run(e, 65)); got != "open:warn" {
 		t.Fatalf("events %q", got)
 	}
@@ -206,4 +192,19 @@ func TestUpdateComparesWithBeforeTheIncident(t *testing.T) {
 	if !strings.Contains(update, "*What's new:* *double charge* 4 posts, z ") || !strings.Contains(update, "0 in the week before") {
 		t.Errorf("the update does not name the double charge as new, in 4 posts and 0 in the week before")
 	}
+}
+
+// driversRig is a rig whose rule fires at once and an engine that reads
+// the given posts as evidence, with drivers from sc, on the topic
+// checkout.
+func driversRig(t *testing.T, sc *sentiment.Scorer, posts []post.Post) (*rig, *alerts.Engine) {
+	t.Helper()
+	r := newRig(t, t0)
+	r.cfg.Rules[0].For = 0
+	n, err := alerts.BuildNotifier(r.cfg, io.Discard, quietLogger(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, alerts.NewEngine(r.cfg, r.st, timedEvidence{posts: posts}, n, alerts.Options{Logger: quietLogger(t),
+		Now: r.clock.Now, Sleep: r.clock.Sleep, Tokenizer: sc, TopicNames: map[string][]string{"checkout": {"checkout"}}})
 }

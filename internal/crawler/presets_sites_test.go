@@ -219,18 +219,7 @@ func TestPresetSites(t *testing.T) {
 			}
 			got := dumpCounted(posts, s.URL)
 			file := filepath.Join("testdata", "sites", "preset-"+c.name+".golden")
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("posts differ from %s\n got:\n%s\nwant:\n%s", file, got, want)
-			}
+			matchGolden(t, file, got)
 		})
 	}
 }

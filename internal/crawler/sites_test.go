@@ -310,18 +310,7 @@ func TestSites(t *testing.T) {
 			}
 			got := dumpPosts(posts, s.URL)
 			file := filepath.Join("testdata", "sites", c.name+".golden")
-			if *update {
-				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("posts differ from %s\n got:\n%s\nwant:\n%s", file, got, want)
-			}
+			matchGolden(t, file, got)
 		})
 	}
 }
@@ -607,5 +596,22 @@ func TestDerivedIDsSurviveAging(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// matchGolden compares got with the golden file, which -update rewrites.
+func matchGolden(t *testing.T, file, got string) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("posts differ from %s\n got:\n%s\nwant:\n%s", file, got, want)
 	}
 }
