@@ -701,9 +701,11 @@ func isUTF8(body []byte) bool {
 }
 
 // validUTF8 returns a body that should be UTF-8: as it is when it is, with
-// a few stray bytes replaced by U+FFFD, or ErrNotUTF8 when many are wrong
-// (at least 4, and a tenth of the characters beyond ASCII): the page is
-// in another charset, which the source's encoding names.
+// stray bytes replaced by U+FFFD, or ErrNotUTF8 when many are wrong (at
+// least 4, and a tenth of the characters beyond ASCII) and the body reads
+// cleanly in a Chinese, Japanese or Korean charset: the page is in that
+// charset, which the source's encoding names. Bytes no such charset reads
+// (a post of garbage, 0xFF) cost their own characters, never the page.
 func validUTF8(body []byte, why string) ([]byte, error) {
 	if utf8.Valid(body) {
 		return body, nil
@@ -721,11 +723,27 @@ func validUTF8(body []byte, why string) ([]byte, error) {
 		wide++
 		i += n
 	}
-	if bad >= 4 && bad*10 >= wide {
+	if bad >= 4 && bad*10 >= wide && cjkText(body) {
 		return nil, fmt.Errorf("%w though %s (%d bytes are not UTF-8): set the source's encoding to the site's charset (gbk, big5, shift_jis, euc-kr, windows-1252, ...)",
 			ErrNotUTF8, why, bad)
 	}
 	return bytes.ToValidUTF8(body, []byte("\uFFFD")), nil
+}
+
+// cjkText reports whether body decodes without a replacement in one of
+// the multi-byte charsets sites most often declare wrongly.
+func cjkText(body []byte) bool {
+	for _, name := range []string{"gb18030", "big5", "shift_jis", "euc-kr"} {
+		e, _ := charset.Lookup(name)
+		if e == nil {
+			continue
+		}
+		out, err := e.NewDecoder().Bytes(body)
+		if err == nil && !bytes.ContainsRune(out, utf8.RuneError) {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutCharset is a Content-Type without its charset parameter.

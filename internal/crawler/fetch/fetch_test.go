@@ -92,6 +92,8 @@ func TestDecode(t *testing.T) {
 		{name: "GBK XML without an encoding", body: `<?xml version="1.0"?><feed><title>` + gbk + "</title></feed>", ctype: "application/atom+xml", err: true},
 		{name: "GBK JSON", body: `{"text":"` + gbk + `"}`, ctype: "application/json", err: true},
 		{name: "a stray byte in UTF-8", body: "<p>" + zh + "\xff</p>", ctype: "text/html; charset=utf-8", want: "<p>" + zh + "\uFFFD</p>"},
+		{name: "a post of garbage bytes no charset reads", body: "<p>broken \xff\xfe\xc3\x28 awful \xed\xa0\x80</p><p>fine</p>", ctype: "text/html; charset=utf-8",
+			want: "<p>broken \uFFFD( awful \uFFFD</p><p>fine</p>"},
 		{name: "forced encoding is left to colly", body: "<p>" + gbk + "</p>", ctype: "text/html; charset=utf-8", forced: true, want: "<p>" + gbk + "</p>"},
 	}
 	for _, c := range cases {
